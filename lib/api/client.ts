@@ -1,0 +1,44 @@
+// Browser-side fetch for the console API: JSON in, JSON out, errors as ApiError with field paths.
+
+export interface ApiFieldError {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly fields: ApiFieldError[] = [],
+  ) {
+    super(message);
+  }
+  /** The message for one form field, if the server named it. */
+  field(path: string): string | undefined {
+    return this.fields.find((f) => f.path === path)?.message;
+  }
+}
+
+export async function api<T>(url: string, init?: { method?: string; body?: unknown }): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: init?.method ?? "GET",
+      headers: init?.body !== undefined ? { "content-type": "application/json" } : undefined,
+      body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
+    });
+  } catch {
+    throw new ApiError("Could not reach the server. Check your connection and try again.", 0);
+  }
+  const data = (await res.json().catch(() => null)) as
+    | (T & { error?: { message: string; fields?: ApiFieldError[] } })
+    | null;
+  if (!res.ok) {
+    throw new ApiError(
+      data?.error?.message ?? `Request failed (${res.status})`,
+      res.status,
+      data?.error?.fields,
+    );
+  }
+  return data as T;
+}

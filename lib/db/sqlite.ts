@@ -1,0 +1,27 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { sqliteFilePath } from "@/lib/db/url";
+import { env } from "@/lib/env";
+
+// The raw driver connection for hot paths (ingest group commit, delivery queue, rollups) and
+// for migrations. Prisma has its own connection to the same file; WAL lets both work at once.
+
+const key = Symbol.for("switchyard.sqlite");
+type G = typeof globalThis & { [key]?: Database.Database };
+
+export function openSqlite(file: string): Database.Database {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file, { timeout: 10_000 });
+  db.pragma("journal_mode = WAL");
+  // FULL: an acknowledged ingest survives a power loss, not only a killed process.
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  return db;
+}
+
+export function sqlite(): Database.Database {
+  const g = globalThis as G;
+  g[key] ??= openSqlite(sqliteFilePath(env().DATABASE_URL));
+  return g[key];
+}
