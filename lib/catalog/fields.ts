@@ -1,0 +1,202 @@
+import { z } from "zod";
+import type { FieldOption, FieldSpec } from "./types";
+
+// Field builders: each setting is declared once and yields both its form spec and its zod schema,
+// so the form and the validator cannot drift apart. Forms post "" for blank inputs, so optional
+// fields treat "" and null as "not set".
+
+/** What a set secret looks like in the masked view; posting it back keeps the stored value. */
+export const SECRET_MASK = "••••••";
+
+export interface FieldDef {
+  spec: FieldSpec;
+  schema: z.ZodType;
+}
+
+interface Common {
+  label: string;
+  help?: string;
+  placeholder?: string;
+}
+
+const blank = (v: unknown) => (v === "" || v === null ? undefined : v);
+const absent = (input: unknown) => input === undefined || input === null || input === "";
+const notMask = (v: string) => v !== SECRET_MASK;
+
+/** RFC 9110 token: the characters allowed in an HTTP header name. */
+export const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Header names the HTTP client sets itself. */
+const RESERVED_HEADERS = new Set(["host", "content-length", "transfer-encoding", "connection"]);
+
+function def(spec: FieldSpec, schema: z.ZodType): FieldDef {
+  return { spec, schema };
+}
+
+function optionalIfNeeded<T extends z.ZodType>(required: boolean, schema: T) {
+  return required ? schema : z.preprocess(blank, schema.optional());
+}
+
+interface TextOpts extends Common {
+  required?: boolean;
+  default?: string;
+  pattern?: RegExp;
+  patternMessage?: string;
+  multiline?: boolean;
+  maxLength?: number;
+}
+
+export function text(key: string, o: TextOpts): FieldDef {
+  let s = z
+    .string({ error: (i) => (absent(i.input) ? "Required" : "Must be text") })
+    .trim()
+    .max(o.maxLength ?? 500, `At most ${o.maxLength ?? 500} characters`);
+  if (o.required) s = s.min(1, "Required");
+  if (o.pattern) s = s.regex(o.pattern, o.patternMessage ?? "Invalid format");
+  const schema =
+    o.default !== undefined ? z.preprocess(blank, s.default(o.default)) : optionalIfNeeded(!!o.required, s);
+  const { multiline, required, pattern, patternMessage, maxLength, ...rest } = o;
+  return def(
+    { key, kind: multiline ? "textarea" : "text", required: !!required, secret: false, ...rest },
+    schema,
+  );
+}
+
+interface UrlOpts extends Common {
+  required?: boolean;
+  default?: string;
+  secret?: boolean;
+}
+
+const httpUrl = () =>
+  z.url({
+    protocol: /^https?$/,
+    error: (i) => (absent(i.input) ? "Required" : "Must be an http:// or https:// URL"),
+  });
+
+/** An http(s) URL. Secret URLs (e.g. a Slack webhook) render as password inputs. */
+export function url(key: string, o: UrlOpts): FieldDef {
+  const s = httpUrl();
+  const schema =
+    o.default !== undefined ? z.preprocess(blank, s.default(o.default)) : optionalIfNeeded(!!o.required, s);
+  const { required, secret, ...rest } = o;
+  return def(
+    { key, kind: secret ? "password" : "url", required: !!required, secret: !!secret, ...rest },
+    schema,
+  );
+}
+
+/** The API base URL every API destination exposes, so deliveries can be pointed at a local sink. */
+export function baseUrl(o: { default?: string; required?: boolean; help?: string; placeholder?: string }) {
+  return url("baseUrl", {
+    label: "API base URL",
+    placeholder: o.placeholder ?? o.default,
+    help: o.help ?? "Change only to use a proxy or a test server.",
+    ...o,
+  });
+}
+
+interface SecretOpts extends Common {
+  required?: boolean;
+  pattern?: RegExp;
+  patternMessage?: string;
+}
+
+export function secret(key: string, o: SecretOpts): FieldDef {
+  let s = z
+    .string({ error: (i) => (absent(i.input) ? "Required" : "Must be text") })
+    .trim()
+    .min(1, "Required")
+    .max(4096, "Too long")
+    .refine(notMask, "Enter the secret itself, not the masked placeholder");
+  if (o.pattern) s = s.regex(o.pattern, o.patternMessage ?? "Invalid format");
+  const { required, pattern, patternMessage, ...rest } = o;
+  return def(
+    { key, kind: "password", required: !!required, secret: true, ...rest },
+    optionalIfNeeded(!!required, s),
+  );
+}
+
+export function select(key: string, o: Common & { options: FieldOption[]; default: string }): FieldDef {
+  const values = o.options.map((opt) => opt.value) as [string, ...string[]];
+  const schema = z.preprocess(
+    blank,
+    z.enum(values, { error: () => `Choose one of: ${values.join(", ")}` }).default(o.default),
+  );
+  return def({ key, kind: "select", required: false, secret: false, ...o }, schema);
+}
+
+export function boolean(key: string, o: Common & { default: boolean }): FieldDef {
+  const schema = z.preprocess(
+    (v) => (v === "true" ? true : v === "false" ? false : blank(v)),
+    z.boolean({ error: "Must be true or false" }).default(o.default),
+  );
+  return def({ key, kind: "boolean", required: false, secret: false, ...o }, schema);
+}
+
+export function number(key: string, o: Common & { min: number; max: number; default: number }): FieldDef {
+  const schema = z.preprocess(
+    blank,
+    z.coerce
+      .number({ error: "Must be a number" })
+      .int("Must be a whole number")
+      .min(o.min, `Must be at least ${o.min}`)
+      .max(o.max, `Must be at most ${o.max}`)
+      .default(o.default),
+  );
+  return def({ key, kind: "number", required: false, secret: false, ...o }, schema);
+}
+
+const headerEntry = z.object({
+  key: z
+    .string({ error: "Required" })
+    .trim()
+    .min(1, "Required")
+    .regex(HTTP_TOKEN, "Not a valid HTTP header name")
+    .refine((k) => !RESERVED_HEADERS.has(k.toLowerCase()), "This header is set automatically"),
+  value: z
+    .string({ error: "Required" })
+    .max(8192, "Too long")
+    .regex(/^[\t\x20-\x7e\x80-\xff]*$/, "Header values must be single-line Latin-1 text")
+    .refine(notMask, "Enter the header value"),
+});
+
+/** Key/value header list. As a secret, names stay visible and only the values are hidden. */
+export function headers(key: string, o: Common & { secret?: boolean }): FieldDef {
+  const schema = z
+    .array(headerEntry, { error: "Must be a list of { key, value }" })
+    .max(50, "At most 50 headers")
+    .refine(
+      (list) => new Set(list.map((h) => h.key.toLowerCase())).size === list.length,
+      "Duplicate header name",
+    )
+    .default([]);
+  const { secret: isSecret, ...rest } = o;
+  return def({ key, kind: "headers", required: false, secret: !!isSecret, default: [], ...rest }, schema);
+}
+
+/** A list of strings; also accepts one string with one entry per line (or comma-separated). */
+export function stringList(key: string, o: Common & { required?: boolean }): FieldDef {
+  const split = (v: unknown) =>
+    typeof v === "string"
+      ? v
+          .split(/[\n,]/)
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : (blank(v) ?? []);
+  let list = z
+    .array(z.string().trim().min(1, "Empty entry").max(200, "Too long"))
+    .max(200, "At most 200 entries");
+  if (o.required) list = list.min(1, "Add at least one entry");
+  const { required, ...rest } = o;
+  return def(
+    { key, kind: "string-list", required: !!required, secret: false, ...rest },
+    z.preprocess(split, list),
+  );
+}
+
+/** Assembles a destination's zod object and form specs from its field definitions. */
+export function buildSettings(defs: FieldDef[]): { settings: z.ZodObject; fields: FieldSpec[] } {
+  const shape: Record<string, z.ZodType> = {};
+  for (const d of defs) shape[d.spec.key] = d.schema;
+  return { settings: z.object(shape), fields: defs.map((d) => d.spec) };
+}
