@@ -1,0 +1,124 @@
+// Validation shared by the filters API, the filter editor and tests.
+
+import { z } from "zod";
+import { PROTECTED_FIELDS } from "./apply";
+import { describeFqlError, parseFql } from "./fql";
+
+export const filterAction = z.enum(["drop", "sample", "allow_fields", "drop_fields"], {
+  error: 'Action must be one of "drop", "sample", "allow_fields" or "drop_fields"',
+});
+
+/** The parse error travels in `params.fql` so the editor can underline it. */
+export const filterCondition = z
+  .string({ error: "Condition must be a string" })
+  .max(5000, "Condition must be at most 5000 characters")
+  .superRefine((src, ctx) => {
+    const parsed = parseFql(src);
+    if (!parsed.ok) {
+      ctx.addIssue({
+        code: "custom",
+        message: describeFqlError(parsed.error),
+        params: { fql: parsed.error },
+      });
+    }
+  });
+
+const FIELD_PATH = /^[A-Za-z0-9_$]+(\.[A-Za-z0-9_$-]+)*$/;
+
+export const fieldPath = z
+  .string()
+  .regex(FIELD_PATH, 'Fields are dotted paths of letters, digits, "_", "$" or "-", e.g. properties.price');
+
+export const sampleConfig = z.object(
+  {
+    percent: z
+      .number({ error: "Percent must be a number" })
+      .gt(0, "Percent must be more than 0")
+      .lte(100, "Percent must be at most 100"),
+  },
+  { error: "Config must look like { percent: 10 }" },
+);
+
+export const fieldsConfig = z.object(
+  {
+    fields: z
+      .array(fieldPath, { error: "Fields must be a list of field paths" })
+      .min(1, "List at least one field")
+      .max(100, "List at most 100 fields")
+      .transform((fields) => [...new Set(fields)]),
+  },
+  { error: 'Config must look like { fields: ["properties.email"] }' },
+);
+
+/** Drop filters need no config; whatever is sent is discarded. */
+export const dropConfig = z
+  .object({})
+  .nullish()
+  .transform(() => ({}));
+
+const dropFieldsConfig = fieldsConfig.refine(
+  ({ fields }) => !fields.some((f) => (PROTECTED_FIELDS as readonly string[]).includes(f)),
+  { message: `${PROTECTED_FIELDS.join(" and ")} can't be removed`, path: ["fields"] },
+);
+
+/** Config schema per action, for handlers that merge an update into a stored filter and re-validate. */
+export const filterConfigFor = {
+  drop: dropConfig,
+  sample: sampleConfig,
+  allow_fields: fieldsConfig,
+  drop_fields: dropFieldsConfig,
+} as const;
+
+const common = {
+  name: z
+    .string({ error: "Name must be a string" })
+    .trim()
+    .min(1, "Name is required")
+    .max(100, "Name must be at most 100 characters"),
+  condition: filterCondition,
+  enabled: z.boolean({ error: "Enabled must be true or false" }).default(true),
+};
+
+export const filterInput = z.discriminatedUnion(
+  "action",
+  [
+    z.object({ ...common, action: z.literal("drop"), config: dropConfig }),
+    z.object({ ...common, action: z.literal("sample"), config: sampleConfig }),
+    z.object({ ...common, action: z.literal("allow_fields"), config: fieldsConfig }),
+    z.object({ ...common, action: z.literal("drop_fields"), config: dropFieldsConfig }),
+  ],
+  { error: 'Action must be one of "drop", "sample", "allow_fields" or "drop_fields"' },
+);
+
+/**
+ * Every field optional. When action and config come together the config is checked against that action;
+ * a config sent alone must be re-checked by the handler against the stored action (filterConfigFor).
+ */
+export const filterUpdate = z
+  .object({
+    name: common.name.optional(),
+    condition: filterCondition.optional(),
+    action: filterAction.optional(),
+    config: z.record(z.string(), z.unknown()).optional(),
+    enabled: common.enabled.unwrap().optional(),
+  })
+  .transform((update, ctx) => {
+    if (update.action === undefined || update.config === undefined) return update;
+    const checked = filterConfigFor[update.action].safeParse(update.config);
+    if (checked.success) return { ...update, config: checked.data as Record<string, unknown> };
+    for (const issue of checked.error.issues) {
+      ctx.addIssue({ code: "custom", message: issue.message, path: ["config", ...issue.path] });
+    }
+    return z.NEVER;
+  });
+
+export const filterOrder = z.object({
+  ids: z
+    .array(z.string().min(1).max(100), { error: "ids must be a list of filter ids" })
+    .max(500, "Too many filters")
+    .refine((ids) => new Set(ids).size === ids.length, "Each filter may appear only once"),
+});
+
+export type FilterInput = z.output<typeof filterInput>;
+export type FilterUpdate = z.output<typeof filterUpdate>;
+export type FilterOrder = z.output<typeof filterOrder>;
