@@ -1,0 +1,45 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { sourceTypeName } from "@/components/sources/source-type";
+import { Badge, EnvironmentBadge } from "@/components/ui/badge";
+import { Tabs } from "@/components/ui/tabs";
+import { db } from "@/lib/db";
+import { pageAccess } from "@/lib/workspaces/page-access";
+
+export default async function SourceLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ workspace: string; sourceId: string }>;
+}) {
+  const { workspace, sourceId } = await params;
+  const access = await pageAccess(workspace);
+  const source = await db.source.findFirst({ where: { id: sourceId, workspaceId: access.workspace.id } });
+  if (!source) notFound();
+  const base = `/${workspace}/sources/${source.id}`;
+  return (
+    <>
+      <p className="mb-1 text-sm">
+        <Link href={`/${workspace}/sources`} className="text-slate-500 hover:text-slate-800">
+          Sources
+        </Link>
+      </p>
+      <div className="mb-4 flex flex-wrap items-center gap-3">
+        <h1 className="text-xl font-semibold">{source.name}</h1>
+        <EnvironmentBadge label={source.environment} />
+        {!source.enabled && <Badge>Disabled</Badge>}
+        <span className="text-sm text-slate-500">{sourceTypeName(source.type)}</span>
+      </div>
+      <Tabs
+        tabs={[
+          { href: base, label: "Overview" },
+          { href: `${base}/debugger`, label: "Debugger" },
+          { href: `${base}/settings`, label: "Settings" },
+        ]}
+      />
+      {children}
+    </>
+  );
+}

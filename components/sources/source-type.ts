@@ -1,0 +1,5 @@
+import { sourceTypes } from "@/lib/catalog";
+
+export function sourceTypeName(id: string) {
+  return sourceTypes.find((t) => t.id === id)?.name ?? id;
+}

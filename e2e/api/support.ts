@@ -1,0 +1,86 @@
+import { randomUUID } from "node:crypto";
+import { encode } from "next-auth/jwt";
+import { inject } from "vitest";
+import { TEST_AUTH_SECRET } from "@/e2e/support/server";
+
+// Test fixtures write straight into the server's SQLite file (the real database), and requests
+// carry a session cookie minted with the server's secret, exactly as next-auth would set it.
+
+Object.assign(process.env, inject("serverEnv"));
+export const baseUrl = inject("baseUrl");
+
+export async function prisma() {
+  return (await import("@/lib/db")).getDb();
+}
+
+export async function createUser(label = "user") {
+  const db = await prisma();
+  const id = randomUUID().slice(0, 8);
+  return db.user.create({ data: { email: `${label}-${id}@test.local`, name: `${label} ${id}` } });
+}
+
+export async function createWorkspace(ownerId: string, name = "Test workspace") {
+  const db = await prisma();
+  const slug = `ws-${randomUUID().slice(0, 8)}`;
+  return db.workspace.create({
+    data: { name, slug, memberships: { create: { userId: ownerId, role: "owner" } } },
+  });
+}
+
+export async function addMember(workspaceId: string, userId: string, role: string, labels?: string[]) {
+  const db = await prisma();
+  return db.membership.create({
+    data: { workspaceId, userId, role, labels: labels ? JSON.stringify(labels) : null },
+  });
+}
+
+export interface Reply<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export type Client = ReturnType<typeof clientFor>;
+
+/** An HTTP client signed in as `user` (or anonymous when user is null). */
+export function clientFor(user: { id: string; email: string; name: string } | null) {
+  let cookie: Promise<string> | null = null;
+  if (user) {
+    cookie = encode({
+      token: { sub: user.id, email: user.email, name: user.name },
+      secret: TEST_AUTH_SECRET,
+    }).then((jwt) => `next-auth.session-token=${jwt}`);
+  }
+  async function request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    raw?: string,
+  ): Promise<Reply<T>> {
+    const headers: Record<string, string> = {};
+    if (cookie) headers.cookie = await cookie;
+    if (body !== undefined || raw !== undefined) headers["content-type"] = "application/json";
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: raw ?? (body !== undefined ? JSON.stringify(body) : undefined),
+      redirect: "manual",
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+  return {
+    get: <T = Record<string, unknown>>(path: string) => request<T>("GET", path),
+    post: <T = Record<string, unknown>>(path: string, body?: unknown) => request<T>("POST", path, body ?? {}),
+    patch: <T = Record<string, unknown>>(path: string, body?: unknown) =>
+      request<T>("PATCH", path, body ?? {}),
+    put: <T = Record<string, unknown>>(path: string, body?: unknown) => request<T>("PUT", path, body ?? {}),
+    delete: <T = Record<string, unknown>>(path: string) => request<T>("DELETE", path),
+    raw: <T = Record<string, unknown>>(method: string, path: string, raw: string) =>
+      request<T>(method, path, undefined, raw),
+  };
+}

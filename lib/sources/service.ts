@@ -1,0 +1,78 @@
+import { mask, open, randomToken, seal, sha256 } from "@/lib/crypto/secrets";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { slugify } from "@/lib/slug";
+import { type SourceInput, sourceInput } from "@/lib/sources/schema";
+import { sourceTypeExists } from "@/lib/sources/types";
+
+// Sources and their write keys. A write key is shown to owners and source admins (sealed at
+// rest so it can be copied again) and looked up by ingest through its SHA-256 hash.
+
+function newWriteKey() {
+  const key = randomToken(24); // 32 url-safe characters, like Segment's
+  return {
+    key,
+    fields: {
+      writeKeyHash: sha256(key),
+      writeKeyCipher: seal(key, env().ENCRYPTION_KEY),
+      writeKeyHint: mask(key),
+    },
+  };
+}
+
+export async function createSource(workspaceId: string, raw: SourceInput) {
+  const input = sourceInput.parse(raw);
+  if (!sourceTypeExists(input.type))
+    throw new AppError("bad_request", `Unknown source type "${input.type}"`, [
+      { path: "type", message: "Unknown source type" },
+    ]);
+  const { key, fields } = newWriteKey();
+  const source = await db.source.create({
+    data: {
+      workspaceId,
+      name: input.name,
+      slug: await uniqueSlug(workspaceId, input.name),
+      type: input.type,
+      environment: input.environment,
+      websiteUrl: input.websiteUrl ?? null,
+      settings: JSON.stringify(input.settings ?? {}),
+      ...fields,
+    },
+  });
+  return { source, writeKey: key };
+}
+
+async function uniqueSlug(workspaceId: string, name: string) {
+  const base = slugify(name);
+  for (let i = 1; ; i++) {
+    const slug = i === 1 ? base : `${base}-${i}`;
+    if (
+      !(await db.source.findUnique({
+        where: { workspaceId_slug: { workspaceId, slug } },
+        select: { id: true },
+      }))
+    )
+      return slug;
+  }
+}
+
+export async function regenerateWriteKey(sourceId: string) {
+  const { key, fields } = newWriteKey();
+  await db.source.update({ where: { id: sourceId }, data: fields });
+  notifyWriteKeyChange();
+  return key;
+}
+
+export async function revealWriteKey(sourceId: string): Promise<string> {
+  const row = await db.source.findUniqueOrThrow({ where: { id: sourceId }, omit: { writeKeyCipher: false } });
+  return open(row.writeKeyCipher, env().ENCRYPTION_KEY);
+}
+
+/** Ingest caches key lookups; a regenerated key or a disabled source must take effect at once. */
+export function notifyWriteKeyChange() {
+  const hook = (globalThis as { [k: symbol]: (() => void) | undefined })[
+    Symbol.for("switchyard.writeKeyChanged")
+  ];
+  hook?.();
+}

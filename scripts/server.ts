@@ -1,0 +1,60 @@
+// The product's one server: answers the tracking API (/v1/*) itself on a lean node:http path
+// and hands every other request to Next's handler. Boots: env -> migrations -> demo seed.
+import http from "node:http";
+import next from "next";
+import { migrate } from "@/lib/db/migrate";
+import { sqlite } from "@/lib/db/sqlite";
+import { EnvError, env } from "@/lib/env";
+import { seedDemo } from "@/lib/seed/demo";
+
+async function main() {
+  const dev = process.argv.includes("--dev");
+  let e: ReturnType<typeof env>;
+  try {
+    e = env();
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const applied = migrate(sqlite());
+  if (applied.length) console.log(`[switchyard] applied migrations: ${applied.join(", ")}`);
+  const seeded = await seedDemo();
+
+  const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: e.PORT });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    handleNext(req, res).catch((err) => {
+      console.error("[switchyard] request failed:", err);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "internal", message: "Something went wrong on our side" } }));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(e.PORT, e.HOST, () => {
+    console.log(`[switchyard] console and tracking API on ${e.PUBLIC_URL}`);
+    if (seeded) {
+      console.log("\n  Demo workspace created. Sign in with:");
+      console.log(`    email:    ${seeded.email}`);
+      console.log(
+        `    password: ${seeded.password ?? "(the value of DEMO_OWNER_PASSWORD)"}   <- shown once; keep it\n`,
+      );
+    }
+  });
+
+  const shutdown = () => {
+    server.close();
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+main().catch((err) => {
+  console.error("[switchyard] failed to start:", err);
+  process.exit(1);
+});
