@@ -1,7 +1,6 @@
 import { startServer } from "@/e2e/support/server";
+import { OWNER } from "@/e2e/support/ui";
 import { E2E_PORT } from "@/playwright.config";
-
-export const E2E_OWNER = { email: "owner@demo.switchyard.local", password: "e2e-owner-password-123" };
 
 /** Starts the built server with the demo seed on a fresh database; Playwright calls the teardown. */
 export default async function globalSetup() {
@@ -9,7 +8,7 @@ export default async function globalSetup() {
     port: E2E_PORT,
     dataDir: "data/test-e2e",
     fresh: true,
-    env: { DEMO_SEED: "true", DEMO_OWNER_PASSWORD: E2E_OWNER.password },
+    env: { DEMO_SEED: "true", DEMO_OWNER_PASSWORD: OWNER.password },
   });
   process.env.E2E_DATABASE_URL = server.databaseUrl;
   return async () => server.stop();

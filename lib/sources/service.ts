@@ -2,6 +2,7 @@ import { mask, open, randomToken, seal, sha256 } from "@/lib/crypto/secrets";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { invalidateWriteKeyCache } from "@/lib/ingest/writekeys";
 import { slugify } from "@/lib/slug";
 import { type SourceInput, sourceInput } from "@/lib/sources/schema";
 import { sourceTypeExists } from "@/lib/sources/types";
@@ -70,9 +71,4 @@ export async function revealWriteKey(sourceId: string): Promise<string> {
 }
 
 /** Ingest caches key lookups; a regenerated key or a disabled source must take effect at once. */
-export function notifyWriteKeyChange() {
-  const hook = (globalThis as { [k: symbol]: (() => void) | undefined })[
-    Symbol.for("switchyard.writeKeyChanged")
-  ];
-  hook?.();
-}
+export const notifyWriteKeyChange = invalidateWriteKeyCache;

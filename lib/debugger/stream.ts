@@ -1,0 +1,74 @@
+import { sqlite } from "@/lib/db/sqlite";
+import { type DebuggerFilter, toRecentFilter } from "@/lib/debugger/filter";
+import { DEFAULT_VIEWER_OPTIONS, Viewer, type ViewerOptions } from "@/lib/debugger/viewer";
+import { SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
+import { rowToTapEvent } from "@/lib/ingest/store";
+import { getTap, type TapEvent } from "@/lib/tap";
+
+export const DEBUGGER_CAP = 500;
+
+const storeKey = Symbol.for("switchyard.debugger.store");
+function archive(): SqliteArchiveStore {
+  const g = globalThis as { [storeKey]?: SqliteArchiveStore };
+  g[storeKey] ??= new SqliteArchiveStore(sqlite());
+  return g[storeKey];
+}
+
+/**
+ * The debugger's Server-Sent Events stream for one source. Subscribes to the tap first (so
+ * nothing committed meanwhile is missed), then sends the archive: after `lastEventId` when the
+ * browser reconnects (no gap, no duplicate), else the last 500 *matching* events. Then live.
+ */
+export function debuggerStream(opts: {
+  sourceId: string;
+  filter: DebuggerFilter;
+  lastEventId: number | null;
+  signal: AbortSignal;
+  viewer?: Partial<ViewerOptions>;
+}): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const write = (chunk: string) => {
+          try {
+            controller.enqueue(encoder.encode(chunk));
+            return (controller.desiredSize ?? 1) > 0;
+          } catch {
+            return false; // closed underneath us
+          }
+        };
+        const viewer = new Viewer(opts.filter, write, { ...DEFAULT_VIEWER_OPTIONS, ...opts.viewer });
+        const pending: TapEvent[] = [];
+        let live = false;
+        const unsubscribe = getTap().subscribe(opts.sourceId, (e) =>
+          live ? viewer.onEvent(e) : pending.push(e),
+        );
+        cleanup = () => {
+          unsubscribe();
+          viewer.close();
+        };
+        opts.signal.addEventListener("abort", () => {
+          cleanup();
+          try {
+            controller.close();
+          } catch {}
+        });
+        write("retry: 2000\n\n");
+        const rows = archive()
+          .recent(opts.sourceId, toRecentFilter(opts.filter, DEBUGGER_CAP, opts.lastEventId ?? undefined))
+          .reverse()
+          .map(rowToTapEvent);
+        viewer.sendBacklog(rows);
+        live = true;
+        for (const e of pending) viewer.onEvent(e);
+        viewer.start();
+      },
+      cancel() {
+        cleanup();
+      },
+    },
+    new CountQueuingStrategy({ highWaterMark: 256 }),
+  );
+}
