@@ -2,9 +2,11 @@
 // and hands every other request to Next's handler. Boots: env -> migrations -> demo seed.
 import http from "node:http";
 import next from "next";
+import { matchesBundle, serveBundle } from "@/lib/ajs/bundle";
 import { migrate } from "@/lib/db/migrate";
 import { sqlite } from "@/lib/db/sqlite";
 import { EnvError, env } from "@/lib/env";
+import { createIngest } from "@/lib/ingest/http";
 import { seedDemo } from "@/lib/seed/demo";
 
 async function main() {
@@ -27,7 +29,16 @@ async function main() {
   await app.prepare();
   const handleNext = app.getRequestHandler();
 
+  const ingest = createIngest({
+    db: sqlite(),
+    publicUrl: e.PUBLIC_URL,
+    rateLimitPerSecond: e.INGEST_RATE_LIMIT_PER_SECOND,
+    retentionDays: e.ARCHIVE_RETENTION_DAYS,
+  });
+
   const server = http.createServer((req, res) => {
+    if (ingest.matches(req.url)) return ingest.handle(req, res);
+    if (matchesBundle(req.url)) return serveBundle(req, res);
     handleNext(req, res).catch((err) => {
       console.error("[switchyard] request failed:", err);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
@@ -46,8 +57,9 @@ async function main() {
     }
   });
 
-  const shutdown = () => {
+  const shutdown = async () => {
     server.close();
+    await ingest.close();
     setTimeout(() => process.exit(0), 2000).unref();
   };
   process.on("SIGTERM", shutdown);

@@ -11,7 +11,7 @@ import {
   sourceCategoryNote,
   sourceTypesForUseCaseCategory,
 } from "@/lib/catalog";
-import shipped from "./use-cases.json";
+import shipped from "./use-cases.json" with { type: "json" };
 
 const reference = path.resolve(import.meta.dirname, "../../../shared/reference/use-cases.json");
 

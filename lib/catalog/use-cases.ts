@@ -1,7 +1,7 @@
 import { destinationTypesInCategory } from "./registry";
 import { sourceTypesForUseCaseCategory } from "./sources";
 import type { DestinationCategory, DestinationType, SourceType } from "./types";
-import data from "./use-cases.json";
+import data from "./use-cases.json" with { type: "json" };
 
 // Business goals and use cases from the Segment Use Cases Reference (./use-cases.json is a copy of
 // shared/reference/use-cases.json so the product runs on its own). Descriptions and key
