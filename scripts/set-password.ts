@@ -1,0 +1,24 @@
+// npm run user:password -- <email>: sets a new generated password for a user (for a lost demo
+// password, or an owner locked out). Prints it once. Reads DATABASE_URL like the server does.
+import { randomBytes } from "node:crypto";
+import { hashPassword } from "@/lib/auth/password";
+import { db } from "@/lib/db";
+import { migrate } from "@/lib/db/migrate";
+import { sqlite } from "@/lib/db/sqlite";
+
+const email = process.argv[2]?.toLowerCase();
+if (!email) {
+  console.error("usage: npm run user:password -- <email>");
+  process.exit(2);
+}
+migrate(sqlite());
+const password = process.env.NEW_PASSWORD ?? randomBytes(12).toString("base64url");
+const updated = await db.user.updateMany({
+  where: { email },
+  data: { passwordHash: await hashPassword(password) },
+});
+if (updated.count === 0) {
+  console.error(`No user with email ${email}`);
+  process.exit(1);
+}
+console.log(`New password for ${email}: ${password}`);
