@@ -20,7 +20,7 @@ export default async function NewSourcePage({
       presetEnvironment={sp.environment}
       presetType={sp.type}
       presetCategory={sp.category}
-      returnTo={sp.returnTo?.startsWith("/") ? sp.returnTo : undefined}
+      returnTo={sp.returnTo && /^\/(?![/\\])/.test(sp.returnTo) ? sp.returnTo : undefined}
     />
   );
 }

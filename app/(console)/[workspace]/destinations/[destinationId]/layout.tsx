@@ -1,0 +1,51 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Tabs } from "@/components/ui/tabs";
+import { getDestinationType } from "@/lib/catalog";
+import { db } from "@/lib/db";
+import { pageAccess } from "@/lib/workspaces/page-access";
+
+export default async function DestinationLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ workspace: string; destinationId: string }>;
+}) {
+  const { workspace, destinationId } = await params;
+  const access = await pageAccess(workspace);
+  const destination = await db.destination.findFirst({
+    where: { id: destinationId, workspaceId: access.workspace.id },
+    select: { id: true, name: true, type: true, enabled: true },
+  });
+  if (!destination) notFound();
+  const type = getDestinationType(destination.type);
+  const base = `/${workspace}/destinations/${destination.id}`;
+  return (
+    <>
+      <p className="mb-1 text-sm">
+        <Link href={`/${workspace}/destinations`} className="text-slate-500 hover:text-slate-800">
+          Destinations
+        </Link>
+      </p>
+      <div className="mb-4 flex flex-wrap items-center gap-3">
+        <h1 className="text-xl font-semibold">{destination.name}</h1>
+        {destination.enabled ? <Badge tone="green">Enabled</Badge> : <Badge>Disabled</Badge>}
+        <span className="text-sm text-slate-500">
+          {type?.name ?? destination.type}
+          {type ? ` · ${type.category}` : ""}
+        </span>
+      </div>
+      <Tabs
+        tabs={[
+          { href: base, label: "Settings" },
+          { href: `${base}/filters`, label: "Filters" },
+          { href: `${base}/delivery`, label: "Event Delivery" },
+        ]}
+      />
+      {children}
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useWorkspace } from "@/components/console/workspace-context";
+import { api } from "@/lib/api/client";
+import type { DestinationView } from "@/lib/destinations/queries";
+import type { DestinationInput, DestinationUpdate } from "@/lib/destinations/schema";
+
+export function useDestinations() {
+  const ws = useWorkspace();
+  return useQuery({
+    queryKey: ["destinations", ws.slug],
+    queryFn: () =>
+      api<{ destinations: DestinationView[] }>(ws.api("/destinations")).then((r) => r.destinations),
+  });
+}
+
+export function useDestination(id: string) {
+  const ws = useWorkspace();
+  return useQuery({
+    queryKey: ["destinations", ws.slug, id],
+    queryFn: () =>
+      api<{ destination: DestinationView }>(ws.api(`/destinations/${id}`)).then((r) => r.destination),
+  });
+}
+
+export function useCreateDestination() {
+  const ws = useWorkspace();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: DestinationInput) =>
+      api<{ destination: DestinationView }>(ws.api("/destinations"), { method: "POST", body: input }).then(
+        (r) => r.destination,
+      ),
+    onSuccess: () => {
+      qc.invalidateQueries({ queryKey: ["destinations", ws.slug] });
+      // Sources show how many destinations they feed.
+      qc.invalidateQueries({ queryKey: ["sources", ws.slug] });
+    },
+  });
+}
+
+export function useUpdateDestination(id: string) {
+  const ws = useWorkspace();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: DestinationUpdate) =>
+      api<{ destination: DestinationView }>(ws.api(`/destinations/${id}`), {
+        method: "PATCH",
+        body: input,
+      }).then((r) => r.destination),
+    onSuccess: (destination, input) => {
+      qc.setQueryData(["destinations", ws.slug, id], destination);
+      qc.invalidateQueries({ queryKey: ["destinations", ws.slug] });
+      if (input.sourceIds) qc.invalidateQueries({ queryKey: ["sources", ws.slug] });
+    },
+  });
+}
+
+export function useDeleteDestination(id: string) {
+  const ws = useWorkspace();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api(ws.api(`/destinations/${id}`), { method: "DELETE" }),
+    onSuccess: () => {
+      qc.removeQueries({ queryKey: ["destinations", ws.slug, id] });
+      qc.invalidateQueries({ queryKey: ["destinations", ws.slug] });
+      qc.invalidateQueries({ queryKey: ["sources", ws.slug] });
+    },
+  });
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { auditChange, auditCreated, type DestinationState } from "./redact";
+
+const base: DestinationState = {
+  name: "Hook",
+  enabled: false,
+  sources: ["Site"],
+  public: { url: "https://example.com/in", headers: [{ key: "Authorization" }], batching: false },
+  secrets: { headers: [{ key: "Authorization", value: "Bearer s3cret" }], signingSecret: "whsec_abc" },
+};
+
+describe("destination audit redaction", () => {
+  it("records a creation with markers instead of secrets", () => {
+    const after = auditCreated("webhook", base);
+    expect(after).toMatchObject({
+      name: "Hook",
+      "settings.url": "https://example.com/in",
+      "settings.headers": "(set)",
+      "settings.signingSecret": "(set)",
+    });
+    expect(JSON.stringify(after)).not.toMatch(/s3cret|whsec_abc/);
+  });
+
+  it("marks unchanged, changed and removed secrets", () => {
+    const next: DestinationState = {
+      ...base,
+      enabled: true,
+      secrets: { headers: base.secrets.headers },
+    };
+    const { before, after } = auditChange("webhook", base, {
+      ...next,
+      secrets: { ...next.secrets, signingSecret: "whsec_new" },
+    });
+    expect(before["settings.headers"]).toBe("(unchanged)");
+    expect(after["settings.headers"]).toBe("(unchanged)");
+    expect(before["settings.signingSecret"]).toBe("(set)");
+    expect(after["settings.signingSecret"]).toBe("(changed)");
+    expect(after.enabled).toBe(true);
+    expect(JSON.stringify({ before, after })).not.toMatch(/s3cret|whsec_/);
+
+    const removed = auditChange("webhook", base, next);
+    expect(removed.after["settings.signingSecret"]).toBe("(removed)");
+  });
+
+  it("adds a marker for a secret set for the first time", () => {
+    const { before, after } = auditChange(
+      "webhook",
+      { ...base, secrets: {} },
+      { ...base, secrets: { signingSecret: "x" } },
+    );
+    expect(before["settings.signingSecret"]).toBeUndefined();
+    expect(after["settings.signingSecret"]).toBe("(changed)");
+  });
+});

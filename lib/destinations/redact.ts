@@ -1,0 +1,68 @@
+import { getDestinationType } from "@/lib/catalog";
+
+// What the audit log keeps about a destination. Public settings are recorded as they are; secret
+// settings only as markers, so the log says that a key changed without ever holding it. Settings
+// are flattened ("settings.url") so the audit table shows one line per changed setting.
+
+type Settings = Record<string, unknown>;
+
+export interface DestinationState {
+  name: string;
+  enabled: boolean;
+  /** Connected source names. */
+  sources: string[];
+  public: Settings;
+  secrets: Settings;
+}
+
+export const SECRET_SET = "(set)";
+export const SECRET_CHANGED = "(changed)";
+export const SECRET_UNCHANGED = "(unchanged)";
+export const SECRET_REMOVED = "(removed)";
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function fieldsOf(typeId: string) {
+  return getDestinationType(typeId)?.fields ?? [];
+}
+
+function snapshot(typeId: string, state: DestinationState, marks: Settings): Settings {
+  const out: Settings = { name: state.name, enabled: state.enabled, sources: state.sources };
+  for (const field of fieldsOf(typeId)) {
+    const key = `settings.${field.key}`;
+    if (field.secret) {
+      if (marks[field.key] !== undefined) out[key] = marks[field.key];
+    } else if (state.public[field.key] !== undefined) out[key] = state.public[field.key];
+  }
+  return out;
+}
+
+/** The "after" of a creation: every secret that was given shows as "(set)". */
+export function auditCreated(typeId: string, state: DestinationState): Settings {
+  const marks: Settings = {};
+  for (const key of Object.keys(state.secrets)) marks[key] = SECRET_SET;
+  return snapshot(typeId, state, marks);
+}
+
+/**
+ * Before/after of an update. An untouched secret reads "(unchanged)" on both sides (so the audit
+ * table leaves it out); a replaced one goes "(set)" -> "(changed)", a cleared one -> "(removed)".
+ */
+export function auditChange(typeId: string, before: DestinationState, after: DestinationState) {
+  const b: Settings = {};
+  const a: Settings = {};
+  for (const field of fieldsOf(typeId)) {
+    if (!field.secret) continue;
+    const old = before.secrets[field.key];
+    const next = after.secrets[field.key];
+    if (old === undefined && next === undefined) continue;
+    if (same(old, next)) {
+      b[field.key] = SECRET_UNCHANGED;
+      a[field.key] = SECRET_UNCHANGED;
+      continue;
+    }
+    if (old !== undefined) b[field.key] = SECRET_SET;
+    a[field.key] = next === undefined ? SECRET_REMOVED : SECRET_CHANGED;
+  }
+  return { before: snapshot(typeId, before, b), after: snapshot(typeId, after, a) };
+}
