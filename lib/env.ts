@@ -40,6 +40,8 @@ const schema = z.object({
   INGEST_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(0),
   ARCHIVE_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
   ALLOW_PRIVATE_DESTINATIONS: bool.default(false),
+  DELIVERY_IN_PROCESS: bool.default(true),
+  // The DELIVERY_* tuning variables are validated by lib/delivery/config.ts when delivery starts.
   DATA_DIR: z.string().default("./data"),
 });
 

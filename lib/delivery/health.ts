@@ -1,0 +1,189 @@
+import type Database from "better-sqlite3";
+import { sqlite } from "@/lib/db/sqlite";
+import { minuteOf } from "@/lib/delivery/rollups";
+
+// Destination health, judged every few seconds from the last five minutes of rollups and the
+// retries waiting in the queue. A change is recorded as one DestinationHealthEvent row, so the
+// console can show "failing since 10:42" and the history; nothing is ever disabled automatically.
+//   failing:  >= 10 attempts in the window and >= 50% of them failed
+//   degraded: >= 10 attempts and >= 5% failed, or >= 100 messages waiting for a retry
+//   healthy:  otherwise (including no traffic)
+// "Attempts" counts delivered + not delivered + failed-and-retried results.
+
+export const HEALTH_RULES = {
+  windowMs: 5 * 60_000,
+  minAttempts: 10,
+  failingRate: 0.5,
+  degradedRate: 0.05,
+  degradedPendingRetries: 100,
+} as const;
+
+export type HealthState = "healthy" | "degraded" | "failing";
+
+export interface HealthCounts {
+  delivered: number;
+  notDelivered: number;
+  retried: number;
+  pendingRetries: number;
+}
+
+export function classifyHealth(c: HealthCounts): { state: HealthState; reason: string } {
+  const attempts = c.delivered + c.notDelivered + c.retried;
+  const failed = c.notDelivered + c.retried;
+  const rate = attempts ? failed / attempts : 0;
+  const pct = `${Math.round(rate * 100)}% of ${attempts} attempts failed in the last 5 minutes`;
+  if (attempts >= HEALTH_RULES.minAttempts && rate >= HEALTH_RULES.failingRate)
+    return { state: "failing", reason: pct };
+  if (attempts >= HEALTH_RULES.minAttempts && rate >= HEALTH_RULES.degradedRate)
+    return { state: "degraded", reason: pct };
+  if (c.pendingRetries >= HEALTH_RULES.degradedPendingRetries)
+    return { state: "degraded", reason: `${c.pendingRetries}+ messages are waiting for a retry` };
+  return { state: "healthy", reason: attempts ? pct : "No failures in the last 5 minutes" };
+}
+
+interface Sums {
+  destinationId: string;
+  delivered: number;
+  notDelivered: number;
+  filtered: number;
+  unsupported: number;
+  retried: number;
+}
+
+function sums(db: Database.Database, since: number, workspaceId?: string): Map<string, Sums> {
+  const rows = db
+    .prepare(
+      `SELECT "destinationId", SUM("delivered") AS "delivered", SUM("notDelivered") AS "notDelivered",
+         SUM("filtered") AS "filtered", SUM("unsupported") AS "unsupported", SUM("retried") AS "retried"
+       FROM "DeliveryRollup" WHERE "minute" >= ? ${workspaceId ? `AND "workspaceId" = ?` : ""} GROUP BY "destinationId"`,
+    )
+    .all(...(workspaceId ? [since, workspaceId] : [since])) as Sums[];
+  return new Map(rows.map((r) => [r.destinationId, r]));
+}
+
+function pendingRetries(db: Database.Database, destinationId: string, now: number): number {
+  // Retries wait with nextAttemptAt in the future; the index range plus LIMIT keeps this cheap
+  // even when a dead destination has millions of queued messages.
+  return (
+    db
+      .prepare(
+        `SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "DeliveryJob" WHERE "destinationId" = ? AND "nextAttemptAt" > ?
+           AND "attempts" > 0 LIMIT 1000) AS "x"`,
+      )
+      .get(destinationId, now) as { n: number }
+  ).n;
+}
+
+function latestEvent(db: Database.Database, destinationId: string) {
+  return db
+    .prepare(
+      `SELECT "state", "at", "reason" FROM "DestinationHealthEvent" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1`,
+    )
+    .get(destinationId) as { state: HealthState; at: number; reason: string } | undefined;
+}
+
+/** Re-judges every destination and records the ones whose state changed. */
+export function evaluateHealth(
+  db: Database.Database,
+  now: number,
+): { destinationId: string; state: HealthState }[] {
+  const destinations = db.prepare(`SELECT "id", "workspaceId" FROM "Destination"`).all() as {
+    id: string;
+    workspaceId: string;
+  }[];
+  const recent = sums(db, minuteOf(now - HEALTH_RULES.windowMs));
+  const changes: {
+    destinationId: string;
+    workspaceId: string;
+    state: HealthState;
+    previous: HealthState;
+    reason: string;
+  }[] = [];
+  for (const d of destinations) {
+    const s = recent.get(d.id);
+    const judged = classifyHealth({
+      delivered: s?.delivered ?? 0,
+      notDelivered: s?.notDelivered ?? 0,
+      retried: s?.retried ?? 0,
+      pendingRetries: pendingRetries(db, d.id, now),
+    });
+    const previous = latestEvent(db, d.id)?.state ?? "healthy";
+    if (judged.state !== previous)
+      changes.push({
+        destinationId: d.id,
+        workspaceId: d.workspaceId,
+        state: judged.state,
+        previous,
+        reason: judged.reason,
+      });
+  }
+  if (changes.length === 0) return [];
+  const insert = db.prepare(
+    `INSERT INTO "DestinationHealthEvent" ("destinationId", "workspaceId", "state", "previousState", "at", "reason")
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    for (const c of changes) insert.run(c.destinationId, c.workspaceId, c.state, c.previous, now, c.reason);
+  }).immediate();
+  return changes.map((c) => ({ destinationId: c.destinationId, state: c.state }));
+}
+
+export interface DestinationHealth {
+  destinationId: string;
+  name: string;
+  type: string;
+  enabled: boolean;
+  state: HealthState;
+  /** When the current state began (epoch ms); null when it has always been healthy. */
+  since: number | null;
+  reason: string | null;
+  last24h: {
+    delivered: number;
+    notDelivered: number;
+    filtered: number;
+    unsupported: number;
+    retried: number;
+  };
+  pendingRetries: number;
+  lastError: { errorType: string; message: string; at: number } | null;
+}
+
+/** Health of every destination of a workspace, for the console. */
+export function destinationHealth(
+  workspaceId: string,
+  opts: { db?: Database.Database; now?: number } = {},
+): DestinationHealth[] {
+  const db = opts.db ?? sqlite();
+  const now = opts.now ?? Date.now();
+  const day = sums(db, minuteOf(now - 24 * 3_600_000), workspaceId);
+  const rows = db
+    .prepare(
+      `SELECT "id", "name", "type", "enabled" FROM "Destination" WHERE "workspaceId" = ? ORDER BY "name"`,
+    )
+    .all(workspaceId) as { id: string; name: string; type: string; enabled: number }[];
+  const lastSample = db.prepare(
+    `SELECT "errorType", "errorMessage" AS "message", "at" FROM "DeliverySample" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1`,
+  );
+  return rows.map((d) => {
+    const event = latestEvent(db, d.id);
+    const s = day.get(d.id);
+    return {
+      destinationId: d.id,
+      name: d.name,
+      type: d.type,
+      enabled: Boolean(d.enabled),
+      state: event?.state ?? "healthy",
+      since: event?.at ?? null,
+      reason: event?.reason ?? null,
+      last24h: {
+        delivered: s?.delivered ?? 0,
+        notDelivered: s?.notDelivered ?? 0,
+        filtered: s?.filtered ?? 0,
+        unsupported: s?.unsupported ?? 0,
+        retried: s?.retried ?? 0,
+      },
+      pendingRetries: pendingRetries(db, d.id, now),
+      lastError: (lastSample.get(d.id) as DestinationHealth["lastError"] | undefined) ?? null,
+    };
+  });
+}

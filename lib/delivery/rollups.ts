@@ -1,0 +1,116 @@
+import type Database from "better-sqlite3";
+import { Histogram } from "@/lib/metrics/histogram";
+
+// Per-minute delivery counts and latency histograms, accumulated in memory for one transaction
+// and merged into DeliveryRollup inside it, so outcomes and the numbers the dashboards show can
+// never disagree. Histograms are merged in code (read, add, write back) inside the same
+// transaction; the write lock makes that safe against another runner.
+
+export type RollupField = "delivered" | "notDelivered" | "filtered" | "unsupported" | "retried";
+
+export const MINUTE = 60_000;
+export const minuteOf = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
+
+interface Pending {
+  destinationId: string;
+  sourceId: string;
+  workspaceId: string;
+  minute: number;
+  counts: Record<RollupField, number>;
+  latencySum: number;
+  hist: Histogram;
+}
+
+const statementsFor = new WeakMap<
+  Database.Database,
+  { read: Database.Statement; upsert: Database.Statement }
+>();
+
+function statements(db: Database.Database) {
+  let s = statementsFor.get(db);
+  if (!s) {
+    s = {
+      read: db.prepare(
+        `SELECT "latencyHist" FROM "DeliveryRollup" WHERE "destinationId" = ? AND "sourceId" = ? AND "minute" = ?`,
+      ),
+      upsert: db.prepare(
+        `INSERT INTO "DeliveryRollup" ("destinationId", "sourceId", "minute", "workspaceId", "delivered", "notDelivered",
+           "filtered", "unsupported", "retried", "latencySum", "latencyHist") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT ("destinationId", "sourceId", "minute") DO UPDATE SET
+           "delivered" = "DeliveryRollup"."delivered" + excluded."delivered",
+           "notDelivered" = "DeliveryRollup"."notDelivered" + excluded."notDelivered",
+           "filtered" = "DeliveryRollup"."filtered" + excluded."filtered",
+           "unsupported" = "DeliveryRollup"."unsupported" + excluded."unsupported",
+           "retried" = "DeliveryRollup"."retried" + excluded."retried",
+           "latencySum" = "DeliveryRollup"."latencySum" + excluded."latencySum",
+           "latencyHist" = CASE WHEN excluded."latencyHist" = '' THEN "DeliveryRollup"."latencyHist"
+             ELSE excluded."latencyHist" END`,
+      ),
+    };
+    statementsFor.set(db, s);
+  }
+  return s;
+}
+
+export class RollupBatch {
+  private readonly pending = new Map<string, Pending>();
+
+  add(
+    key: { destinationId: string; sourceId: string; workspaceId: string },
+    at: number,
+    field: RollupField,
+    latencyMs?: number,
+  ): void {
+    const minute = minuteOf(at);
+    const id = `${key.destinationId}\u0000${key.sourceId}\u0000${minute}`;
+    let p = this.pending.get(id);
+    if (!p) {
+      p = {
+        ...key,
+        minute,
+        counts: { delivered: 0, notDelivered: 0, filtered: 0, unsupported: 0, retried: 0 },
+        latencySum: 0,
+        hist: new Histogram(),
+      };
+      this.pending.set(id, p);
+    }
+    p.counts[field]++;
+    if (latencyMs !== undefined) {
+      p.latencySum += latencyMs;
+      p.hist.add(latencyMs);
+    }
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Call inside the transaction that writes the outcomes being counted. */
+  write(db: Database.Database): void {
+    const s = statements(db);
+    for (const p of this.pending.values()) {
+      let hist = "";
+      if (p.hist.total > 0) {
+        const stored = s.read.get(p.destinationId, p.sourceId, p.minute) as
+          | { latencyHist: string }
+          | undefined;
+        hist = Histogram.decode(stored?.latencyHist).merge(p.hist).encode();
+      }
+      const c = p.counts;
+      s.upsert.run(
+        p.destinationId,
+        p.sourceId,
+        p.minute,
+        p.workspaceId,
+        c.delivered,
+        c.notDelivered,
+        c.filtered,
+        c.unsupported,
+        c.retried,
+        Math.round(p.latencySum),
+        hist,
+      );
+    }
+    this.pending.clear();
+  }
+}

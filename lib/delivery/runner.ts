@@ -1,0 +1,175 @@
+import type Database from "better-sqlite3";
+import { type DeliveryConfig, loadDeliveryConfig } from "@/lib/delivery/config";
+import { getMapping } from "@/lib/delivery/destinations";
+import { evaluateHealth } from "@/lib/delivery/health";
+import { Recorder } from "@/lib/delivery/recorder";
+import { pruneDelivery } from "@/lib/delivery/retention";
+import { DestinationWorker } from "@/lib/delivery/worker";
+import { env } from "@/lib/env";
+import { Router } from "@/lib/routing/router";
+import { loadRoutingTable, type RoutingTable, routingFingerprint } from "@/lib/routing/table";
+import { getTap, type Tap } from "@/lib/tap";
+
+// The delivery engine: the router (archive -> jobs), one worker per enabled destination, the
+// recorder (grouped result writes), health evaluation and retention. Runs inside the web
+// process (scripts/server.ts) or alone (scripts/delivery-worker.ts); state lives in the database.
+
+export interface DeliveryOptions {
+  db: Database.Database;
+  now?: () => number;
+  random?: () => number;
+  /** Overrides of the environment-derived configuration (tests shorten timeouts and backoff). */
+  config?: Partial<DeliveryConfig>;
+  /** Key that opens Destination.secretsCipher; defaults to env().ENCRYPTION_KEY. */
+  encryptionKey?: string;
+  /** Tap to listen on for new messages (null: poll only). Defaults to the process-wide tap. */
+  tap?: Tap | null;
+  /** Where a brand-new routing cursor starts (default "latest": history is not re-sent). */
+  startFrom?: "latest" | "beginning";
+}
+
+export interface DeliveryStats {
+  cursor: number;
+  recorderPending: number;
+  destinations: { id: string; name: string; type: string; inflight: number; queued: number }[];
+}
+
+export interface DeliveryRunner {
+  /**
+   * Stops routing and workers, waits for requests in flight (up to graceMs, default the request
+   * timeout) and writes results. Requests still running after that are retried after restart.
+   */
+  stop(opts?: { graceMs?: number }): Promise<void>;
+  /** New messages were archived: route them now instead of at the next poll. */
+  wake(): void;
+  stats(): DeliveryStats;
+}
+
+const FULL_RELOAD_MS = 30_000;
+const HOUR = 3_600_000;
+
+export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
+  const { db } = opts;
+  const now = opts.now ?? Date.now;
+  const random = opts.random ?? Math.random;
+  const cfg: DeliveryConfig = { ...loadDeliveryConfig(), ...opts.config };
+  const key = () => opts.encryptionKey ?? env().ENCRYPTION_KEY;
+  const recorder = new Recorder(db, { flushMs: cfg.flushMs, samplesPerType: cfg.samplesPerType });
+  const workers = new Map<string, DestinationWorker>();
+  const tap = opts.tap === undefined ? getTap() : opts.tap;
+  const unsubscribe = new Map<string, () => void>();
+  let table: RoutingTable = loadRoutingTable(db, key);
+  let fingerprint = routingFingerprint(db);
+  let lastFullReload = now();
+  let stopped = false;
+
+  const syncWorkers = () => {
+    for (const dest of table.destinations.values()) {
+      const worker = workers.get(dest.id);
+      if (worker) worker.update(dest);
+      else if (dest.enabled && getMapping(dest.type))
+        workers.set(dest.id, new DestinationWorker(dest, { db, cfg, recorder, now, random }));
+    }
+    for (const [id, worker] of workers) {
+      if (table.destinations.get(id)?.enabled) continue;
+      workers.delete(id);
+      void worker.stop(0);
+    }
+    for (const ws of table.workspaces)
+      if (tap && !unsubscribe.has(ws)) unsubscribe.set(ws, tap.subscribeWorkspace(ws, wake));
+    for (const [ws, off] of unsubscribe)
+      if (!table.workspaces.has(ws)) {
+        off();
+        unsubscribe.delete(ws);
+      }
+  };
+
+  const refresh = () => {
+    try {
+      const next = routingFingerprint(db);
+      if (next === fingerprint && now() - lastFullReload < FULL_RELOAD_MS) return;
+      fingerprint = next;
+      lastFullReload = now();
+      table = loadRoutingTable(db, key);
+      syncWorkers();
+    } catch (err) {
+      console.error("[switchyard] delivery: reloading destinations failed:", err);
+    }
+  };
+
+  const router = new Router({
+    db,
+    cfg,
+    now,
+    table: () => table,
+    worker: (id) => workers.get(id),
+    startFrom: opts.startFrom,
+  });
+  let routeTimer: NodeJS.Timeout | null = null;
+  let lastPass = 0;
+
+  function wake() {
+    if (stopped || routeTimer) return;
+    routeTimer = setTimeout(route, Math.max(0, lastPass + cfg.routeIntervalMs - now()));
+  }
+
+  function route() {
+    routeTimer = null;
+    if (stopped) return;
+    lastPass = now();
+    const limit = 1000;
+    // Route against the destinations as they are now: a destination created a moment before an
+    // event arrives must receive it (the fingerprint query is a few index lookups).
+    refresh();
+    try {
+      if (router.pass(limit) === limit) setImmediate(wake);
+    } catch (err) {
+      console.error("[switchyard] delivery: routing pass failed, will retry:", err);
+    }
+  }
+
+  const health = () => {
+    try {
+      evaluateHealth(db, now());
+    } catch (err) {
+      console.error("[switchyard] delivery: health evaluation failed:", err);
+    }
+  };
+  const prune = () => {
+    try {
+      pruneDelivery(db, cfg, now(), new Set(workers.keys()));
+    } catch (err) {
+      console.error("[switchyard] delivery: pruning failed:", err);
+    }
+  };
+
+  syncWorkers();
+  const timers = [
+    setInterval(wake, cfg.pollMs),
+    setInterval(refresh, cfg.configRefreshMs),
+    setInterval(health, cfg.healthIntervalMs),
+    setInterval(prune, HOUR),
+    setTimeout(prune, 60_000),
+  ];
+  wake();
+
+  return {
+    wake,
+    stats: () => ({
+      cursor: router.cursor,
+      recorderPending: recorder.pending,
+      destinations: [...workers.values()].map((w) => w.stats()),
+    }),
+    async stop(stopOpts = {}) {
+      if (stopped) return;
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      if (routeTimer) clearTimeout(routeTimer);
+      for (const off of unsubscribe.values()) off();
+      unsubscribe.clear();
+      await Promise.all([...workers.values()].map((w) => w.stop(stopOpts.graceMs)));
+      workers.clear();
+      recorder.close();
+    },
+  };
+}

@@ -1,0 +1,248 @@
+import type Database from "better-sqlite3";
+import { type AttemptDeps, type AttemptResult, attemptJobs } from "@/lib/delivery/attempt";
+import type { DeliveryConfig } from "@/lib/delivery/config";
+import { getMapping } from "@/lib/delivery/destinations";
+import { createAgents, type HttpAgents } from "@/lib/delivery/http/client";
+import type { Recorder } from "@/lib/delivery/recorder";
+import { redactor, secretValues } from "@/lib/delivery/redact";
+import { type JobRow, sql } from "@/lib/delivery/store";
+import { deliveryTransaction } from "@/lib/delivery/tx";
+import type { RoutedDestination } from "@/lib/routing/table";
+
+// One destination's delivery loop. It holds at most 2 x concurrency jobs (leased to it): the
+// router hands over fresh jobs while there is room, and the worker claims due jobs from the
+// table (retries, replays, anything left by a crash) when it has room. A slow or failing
+// destination therefore only fills its own slots; its backlog waits in the table.
+
+export interface WorkerDeps {
+  db: Database.Database;
+  cfg: DeliveryConfig;
+  recorder: Recorder;
+  now: () => number;
+  random: () => number;
+}
+
+const IDLE_POLL_MS = 1000;
+
+export class DestinationWorker {
+  private queue: JobRow[] = [];
+  private readonly queuedAt = new Map<number, number>();
+  private readonly held = new Set<number>();
+  private inflight = 0;
+  private inflightJobs = 0;
+  private moreInTable = true;
+  private claimTimer: NodeJS.Timeout | null = null;
+  private claimAt = Number.POSITIVE_INFINITY;
+  private batchTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private abandoned = false;
+  private idle: (() => void) | null = null;
+  private readonly agents: HttpAgents;
+  private attemptDeps: AttemptDeps;
+
+  constructor(
+    private dest: RoutedDestination,
+    private readonly deps: WorkerDeps,
+  ) {
+    this.agents = createAgents({ allowPrivate: deps.cfg.allowPrivate, maxSockets: deps.cfg.concurrency });
+    this.attemptDeps = this.makeAttemptDeps(dest);
+    this.scheduleClaim(0);
+  }
+
+  get id(): string {
+    return this.dest.id;
+  }
+
+  stats() {
+    return {
+      id: this.dest.id,
+      name: this.dest.name,
+      type: this.dest.type,
+      inflight: this.inflightJobs,
+      queued: this.queue.length,
+    };
+  }
+
+  /** How many fresh jobs the router may hand over right now. */
+  capacity(): number {
+    return this.stopped ? 0 : Math.max(0, this.maxHeld() - this.held.size);
+  }
+
+  /** Jobs the router leased to this worker. */
+  accept(jobs: JobRow[]): void {
+    const now = this.deps.now();
+    for (const job of jobs) {
+      if (this.held.has(job.id)) continue;
+      this.held.add(job.id);
+      this.queuedAt.set(job.id, now);
+      this.queue.push(job);
+    }
+    this.pump();
+  }
+
+  /** Due jobs may be waiting in the table (the router could not hand them over). */
+  notify(): void {
+    this.moreInTable = true;
+    if (this.held.size === 0 || this.capacity() >= this.maxHeld() / 2) this.scheduleClaim(0);
+  }
+
+  update(dest: RoutedDestination): void {
+    if (dest.version === this.dest.version) return;
+    this.dest = dest;
+    this.attemptDeps = this.makeAttemptDeps(dest);
+  }
+
+  /** Stops taking work; waits up to graceMs for requests in flight; gives queued jobs back. */
+  async stop(graceMs = this.deps.cfg.timeoutMs): Promise<void> {
+    this.stopped = true;
+    if (this.claimTimer) clearTimeout(this.claimTimer);
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    const at = this.deps.now();
+    for (const job of this.queue) this.deps.recorder.add({ kind: "release", job, at });
+    this.queue = [];
+    if (this.inflight > 0) {
+      const done = new Promise<void>((resolve) => {
+        this.idle = resolve;
+      });
+      await Promise.race([done, new Promise((r) => setTimeout(r, graceMs))]);
+    }
+    // Results arriving after this are dropped: their leases expire and they are tried again.
+    this.abandoned = true;
+    this.agents.destroy();
+  }
+
+  private makeAttemptDeps(dest: RoutedDestination): AttemptDeps {
+    const s = sql(this.deps.db);
+    return {
+      dest,
+      mapping: getMapping(dest.type)!,
+      agents: this.agents,
+      cfg: this.deps.cfg,
+      now: this.deps.now,
+      random: this.deps.random,
+      redact: redactor(secretValues(dest.type, dest.settings)),
+      archived: (seq) => (s.archived.get(seq) as { payload: string } | undefined)?.payload ?? null,
+    };
+  }
+
+  private batching() {
+    return this.attemptDeps.mapping.batching?.(this.dest.settings) ?? null;
+  }
+
+  private maxHeld(): number {
+    const b = this.batching();
+    return b ? Math.min(this.deps.cfg.concurrency * b.size * 2, 10_000) : this.deps.cfg.concurrency * 2;
+  }
+
+  /** How long a job handed to this worker stays leased: its wait, its attempt, and some slack. */
+  leaseMs(): number {
+    return (this.batching()?.windowMs ?? 0) + this.deps.cfg.leaseMs;
+  }
+
+  private scheduleClaim(delayMs: number): void {
+    if (this.stopped) return;
+    const at = this.deps.now() + Math.max(0, delayMs);
+    if (this.claimTimer && at >= this.claimAt) return;
+    if (this.claimTimer) clearTimeout(this.claimTimer);
+    this.claimAt = at;
+    this.claimTimer = setTimeout(() => {
+      this.claimTimer = null;
+      this.claimAt = Number.POSITIVE_INFINITY;
+      this.claim();
+    }, delayMs);
+  }
+
+  private claim(): void {
+    if (this.stopped) return;
+    const want = this.capacity();
+    if (want === 0) {
+      this.scheduleClaim(IDLE_POLL_MS);
+      return;
+    }
+    const s = sql(this.deps.db);
+    const now = this.deps.now();
+    const leaseEnd = now + this.leaseMs();
+    let claimed: JobRow[] = [];
+    let nextDue: number | null = null;
+    try {
+      deliveryTransaction(this.deps.db, () => {
+        const rows = s.dueJobs.all(this.dest.id, now, want) as JobRow[];
+        claimed = rows.filter(
+          (r) => !this.held.has(r.id) && s.lease.run(leaseEnd, leaseEnd, r.id, now).changes === 1,
+        );
+        if (rows.length < want) nextDue = (s.nextDue.get(this.dest.id) as { at: number | null }).at;
+      });
+    } catch (err) {
+      console.error(`[switchyard] delivery: claiming jobs for ${this.dest.id} failed:`, err);
+      this.scheduleClaim(IDLE_POLL_MS);
+      return;
+    }
+    this.moreInTable = claimed.length === want;
+    if (claimed.length) this.accept(claimed);
+    const due = nextDue as number | null;
+    if (this.moreInTable) this.scheduleClaim(0);
+    else this.scheduleClaim(due === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(5, due - now)));
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    const b = this.batching();
+    while (this.inflight < this.deps.cfg.concurrency && this.queue.length > 0) {
+      if (b) {
+        const waited = this.deps.now() - (this.queuedAt.get(this.queue[0]!.id) ?? 0);
+        if (this.queue.length < b.size && waited < b.windowMs) {
+          if (this.batchTimer) clearTimeout(this.batchTimer);
+          this.batchTimer = setTimeout(() => {
+            this.batchTimer = null;
+            this.pump();
+          }, b.windowMs - waited);
+          break;
+        }
+      }
+      this.start(this.queue.splice(0, b ? b.size : 1));
+    }
+    // Claim in chunks, not one job per finished request: each claim is a write transaction.
+    if (this.moreInTable && (this.held.size === 0 || this.capacity() >= this.maxHeld() / 2))
+      this.scheduleClaim(0);
+  }
+
+  private start(jobs: JobRow[]): void {
+    this.inflight++;
+    this.inflightJobs += jobs.length;
+    for (const j of jobs) this.queuedAt.delete(j.id);
+    attemptJobs(jobs, this.attemptDeps)
+      .catch((err: unknown): AttemptResult[] =>
+        // A mapping that throws on some message is a bug, not a reason to retry for hours.
+        jobs.map((job) => ({
+          completion: {
+            kind: "final" as const,
+            status: "not_delivered" as const,
+            job,
+            attempts: job.attempts,
+            at: this.deps.now(),
+            httpStatus: null,
+            errorType: "invalid_message",
+            message: `Could not build the request: ${err instanceof Error ? err.message : String(err)}`,
+          },
+        })),
+      )
+      .then((results) => {
+        if (this.abandoned) return;
+        for (const r of results) {
+          this.deps.recorder.add(r.completion, r.sample);
+          // Claim the retry once it is due and the recorder has written it back.
+          if (r.completion.kind === "retry")
+            this.scheduleClaim(
+              Math.max(r.completion.nextAt - this.deps.now(), 0) + this.deps.cfg.flushMs + 5,
+            );
+        }
+      })
+      .finally(() => {
+        this.inflight--;
+        this.inflightJobs -= jobs.length;
+        for (const j of jobs) this.held.delete(j.id);
+        if (this.inflight === 0 && this.idle) this.idle();
+        this.pump();
+      });
+  }
+}

@@ -1,0 +1,165 @@
+import type Database from "better-sqlite3";
+import type { DeliveryConfig } from "@/lib/delivery/config";
+import { RollupBatch } from "@/lib/delivery/rollups";
+import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
+import { deliveryTransaction } from "@/lib/delivery/tx";
+import { routeMessage } from "@/lib/routing/route";
+import type { RoutingTable } from "@/lib/routing/table";
+
+// Routing is derived from the archive: read the messages after the cursor, decide per connected
+// destination, then in ONE transaction insert the delivery jobs and the filtered/unsupported
+// outcomes and move the cursor. A crash before the commit leaves the cursor where it was and the
+// pass is redone; unique (destinationId, seq) keys make a redone pass harmless. Nothing is lost
+// between acceptance and delivery because acceptance (the archive commit) is the queue's source.
+
+export interface HandOff {
+  capacity(): number;
+  leaseMs(): number;
+  accept(jobs: JobRow[]): void;
+  notify(): void;
+}
+
+export interface RouterDeps {
+  db: Database.Database;
+  cfg: DeliveryConfig;
+  now: () => number;
+  table: () => RoutingTable;
+  worker: (destinationId: string) => HandOff | undefined;
+  /** Where a brand-new cursor starts: "latest" skips the history already archived. */
+  startFrom?: "latest" | "beginning";
+}
+
+interface ArchiveRow {
+  seq: number;
+  workspaceId: string;
+  sourceId: string;
+  messageId: string | null;
+  type: string | null;
+  event: string | null;
+  status: string;
+  receivedAt: number;
+  payload: string;
+}
+
+export class Router {
+  private lastSeq: number;
+
+  constructor(private readonly deps: RouterDeps) {
+    const s = sql(deps.db);
+    const row = s.readCursor.get() as { lastSeq: number } | undefined;
+    if (row) this.lastSeq = row.lastSeq;
+    else {
+      this.lastSeq =
+        deps.startFrom === "beginning" ? 0 : ((s.maxSeq.get() as { seq: number | null }).seq ?? 0);
+      s.writeCursor.run(this.lastSeq, deps.now());
+    }
+  }
+
+  get cursor(): number {
+    return this.lastSeq;
+  }
+
+  /** Routes up to `limit` archived messages; returns how many archive rows it consumed. */
+  pass(limit = 1000): number {
+    const { db, cfg, now: clock } = this.deps;
+    const s = sql(db);
+    const rows = s.messagesAfter.all(this.lastSeq, limit) as ArchiveRow[];
+    if (rows.length === 0) return 0;
+    const table = this.deps.table();
+    const now = clock();
+    const handed = new Map<string, JobRow[]>();
+    const waiting = new Set<string>();
+    const room = new Map<string, number>();
+    const rollups = new RollupBatch();
+    const last = rows[rows.length - 1]!.seq;
+    deliveryTransaction(db, () => {
+      for (const row of rows) {
+        if (row.status !== "accepted") continue;
+        const targets = table.bySource.get(row.sourceId);
+        if (!targets) continue;
+        let message: Record<string, unknown>;
+        try {
+          message = JSON.parse(row.payload) as Record<string, unknown>;
+        } catch {
+          continue;
+        }
+        const messageId =
+          row.messageId ?? (typeof message.messageId === "string" ? message.messageId : `seq-${row.seq}`);
+        const type = row.type ?? String(message.type ?? "");
+        for (const dest of targets) {
+          const decision = routeMessage(message, dest);
+          const key = { destinationId: dest.id, sourceId: row.sourceId, workspaceId: row.workspaceId };
+          if (decision.kind !== "deliver") {
+            const inserted = s.insertOutcome.run(
+              ...outcomeParams({
+                ...key,
+                seq: row.seq,
+                messageId,
+                type,
+                event: row.event,
+                status: decision.kind,
+                attempts: 0,
+                receivedAt: row.receivedAt,
+                finishedAt: now,
+                latencyMs: null,
+                httpStatus: null,
+                errorType: decision.errorType,
+                errorMessage: decision.reason,
+              }),
+            ).changes;
+            if (inserted) rollups.add(key, now, decision.kind);
+            continue;
+          }
+          const worker = this.deps.worker(dest.id);
+          if (!room.has(dest.id)) room.set(dest.id, worker?.capacity() ?? 0);
+          const leased = room.get(dest.id)! > 0;
+          const leaseEnd = now + (worker?.leaseMs() ?? 0);
+          const next = leased ? leaseEnd : now;
+          const info = s.insertJob.run(
+            dest.id,
+            row.workspaceId,
+            row.sourceId,
+            row.seq,
+            messageId,
+            type,
+            row.event,
+            row.receivedAt,
+            decision.payload,
+            next,
+            leased ? leaseEnd : 0,
+            row.receivedAt + cfg.deadlineMs,
+            now,
+          );
+          if (info.changes === 0) continue;
+          if (!leased) {
+            waiting.add(dest.id);
+            continue;
+          }
+          room.set(dest.id, room.get(dest.id)! - 1);
+          const list = handed.get(dest.id) ?? [];
+          list.push({
+            id: Number(info.lastInsertRowid),
+            ...key,
+            seq: row.seq,
+            messageId,
+            type,
+            event: row.event,
+            receivedAt: row.receivedAt,
+            attempts: 0,
+            deadlineAt: row.receivedAt + cfg.deadlineMs,
+            payload: decision.payload ?? row.payload,
+            modified: decision.payload === null ? 0 : 1,
+            message: decision.message,
+          });
+          handed.set(dest.id, list);
+        }
+      }
+      rollups.write(db);
+      s.writeCursor.run(last, now);
+    });
+    this.lastSeq = last;
+    for (const [id, jobs] of handed) this.deps.worker(id)?.accept(jobs);
+    for (const id of waiting) this.deps.worker(id)?.notify();
+    return rows.length;
+  }
+}
