@@ -1,0 +1,145 @@
+import type Database from "better-sqlite3";
+import type { UseCase } from "@/lib/catalog/use-cases";
+import { db } from "@/lib/db";
+import { sqlite } from "@/lib/db/sqlite";
+import { COUNT_CAP_DISPLAY } from "@/lib/use-cases/display";
+import type { SetupFacts } from "@/lib/use-cases/progress";
+import type { StoredSteps } from "@/lib/use-cases/schema";
+import type { Arrival, DestinationBrief, Env, SetupRecord, SourceBrief } from "@/lib/use-cases/types";
+
+// Reads what guided setup checks: the workspace's dev and prod sources, the destinations they feed,
+// the suggested events in the ingest archive and the delivery outcomes per destination. Counts
+// stop at COUNT_CAP so a busy prod source costs the same as a quiet one.
+
+export const COUNT_CAP = COUNT_CAP_DISPLAY;
+
+/** Page and Screen calls are how the Spec records views; they count for the "… Viewed" events. */
+const CALL_FOR_EVENT: Record<string, string> = { "Page Viewed": "page", "Screen Viewed": "screen" };
+
+const SQL = {
+  lastByEvent: `SELECT "receivedAt" FROM "Message" WHERE "sourceId" = ? AND "event" = ? AND "status" = 'accepted' ORDER BY "seq" DESC LIMIT 1`,
+  countByEvent: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "Message" WHERE "sourceId" = ? AND "event" = ? AND "status" = 'accepted' LIMIT ${COUNT_CAP})`,
+  lastByType: `SELECT "receivedAt" FROM "Message" WHERE "sourceId" = ? AND "type" = ? AND "status" = 'accepted' ORDER BY "seq" DESC LIMIT 1`,
+  countByType: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "Message" WHERE "sourceId" = ? AND "type" = ? AND "status" = 'accepted' LIMIT ${COUNT_CAP})`,
+  outcomes: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "DeliveryOutcome" WHERE "destinationId" = ? AND "status" = ? LIMIT ${COUNT_CAP})`,
+} as const;
+
+const cacheKey = Symbol.for("switchyard.use-cases.statements");
+function statement(conn: Database.Database, name: keyof typeof SQL): Database.Statement {
+  const holder = conn as unknown as { [cacheKey]?: Map<string, Database.Statement> };
+  holder[cacheKey] ??= new Map();
+  let s = holder[cacheKey].get(name);
+  if (!s) {
+    s = conn.prepare(SQL[name]);
+    holder[cacheKey].set(name, s);
+  }
+  return s;
+}
+
+function arrivalOn(conn: Database.Database, sourceId: string, event: string): Arrival | null {
+  const pairs: [keyof typeof SQL, keyof typeof SQL, string][] = [["lastByEvent", "countByEvent", event]];
+  const call = CALL_FOR_EVENT[event];
+  if (call) pairs.push(["lastByType", "countByType", call]);
+  let best: Arrival | null = null;
+  let count = 0;
+  for (const [last, total, value] of pairs) {
+    const row = statement(conn, last).get(sourceId, value) as { receivedAt: number | bigint } | undefined;
+    if (!row) continue;
+    count += (statement(conn, total).get(sourceId, value) as { n: number }).n;
+    const at = Number(row.receivedAt);
+    if (!best || at > best.lastAt) best = { count: 0, lastAt: at, sourceId };
+  }
+  return best ? { ...best, count: Math.min(count, COUNT_CAP) } : null;
+}
+
+/** The newest arrival of each suggested event across the given sources. */
+export function arrivals(useCase: UseCase, sourceIds: string[], conn = sqlite()): Record<string, Arrival> {
+  const out: Record<string, Arrival> = {};
+  for (const { event } of useCase.events) {
+    let total = 0;
+    let newest: Arrival | null = null;
+    for (const id of sourceIds) {
+      const a = arrivalOn(conn, id, event);
+      if (!a) continue;
+      total += a.count;
+      if (!newest || a.lastAt > newest.lastAt) newest = a;
+    }
+    if (newest) out[event] = { ...newest, count: Math.min(total, COUNT_CAP) };
+  }
+  return out;
+}
+
+function outcomeCount(conn: Database.Database, destinationId: string, status: string): number {
+  return (statement(conn, "outcomes").get(destinationId, status) as { n: number }).n;
+}
+
+export async function loadFacts(
+  workspaceId: string,
+  setup: SetupRecord,
+  steps: StoredSteps,
+  useCase: UseCase,
+): Promise<SetupFacts> {
+  const [sourceRows, destinationRows] = await Promise.all([
+    db.source.findMany({
+      where: { workspaceId, environment: { in: ["dev", "prod"] } },
+      select: { id: true, name: true, type: true, enabled: true, environment: true },
+      orderBy: { createdAt: "asc" },
+    }),
+    db.destination.findMany({
+      where: { workspaceId },
+      select: {
+        id: true,
+        name: true,
+        type: true,
+        enabled: true,
+        sources: { select: { source: { select: { id: true, environment: true } } } },
+      },
+      orderBy: { createdAt: "asc" },
+    }),
+  ]);
+  const conn = sqlite();
+  const sources: Record<Env, SourceBrief[]> = { dev: [], prod: [] };
+  for (const s of sourceRows) {
+    const env = s.environment as Env;
+    sources[env].push({
+      id: s.id,
+      name: s.name,
+      type: s.type,
+      enabled: s.enabled,
+      publishedFrom: steps.published.sources[s.id] ?? null,
+    });
+  }
+  const destinations: Record<Env, DestinationBrief[]> = { dev: [], prod: [] };
+  for (const d of destinationRows) {
+    const brief = (env: Env): DestinationBrief => ({
+      id: d.id,
+      name: d.name,
+      type: d.type,
+      enabled: d.enabled,
+      sourceIds: d.sources.filter((s) => s.source.environment === env).map((s) => s.source.id),
+      delivered: outcomeCount(conn, d.id, "delivered"),
+      failed: outcomeCount(conn, d.id, "not_delivered"),
+      publishedFrom: steps.published.destinations[d.id] ?? null,
+    });
+    for (const env of ["dev", "prod"] as const)
+      if (d.sources.some((s) => s.source.environment === env)) destinations[env].push(brief(env));
+  }
+  return {
+    setup,
+    useCase,
+    sources,
+    destinations,
+    received: {
+      dev: arrivals(
+        useCase,
+        sources.dev.map((s) => s.id),
+        conn,
+      ),
+      prod: arrivals(
+        useCase,
+        sources.prod.map((s) => s.id),
+        conn,
+      ),
+    },
+  };
+}
