@@ -5,6 +5,7 @@ import next from "next";
 import { matchesBundle, serveBundle } from "@/lib/ajs/bundle";
 import { migrate } from "@/lib/db/migrate";
 import { sqlite } from "@/lib/db/sqlite";
+import { startDelivery } from "@/lib/delivery/runner";
 import { EnvError, env } from "@/lib/env";
 import { createIngest } from "@/lib/ingest/http";
 import { seedDemo } from "@/lib/seed/demo";
@@ -36,6 +37,9 @@ async function main() {
     retentionDays: e.ARCHIVE_RETENTION_DAYS,
   });
 
+  // Routing and delivery run in this process by default (scripts/delivery-worker.ts runs them alone).
+  const delivery = e.DELIVERY_IN_PROCESS ? startDelivery({ db: sqlite() }) : null;
+
   const server = http.createServer((req, res) => {
     if (ingest.matches(req.url)) return ingest.handle(req, res);
     if (matchesBundle(req.url)) return serveBundle(req, res);
@@ -52,14 +56,16 @@ async function main() {
       console.log("\n  Demo workspace created. Sign in with:");
       console.log(`    email:    ${seeded.email}`);
       console.log(
-        `    password: ${seeded.password ?? "(the value of DEMO_OWNER_PASSWORD)"}   <- shown once; keep it\n`,
+        `    password: ${seeded.password ?? "(the value of DEMO_OWNER_PASSWORD)"}   <- shown once; keep it`,
       );
+      console.log(`  Lost it? npm run user:password -- ${seeded.email}\n`);
     }
   });
 
   const shutdown = async () => {
     server.close();
     await ingest.close();
+    await delivery?.stop({ graceMs: 1500 });
     setTimeout(() => process.exit(0), 2000).unref();
   };
   process.on("SIGTERM", shutdown);
