@@ -69,6 +69,12 @@ export function SourcesList({ initialEnvironment }: { initialEnvironment: string
                   <th className="px-4 py-2 font-medium">Environment</th>
                   <th className="px-4 py-2 font-medium">Status</th>
                   <th className="px-4 py-2 font-medium">Destinations</th>
+                  <th
+                    className="px-4 py-2 text-right font-medium"
+                    title="Accepted events received in the last 24 hours"
+                  >
+                    Events (24 h)
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -90,6 +96,12 @@ export function SourcesList({ initialEnvironment }: { initialEnvironment: string
                       {s.enabled ? <Badge tone="green">Enabled</Badge> : <Badge>Disabled</Badge>}
                     </td>
                     <td className="px-4 py-2.5 text-slate-600">{s.destinationCount}</td>
+                    <td
+                      className="px-4 py-2.5 text-right tabular-nums text-slate-600"
+                      data-testid="source-events-24h"
+                    >
+                      {(s.events24h ?? 0).toLocaleString("en-US")}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -1,15 +1,66 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/states";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+import { DeliveryDashboard } from "@/components/delivery/delivery-dashboard";
+import type { InitialPanels } from "@/components/delivery/use-delivery";
+import { getDestinationType } from "@/lib/catalog";
+import { db } from "@/lib/db";
+import { keyMetrics, trends } from "@/lib/metrics/dashboard";
+import { errorSummary } from "@/lib/metrics/errors";
+import { periodQuery, periodQueryString, resolveWindow } from "@/lib/metrics/period";
+import { pageAccess } from "@/lib/workspaces/page-access";
 
 export const metadata: Metadata = { title: "Event delivery" };
 
-// Filled in with the delivery engine (issue 5/6): counts per outcome over time and recent attempts.
-export default function DestinationDeliveryPage() {
+type Search = Record<string, string | string[] | undefined>;
+
+// Every destination in this product is delivered by the server, so every one has this tab. The
+// panels for the period in the URL are rendered with the page (no request waterfall after
+// hydration); from then on the browser refreshes them itself.
+export default async function DestinationDeliveryPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ workspace: string; destinationId: string }>;
+  searchParams: Promise<Search>;
+}) {
+  const { workspace, destinationId } = await params;
+  const access = await pageAccess(workspace);
+  if (!access.can("delivery.read")) notFound();
+  const destination = await db.destination.findFirst({
+    where: { id: destinationId, workspaceId: access.workspace.id },
+    select: { id: true, type: true },
+  });
+  if (!destination) notFound();
+  const type = getDestinationType(destination.type);
+  const search = await searchParams;
+  const query = periodQuery.safeParse(
+    Object.fromEntries(
+      ["period", "from", "to"].flatMap((k) =>
+        typeof search[k] === "string" && search[k] ? [[k, search[k]]] : [],
+      ),
+    ),
+  );
+  let initial: InitialPanels | undefined;
+  if (query.success) {
+    const at = Date.now();
+    const window = resolveWindow(query.data, at);
+    initial = {
+      qs: periodQueryString(query.data),
+      at,
+      metrics: keyMetrics(destination.id, window),
+      errors: errorSummary(destination.id, window),
+      trends: trends(destination.id, window),
+    };
+  }
   return (
-    <EmptyState title="No deliveries to show yet">
-      Once events flow from the connected sources, this tab shows how many were delivered, filtered, not
-      supported by this destination or failed, over time, with the latest attempts and the destination’s
-      responses so failures can be diagnosed and retried.
-    </EmptyState>
+    <Suspense>
+      <DeliveryDashboard
+        destinationId={destination.id}
+        docsUrl={type?.docsUrl ?? null}
+        typeName={type?.name ?? destination.type}
+        initial={initial}
+      />
+    </Suspense>
   );
 }

@@ -1,0 +1,23 @@
+import { db } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import { periodQuery, resolveWindow, type Window } from "@/lib/metrics/period";
+import type { WorkspaceAccess } from "@/lib/workspaces/access";
+
+// What every Event Delivery route does first: the period from the query string (400 with the
+// field's message when invalid) and the destination, which must belong to the workspace (404
+// otherwise, also for another workspace's ids).
+
+export function windowFromRequest(req: Request, now = Date.now()): Window {
+  // Empty parameters (?from=) mean "not given", as forms send them.
+  const params = Object.fromEntries([...new URL(req.url).searchParams].filter(([, v]) => v !== ""));
+  return resolveWindow(periodQuery.parse(params), now);
+}
+
+export async function requireDestination(access: WorkspaceAccess, destinationId: string): Promise<string> {
+  const row = await db.destination.findFirst({
+    where: { id: destinationId, workspaceId: access.workspace.id },
+    select: { id: true },
+  });
+  if (!row) throw notFound("Destination not found");
+  return row.id;
+}
