@@ -8,6 +8,7 @@ import { sqlite } from "@/lib/db/sqlite";
 import { startDelivery } from "@/lib/delivery/runner";
 import { EnvError, env } from "@/lib/env";
 import { createIngest } from "@/lib/ingest/http";
+import { startMetricsCompaction } from "@/lib/metrics/scheduler";
 import { seedDemo } from "@/lib/seed/demo";
 
 async function main() {
@@ -39,6 +40,7 @@ async function main() {
 
   // Routing and delivery run in this process by default (scripts/delivery-worker.ts runs them alone).
   const delivery = e.DELIVERY_IN_PROCESS ? startDelivery({ db: sqlite() }) : null;
+  const compaction = startMetricsCompaction(); // hourly rollups the dashboards read
 
   const server = http.createServer((req, res) => {
     if (ingest.matches(req.url)) return ingest.handle(req, res);
@@ -66,6 +68,7 @@ async function main() {
     server.close();
     await ingest.close();
     await delivery?.stop({ graceMs: 1500 });
+    compaction.stop();
     setTimeout(() => process.exit(0), 2000).unref();
   };
   process.on("SIGTERM", shutdown);
