@@ -1,0 +1,10 @@
+// Segment's documented HTTP Tracking API limits, in bytes of UTF-8 JSON.
+
+/** One message (and the whole body of a single-message call such as /v1/track). */
+export const MAX_MESSAGE_BYTES = 32 * 1024;
+/** A /v1/batch or /v1/import request, after decompression. */
+export const MAX_BATCH_BYTES = 500 * 1024;
+export const MAX_BATCH_MESSAGES = 2500;
+export const MAX_MESSAGE_ID_LENGTH = 100;
+
+export const formatKb = (bytes: number) => `${bytes / 1024} KB`;

@@ -1,0 +1,195 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { isIP } from "node:net";
+import type { RequestContext } from "@/lib/ingest/enrich";
+import type { GroupCommitter } from "@/lib/ingest/group-commit";
+import { MAX_BATCH_MESSAGES } from "@/lib/ingest/limits";
+import { type PreparedRequest, prepareMessages, type Rejection } from "@/lib/ingest/prepare";
+import { type RateLimiter, rateLimitHeaders } from "@/lib/ingest/rate-limit";
+import { IngestError, internalError } from "@/lib/ingest/responses";
+import { recordIngest, recordRateLimited } from "@/lib/ingest/stats";
+import type { AppendResult } from "@/lib/ingest/store";
+import { isIsoTimestamp, isPlainObject, type MessageType } from "@/lib/ingest/validate";
+import { type SourceRef, type WriteKeyResolver, writeKeyFromAuthorization } from "@/lib/ingest/writekeys";
+import type { Tap, TapEvent } from "@/lib/tap";
+
+// From a parsed body to an answer: write key -> source, batch shape, rate limit, validation
+// and enrichment, group commit, then (and only then) the response, counters and the tap.
+
+export interface Outcome {
+  single: boolean;
+  accepted: number;
+  duplicates: number;
+  rejected: Rejection[];
+}
+
+export interface Responder {
+  ok(res: ServerResponse, outcome: Outcome): void;
+  error(res: ServerResponse, err: IngestError): void;
+}
+
+export interface PipelineDeps {
+  resolver: WriteKeyResolver;
+  limiter: RateLimiter;
+  committer: GroupCommitter;
+  tap: Tap;
+  trustProxy: boolean;
+}
+
+const MISSING_KEY =
+  'Missing write key: send it as the username of HTTP Basic auth (Authorization: Basic base64("WRITE_KEY:")) or as "writeKey" in the body';
+
+export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers["x-forwarded-for"];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+    if (first && isIP(first)) return first;
+  }
+  const addr = req.socket.remoteAddress ?? "";
+  return addr.startsWith("::ffff:") ? addr.slice(7) : addr;
+}
+
+export class Pipeline {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  authenticate(req: IncomingMessage, bodyKey: unknown, now: number): SourceRef {
+    const key =
+      writeKeyFromAuthorization(req.headers.authorization) ??
+      (typeof bodyKey === "string" && bodyKey !== "" ? bodyKey : null);
+    if (key === null) throw new IngestError(401, "missing_write_key", MISSING_KEY);
+    const source = this.deps.resolver.resolve(key, now);
+    if (!source) {
+      throw new IngestError(
+        401,
+        "invalid_write_key",
+        "Unknown write key: copy it again from the source's settings",
+      );
+    }
+    if (!source.enabled) {
+      throw new IngestError(
+        403,
+        "source_disabled",
+        "This source is disabled; enable it in the console to accept events",
+      );
+    }
+    return source;
+  }
+
+  /** Never throws: every outcome ends in exactly one call to `respond`. */
+  run(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Record<string, unknown>,
+    type: MessageType | null,
+    respond: Responder,
+  ): void {
+    try {
+      const now = Date.now();
+      const source = this.authenticate(req, body.writeKey, now);
+      const ctx: RequestContext = {
+        workspaceId: source.workspaceId,
+        sourceId: source.id,
+        receivedAt: now,
+        receivedAtIso: new Date(now).toISOString(),
+        ip: clientIp(req, this.deps.trustProxy),
+        endpointType: type,
+        batchSentAt: undefined,
+        batchContext: undefined,
+        batchIntegrations: undefined,
+      };
+      const items = type === null ? batchItems(body, ctx) : [body];
+      const limited = this.deps.limiter.take(source.id, items.length, now);
+      if (limited) {
+        recordRateLimited(source.id, items.length, now);
+        const headers = rateLimitHeaders(limited, this.deps.limiter.perSecond, now);
+        const message = `Rate limit of ${this.deps.limiter.perSecond} messages per second for this source exceeded; retry after ${headers["retry-after"]} s`;
+        throw new IngestError(429, "rate_limited", message, headers);
+      }
+      if (items.length === 0) {
+        respond.ok(res, { single: false, accepted: 0, duplicates: 0, rejected: [] });
+        return;
+      }
+      const prepared = prepareMessages(items, ctx);
+      this.deps.committer.submit(prepared.rows, (err, result, offset) => {
+        if (err || !result) {
+          console.error("[switchyard] ingest commit failed:", err);
+          return respond.error(
+            res,
+            new IngestError(503, "unavailable", "Could not store the messages; retry later"),
+          );
+        }
+        this.committed(res, source, prepared, result, offset, type !== null, respond);
+      });
+    } catch (err) {
+      respond.error(res, err instanceof IngestError ? err : internalError(err));
+    }
+  }
+
+  private committed(
+    res: ServerResponse,
+    source: SourceRef,
+    prepared: PreparedRequest,
+    result: AppendResult,
+    offset: number,
+    single: boolean,
+    respond: Responder,
+  ): void {
+    const { rows, rejected } = prepared;
+    let duplicates = 0;
+    for (let i = 0; i < rows.length; i++) if (result.seqs[offset + i] === null) duplicates++;
+    const accepted = rows.length - rejected.length - duplicates;
+    const now = rows[0]!.receivedAt;
+    recordIngest(source.id, { received: rows.length, accepted, rejected: rejected.length, duplicates }, now);
+    respond.ok(res, { single, accepted, duplicates, rejected });
+    if (this.deps.tap.hasSubscribers(source.id, source.workspaceId)) {
+      const events: TapEvent[] = [];
+      for (let i = 0; i < rows.length; i++) {
+        const seq = result.seqs[offset + i];
+        if (seq === null || seq === undefined) continue;
+        const row = rows[i]!;
+        const event: TapEvent = {
+          seq,
+          sourceId: row.sourceId,
+          workspaceId: row.workspaceId,
+          status: row.status,
+          receivedAt: row.receivedAt,
+          message: prepared.messages[i]!,
+        };
+        if (row.reason !== null) event.reason = row.reason;
+        events.push(event);
+      }
+      this.deps.tap.publish(events);
+    }
+  }
+}
+
+function batchItems(body: Record<string, unknown>, ctx: RequestContext): unknown[] {
+  const batch = body.batch;
+  if (!Array.isArray(batch)) {
+    throw new IngestError(400, "invalid_batch", '"batch" must be an array of messages');
+  }
+  if (batch.length > MAX_BATCH_MESSAGES) {
+    throw new IngestError(
+      400,
+      "too_many_messages",
+      `Batch has ${batch.length} messages; the limit is ${MAX_BATCH_MESSAGES} messages per batch request`,
+    );
+  }
+  const { context, integrations, sentAt } = body;
+  if (context !== undefined && context !== null) {
+    if (!isPlainObject(context))
+      throw new IngestError(400, "invalid_batch", "batch-level context must be a JSON object");
+    ctx.batchContext = context;
+  }
+  if (integrations !== undefined && integrations !== null) {
+    if (!isPlainObject(integrations)) {
+      throw new IngestError(400, "invalid_batch", "batch-level integrations must be a JSON object");
+    }
+    ctx.batchIntegrations = integrations;
+  }
+  if (sentAt !== undefined && sentAt !== null) {
+    if (!isIsoTimestamp(sentAt))
+      throw new IngestError(400, "invalid_batch", "batch-level sentAt must be an ISO-8601 string");
+    ctx.batchSentAt = sentAt;
+  }
+  return batch;
+}

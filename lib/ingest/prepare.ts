@@ -1,0 +1,52 @@
+import { archiveRejected, enrichAccepted, type RequestContext } from "@/lib/ingest/enrich";
+import { formatKb, MAX_MESSAGE_BYTES } from "@/lib/ingest/limits";
+import type { ArchivedMessage } from "@/lib/ingest/store";
+import { validateMessage } from "@/lib/ingest/validate";
+
+// Turns the messages of one request into archive rows: validate, enrich, serialise once.
+// Invalid messages become "rejected" rows rather than disappearing.
+
+export interface Rejection {
+  index: number;
+  reason: string;
+}
+
+export interface PreparedRequest {
+  rows: ArchivedMessage[];
+  /** The stored objects, parallel to rows (what the tap publishes). */
+  messages: Record<string, unknown>[];
+  rejected: Rejection[];
+}
+
+function byteLength(text: string): number {
+  // UTF-8 needs at most 3 bytes per UTF-16 unit: short strings cannot be over the limit.
+  return text.length * 3 <= MAX_MESSAGE_BYTES ? text.length : Buffer.byteLength(text);
+}
+
+export function prepareMessages(items: unknown[], ctx: RequestContext): PreparedRequest {
+  const rows: ArchivedMessage[] = new Array(items.length);
+  const messages: Record<string, unknown>[] = new Array(items.length);
+  const rejected: Rejection[] = [];
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    let reason = validateMessage(item, ctx.endpointType);
+    if (reason === null) {
+      const msg = item as Record<string, unknown>;
+      const row = enrichAccepted(msg, ctx);
+      // Single calls were bounded by their body size already; batch items are measured as
+      // archived (with the few fields the server adds and the batch context merged in).
+      const size = ctx.endpointType === null ? byteLength(row.payload) : 0;
+      if (size <= MAX_MESSAGE_BYTES) {
+        rows[index] = row;
+        messages[index] = msg;
+        continue;
+      }
+      reason = `message is ${size} bytes; the limit is ${formatKb(MAX_MESSAGE_BYTES)} (${MAX_MESSAGE_BYTES} bytes) per message`;
+    }
+    const { row, message } = archiveRejected(item, ctx, reason);
+    rows[index] = row;
+    messages[index] = message;
+    rejected.push({ index, reason });
+  }
+  return { rows, messages, rejected };
+}

@@ -1,0 +1,72 @@
+import { type ArchiveStore, DEDUP_WINDOW_MS } from "@/lib/ingest/store";
+
+// Archive retention: an hourly, unref'd timer deletes messages older than `retentionDays` and
+// dedup keys older than 24 hours, in small chunks with a turn of the event loop between them
+// so ingest keeps flowing during a large first prune.
+
+const HOUR = 60 * 60 * 1000;
+const CHUNK = 2000;
+
+export interface PruneResult {
+  messages: number;
+  dedupKeys: number;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function drain(
+  prune: (cutoff: number, max: number) => number,
+  cutoff: number,
+  stopped: () => boolean,
+): Promise<number> {
+  let total = 0;
+  while (!stopped()) {
+    const deleted = prune(cutoff, CHUNK);
+    total += deleted;
+    if (deleted < CHUNK) break;
+    await nextTurn();
+  }
+  return total;
+}
+
+export async function pruneArchive(
+  store: ArchiveStore,
+  retentionDays: number,
+  now = Date.now(),
+  stopped: () => boolean = () => false,
+): Promise<PruneResult> {
+  const messages = await drain((c, m) => store.prune(c, m), now - retentionDays * 24 * HOUR, stopped);
+  const dedupKeys = await drain((c, m) => store.pruneDedupKeys(c, m), now - DEDUP_WINDOW_MS, stopped);
+  return { messages, dedupKeys };
+}
+
+export interface RetentionTimer {
+  stop(): Promise<void>;
+}
+
+export function startRetention(
+  store: ArchiveStore,
+  retentionDays: number,
+  firstRunMs = 30_000,
+): RetentionTimer {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const run = () => {
+    if (stopped) return;
+    running = pruneArchive(store, retentionDays, Date.now(), () => stopped).catch((err) => {
+      console.error("[switchyard] archive prune failed:", err);
+    });
+  };
+  const first = setTimeout(run, firstRunMs);
+  const hourly = setInterval(run, HOUR);
+  first.unref();
+  hourly.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(first);
+      clearInterval(hourly);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import type Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { escapeLike, SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
+import { type ArchivedMessage, type ArchiveStore, DEDUP_WINDOW_MS, rowToTapEvent } from "@/lib/ingest/store";
+import {
+  insertSource,
+  openMigrated,
+  removeDbFile,
+  type TestSource,
+  tempDbFile,
+} from "@/lib/ingest/testing/fixtures";
+import { WorkerArchiveStore } from "@/lib/ingest/worker-store";
+
+let db: Database.Database;
+let source: TestSource;
+const file = tempDbFile();
+beforeAll(() => {
+  db = openMigrated(file);
+  source = insertSource(db);
+});
+afterAll(() => {
+  db.close();
+  removeDbFile(file);
+});
+
+let n = 0;
+function message(over: Partial<ArchivedMessage> & { body?: Record<string, unknown> } = {}): ArchivedMessage {
+  n++;
+  const { body, ...columns } = over;
+  const type = columns.type ?? "track";
+  const event = columns.event === undefined ? (type === "track" ? "Noise" : null) : columns.event;
+  const payload = JSON.stringify({
+    type,
+    event,
+    userId: columns.userId ?? "u-noise",
+    messageId: `m${n}`,
+    ...body,
+  });
+  return {
+    workspaceId: source.workspaceId,
+    sourceId: source.id,
+    messageId: `m-${n}-${Math.random()}`,
+    type,
+    event,
+    userId: "u-noise",
+    anonymousId: null,
+    status: "accepted",
+    reason: null,
+    receivedAt: Date.now(),
+    payload,
+    dedup: true,
+    ...columns,
+  };
+}
+
+describe.each([
+  ["inline (SqliteArchiveStore)", () => new SqliteArchiveStore(db)],
+  ["writer thread (WorkerArchiveStore)", () => new WorkerArchiveStore(db)],
+])("append via %s", (_name, make) => {
+  let store: ArchiveStore;
+  beforeAll(() => {
+    store = make();
+  });
+  afterAll(async () => {
+    if (store instanceof WorkerArchiveStore) await store.close();
+  });
+
+  it("returns increasing seqs in input order and marks duplicates with null", async () => {
+    const a = message();
+    const dup = { ...message(), messageId: a.messageId };
+    const rejected = message({ status: "rejected", reason: "bad", dedup: false, messageId: a.messageId });
+    const result = await store.append([a, dup, rejected]);
+    expect(result.duplicates).toBe(1);
+    expect(result.stored).toBe(2);
+    expect(result.seqs[1]).toBeNull();
+    expect(result.seqs[2]).toBeGreaterThan(result.seqs[0]!);
+    const again = await store.append([{ ...a }]);
+    expect(again.seqs).toEqual([null]);
+  });
+
+  it("treats a messageId seen more than 24 hours ago as new", async () => {
+    const old = message({ receivedAt: Date.now() - DEDUP_WINDOW_MS - 60_000 });
+    await store.append([old]);
+    const fresh = await store.append([{ ...old, receivedAt: Date.now() }]);
+    expect(fresh.seqs[0]).not.toBeNull();
+  });
+});
+
+describe("recent", () => {
+  let store: SqliteArchiveStore;
+  let rareSeq: number;
+  beforeAll(async () => {
+    store = new SqliteArchiveStore(db);
+    const noise = Array.from({ length: 1000 }, () => message());
+    const rare = message({
+      event: "Refund Issued",
+      userId: "user-42",
+      body: { event: "Refund Issued", properties: { note: "100%_off" } },
+    });
+    const more = Array.from({ length: 1000 }, (_, i) =>
+      message({ type: i % 2 ? "page" : "identify", event: null, anonymousId: i === 500 ? "anon-7" : null }),
+    );
+    const rejected = message({
+      status: "rejected",
+      reason: "track messages need an event name",
+      dedup: false,
+    });
+    const result = await store.append([...noise, rare, ...more, rejected]);
+    rareSeq = result.seqs[1000]!;
+  });
+
+  it("finds a rare event among 2,000 noisy ones", () => {
+    const rows = store.recent(source.id, { event: "Refund Issued", limit: 50 });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.seq).toBe(rareSeq);
+    expect(rowToTapEvent(rows[0]!).message.event).toBe("Refund Issued");
+  });
+
+  it("returns the newest matching rows first, up to the limit", () => {
+    const rows = store.recent(source.id, { types: ["page"], limit: 10 });
+    expect(rows).toHaveLength(10);
+    expect(rows.every((r) => r.type === "page")).toBe(true);
+    expect(rows.map((r) => r.seq)).toEqual([...rows.map((r) => r.seq)].sort((a, b) => b - a));
+  });
+
+  it("filters by user (userId or anonymousId), text, rejected and seq bounds", () => {
+    expect(store.recent(source.id, { user: "user-42", limit: 5 }).map((r) => r.seq)).toEqual([rareSeq]);
+    expect(store.recent(source.id, { user: "anon-7", limit: 5 })).toHaveLength(1);
+    expect(store.recent(source.id, { text: "refund issued", limit: 5 }).map((r) => r.seq)).toEqual([rareSeq]);
+    expect(store.recent(source.id, { text: "100%_off", limit: 5 }).map((r) => r.seq)).toEqual([rareSeq]);
+    expect(store.recent(source.id, { text: "100%_xff", limit: 5 })).toHaveLength(0);
+    const rejected = store.recent(source.id, { rejectedOnly: true, limit: 5 });
+    expect(rejected[0]!.reason).toMatch(/event name/);
+    const before = store.recent(source.id, { beforeSeq: rareSeq, types: ["track"], limit: 3 });
+    expect(before.every((r) => r.seq < rareSeq)).toBe(true);
+    const after = store.recent(source.id, { afterSeq: rareSeq, limit: 1000 });
+    expect(after.every((r) => r.seq > rareSeq)).toBe(true);
+    expect(after).toHaveLength(1000); // capped at MAX_RECENT_LIMIT
+  });
+
+  it("escapes LIKE wildcards", () => {
+    expect(escapeLike("50%_a\\b")).toBe("50\\%\\_a\\\\b");
+  });
+});
+
+describe("prune", () => {
+  it("deletes messages and dedup keys older than the cutoff, in chunks, and keeps the rest", async () => {
+    const store = new SqliteArchiveStore(db);
+    const old = Array.from({ length: 4500 }, () => message({ receivedAt: Date.now() - 10 * 86_400_000 }));
+    await store.append([...old, message()]);
+    const cutoff = Date.now() - 7 * 86_400_000;
+    expect(store.prune(cutoff, 100)).toBe(100);
+    expect(store.prune(cutoff)).toBeGreaterThanOrEqual(4400);
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM "Message" WHERE "receivedAt" < ?`).get(cutoff)).toEqual({
+      n: 0,
+    });
+    expect(store.pruneDedupKeys(Date.now() - DEDUP_WINDOW_MS)).toBeGreaterThanOrEqual(4500);
+    expect(store.recent(source.id, { limit: 1 })).toHaveLength(1);
+  });
+});

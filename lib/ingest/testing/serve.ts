@@ -1,0 +1,41 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { openSqlite } from "@/lib/db/sqlite";
+import { createIngest } from "@/lib/ingest/http";
+
+// Standalone ingest server for the crash-durability test and the benchmark:
+//   node --import tsx lib/ingest/testing/serve.ts <db-file> [port] [rateLimitPerSecond]
+// The database must already be migrated and hold the sources. Prints {"port":N} when ready.
+// INGEST_WRITER=inline commits on the event loop instead of the writer thread;
+// INGEST_TEST_COMMIT_DELAY_MS holds every commit back (durability test).
+
+const [file, portArg, rateArg] = process.argv.slice(2);
+if (!file) {
+  console.error("usage: serve.ts <db-file> [port] [rateLimitPerSecond]");
+  process.exit(2);
+}
+
+const db = openSqlite(file);
+const ingest = createIngest({
+  db,
+  publicUrl: "http://localhost:3000",
+  rateLimitPerSecond: Number(rateArg ?? 0),
+  writer: process.env.INGEST_WRITER === "inline" ? "inline" : "thread",
+  commitWindowMs: Number(process.env.INGEST_COMMIT_WINDOW_MS ?? 0),
+  testCommitDelayMs: Number(process.env.INGEST_TEST_COMMIT_DELAY_MS ?? 0),
+});
+const server = http.createServer((req, res) => {
+  if (ingest.matches(req.url)) return ingest.handle(req, res);
+  res.writeHead(404).end();
+});
+server.keepAliveTimeout = 60_000;
+server.listen(Number(portArg ?? 0), "127.0.0.1", () => {
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+});
+
+process.on("SIGTERM", async () => {
+  server.close();
+  await ingest.close();
+  db.close();
+  process.exit(0);
+});

@@ -1,0 +1,143 @@
+import type { Worker } from "node:worker_threads";
+import type Database from "better-sqlite3";
+import { spawnArchiveThread } from "@/lib/ingest/checkpointer";
+import { CLAIM_MESSAGE_ID, INSERT_MESSAGE, SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
+import {
+  type AppendResult,
+  type ArchivedMessage,
+  type ArchivedRow,
+  type ArchiveStore,
+  DEDUP_WINDOW_MS,
+  type RecentFilter,
+} from "@/lib/ingest/store";
+
+// ArchiveStore whose appends run on a writer thread with its own connection to the same file
+// (the default writer). better-sqlite3 is synchronous: inline, the inserts and the commit's
+// fsync (~1 ms here) run on the event loop that also serves the console. On a thread they
+// overlap with parsing the next requests, for the price of copying rows across threads.
+// Reads and pruning stay on the caller's connection (WAL lets them run beside the writer).
+
+const FIELDS_PER_ROW = 13;
+
+interface PendingJob {
+  resolve(result: AppendResult): void;
+  reject(err: Error): void;
+}
+
+/** Flat array of primitives: far cheaper to post to the thread than an array of objects. */
+function packRows(batch: ArchivedMessage[]): unknown[] {
+  const rows: unknown[] = new Array(batch.length * FIELDS_PER_ROW);
+  let i = 0;
+  for (const m of batch) {
+    rows[i++] = m.workspaceId;
+    rows[i++] = m.sourceId;
+    rows[i++] = m.messageId;
+    rows[i++] = m.type;
+    rows[i++] = m.event;
+    rows[i++] = m.userId;
+    rows[i++] = m.anonymousId;
+    rows[i++] = m.status;
+    rows[i++] = m.reason;
+    rows[i++] = m.receivedAt;
+    rows[i++] = m.payload;
+    rows[i++] = m.dedup && m.messageId !== null ? 1 : 0;
+    rows[i++] = m.receivedAt - DEDUP_WINDOW_MS;
+  }
+  return rows;
+}
+
+export class WorkerArchiveStore implements ArchiveStore {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, PendingJob>();
+  private nextId = 1;
+  private readonly reader: SqliteArchiveStore;
+
+  private readonly busyTimeoutMs: number;
+  private readonly commitDelayMs: number;
+  private readonly caughtUp: Int32Array;
+  /** A checkpointer thread runs beside it (see checkpointer.ts); else SQLite's autocheckpoint. */
+  private readonly managedCheckpoints: boolean;
+
+  constructor(
+    private readonly db: Database.Database,
+    options: { busyTimeoutMs?: number; commitDelayMs?: number; caughtUp?: Int32Array } = {},
+  ) {
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+    this.commitDelayMs = options.commitDelayMs ?? 0;
+    this.caughtUp = options.caughtUp ?? new Int32Array(new SharedArrayBuffer(4));
+    this.managedCheckpoints = options.caughtUp !== undefined;
+    if (db.memory) throw new Error("WorkerArchiveStore needs a file database");
+    this.reader = new SqliteArchiveStore(db);
+  }
+
+  append(batch: ArchivedMessage[]): Promise<AppendResult> {
+    if (batch.length === 0) return Promise.resolve({ seqs: [], stored: 0, duplicates: 0 });
+    const id = this.nextId++;
+    return new Promise<AppendResult>((resolve, reject) => {
+      const thread = this.thread();
+      // Referenced only while commits are outstanding: an idle writer never holds the process open.
+      if (this.pending.size === 0) thread.ref();
+      this.pending.set(id, { resolve, reject });
+      thread.postMessage({ id, rows: packRows(batch) });
+    });
+  }
+
+  recent(sourceId: string, filter: RecentFilter): ArchivedRow[] {
+    return this.reader.recent(sourceId, filter);
+  }
+
+  prune(olderThanMs: number, maxRows?: number): number {
+    return this.reader.prune(olderThanMs, maxRows);
+  }
+
+  pruneDedupKeys(olderThanMs: number, maxRows?: number): number {
+    return this.reader.pruneDedupKeys(olderThanMs, maxRows);
+  }
+
+  /** Stops the writer thread; call after the last append has settled. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
+  }
+
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const worker = spawnArchiveThread("writer", {
+      file: this.db.name,
+      busyTimeoutMs: this.busyTimeoutMs,
+      fieldsPerRow: FIELDS_PER_ROW,
+      insertMessageSql: INSERT_MESSAGE,
+      claimMessageIdSql: CLAIM_MESSAGE_ID,
+      commitDelayMs: this.commitDelayMs,
+      caughtUp: this.caughtUp,
+      managedCheckpoints: this.managedCheckpoints,
+    });
+    worker.on("message", (msg: { id: number; seqs?: Float64Array; error?: string }) => {
+      const job = this.pending.get(msg.id);
+      if (!job) return;
+      this.pending.delete(msg.id);
+      if (this.pending.size === 0) worker.unref();
+      if (msg.error !== undefined || !msg.seqs) return job.reject(new Error(msg.error ?? "writer failed"));
+      const seqs: (number | null)[] = new Array(msg.seqs.length);
+      let duplicates = 0;
+      for (let i = 0; i < msg.seqs.length; i++) {
+        const seq = msg.seqs[i]!;
+        if (seq < 0) duplicates++;
+        seqs[i] = seq < 0 ? null : seq;
+      }
+      job.resolve({ seqs, stored: seqs.length - duplicates, duplicates });
+    });
+    const fail = (err: Error) => {
+      if (this.worker === worker) this.worker = null;
+      for (const job of this.pending.values()) job.reject(err);
+      this.pending.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => {
+      if (this.worker === worker || this.pending.size > 0) fail(new Error(`archive writer exited (${code})`));
+    });
+    this.worker = worker;
+    return worker;
+  }
+}
