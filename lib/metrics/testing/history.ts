@@ -124,5 +124,10 @@ export function recordHistory(o: HistoryOptions): { seqs: number } {
     if (recorder.pending >= 5000) recorder.flush();
   }
   recorder.close();
+  // History written into the past is older than what compaction has already derived (a running
+  // server compacts at start): drop the derived tables so the next compaction rebuilds them.
+  o.db.exec(
+    `DELETE FROM "MetricsWatermark"; DELETE FROM "DeliveryRollupHour"; DELETE FROM "DeliveryErrorRollup";`,
+  );
   return { seqs: seq };
 }
