@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useWorkspace } from "@/components/console/workspace-context";
+import { HealthBadge } from "@/components/delivery/health-badge";
 import { EnabledSwitch } from "@/components/destinations/enabled-switch";
 import { useDestinations, useUpdateDestination } from "@/components/destinations/use-destinations";
 import { EnvironmentBadge } from "@/components/ui/badge";
@@ -69,7 +70,12 @@ function DestinationRow({ destination: d }: { destination: DestinationView }) {
           className="font-medium text-brand-700 hover:underline"
         >
           {d.name}
-        </Link>
+        </Link>{" "}
+        {d.health.state !== "healthy" && (
+          <span title={d.health.reason ?? undefined} data-testid="health-badge">
+            <HealthBadge state={d.health.state} />
+          </span>
+        )}
       </td>
       <td className="px-4 py-2.5">
         <span className="block text-slate-700">{d.typeName}</span>

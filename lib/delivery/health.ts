@@ -187,3 +187,28 @@ export function destinationHealth(
     };
   });
 }
+
+export interface CurrentHealth {
+  state: HealthState;
+  /** When the state began (epoch ms); null for a destination that was never anything but healthy. */
+  since: number | null;
+  reason: string | null;
+}
+
+/** The current state of every destination of a workspace that ever changed state (the rest are healthy). */
+export function currentHealth(
+  workspaceId: string,
+  db: Database.Database = sqlite(),
+): Map<string, CurrentHealth> {
+  const rows = db
+    .prepare(
+      `SELECT e."destinationId", e."state", e."at", e."reason" FROM "DestinationHealthEvent" e
+       WHERE e."workspaceId" = ? AND e."id" = (SELECT MAX(x."id") FROM "DestinationHealthEvent" x WHERE x."destinationId" = e."destinationId")`,
+    )
+    .all(workspaceId) as { destinationId: string; state: HealthState; at: number; reason: string }[];
+  return new Map(
+    rows.map((r) => [r.destinationId, { state: r.state, since: Number(r.at), reason: r.reason }]),
+  );
+}
+
+export const HEALTHY: CurrentHealth = { state: "healthy", since: null, reason: null };

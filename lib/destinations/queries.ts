@@ -1,5 +1,6 @@
 import { getDestinationType, maskSettings } from "@/lib/catalog";
 import { db } from "@/lib/db";
+import { type CurrentHealth, currentHealth, HEALTHY } from "@/lib/delivery/health";
 import { notFound } from "@/lib/errors";
 import { allInScope } from "@/lib/rbac/scope";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
@@ -36,6 +37,8 @@ export interface DestinationView {
   updatedAt: string;
   /** Whether the viewer may change it: role, and every connected source in the viewer's label scope. */
   canEdit: boolean;
+  /** Delivery health (healthy / degraded / failing), never acted on automatically. */
+  health: CurrentHealth;
   /** Only on the single-destination answer: masked settings (see maskSettings). */
   settings?: Record<string, unknown>;
 }
@@ -54,7 +57,11 @@ export function destinationInScope(access: WorkspaceAccess, row: Pick<Destinatio
   );
 }
 
-export function toDestinationView(row: DestinationRow, access: WorkspaceAccess): DestinationView {
+export function toDestinationView(
+  row: DestinationRow,
+  access: WorkspaceAccess,
+  health: Map<string, CurrentHealth> = currentHealth(access.workspace.id),
+): DestinationView {
   const type = getDestinationType(row.type);
   return {
     id: row.id,
@@ -68,6 +75,7 @@ export function toDestinationView(row: DestinationRow, access: WorkspaceAccess):
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     canEdit: access.can("destinations.write") && destinationInScope(access, row),
+    health: health.get(row.id) ?? HEALTHY,
   };
 }
 
@@ -90,7 +98,8 @@ export async function listDestinations(access: WorkspaceAccess) {
     include: destinationInclude,
     orderBy: { name: "asc" },
   });
-  return rows.map((r) => toDestinationView(r, access));
+  const health = currentHealth(access.workspace.id);
+  return rows.map((r) => toDestinationView(r, access, health));
 }
 
 /** A destination of this workspace, or 404 (also for ids that exist in another workspace). */

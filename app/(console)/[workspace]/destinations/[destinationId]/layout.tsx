@@ -1,10 +1,12 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { HealthBadge } from "@/components/delivery/health-badge";
 import { Badge } from "@/components/ui/badge";
 import { Tabs } from "@/components/ui/tabs";
 import { getDestinationType } from "@/lib/catalog";
 import { db } from "@/lib/db";
+import { currentHealth, HEALTHY } from "@/lib/delivery/health";
 import { pageAccess } from "@/lib/workspaces/page-access";
 
 export default async function DestinationLayout({
@@ -22,6 +24,7 @@ export default async function DestinationLayout({
   });
   if (!destination) notFound();
   const type = getDestinationType(destination.type);
+  const health = currentHealth(access.workspace.id).get(destination.id) ?? HEALTHY;
   const base = `/${workspace}/destinations/${destination.id}`;
   return (
     <>
@@ -33,6 +36,11 @@ export default async function DestinationLayout({
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">{destination.name}</h1>
         {destination.enabled ? <Badge tone="green">Enabled</Badge> : <Badge>Disabled</Badge>}
+        {health.state !== "healthy" && (
+          <span title={health.reason ?? undefined} data-testid="health-badge">
+            <HealthBadge state={health.state} />
+          </span>
+        )}
         <span className="text-sm text-slate-500">
           {type?.name ?? destination.type}
           {type ? ` · ${type.category}` : ""}
