@@ -163,10 +163,12 @@ test("counts, P95, error samples without secrets, trends, and the period", async
   await snap(page, "delivery-workspace-health");
   // The failing destination is marked wherever it is listed; it is not disabled.
   await page.goto("/demo/destinations");
-  const row = page.getByRole("row").filter({ hasText: "Failing hook" });
-  await expect(row.getByTestId("health-badge")).toHaveText("failing");
-  await expect(page.getByRole("row").filter({ hasText: "Healthy hook" }).getByTestId("health-badge")).toHaveCount(0);
-  await expect(row.getByRole("switch")).toBeChecked();
+  const failingRow = page.getByRole("row").filter({ hasText: "Failing hook" });
+  await expect(failingRow.getByTestId("health-badge")).toHaveText("failing");
+  await expect(
+    page.getByRole("row").filter({ hasText: "Healthy hook" }).getByTestId("health-badge"),
+  ).toHaveCount(0);
+  await expect(failingRow.getByRole("switch")).toBeChecked();
   await page.goto("/demo/sources");
   const siteRow = page.getByRole("row").filter({ hasText: "Delivery Test Site" });
   await expect(siteRow.getByTestId("source-events-24h")).toHaveText(String(EVENTS));
