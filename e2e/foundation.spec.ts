@@ -109,5 +109,13 @@ test("destination with masked secret, filter with a syntax error fixed, read-onl
   expect(
     (await reader.request.post("/api/workspaces/demo/invitations", { data: { role: "owner" } })).status(),
   ).toBe(403);
+
+  // Signing out ends the session: the console sends them back to sign-in and the API answers 401.
+  await reader.goto("/demo");
+  await reader.getByRole("button", { name: "Sign out" }).click();
+  await expect(reader).toHaveURL(/\/login/);
+  await reader.goto("/demo/sources");
+  await expect(reader).toHaveURL(/\/login/);
+  expect((await reader.request.get("/api/workspaces/demo/sources")).status()).toBe(401);
   await other.close();
 });
