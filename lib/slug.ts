@@ -24,3 +24,19 @@ export const RESERVED_SLUGS = new Set([
   "settings",
   "welcome",
 ]);
+
+/**
+ * The first of `base`, `base-2`, `base-3`… that `taken` says is free (and is not reserved when
+ * `reserved` is given). Callers still rely on the unique index: this only picks a likely-free slug.
+ */
+export async function uniqueSlug(
+  base: string,
+  taken: (slug: string) => Promise<boolean>,
+  reserved?: ReadonlySet<string>,
+): Promise<string> {
+  for (let i = 1; ; i++) {
+    const slug = i === 1 ? base : `${base}-${i}`;
+    if (slug.length < 2 || reserved?.has(slug)) continue;
+    if (!(await taken(slug))) return slug;
+  }
+}

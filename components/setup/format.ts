@@ -1,7 +1,6 @@
-import { getDestinationType, getSourceType } from "@/lib/catalog";
+import { getDestinationType } from "@/lib/catalog";
 import { COUNT_CAP_DISPLAY } from "@/lib/use-cases/display";
 
-export const sourceTypeName = (id: string) => getSourceType(id)?.name ?? id;
 export const destinationTypeName = (id: string) => getDestinationType(id)?.name ?? id;
 
 /** Counts are capped server-side; the cap reads as "1000+". */

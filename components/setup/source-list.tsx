@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useWorkspace } from "@/components/console/workspace-context";
-import { sourceTypeName } from "@/components/setup/format";
 import { Badge, EnvironmentBadge } from "@/components/ui/badge";
+import { sourceTypeName } from "@/lib/catalog";
 import type { SourceBrief } from "@/lib/use-cases/types";
 
 /** The connected sources of one environment, each with its debugger one click away. */

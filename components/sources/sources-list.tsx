@@ -3,11 +3,11 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useWorkspace } from "@/components/console/workspace-context";
-import { sourceTypeName } from "@/components/sources/source-type";
 import { useSources } from "@/components/sources/use-sources";
 import { Badge, EnvironmentBadge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { EmptyState, ErrorState, PageHeader, Spinner } from "@/components/ui/states";
+import { sourceTypeName } from "@/lib/catalog";
 
 export function SourcesList({ initialEnvironment }: { initialEnvironment: string }) {
   const ws = useWorkspace();

@@ -8,6 +8,7 @@ export {
   SOURCE_TYPE_IDS,
   SOURCE_TYPES,
   sourceCategoryNote,
+  sourceTypeName,
   sourceTypes,
   sourceTypesForUseCaseCategory,
   USE_CASE_SOURCE_CATEGORIES,

@@ -144,6 +144,11 @@ export const sourceTypes = SOURCE_TYPES;
 
 const byId = new Map(SOURCE_TYPES.map((s) => [s.id, s]));
 
+/** The catalog name of a source type, or its id when the type is unknown. */
+export function sourceTypeName(id: string): string {
+  return getSourceType(id)?.name ?? id;
+}
+
 export function getSourceType(id: string): SourceType | undefined {
   return byId.get(id);
 }

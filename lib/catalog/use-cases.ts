@@ -1,3 +1,4 @@
+import { slugify } from "@/lib/slug";
 import { destinationTypesInCategory } from "./registry";
 import { sourceTypesForUseCaseCategory } from "./sources";
 import type { DestinationCategory, DestinationType, SourceType } from "./types";
@@ -77,15 +78,7 @@ const goalText: Record<string, { description: string; keyConsiderations: string[
   },
 };
 
-/** "Build high-value lookalikes" -> "build-high-value-lookalikes". */
-export function slugify(name: string): string {
-  return name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-}
+export { slugify };
 
 const GOALS: readonly BusinessGoal[] = data.goals.map((g) => ({
   id: g.id,

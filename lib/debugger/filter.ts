@@ -67,12 +67,24 @@ export function eventJson(e: TapEvent): string {
   return json;
 }
 
+/** Lower-cased message JSON for the text filter, also computed once per event for all viewers. */
+const searchable = new WeakMap<TapEvent, string>();
+
+function searchText(e: TapEvent): string {
+  let text = searchable.get(e);
+  if (text === undefined) {
+    text = JSON.stringify(e.message).toLowerCase();
+    searchable.set(e, text);
+  }
+  return text;
+}
+
 export function matches(f: DebuggerFilter, e: TapEvent): boolean {
   const m = e.message;
   if (f.rejected && e.status !== "rejected") return false;
   if (f.types && !f.types.includes(m.type as (typeof CALL_TYPES)[number])) return false;
   if (f.event !== undefined && m.event !== f.event) return false;
   if (f.user !== undefined && m.userId !== f.user && m.anonymousId !== f.user) return false;
-  if (f.q !== undefined && !JSON.stringify(m).toLowerCase().includes(f.q.toLowerCase())) return false;
+  if (f.q !== undefined && !searchText(e).includes(f.q.toLowerCase())) return false;
   return true;
 }

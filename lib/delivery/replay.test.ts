@@ -5,6 +5,7 @@ import {
   countBy,
   insertFilter,
   outcomes,
+  settled,
   TEST_KEY,
   track,
   until,
@@ -19,11 +20,6 @@ afterEach(async () => {
   await h?.close();
   await s?.close();
 });
-
-const settled = (dest: string, n: number) => () => {
-  const rows = outcomes(h.db, dest);
-  return rows.length === n && rows.every((r) => r.status !== "retrying") ? rows : null;
-};
 
 describe("retrying not-delivered messages from the archive", () => {
   it("re-queues the window's failures with the same messageId and current filters", async () => {
@@ -45,7 +41,7 @@ describe("retrying not-delivered messages from the archive", () => {
     );
     archive(h.db, h, [track("In", { messageId: "in-4" })], t0 + hour + 10);
     h.start();
-    await until(settled(dest, 5));
+    await until(settled(h.db, dest, 5));
     expect(countBy(outcomes(h.db, dest))).toEqual({ not_delivered: 5 });
 
     s.setMode({ kind: "ok" });
@@ -87,7 +83,7 @@ describe("webhook batching and rollups", () => {
     );
     const started = Date.now();
     h.start();
-    const rows = await until(settled(dest, 12), 5000);
+    const rows = await until(settled(h.db, dest, 12), 5000);
     expect(countBy(rows)).toEqual({ delivered: 12 });
     const sizes = s.requests.map((r) => JSON.parse(r.body).batch.length);
     expect(sizes).toEqual([5, 5, 2]);
@@ -105,7 +101,7 @@ describe("webhook batching and rollups", () => {
       Array.from({ length: 120 }, () => track("L")),
     );
     h.start();
-    const rows = await until(settled(dest, 120), 10_000);
+    const rows = await until(settled(h.db, dest, 120), 10_000);
     const exact = rows.map((r) => r.latencyMs!).sort((a, b) => a - b)[Math.ceil(0.95 * 120) - 1]!;
     const hist = Histogram.mergeEncoded(
       (

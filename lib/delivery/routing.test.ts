@@ -4,7 +4,7 @@ import {
   countBy,
   insertDestination,
   insertFilter,
-  outcomes,
+  settled,
   track,
   until,
 } from "@/lib/delivery/testing/fixtures";
@@ -20,11 +20,6 @@ afterEach(async () => {
   await h?.close();
   await s?.close();
 });
-
-const settled = (dest: string, n: number) => () => {
-  const rows = outcomes(h.db, dest);
-  return rows.length === n && rows.every((r) => r.status !== "retrying") ? rows : null;
-};
 
 describe("routing", () => {
   it("records filtered and unsupported messages without sending them", async () => {
@@ -55,8 +50,8 @@ describe("routing", () => {
       ...Array.from({ length: 40 }, (_, i) => track("Half", { messageId: `half-${i}` })),
     ]);
     h.start();
-    const hook = await until(settled(webhook, 46));
-    const amp = await until(settled(amplitude, 46));
+    const hook = await until(settled(h.db, webhook, 46));
+    const amp = await until(settled(h.db, amplitude, 46));
     const sampledIn = hook.filter((r) => r.messageId.startsWith("half-") && r.status === "delivered").length;
     expect(sampledIn).toBeGreaterThan(5);
     expect(sampledIn).toBeLessThan(35);
@@ -88,7 +83,7 @@ describe("routing", () => {
     });
     archive(h.db, h, [track("Signed Up", { properties: { email: "a@b.c", plan: "pro" } })]);
     h.start();
-    await until(settled(dest, 1));
+    await until(settled(h.db, dest, 1));
     expect(JSON.parse(s.requests[0]!.body).properties).toEqual({ plan: "pro" });
   });
 
@@ -101,12 +96,12 @@ describe("routing", () => {
     expect(first.every((x) => x !== null)).toBe(true);
     expect(again).toEqual([null]);
     const runner = h.start();
-    await until(settled(dest, 2));
+    await until(settled(h.db, dest, 2));
     await runner.stop();
     // A second runner on the same database starts from the stored cursor: nothing is re-sent.
     h.start();
     archive(h.db, h, [track("C", { messageId: "dup-3" })]);
-    await until(settled(dest, 3));
+    await until(settled(h.db, dest, 3));
     await new Promise((r) => setTimeout(r, 100));
     expect(s.requests.map((r) => r.headers["idempotency-key"]).sort()).toEqual(["dup-1", "dup-2", "dup-3"]);
   });
@@ -125,7 +120,7 @@ describe("routing", () => {
       tap: null,
     });
     archive(h.db, h, [track("New")]);
-    await until(settled(dest, 1));
+    await until(settled(h.db, dest, 1));
     expect(JSON.parse(s.requests[0]!.body).event).toBe("New");
   });
 });

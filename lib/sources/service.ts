@@ -1,11 +1,11 @@
+import { getSourceType } from "@/lib/catalog";
 import { mask, open, randomToken, seal, sha256 } from "@/lib/crypto/secrets";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { invalidateWriteKeyCache } from "@/lib/ingest/writekeys";
-import { slugify } from "@/lib/slug";
+import { slugify, uniqueSlug } from "@/lib/slug";
 import { type SourceInput, sourceInput } from "@/lib/sources/schema";
-import { sourceTypeExists } from "@/lib/sources/types";
 
 // Sources and their write keys. A write key is shown to owners and source admins (sealed at
 // rest so it can be copied again) and looked up by ingest through its SHA-256 hash.
@@ -24,7 +24,7 @@ function newWriteKey() {
 
 export async function createSource(workspaceId: string, raw: SourceInput) {
   const input = sourceInput.parse(raw);
-  if (!sourceTypeExists(input.type))
+  if (!getSourceType(input.type))
     throw new AppError("bad_request", `Unknown source type "${input.type}"`, [
       { path: "type", message: "Unknown source type" },
     ]);
@@ -33,7 +33,14 @@ export async function createSource(workspaceId: string, raw: SourceInput) {
     data: {
       workspaceId,
       name: input.name,
-      slug: await uniqueSlug(workspaceId, input.name),
+      slug: await uniqueSlug(slugify(input.name), async (slug) =>
+        Boolean(
+          await db.source.findUnique({
+            where: { workspaceId_slug: { workspaceId, slug } },
+            select: { id: true },
+          }),
+        ),
+      ),
       type: input.type,
       environment: input.environment,
       websiteUrl: input.websiteUrl ?? null,
@@ -42,20 +49,6 @@ export async function createSource(workspaceId: string, raw: SourceInput) {
     },
   });
   return { source, writeKey: key };
-}
-
-async function uniqueSlug(workspaceId: string, name: string) {
-  const base = slugify(name);
-  for (let i = 1; ; i++) {
-    const slug = i === 1 ? base : `${base}-${i}`;
-    if (
-      !(await db.source.findUnique({
-        where: { workspaceId_slug: { workspaceId, slug } },
-        select: { id: true },
-      }))
-    )
-      return slug;
-  }
 }
 
 export async function regenerateWriteKey(sourceId: string) {

@@ -1,19 +1,18 @@
 import { db } from "@/lib/db";
-import { RESERVED_SLUGS, slugify } from "@/lib/slug";
-
-async function uniqueWorkspaceSlug(name: string) {
-  const base = slugify(name).slice(0, 40);
-  for (let i = 1; ; i++) {
-    const slug = i === 1 ? base : `${base}-${i}`;
-    if (slug.length < 2 || RESERVED_SLUGS.has(slug)) continue;
-    if (!(await db.workspace.findUnique({ where: { slug }, select: { id: true } }))) return slug;
-  }
-}
+import { RESERVED_SLUGS, slugify, uniqueSlug } from "@/lib/slug";
 
 /** Creates a workspace owned by `userId`. */
 export async function createWorkspace(userId: string, name: string) {
   return db.workspace.create({
-    data: { name, slug: await uniqueWorkspaceSlug(name), memberships: { create: { userId, role: "owner" } } },
+    data: {
+      name,
+      slug: await uniqueSlug(
+        slugify(name).slice(0, 40),
+        async (slug) => Boolean(await db.workspace.findUnique({ where: { slug }, select: { id: true } })),
+        RESERVED_SLUGS,
+      ),
+      memberships: { create: { userId, role: "owner" } },
+    },
   });
 }
 

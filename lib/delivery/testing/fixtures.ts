@@ -173,3 +173,9 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }
+
+/** A probe for until(): the destination's outcomes once there are `n` and none is still retrying. */
+export const settled = (db: Database.Database, destinationId: string, n: number) => () => {
+  const rows = outcomes(db, destinationId);
+  return rows.length === n && rows.every((r) => r.status !== "retrying") ? rows : null;
+};

@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import { sourceTypeName } from "@/components/sources/source-type";
 import { Badge, EnvironmentBadge } from "@/components/ui/badge";
 import { Tabs } from "@/components/ui/tabs";
+import { sourceTypeName } from "@/lib/catalog";
 import { db } from "@/lib/db";
 import { pageAccess } from "@/lib/workspaces/page-access";
 
