@@ -15,6 +15,8 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 const base = process.env.BASE_REF ?? "HEAD";
 // Beside the real schema: Prisma resolves the generator's paths relative to the schema file.
 const previous = path.join("prisma", ".base-schema.prisma");
+// prisma.config.ts opens DATABASE_URL's file even for a diff; on a fresh clone its folder is missing.
+fs.mkdirSync("data", { recursive: true });
 fs.writeFileSync(
   previous,
   execFileSync("git", ["show", `${base}:prisma/schema.prisma`], { encoding: "utf8" }),

@@ -13,7 +13,6 @@ function fakeStore(fail = false) {
     },
     recent: () => [],
     prune: () => 0,
-    pruneDedupKeys: () => 0,
   };
   return { store, calls };
 }

@@ -97,6 +97,7 @@ export function createIngest(options: IngestOptions): Ingest {
     windowMs: options.commitWindowMs ?? 0,
     maxRowsPerCommit: archive.maxRowsPerCommit,
     asyncStore: archive.asyncStore,
+    maxInFlight: archive.maxInFlight,
   });
   const resolver = createWriteKeyResolver(options.db);
   const pipeline = new Pipeline({

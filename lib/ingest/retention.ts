@@ -1,7 +1,7 @@
-import { type ArchiveStore, DEDUP_WINDOW_MS } from "@/lib/ingest/store";
+import type { ArchiveStore } from "@/lib/ingest/store";
 
-// Archive retention: an hourly, unref'd timer deletes messages older than `retentionDays` and
-// dedup keys older than 24 hours, in small chunks with a turn of the event loop between them
+// Archive retention: an hourly, unref'd timer deletes messages older than `retentionDays`
+// (their dedup keys go with them), in small chunks with a turn of the event loop between them
 // so ingest keeps flowing during a large first prune.
 
 const HOUR = 60 * 60 * 1000;
@@ -9,7 +9,6 @@ const CHUNK = 2000;
 
 export interface PruneResult {
   messages: number;
-  dedupKeys: number;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -36,8 +35,7 @@ export async function pruneArchive(
   stopped: () => boolean = () => false,
 ): Promise<PruneResult> {
   const messages = await drain((c, m) => store.prune(c, m), now - retentionDays * 24 * HOUR, stopped);
-  const dedupKeys = await drain((c, m) => store.pruneDedupKeys(c, m), now - DEDUP_WINDOW_MS, stopped);
-  return { messages, dedupKeys };
+  return { messages };
 }
 
 export interface RetentionTimer {

@@ -78,11 +78,34 @@ describe.each([
     expect(again.seqs).toEqual([null]);
   });
 
-  it("treats a messageId seen more than 24 hours ago as new", async () => {
+  it("treats a messageId seen more than 24 hours ago as new, and deduplicates from there on", async () => {
     const old = message({ receivedAt: Date.now() - DEDUP_WINDOW_MS - 60_000 });
     await store.append([old]);
     const fresh = await store.append([{ ...old, receivedAt: Date.now() }]);
     expect(fresh.seqs[0]).not.toBeNull();
+    const again = await store.append([{ ...old, receivedAt: Date.now() }]);
+    expect(again.seqs).toEqual([null]);
+    const stored = db.prepare(`SELECT COUNT(*) AS n FROM "Message" WHERE "messageId" = ?`).get(old.messageId);
+    expect(stored).toEqual({ n: 2 });
+  });
+
+  it("deduplicates per workspace, never across workspaces", async () => {
+    const other = insertSource(db);
+    const a = message();
+    const elsewhere = { ...a, workspaceId: other.workspaceId, sourceId: other.id };
+    const result = await store.append([a, elsewhere]);
+    expect(result.duplicates).toBe(0);
+  });
+});
+
+describe("writer thread durability", () => {
+  it("answers an append only after the WAL flush, and fails it when the flush fails", async () => {
+    const store = new WorkerArchiveStore(db, { testFlushError: "disk on fire" });
+    try {
+      await expect(store.append([message()])).rejects.toThrow(/could not flush the WAL: disk on fire/);
+    } finally {
+      await store.close();
+    }
   });
 });
 
@@ -144,17 +167,31 @@ describe("recent", () => {
 });
 
 describe("prune", () => {
-  it("deletes messages and dedup keys older than the cutoff, in chunks, and keeps the rest", async () => {
-    const store = new SqliteArchiveStore(db);
-    const old = Array.from({ length: 4500 }, () => message({ receivedAt: Date.now() - 10 * 86_400_000 }));
-    await store.append([...old, message()]);
-    const cutoff = Date.now() - 7 * 86_400_000;
+  // Its own file: seq is arrival order and receivedAt the arrival time, so the oldest rows come
+  // first, which prune relies on; the other tests append "old" rows after recent ones.
+  const pruneFile = tempDbFile();
+  let pdb: Database.Database;
+  beforeAll(() => {
+    pdb = openMigrated(pruneFile);
+  });
+  afterAll(() => {
+    pdb.close();
+    removeDbFile(pruneFile);
+  });
+
+  it("deletes messages older than the cutoff, oldest first, in chunks, and keeps the rest", async () => {
+    const store = new SqliteArchiveStore(pdb);
+    const day = 86_400_000;
+    const old = Array.from({ length: 4500 }, (_, i) => message({ receivedAt: Date.now() - 10 * day + i }));
+    const kept = message({ receivedAt: Date.now() - 6 * day });
+    await store.append([...old, kept, message()]);
+    const cutoff = Date.now() - 7 * day;
     expect(store.prune(cutoff, 100)).toBe(100);
-    expect(store.prune(cutoff)).toBeGreaterThanOrEqual(4400);
-    expect(db.prepare(`SELECT COUNT(*) AS n FROM "Message" WHERE "receivedAt" < ?`).get(cutoff)).toEqual({
-      n: 0,
-    });
-    expect(store.pruneDedupKeys(Date.now() - DEDUP_WINDOW_MS)).toBeGreaterThanOrEqual(4500);
-    expect(store.recent(source.id, { limit: 1 })).toHaveLength(1);
+    expect(store.prune(cutoff)).toBe(4400);
+    const count = pdb.prepare(`SELECT COUNT(*) AS n FROM "Message" WHERE "receivedAt" < ?`);
+    expect(count.get(cutoff)).toEqual({ n: 0 });
+    expect(store.prune(cutoff)).toBe(0);
+    expect(count.get(Date.now())).toEqual({ n: 2 });
+    expect(store.recent(source.id, { limit: 5 }).map((r) => r.messageId)).toContain(kept.messageId);
   });
 });

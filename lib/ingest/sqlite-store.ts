@@ -11,20 +11,20 @@ import {
 // ArchiveStore on better-sqlite3. SQL kept portable (ON CONFLICT, row-value IN, LIMIT in
 // subqueries) so the PostgreSQL store can reuse it nearly verbatim.
 
-export const INSERT_MESSAGE = `INSERT INTO "Message" ("workspaceId", "sourceId", "messageId", "type", "event",
-  "userId", "anonymousId", "status", "reason", "receivedAt", "payload") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+// Deduplication rides on the archive itself: "dedupKey" (the messageId of an accepted message
+// the client named) is unique per workspace, so a taken key makes the insert change nothing.
+// The row holding it then decides: younger than the window, a duplicate; older, it gives the
+// key up (releaseKey) and the message is stored as new. No separate table, no pruning job.
+export const INSERT_MESSAGE = `INSERT INTO "Message" ("workspaceId", "sourceId", "messageId", "dedupKey", "type",
+  "event", "userId", "anonymousId", "status", "reason", "receivedAt", "payload")
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+export const FIND_KEY = `SELECT "receivedAt" FROM "Message" WHERE "workspaceId" = ? AND "dedupKey" = ?`;
+export const RELEASE_KEY = `UPDATE "Message" SET "dedupKey" = NULL WHERE "workspaceId" = ? AND "dedupKey" = ?`;
 
-// A key older than the window is treated as new (refreshed) even if the pruner has not removed
-// it yet; a fresh key changes nothing, which is how a duplicate is recognised (changes = 0).
-export const CLAIM_MESSAGE_ID = `INSERT INTO "DedupKey" ("workspaceId", "messageId", "receivedAt") VALUES (?, ?, ?)
-  ON CONFLICT ("workspaceId", "messageId") DO UPDATE SET "receivedAt" = excluded."receivedAt"
-  WHERE "DedupKey"."receivedAt" < ?`;
-
+// Oldest first by seq (receivedAt follows seq, up to the few ms a group commit spans): looks at
+// one chunk of the oldest rows only, so a prune with nothing to do is one short index walk.
 const PRUNE_MESSAGES = `DELETE FROM "Message" WHERE "seq" IN
-  (SELECT "seq" FROM "Message" WHERE "receivedAt" < ? ORDER BY "seq" LIMIT ?)`;
-
-const PRUNE_DEDUP = `DELETE FROM "DedupKey" WHERE ("workspaceId", "messageId") IN
-  (SELECT "workspaceId", "messageId" FROM "DedupKey" WHERE "receivedAt" < ? LIMIT ?)`;
+  (SELECT "seq" FROM (SELECT "seq", "receivedAt" FROM "Message" ORDER BY "seq" LIMIT ?) WHERE "receivedAt" < ?)`;
 
 const COLUMNS = `"seq", "workspaceId", "sourceId", "messageId", "type", "event", "userId", "anonymousId",
   "status", "reason", "receivedAt", "payload"`;
@@ -73,17 +73,17 @@ export function recentQuery(sourceId: string, filter: RecentFilter): { sql: stri
 
 export class SqliteArchiveStore implements ArchiveStore {
   private readonly insertMessage: Database.Statement;
-  private readonly claimMessageId: Database.Statement;
+  private readonly findKey: Database.Statement;
+  private readonly releaseKey: Database.Statement;
   private readonly pruneMessages: Database.Statement;
-  private readonly pruneDedup: Database.Statement;
   private readonly queries = new Map<string, Database.Statement>();
   private readonly write: (batch: ArchivedMessage[]) => AppendResult;
 
   constructor(private readonly db: Database.Database) {
     this.insertMessage = db.prepare(INSERT_MESSAGE);
-    this.claimMessageId = db.prepare(CLAIM_MESSAGE_ID);
+    this.findKey = db.prepare(FIND_KEY);
+    this.releaseKey = db.prepare(RELEASE_KEY);
     this.pruneMessages = db.prepare(PRUNE_MESSAGES);
-    this.pruneDedup = db.prepare(PRUNE_DEDUP);
     // IMMEDIATE takes the write lock up front: a deferred transaction that upgrades later can
     // fail with SQLITE_BUSY against Prisma's connection instead of waiting for it.
     this.write = db.transaction((batch: ArchivedMessage[]) => this.writeBatch(batch)).immediate;
@@ -108,35 +108,38 @@ export class SqliteArchiveStore implements ArchiveStore {
     let duplicates = 0;
     for (let i = 0; i < batch.length; i++) {
       const m = batch[i]!;
-      if (m.dedup && m.messageId !== null) {
-        const claimed = this.claimMessageId.run(
-          m.workspaceId,
-          m.messageId,
-          m.receivedAt,
-          m.receivedAt - DEDUP_WINDOW_MS,
-        );
-        if (claimed.changes === 0) {
+      const key = m.dedup ? m.messageId : null;
+      let info = this.insert(m, key);
+      if (info.changes === 0) {
+        const holder = this.findKey.get(m.workspaceId, key) as { receivedAt: number } | undefined;
+        if (holder && holder.receivedAt >= m.receivedAt - DEDUP_WINDOW_MS) {
           seqs[i] = null;
           duplicates++;
           continue;
         }
+        this.releaseKey.run(m.workspaceId, key);
+        info = this.insert(m, key);
       }
-      const info = this.insertMessage.run(
-        m.workspaceId,
-        m.sourceId,
-        m.messageId,
-        m.type,
-        m.event,
-        m.userId,
-        m.anonymousId,
-        m.status,
-        m.reason,
-        m.receivedAt,
-        m.payload,
-      );
       seqs[i] = Number(info.lastInsertRowid);
     }
     return { seqs, stored: batch.length - duplicates, duplicates };
+  }
+
+  private insert(m: ArchivedMessage, dedupKey: string | null): Database.RunResult {
+    return this.insertMessage.run(
+      m.workspaceId,
+      m.sourceId,
+      m.messageId,
+      dedupKey,
+      m.type,
+      m.event,
+      m.userId,
+      m.anonymousId,
+      m.status,
+      m.reason,
+      m.receivedAt,
+      m.payload,
+    );
   }
 
   recent(sourceId: string, filter: RecentFilter): ArchivedRow[] {
@@ -150,20 +153,12 @@ export class SqliteArchiveStore implements ArchiveStore {
     return statement.all(...params) as ArchivedRow[];
   }
 
-  prune(olderThanMs: number, maxRows = Number.POSITIVE_INFINITY): number {
-    return this.deleteInChunks(this.pruneMessages, olderThanMs, maxRows);
-  }
-
-  pruneDedupKeys(olderThanMs: number, maxRows = Number.POSITIVE_INFINITY): number {
-    return this.deleteInChunks(this.pruneDedup, olderThanMs, maxRows);
-  }
-
   // Small chunks, each its own transaction, so ingest never waits long for the write lock.
-  private deleteInChunks(statement: Database.Statement, cutoff: number, maxRows: number): number {
+  prune(olderThanMs: number, maxRows = Number.POSITIVE_INFINITY): number {
     let deleted = 0;
     while (deleted < maxRows) {
       const chunk = Math.min(PRUNE_CHUNK, maxRows - deleted);
-      const { changes } = statement.run(cutoff, chunk);
+      const { changes } = this.pruneMessages.run(chunk, olderThanMs);
       deleted += changes;
       if (changes < chunk) break;
     }

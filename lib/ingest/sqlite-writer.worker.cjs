@@ -4,8 +4,11 @@
 // role "checkpointer": copies the WAL back into the database ten times a second. PASSIVE
 //   never blocks the writer, so the ingest connection can turn automatic checkpoints off
 //   (measured: a 4 MB autocheckpoint inside a commit stalled it for up to 70 ms).
-// role "writer": owns one connection and runs each group commit as one IMMEDIATE transaction;
-//   between commits it restarts an oversized WAL when that is cheap (walValve in checkpointer.ts).
+// role "writer": owns one connection and runs each group commit as one IMMEDIATE transaction,
+//   then makes it durable with fdatasync of the WAL on libuv's thread pool, answering only once
+//   that returns. It commits the next group while the previous one is being flushed, so inserts
+//   and fsyncs overlap (see "Durable before acknowledged" in docs/tracking-api.md). Between
+//   flushes it restarts an oversized WAL when that is cheap (walValve in checkpointer.ts).
 
 const fs = require("node:fs");
 const { parentPort, workerData } = require("node:worker_threads");
@@ -13,7 +16,9 @@ const Database = require(workerData.driverPath);
 
 const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs });
 db.pragma("journal_mode = WAL");
-db.pragma("synchronous = FULL");
+// The writer flushes the WAL itself after each commit (runWriter). NORMAL still syncs the WAL
+// before and the database after every checkpoint, so a WAL restart never loses a commit.
+db.pragma(`synchronous = ${workerData.role === "writer" ? "NORMAL" : "FULL"}`);
 db.pragma(`journal_size_limit = ${workerData.maxWalBytes}`);
 
 if (workerData.role === "checkpointer") runCheckpointer();
@@ -42,31 +47,40 @@ function runWriter() {
   if (workerData.managedCheckpoints) db.pragma("wal_autocheckpoint = 0");
   const FIELDS = workerData.fieldsPerRow;
   const insertMessage = db.prepare(workerData.insertMessageSql);
-  const claimMessageId = db.prepare(workerData.claimMessageIdSql);
+  const findKey = db.prepare(workerData.findKeySql);
+  const releaseKey = db.prepare(workerData.releaseKeySql);
 
-  // rows: flat array, FIELDS values per message (see packRows in worker-store.ts).
+  const insert = (rows, i) =>
+    insertMessage.run(
+      rows[i],
+      rows[i + 1],
+      rows[i + 2],
+      rows[i + 11],
+      rows[i + 3],
+      rows[i + 4],
+      rows[i + 5],
+      rows[i + 6],
+      rows[i + 7],
+      rows[i + 8],
+      rows[i + 9],
+      rows[i + 10],
+    );
+
+  // rows: flat array, FIELDS values per message (see packRows in worker-store.ts); same logic
+  // as SqliteArchiveStore.writeBatch. A key that is taken returns changes = 0: a duplicate,
+  // unless the row holding it is older than the window, which then gives the key up.
   const writeGroup = db.transaction((rows, seqs) => {
     for (let r = 0, i = 0; i < rows.length; r++, i += FIELDS) {
-      if (rows[i + 11] === 1) {
-        const claimed = claimMessageId.run(rows[i], rows[i + 2], rows[i + 9], rows[i + 12]);
-        if (claimed.changes === 0) {
+      let info = insert(rows, i);
+      if (info.changes === 0) {
+        const holder = findKey.get(rows[i], rows[i + 11]);
+        if (holder && holder.receivedAt >= rows[i + 12]) {
           seqs[r] = -1;
           continue;
         }
+        releaseKey.run(rows[i], rows[i + 11]);
+        info = insert(rows, i);
       }
-      const info = insertMessage.run(
-        rows[i],
-        rows[i + 1],
-        rows[i + 2],
-        rows[i + 3],
-        rows[i + 4],
-        rows[i + 5],
-        rows[i + 6],
-        rows[i + 7],
-        rows[i + 8],
-        rows[i + 9],
-        rows[i + 10],
-      );
       seqs[r] = Number(info.lastInsertRowid);
     }
   }).immediate;
@@ -85,6 +99,46 @@ function runWriter() {
     }
   }
 
+  // The WAL file this connection writes to. fdatasync through any descriptor flushes the file's
+  // data; the inode check guards against a WAL that was deleted and created again.
+  let walFd = -1;
+  let walIno = -1;
+  function walDescriptor() {
+    const ino = fs.statSync(walFile).ino;
+    if (walFd >= 0 && ino === walIno) return walFd;
+    if (walFd >= 0) fs.closeSync(walFd);
+    walFd = fs.openSync(walFile, "r+");
+    walIno = fs.fstatSync(walFd).ino;
+    return walFd;
+  }
+
+  // Committed groups waiting for a flush; one fdatasync in flight covers every group committed
+  // before it started.
+  let committed = [];
+  let flushing = false;
+  function flush() {
+    if (flushing || committed.length === 0) return;
+    const groups = committed;
+    committed = [];
+    flushing = true;
+    const settle = (err) => {
+      flushing = false;
+      for (const g of groups) {
+        if (err) parentPort.postMessage({ id: g.id, error: `could not flush the WAL: ${err.message}` });
+        else parentPort.postMessage({ id: g.id, seqs: g.seqs }, [g.seqs.buffer]);
+      }
+      if (workerData.managedCheckpoints) boundWal();
+      flush();
+    };
+    // Tests only: a flush that fails must fail its groups' appends, never acknowledge them.
+    if (workerData.testFlushError) return settle(new Error(workerData.testFlushError));
+    try {
+      fs.fdatasync(walDescriptor(), settle);
+    } catch (err) {
+      settle(err);
+    }
+  }
+
   const pause = new Int32Array(new SharedArrayBuffer(4));
   parentPort.on("message", (job) => {
     const seqs = new Float64Array(job.rows.length / FIELDS);
@@ -92,11 +146,11 @@ function runWriter() {
     if (workerData.commitDelayMs > 0) Atomics.wait(pause, 0, 0, workerData.commitDelayMs);
     try {
       writeGroup(job.rows, seqs);
-      parentPort.postMessage({ id: job.id, seqs }, [seqs.buffer]);
     } catch (err) {
       parentPort.postMessage({ id: job.id, error: String(err?.message ?? err) });
       return;
     }
-    if (workerData.managedCheckpoints) boundWal();
+    committed.push({ id: job.id, seqs });
+    flush();
   });
 }

@@ -70,7 +70,10 @@ export interface RecentFilter {
 }
 
 export interface ArchiveStore {
-  /** Durable when the promise resolves. Deduplicates messageIds per workspace over 24 hours. */
+  /**
+   * Durable when the promise resolves. Deduplicates messageIds per workspace over 24 hours
+   * (bounded by the retention: a pruned message's id is free again).
+   */
   append(batch: ArchivedMessage[]): Promise<AppendResult>;
   /** Newest first; the filter runs in SQL, so this is the last `limit` *matching* rows. */
   recent(sourceId: string, filter: RecentFilter): ArchivedRow[];
@@ -79,8 +82,6 @@ export interface ArchiveStore {
    * in chunks, at most `maxRows` of them. Returns how many were deleted.
    */
   prune(olderThanMs: number, maxRows?: number): number;
-  /** Same for dedup keys (the 24-hour window). */
-  pruneDedupKeys(olderThanMs: number, maxRows?: number): number;
 }
 
 export const DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import { spawnArchiveThread } from "@/lib/ingest/checkpointer";
-import { CLAIM_MESSAGE_ID, INSERT_MESSAGE, SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
+import { FIND_KEY, INSERT_MESSAGE, RELEASE_KEY, SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
 import {
   type AppendResult,
   type ArchivedMessage,
@@ -26,22 +26,23 @@ interface PendingJob {
 
 /** Flat array of primitives: far cheaper to post to the thread than an array of objects. */
 function packRows(batch: ArchivedMessage[]): unknown[] {
-  const rows: unknown[] = new Array(batch.length * FIELDS_PER_ROW);
-  let i = 0;
+  const rows: unknown[] = [];
   for (const m of batch) {
-    rows[i++] = m.workspaceId;
-    rows[i++] = m.sourceId;
-    rows[i++] = m.messageId;
-    rows[i++] = m.type;
-    rows[i++] = m.event;
-    rows[i++] = m.userId;
-    rows[i++] = m.anonymousId;
-    rows[i++] = m.status;
-    rows[i++] = m.reason;
-    rows[i++] = m.receivedAt;
-    rows[i++] = m.payload;
-    rows[i++] = m.dedup && m.messageId !== null ? 1 : 0;
-    rows[i++] = m.receivedAt - DEDUP_WINDOW_MS;
+    rows.push(
+      m.workspaceId,
+      m.sourceId,
+      m.messageId,
+      m.type,
+      m.event,
+      m.userId,
+      m.anonymousId,
+      m.status,
+      m.reason,
+      m.receivedAt,
+      m.payload,
+      m.dedup ? m.messageId : null,
+      m.receivedAt - DEDUP_WINDOW_MS,
+    );
   }
   return rows;
 }
@@ -54,16 +55,24 @@ export class WorkerArchiveStore implements ArchiveStore {
 
   private readonly busyTimeoutMs: number;
   private readonly commitDelayMs: number;
+  private readonly testFlushError: string | undefined;
   private readonly caughtUp: Int32Array;
   /** A checkpointer thread runs beside it (see checkpointer.ts); else SQLite's autocheckpoint. */
   private readonly managedCheckpoints: boolean;
 
   constructor(
     private readonly db: Database.Database,
-    options: { busyTimeoutMs?: number; commitDelayMs?: number; caughtUp?: Int32Array } = {},
+    options: {
+      busyTimeoutMs?: number;
+      commitDelayMs?: number;
+      caughtUp?: Int32Array;
+      /** Tests only: every WAL flush fails with this message. */
+      testFlushError?: string;
+    } = {},
   ) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
     this.commitDelayMs = options.commitDelayMs ?? 0;
+    this.testFlushError = options.testFlushError;
     this.caughtUp = options.caughtUp ?? new Int32Array(new SharedArrayBuffer(4));
     this.managedCheckpoints = options.caughtUp !== undefined;
     if (db.memory) throw new Error("WorkerArchiveStore needs a file database");
@@ -90,10 +99,6 @@ export class WorkerArchiveStore implements ArchiveStore {
     return this.reader.prune(olderThanMs, maxRows);
   }
 
-  pruneDedupKeys(olderThanMs: number, maxRows?: number): number {
-    return this.reader.pruneDedupKeys(olderThanMs, maxRows);
-  }
-
   /** Stops the writer thread; call after the last append has settled. */
   async close(): Promise<void> {
     const worker = this.worker;
@@ -108,8 +113,10 @@ export class WorkerArchiveStore implements ArchiveStore {
       busyTimeoutMs: this.busyTimeoutMs,
       fieldsPerRow: FIELDS_PER_ROW,
       insertMessageSql: INSERT_MESSAGE,
-      claimMessageIdSql: CLAIM_MESSAGE_ID,
+      findKeySql: FIND_KEY,
+      releaseKeySql: RELEASE_KEY,
       commitDelayMs: this.commitDelayMs,
+      testFlushError: this.testFlushError,
       caughtUp: this.caughtUp,
       managedCheckpoints: this.managedCheckpoints,
     });

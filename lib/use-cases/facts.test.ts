@@ -18,6 +18,7 @@ function archive(source: TestSource, type: string, event: string | null, at: num
     source.workspaceId,
     source.id,
     `m-${Math.random()}`,
+    null,
     type,
     event,
     "u1",
