@@ -13,8 +13,11 @@ export interface Rejection {
 
 export interface PreparedRequest {
   rows: ArchivedMessage[];
-  /** The stored objects, parallel to rows (what the tap publishes). */
-  messages: Record<string, unknown>[];
+  /**
+   * The stored objects, parallel to rows (what the tap publishes). The pipeline drops them
+   * (null) when nobody listens on the tap, so they need not outlive the commit.
+   */
+  messages: Record<string, unknown>[] | null;
   rejected: Rejection[];
 }
 

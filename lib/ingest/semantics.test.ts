@@ -261,6 +261,37 @@ describe("tap", () => {
   });
 });
 
+describe("tap subscriber arriving during a commit", () => {
+  it("still gets the messages, rebuilt from what was stored, rejected ones with their reason", async () => {
+    // Nobody listens when the request is prepared, so the parsed objects are not kept; the
+    // subscriber joins while the commit is held back.
+    const lateTap = createTap();
+    const slow = await setupIngest({ tap: lateTap, testCommitDelayMs: 300 });
+    try {
+      const events: TapEvent[] = [];
+      const batch = [
+        { type: "track", userId: "u", event: "Late Joiner", properties: { n: 1 }, messageId: "late-1" },
+        { type: "track", userId: "u" },
+      ];
+      const reply = post(slow.url, "/v1/batch", { batch }, { writeKey: slow.source.writeKey });
+      await new Promise((r) => setTimeout(r, 100));
+      const off = lateTap.subscribe(slow.source.id, (e) => events.push(e));
+      expect((await reply).status).toBe(200);
+      off();
+      expect(events.map((e) => e.status)).toEqual(["accepted", "rejected"]);
+      expect(events[0]!.message).toMatchObject({
+        event: "Late Joiner",
+        properties: { n: 1 },
+        messageId: "late-1",
+      });
+      expect(events[0]!.message.receivedAt).toEqual(expect.any(String));
+      expect(events[1]!.reason).toMatch(/event name/);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe("rate limit", () => {
   it("answers 429 with Retry-After and X-RateLimit-Reset once a source exceeds its budget", async () => {
     const limited = await setupIngest({ rateLimitPerSecond: 5 });
