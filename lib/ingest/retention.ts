@@ -22,7 +22,7 @@ async function drain(
   while (!stopped()) {
     const deleted = prune(cutoff, CHUNK);
     total += deleted;
-    if (deleted < CHUNK) break;
+    if (deleted === 0) break;
     await nextTurn();
   }
   return total;

@@ -1,6 +1,11 @@
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { escapeLike, SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
+import {
+  acceptedPerSourceSince,
+  escapeLike,
+  firstSeqSince,
+  SqliteArchiveStore,
+} from "@/lib/ingest/sqlite-store";
 import { type ArchivedMessage, type ArchiveStore, DEDUP_WINDOW_MS, rowToTapEvent } from "@/lib/ingest/store";
 import {
   insertSource,
@@ -99,10 +104,11 @@ describe.each([
 });
 
 describe("writer thread durability", () => {
-  it("answers an append only after the WAL flush, and fails it when the flush fails", async () => {
+  it("answers an append only after the WAL flush; after a failed flush it refuses every write", async () => {
     const store = new WorkerArchiveStore(db, { testFlushError: "disk on fire" });
     try {
       await expect(store.append([message()])).rejects.toThrow(/could not flush the WAL: disk on fire/);
+      await expect(store.append([message()])).rejects.toThrow(/refuses writes until restarted/);
     } finally {
       await store.close();
     }
@@ -193,5 +199,76 @@ describe("prune", () => {
     expect(store.prune(cutoff)).toBe(0);
     expect(count.get(Date.now())).toEqual({ n: 2 });
     expect(store.recent(source.id, { limit: 5 }).map((r) => r.messageId)).toContain(kept.messageId);
+  });
+
+  it("keeps a row that still holds a dedup key younger than 24 h, even with a shorter retention", async () => {
+    const file2 = tempDbFile();
+    const db2 = openMigrated(file2);
+    try {
+      const store = new SqliteArchiveStore(db2);
+      const hour = 3_600_000;
+      const keyed = message({ receivedAt: Date.now() - 2 * hour });
+      const unkeyed = message({
+        receivedAt: Date.now() - 2 * hour,
+        status: "rejected",
+        reason: "x",
+        dedup: false,
+      });
+      await store.append([keyed, unkeyed]);
+      expect(store.prune(Date.now() - hour)).toBe(1);
+      const again = await store.append([{ ...keyed, receivedAt: Date.now() }]);
+      expect(again.seqs).toEqual([null]);
+    } finally {
+      db2.close();
+      removeDbFile(file2);
+    }
+  });
+
+  it("walks past a row out of time order (clock stepped back) instead of stopping there", async () => {
+    const file2 = tempDbFile();
+    const db2 = openMigrated(file2);
+    try {
+      const store = new SqliteArchiveStore(db2);
+      const old = () => message({ receivedAt: Date.now() - 10 * 86_400_000 });
+      await store.append([old(), { ...old(), receivedAt: Date.now() }, ...Array.from({ length: 4500 }, old)]);
+      expect(store.prune(Date.now() - 7 * 86_400_000)).toBe(4501);
+      expect(db2.prepare(`SELECT COUNT(*) AS n FROM "Message"`).get()).toEqual({ n: 1 });
+    } finally {
+      db2.close();
+      removeDbFile(file2);
+    }
+  });
+});
+
+describe("time windows by seq", () => {
+  it("finds the first seq of a window and counts accepted messages per source since then", async () => {
+    const file2 = tempDbFile();
+    const db2 = openMigrated(file2);
+    try {
+      const store = new SqliteArchiveStore(db2);
+      const a = insertSource(db2);
+      const b = insertSource(db2, { workspaceId: a.workspaceId });
+      const elsewhere = insertSource(db2);
+      const day = 86_400_000;
+      const now = Date.now();
+      const at = (src: TestSource, receivedAt: number, status: "accepted" | "rejected" = "accepted") =>
+        message({ workspaceId: src.workspaceId, sourceId: src.id, receivedAt, status });
+      expect(firstSeqSince(db2, now - day)).toBeNull();
+      const result = await store.append([
+        ...Array.from({ length: 300 }, (_, i) => at(a, now - 3 * day + i)),
+        at(a, now - day + 1000),
+        at(b, now - day + 2000),
+        at(b, now - 1000, "rejected"),
+        at(elsewhere, now - 500),
+        at(a, now - 100),
+      ]);
+      expect(firstSeqSince(db2, now - day)).toBe(result.seqs[300]);
+      expect(firstSeqSince(db2, now + day)).toBeNull();
+      const counts = acceptedPerSourceSince(db2, a.workspaceId, now - day);
+      expect(Object.fromEntries(counts)).toEqual({ [a.id]: 2, [b.id]: 1 });
+    } finally {
+      db2.close();
+      removeDbFile(file2);
+    }
   });
 });

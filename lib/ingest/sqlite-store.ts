@@ -17,19 +17,64 @@ import {
 // key up (releaseKey) and the message is stored as new. No separate table, no pruning job.
 export const INSERT_MESSAGE = `INSERT INTO "Message" ("workspaceId", "sourceId", "messageId", "dedupKey", "type",
   "event", "userId", "anonymousId", "status", "reason", "receivedAt", "payload")
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("workspaceId", "dedupKey") DO NOTHING`;
 export const FIND_KEY = `SELECT "receivedAt" FROM "Message" WHERE "workspaceId" = ? AND "dedupKey" = ?`;
 export const RELEASE_KEY = `UPDATE "Message" SET "dedupKey" = NULL WHERE "workspaceId" = ? AND "dedupKey" = ?`;
 
-// Oldest first by seq (receivedAt follows seq, up to the few ms a group commit spans): looks at
-// one chunk of the oldest rows only, so a prune with nothing to do is one short index walk.
+const PRUNE_CHUNK = 2000;
+
+// Oldest first by seq (receivedAt is stamped on arrival, so it follows seq): looks at one chunk of
+// the oldest rows only, so a prune with nothing to do is one short walk. A row still holding a
+// dedup key younger than the window stays, even when the retention is shorter than 24 hours.
 const PRUNE_MESSAGES = `DELETE FROM "Message" WHERE "seq" IN
-  (SELECT "seq" FROM (SELECT "seq", "receivedAt" FROM "Message" ORDER BY "seq" LIMIT ?) WHERE "receivedAt" < ?)`;
+  (SELECT "seq" FROM (SELECT "seq", "receivedAt", "dedupKey" FROM "Message" ORDER BY "seq" LIMIT ${PRUNE_CHUNK})
+   WHERE "receivedAt" < ? AND ("dedupKey" IS NULL OR "receivedAt" < ?) LIMIT ?)`;
+
+const FIRST_SEQ_AT_OR_AFTER = `SELECT "seq", "receivedAt" FROM "Message" WHERE "seq" >= ? ORDER BY "seq" LIMIT 1`;
+
+/**
+ * The first seq received at or after `sinceMs`, found by bisecting seq (receivedAt follows it),
+ * so time windows over the archive need no receivedAt index. null when nothing is that recent.
+ */
+export function firstSeqSince(db: Database.Database, sinceMs: number): number | null {
+  const bounds = db.prepare(`SELECT MIN("seq") AS lo, MAX("seq") AS hi FROM "Message"`).get() as {
+    lo: number | null;
+    hi: number | null;
+  };
+  if (bounds.lo === null || bounds.hi === null) return null;
+  const at = db.prepare(FIRST_SEQ_AT_OR_AFTER);
+  let lo = bounds.lo;
+  let hi = bounds.hi + 1;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const row = at.get(mid) as { seq: number; receivedAt: number } | undefined;
+    if (!row || Number(row.receivedAt) >= sinceMs) hi = mid;
+    else lo = row.seq + 1;
+  }
+  return lo > bounds.hi ? null : lo;
+}
+
+/** Accepted messages per source of a workspace since `sinceMs` (the sources list's 24 h count). */
+export function acceptedPerSourceSince(
+  db: Database.Database,
+  workspaceId: string,
+  sinceMs: number,
+): Map<string, number> {
+  const from = firstSeqSince(db, sinceMs);
+  if (from === null) return new Map();
+  // "+" keeps the planner on the seq range instead of the (workspaceId, dedupKey) index.
+  const rows = db
+    .prepare(
+      `SELECT "sourceId", COUNT(*) AS n FROM "Message"
+       WHERE "seq" >= ? AND +"workspaceId" = ? AND "status" = 'accepted' GROUP BY "sourceId"`,
+    )
+    .all(from, workspaceId) as { sourceId: string; n: number }[];
+  return new Map(rows.map((r) => [r.sourceId, r.n]));
+}
 
 const COLUMNS = `"seq", "workspaceId", "sourceId", "messageId", "type", "event", "userId", "anonymousId",
   "status", "reason", "receivedAt", "payload"`;
 
-const PRUNE_CHUNK = 2000;
 export const MAX_RECENT_LIMIT = 1000;
 
 export function escapeLike(text: string): string {
@@ -119,6 +164,7 @@ export class SqliteArchiveStore implements ArchiveStore {
         }
         this.releaseKey.run(m.workspaceId, key);
         info = this.insert(m, key);
+        if (info.changes !== 1) throw new Error(`could not store message ${key} after releasing its key`);
       }
       seqs[i] = Number(info.lastInsertRowid);
     }
@@ -154,13 +200,16 @@ export class SqliteArchiveStore implements ArchiveStore {
   }
 
   // Small chunks, each its own transaction, so ingest never waits long for the write lock.
-  prune(olderThanMs: number, maxRows = Number.POSITIVE_INFINITY): number {
+  // Stops at the first chunk that deletes nothing (a row out of time order in the oldest chunk,
+  // e.g. after the clock stepped back, only slows the walk down).
+  prune(olderThanMs: number, maxRows = Number.POSITIVE_INFINITY, now = Date.now()): number {
+    const keyCutoff = Math.min(olderThanMs, now - DEDUP_WINDOW_MS);
     let deleted = 0;
     while (deleted < maxRows) {
       const chunk = Math.min(PRUNE_CHUNK, maxRows - deleted);
-      const { changes } = this.pruneMessages.run(chunk, olderThanMs);
+      const { changes } = this.pruneMessages.run(olderThanMs, keyCutoff, chunk);
       deleted += changes;
-      if (changes < chunk) break;
+      if (changes === 0) break;
     }
     return deleted;
   }

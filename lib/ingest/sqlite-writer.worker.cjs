@@ -80,6 +80,8 @@ function runWriter() {
         }
         releaseKey.run(rows[i], rows[i + 11]);
         info = insert(rows, i);
+        if (info.changes !== 1)
+          throw new Error(`could not store message ${rows[i + 11]} after releasing its key`);
       }
       seqs[r] = Number(info.lastInsertRowid);
     }
@@ -100,22 +102,32 @@ function runWriter() {
   }
 
   // The WAL file this connection writes to. fdatasync through any descriptor flushes the file's
-  // data; the inode check guards against a WAL that was deleted and created again.
+  // data; the device/inode check guards against a WAL that was deleted and created again.
   let walFd = -1;
-  let walIno = -1;
+  let walId = "";
   function walDescriptor() {
-    const ino = fs.statSync(walFile).ino;
-    if (walFd >= 0 && ino === walIno) return walFd;
-    if (walFd >= 0) fs.closeSync(walFd);
+    const st = fs.statSync(walFile);
+    const id = `${st.dev}:${st.ino}`;
+    if (walFd >= 0 && id === walId) return walFd;
+    closeWal();
     walFd = fs.openSync(walFile, "r+");
-    walIno = fs.fstatSync(walFd).ino;
+    walId = id;
     return walFd;
+  }
+  function closeWal() {
+    if (walFd >= 0) fs.closeSync(walFd);
+    walFd = -1;
   }
 
   // Committed groups waiting for a flush; one fdatasync in flight covers every group committed
   // before it started.
   let committed = [];
   let flushing = false;
+  // Set when a flush fails: the disk refused, nothing committed since the last good flush can be
+  // called durable, and a later flush could "succeed" over pages the kernel already dropped. So
+  // every group from then on fails too (the clients get 503 and retry) until the process is
+  // restarted, the way PostgreSQL stops on a failed fsync.
+  let broken = null;
   function flush() {
     if (flushing || committed.length === 0) return;
     const groups = committed;
@@ -123,11 +135,16 @@ function runWriter() {
     flushing = true;
     const settle = (err) => {
       flushing = false;
+      if (err && !broken) {
+        broken = `could not flush the WAL: ${err.message}; the archive refuses writes until restarted`;
+        console.error(`[switchyard] ${broken}`);
+        closeWal();
+      }
       for (const g of groups) {
-        if (err) parentPort.postMessage({ id: g.id, error: `could not flush the WAL: ${err.message}` });
+        if (broken) parentPort.postMessage({ id: g.id, error: broken });
         else parentPort.postMessage({ id: g.id, seqs: g.seqs }, [g.seqs.buffer]);
       }
-      if (workerData.managedCheckpoints) boundWal();
+      if (workerData.managedCheckpoints && !broken) boundWal();
       flush();
     };
     // Tests only: a flush that fails must fail its groups' appends, never acknowledge them.
@@ -141,6 +158,16 @@ function runWriter() {
 
   const pause = new Int32Array(new SharedArrayBuffer(4));
   parentPort.on("message", (job) => {
+    if (job === "close") {
+      closeWal();
+      db.close();
+      parentPort.close();
+      return;
+    }
+    if (broken) {
+      parentPort.postMessage({ id: job.id, error: broken });
+      return;
+    }
     const seqs = new Float64Array(job.rows.length / FIELDS);
     // Tests only: hold the commit back, so an acknowledgement sent before it would be caught.
     if (workerData.commitDelayMs > 0) Atomics.wait(pause, 0, 0, workerData.commitDelayMs);

@@ -72,7 +72,7 @@ export interface RecentFilter {
 export interface ArchiveStore {
   /**
    * Durable when the promise resolves. Deduplicates messageIds per workspace over 24 hours
-   * (bounded by the retention: a pruned message's id is free again).
+   * (prune keeps a row holding a key younger than that, whatever the retention).
    */
   append(batch: ArchivedMessage[]): Promise<AppendResult>;
   /** Newest first; the filter runs in SQL, so this is the last `limit` *matching* rows. */

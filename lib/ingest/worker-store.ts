@@ -103,7 +103,14 @@ export class WorkerArchiveStore implements ArchiveStore {
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
-    await worker?.terminate();
+    if (!worker) return;
+    // Let the thread close its WAL descriptor and connection (they belong to the process, not
+    // to the thread); terminate it if it does not finish promptly.
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    worker.postMessage("close");
+    const timer = setTimeout(() => void worker.terminate(), 2000);
+    await exited;
+    clearTimeout(timer);
   }
 
   private thread(): Worker {

@@ -1,5 +1,7 @@
 import { db } from "@/lib/db";
+import { sqlite } from "@/lib/db/sqlite";
 import { notFound } from "@/lib/errors";
+import { acceptedPerSourceSince } from "@/lib/ingest/sqlite-store";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
 
 export type SourceRow = Awaited<ReturnType<typeof db.source.findFirstOrThrow>>;
@@ -52,18 +54,9 @@ export async function listSources(access: WorkspaceAccess, environment?: string)
   return rows.map((r) => ({ ...toSourceView(r, access), events24h: counts.get(r.id) ?? 0 }));
 }
 
-/** One GROUP BY over the archive's receivedAt index for the whole list (not one query per source). */
+/** One GROUP BY over the last 24 hours of the archive for the whole list (not one query per source). */
 async function eventsLast24h(workspaceId: string): Promise<Map<string, number>> {
-  const now = Date.now();
-  // The upper bound is what makes SQLite's planner take the receivedAt index: with only a lower
-  // bound it prefers walking the (sourceId, seq) index for the GROUP BY, i.e. the whole archive.
-  const receivedAt = { gte: BigInt(now - 86_400_000), lt: BigInt(now + 86_400_000) };
-  const groups = await db.message.groupBy({
-    by: ["sourceId"],
-    where: { workspaceId, status: "accepted", receivedAt },
-    _count: { _all: true },
-  });
-  return new Map(groups.map((g) => [g.sourceId, g._count._all]));
+  return acceptedPerSourceSince(sqlite(), workspaceId, Date.now() - 86_400_000);
 }
 
 /** A source of this workspace, or 404 (also for ids that exist in another workspace). */
