@@ -41,8 +41,9 @@ export interface IngestOptions {
   commitWindowMs?: number;
   /**
    * Where group commits run: "thread" (default) on a writer thread, keeping inserts and fsyncs
-   * off the event loop the console also uses; "inline" on the event loop. Either way
-   * synchronous=FULL, and WAL checkpoints run on a background thread, never inside a commit.
+   * off the event loop the console also uses (it fdatasyncs the WAL after each commit);
+   * "inline" on the event loop with synchronous=FULL. Either way nothing is answered before the
+   * WAL is on disk, and WAL checkpoints run on a background thread, never inside a commit.
    */
   writer?: WriterMode;
   /** Tests only: hold every commit back this long, so acknowledging early would be caught. */
