@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { type Append, createAppender, type InsertOne } from "@/lib/ingest/sqlite-append.cjs";
 import {
   type AppendResult,
   type ArchivedMessage,
@@ -12,14 +13,14 @@ import {
 // subqueries) so the PostgreSQL store can reuse it nearly verbatim.
 
 // Deduplication rides on the archive itself: "dedupKey" (the messageId of an accepted message
-// the client named) is unique per workspace, so a taken key makes the insert change nothing.
-// The row holding it then decides: younger than the window, a duplicate; older, it gives the
-// key up (releaseKey) and the message is stored as new. No separate table, no pruning job.
-export const INSERT_MESSAGE = `INSERT INTO "Message" ("workspaceId", "sourceId", "messageId", "dedupKey", "type",
+// the client named) is unique per workspace; see sqlite-append.cjs for how a taken key is
+// resolved. No separate table, no pruning job.
+const INSERT_MESSAGE = `INSERT INTO "Message" ("workspaceId", "sourceId", "messageId", "dedupKey", "type",
   "event", "userId", "anonymousId", "status", "reason", "receivedAt", "payload")
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("workspaceId", "dedupKey") DO NOTHING`;
-export const FIND_KEY = `SELECT "receivedAt" FROM "Message" WHERE "workspaceId" = ? AND "dedupKey" = ?`;
-export const RELEASE_KEY = `UPDATE "Message" SET "dedupKey" = NULL WHERE "workspaceId" = ? AND "dedupKey" = ?`;
+const FIND_KEY = `SELECT "receivedAt" FROM "Message" WHERE "workspaceId" = ? AND "dedupKey" = ?`;
+const RELEASE_KEY = `UPDATE "Message" SET "dedupKey" = NULL WHERE "workspaceId" = ? AND "dedupKey" = ?`;
+export const APPEND_SQL = { insertMessage: INSERT_MESSAGE, findKey: FIND_KEY, releaseKey: RELEASE_KEY };
 
 const PRUNE_CHUNK = 2000;
 
@@ -116,18 +117,33 @@ export function recentQuery(sourceId: string, filter: RecentFilter): { sql: stri
   return { sql, params };
 }
 
+/** The INSERT for message i (parameters in INSERT_MESSAGE's column order). */
+const insertRow: InsertOne<ArchivedMessage[]> = (statement, batch, i) => {
+  const m = batch[i]!;
+  return statement.run(
+    m.workspaceId,
+    m.sourceId,
+    m.messageId,
+    m.dedup ? m.messageId : null,
+    m.type,
+    m.event,
+    m.userId,
+    m.anonymousId,
+    m.status,
+    m.reason,
+    m.receivedAt,
+    m.payload,
+  );
+};
+
 export class SqliteArchiveStore implements ArchiveStore {
-  private readonly insertMessage: Database.Statement;
-  private readonly findKey: Database.Statement;
-  private readonly releaseKey: Database.Statement;
+  private readonly append1: Append;
   private readonly pruneMessages: Database.Statement;
   private readonly queries = new Map<string, Database.Statement>();
   private readonly write: (batch: ArchivedMessage[]) => AppendResult;
 
   constructor(private readonly db: Database.Database) {
-    this.insertMessage = db.prepare(INSERT_MESSAGE);
-    this.findKey = db.prepare(FIND_KEY);
-    this.releaseKey = db.prepare(RELEASE_KEY);
+    this.append1 = createAppender(db, APPEND_SQL);
     this.pruneMessages = db.prepare(PRUNE_MESSAGES);
     // IMMEDIATE takes the write lock up front: a deferred transaction that upgrades later can
     // fail with SQLITE_BUSY against Prisma's connection instead of waiting for it.
@@ -153,39 +169,18 @@ export class SqliteArchiveStore implements ArchiveStore {
     let duplicates = 0;
     for (let i = 0; i < batch.length; i++) {
       const m = batch[i]!;
-      const key = m.dedup ? m.messageId : null;
-      let info = this.insert(m, key);
-      if (info.changes === 0) {
-        const holder = this.findKey.get(m.workspaceId, key) as { receivedAt: number } | undefined;
-        if (holder && holder.receivedAt >= m.receivedAt - DEDUP_WINDOW_MS) {
-          seqs[i] = null;
-          duplicates++;
-          continue;
-        }
-        this.releaseKey.run(m.workspaceId, key);
-        info = this.insert(m, key);
-        if (info.changes !== 1) throw new Error(`could not store message ${key} after releasing its key`);
-      }
-      seqs[i] = Number(info.lastInsertRowid);
+      const seq = this.append1(
+        insertRow,
+        batch,
+        i,
+        m.workspaceId,
+        m.dedup ? m.messageId : null,
+        m.receivedAt - DEDUP_WINDOW_MS,
+      );
+      seqs[i] = seq < 0 ? null : seq;
+      if (seq < 0) duplicates++;
     }
     return { seqs, stored: batch.length - duplicates, duplicates };
-  }
-
-  private insert(m: ArchivedMessage, dedupKey: string | null): Database.RunResult {
-    return this.insertMessage.run(
-      m.workspaceId,
-      m.sourceId,
-      m.messageId,
-      dedupKey,
-      m.type,
-      m.event,
-      m.userId,
-      m.anonymousId,
-      m.status,
-      m.reason,
-      m.receivedAt,
-      m.payload,
-    );
   }
 
   recent(sourceId: string, filter: RecentFilter): ArchivedRow[] {

@@ -12,6 +12,7 @@
 
 const fs = require("node:fs");
 const { parentPort, workerData } = require("node:worker_threads");
+const { createAppender } = require("./sqlite-append.cjs");
 const Database = require(workerData.driverPath);
 
 const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs });
@@ -46,12 +47,11 @@ function runCheckpointer() {
 function runWriter() {
   if (workerData.managedCheckpoints) db.pragma("wal_autocheckpoint = 0");
   const FIELDS = workerData.fieldsPerRow;
-  const insertMessage = db.prepare(workerData.insertMessageSql);
-  const findKey = db.prepare(workerData.findKeySql);
-  const releaseKey = db.prepare(workerData.releaseKeySql);
+  const append = createAppender(db, workerData.appendSql);
 
-  const insert = (rows, i) =>
-    insertMessage.run(
+  // rows: flat array, FIELDS values per message (see packRows in worker-store.ts).
+  const insertRow = (statement, rows, i) =>
+    statement.run(
       rows[i],
       rows[i + 1],
       rows[i + 2],
@@ -66,24 +66,9 @@ function runWriter() {
       rows[i + 10],
     );
 
-  // rows: flat array, FIELDS values per message (see packRows in worker-store.ts); same logic
-  // as SqliteArchiveStore.writeBatch. A key that is taken returns changes = 0: a duplicate,
-  // unless the row holding it is older than the window, which then gives the key up.
   const writeGroup = db.transaction((rows, seqs) => {
     for (let r = 0, i = 0; i < rows.length; r++, i += FIELDS) {
-      let info = insert(rows, i);
-      if (info.changes === 0) {
-        const holder = findKey.get(rows[i], rows[i + 11]);
-        if (holder && holder.receivedAt >= rows[i + 12]) {
-          seqs[r] = -1;
-          continue;
-        }
-        releaseKey.run(rows[i], rows[i + 11]);
-        info = insert(rows, i);
-        if (info.changes !== 1)
-          throw new Error(`could not store message ${rows[i + 11]} after releasing its key`);
-      }
-      seqs[r] = Number(info.lastInsertRowid);
+      seqs[r] = append(insertRow, rows, i, rows[i], rows[i + 11], rows[i + 12]);
     }
   }).immediate;
 

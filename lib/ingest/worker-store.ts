@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import { spawnArchiveThread } from "@/lib/ingest/checkpointer";
-import { FIND_KEY, INSERT_MESSAGE, RELEASE_KEY, SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
+import { APPEND_SQL, SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
 import {
   type AppendResult,
   type ArchivedMessage,
@@ -119,9 +119,7 @@ export class WorkerArchiveStore implements ArchiveStore {
       file: this.db.name,
       busyTimeoutMs: this.busyTimeoutMs,
       fieldsPerRow: FIELDS_PER_ROW,
-      insertMessageSql: INSERT_MESSAGE,
-      findKeySql: FIND_KEY,
-      releaseKeySql: RELEASE_KEY,
+      appendSql: APPEND_SQL,
       commitDelayMs: this.commitDelayMs,
       testFlushError: this.testFlushError,
       caughtUp: this.caughtUp,

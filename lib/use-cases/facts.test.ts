@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getUseCase } from "@/lib/catalog/use-cases";
-import { INSERT_MESSAGE } from "@/lib/ingest/sqlite-store";
+import { SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
 import { insertSource, openMigrated, type TestSource, tempDbFile } from "@/lib/ingest/testing/fixtures";
 import { arrivals, COUNT_CAP } from "@/lib/use-cases/facts";
 
@@ -14,20 +14,22 @@ let a: TestSource;
 let b: TestSource;
 
 function archive(source: TestSource, type: string, event: string | null, at: number, status = "accepted") {
-  db.prepare(INSERT_MESSAGE).run(
-    source.workspaceId,
-    source.id,
-    `m-${Math.random()}`,
-    null,
-    type,
-    event,
-    "u1",
-    null,
-    status,
-    status === "rejected" ? "invalid" : null,
-    at,
-    JSON.stringify({ type, event }),
-  );
+  new SqliteArchiveStore(db).appendSync([
+    {
+      workspaceId: source.workspaceId,
+      sourceId: source.id,
+      messageId: `m-${Math.random()}`,
+      type,
+      event,
+      userId: "u1",
+      anonymousId: null,
+      status: status as "accepted" | "rejected",
+      reason: status === "rejected" ? "invalid" : null,
+      receivedAt: at,
+      payload: JSON.stringify({ type, event }),
+      dedup: status === "accepted",
+    },
+  ]);
 }
 
 beforeAll(() => {
