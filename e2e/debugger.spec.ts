@@ -120,23 +120,42 @@ test("keeps exactly the newest 500 events, and shows the backlog after a reload"
   await expect(page.getByTestId("event-count")).toHaveText("500 events");
   await expect(page.getByTestId("event-row").first()).toContainText("Bulk 599");
 
-  // Filtering 500 events on a keystroke stays well under 50 ms (measured in the page).
-  const ms = await page.evaluate(async () => {
+  // Filtering 500 events on a keystroke stays under 50 ms (measured in the page, from the input
+  // event to the frame that shows the filtered rows). The wait is counted in animation frames
+  // (~17 ms each), so one slow frame on a busy CI machine decides a single sample: one unmeasured
+  // keystroke warms the page up, then the median of five keystrokes is held to the bound.
+  const samples = await page.evaluate(async () => {
     const input = document.querySelector<HTMLInputElement>("#debugger-search")!;
     const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!;
-    const start = performance.now();
-    setter.call(input, "bulk 42");
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-    await new Promise<void>((resolve) => {
-      const check = () =>
-        document.querySelectorAll("[data-testid=event-row]").length <= 11
-          ? resolve()
-          : requestAnimationFrame(check);
-      requestAnimationFrame(check);
-    });
-    return performance.now() - start;
+    const type = async (text: string, done: (rows: number) => boolean) => {
+      const start = performance.now();
+      setter.call(input, text);
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      await new Promise<void>((resolve) => {
+        const check = () =>
+          done(document.querySelectorAll("[data-testid=event-row]").length)
+            ? resolve()
+            : requestAnimationFrame(check);
+        requestAnimationFrame(check);
+      });
+      return performance.now() - start;
+    };
+    const filtered = (rows: number) => rows <= 11;
+    const cleared = (rows: number) => rows > 11;
+    await type("bulk 42", filtered);
+    await type("", cleared);
+    const ms: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      ms.push(await type("bulk 42", filtered));
+      await type("", cleared);
+    }
+    await type("bulk 42", filtered);
+    return ms;
   });
-  console.log(`debugger keystroke filter over 500 events: ${ms.toFixed(1)} ms`);
-  expect(ms).toBeLessThan(50);
+  const median = [...samples].sort((x, y) => x - y)[2]!;
+  console.log(
+    `debugger keystroke filter over 500 events: median ${median.toFixed(1)} ms (${samples.map((x) => x.toFixed(1)).join(", ")})`,
+  );
+  expect(median).toBeLessThan(50);
   await snap(page, "debugger-500");
 });

@@ -48,4 +48,10 @@ test("owner signs in, creates a dev source, copies and regenerates its write key
   // ...and is refused at once afterwards, while the new key works.
   expect((await send(oldKey)).status()).toBe(401);
   expect((await send(newKey)).status()).toBe(200);
+
+  // The list counts what the source accepted in the last 24 hours: the two 200s, not the 401.
+  await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Sources" }).click();
+  const row = page.getByRole("row", { name: /Storefront/ });
+  await expect(row.getByTestId("source-events-24h")).toHaveText("2");
+  await snap(page, "sources-list");
 });
