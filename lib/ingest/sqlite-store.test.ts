@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -101,6 +102,25 @@ describe.each([
     const result = await store.append([a, elsewhere]);
     expect(result.duplicates).toBe(0);
   });
+});
+
+describe("writer thread", () => {
+  it.runIf(process.platform === "linux")(
+    "is named archive-writer, so top -H shows where the CPU goes",
+    async () => {
+      const names = () =>
+        fs
+          .readdirSync("/proc/self/task")
+          .map((tid) => fs.readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim());
+      const store = new WorkerArchiveStore(db);
+      try {
+        await store.append([message()]);
+        expect(names()).toContain("archive-writer");
+      } finally {
+        await store.close();
+      }
+    },
+  );
 });
 
 describe("writer thread durability", () => {

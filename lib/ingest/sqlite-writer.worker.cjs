@@ -15,6 +15,13 @@ const { parentPort, workerData } = require("node:worker_threads");
 const { createAppender } = require("./sqlite-append.cjs");
 const Database = require(workerData.driverPath);
 
+// Named for `top -H` and per-thread CPU accounting (bench/budget.ts); Linux only, best effort.
+try {
+  fs.writeFileSync("/proc/thread-self/comm", workerData.role === "writer" ? "archive-writer" : "wal-checkpoint");
+} catch {
+  // Not Linux, or /proc not mounted.
+}
+
 const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs });
 db.pragma("journal_mode = WAL");
 // The writer flushes the WAL itself after each commit (runWriter). NORMAL still syncs the WAL
