@@ -1,6 +1,12 @@
 import type Database from "better-sqlite3";
 import { openSqlite } from "@/lib/db/sqlite";
-import { type Checkpointer, configureWriter, startCheckpointer, walValve } from "@/lib/ingest/checkpointer";
+import {
+  type Checkpointer,
+  configureWriter,
+  startCheckpointer,
+  walValve,
+  walWritten,
+} from "@/lib/ingest/checkpointer";
 import { SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
 import type { ArchiveStore } from "@/lib/ingest/store";
 import { WorkerArchiveStore } from "@/lib/ingest/worker-store";
@@ -51,7 +57,12 @@ export function openArchive(
 
   const checkpointer: Checkpointer = startCheckpointer(db.name);
   if (opts.writer !== "inline") {
-    const store = new WorkerArchiveStore(db, { commitDelayMs: delay, caughtUp: checkpointer.caughtUp });
+    const store = new WorkerArchiveStore(db, {
+      commitDelayMs: delay,
+      caughtUp: checkpointer.caughtUp,
+      written: checkpointer.written,
+      checkpointBytes: checkpointer.thresholdBytes,
+    });
     return {
       store,
       maxRowsPerCommit: 10_000,
@@ -67,7 +78,11 @@ export function openArchive(
   configureWriter(own);
   return {
     ...inline,
-    store: withValve(delayed(new SqliteArchiveStore(own), delay), walValve(own, checkpointer.caughtUp)),
+    store: withValve(
+      delayed(new SqliteArchiveStore(own), delay),
+      walValve(own, checkpointer.caughtUp),
+      checkpointer,
+    ),
     async close() {
       await checkpointer.stop();
       own.close();
@@ -75,11 +90,17 @@ export function openArchive(
   };
 }
 
-/** Runs the WAL valve in the next turn, after the group's answers have gone out. */
-function withValve(store: ArchiveStore, valve: () => void): ArchiveStore {
+/**
+ * Counts each group's payload towards the next checkpoint, and runs the WAL valve in the next
+ * turn, after the group's answers have gone out.
+ */
+function withValve(store: ArchiveStore, valve: () => void, checkpointer: Checkpointer): ArchiveStore {
   const append = store.append.bind(store);
   store.append = (batch) => {
     const result = append(batch);
+    let bytes = 0;
+    for (const m of batch) bytes += m.payload.length;
+    walWritten(checkpointer.written, bytes, checkpointer.thresholdBytes);
     setImmediate(valve);
     return result;
   };

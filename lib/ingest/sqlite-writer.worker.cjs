@@ -1,9 +1,10 @@
 // Archive threads (see checkpointer.ts and worker-store.ts). Plain CommonJS on purpose: it
 // must load the same way under tsx, vitest and a bundled build, without a TypeScript loader.
 //
-// role "checkpointer": copies the WAL back into the database ten times a second. PASSIVE
-//   never blocks the writer, so the ingest connection can turn automatic checkpoints off
-//   (measured: a 4 MB autocheckpoint inside a commit stalled it for up to 70 ms).
+// role "checkpointer": copies the WAL back into the database whenever 1 MB of payload was
+//   committed since its last run, and at least ten times a second. PASSIVE never blocks the
+//   writer, so the ingest connection can turn automatic checkpoints off (measured: a 4 MB
+//   autocheckpoint inside a commit stalled it for up to 70 ms).
 // role "writer": owns one connection and runs each group commit as one IMMEDIATE transaction,
 //   then makes it durable with fdatasync of the WAL on libuv's thread pool, answering only once
 //   that returns. It commits the next group while the previous one is being flushed, so inserts
@@ -17,7 +18,10 @@ const Database = require(workerData.driverPath);
 
 // Named for `top -H` and per-thread CPU accounting (bench/budget.ts); Linux only, best effort.
 try {
-  fs.writeFileSync("/proc/thread-self/comm", workerData.role === "writer" ? "archive-writer" : "wal-checkpoint");
+  fs.writeFileSync(
+    "/proc/thread-self/comm",
+    workerData.role === "writer" ? "archive-writer" : "wal-checkpoint",
+  );
 } catch {
   // Not Linux, or /proc not mounted.
 }
@@ -33,27 +37,47 @@ if (workerData.role === "checkpointer") runCheckpointer();
 else runWriter();
 
 function runCheckpointer() {
-  const timer = setInterval(() => {
-    try {
-      const [result] = db.pragma("wal_checkpoint(PASSIVE)");
-      // Caught up with the WAL as it was when this run began: tell the writer (walValve).
-      if (result && result.busy === 0 && result.checkpointed === result.log)
-        Atomics.store(workerData.caughtUp, 0, 1);
-    } catch {
-      // Busy or locked: next tick.
-    }
-  }, workerData.checkpointIntervalMs);
+  // Sleeps until the writers have committed checkpointBytes of payload since the last run (they
+  // notify `written`, see walWritten in checkpointer.ts) or checkpointIntervalMs has passed.
+  const written = workerData.written;
+  let stopped = false;
   parentPort.on("message", (msg) => {
     if (msg !== "stop") return;
-    clearInterval(timer);
+    stopped = true;
+    Atomics.notify(written, 0);
+  });
+  const loop = async () => {
+    while (!stopped) {
+      const deadline = Date.now() + workerData.checkpointIntervalMs;
+      for (;;) {
+        const seen = Atomics.load(written, 0);
+        const left = deadline - Date.now();
+        if (stopped || seen >= workerData.checkpointBytes || left <= 0) break;
+        const wait = Atomics.waitAsync(written, 0, seen, left);
+        if (wait.async) await wait.value;
+      }
+      if (stopped) break;
+      Atomics.store(written, 0, 0);
+      try {
+        const [result] = db.pragma("wal_checkpoint(PASSIVE)");
+        // Caught up with the WAL as it was when this run began: tell the writer (walValve).
+        if (result && result.busy === 0 && result.checkpointed === result.log)
+          Atomics.store(workerData.caughtUp, 0, 1);
+      } catch {
+        // Busy or locked: next time.
+      }
+    }
     db.close();
     parentPort.close();
-  });
+  };
+  void loop();
 }
 
 function runWriter() {
   if (workerData.managedCheckpoints) db.pragma("wal_autocheckpoint = 0");
   const FIELDS = workerData.fieldsPerRow;
+  // Shared with the checkpointer thread when one runs (managedCheckpoints), else null.
+  const written = workerData.written ?? null;
   const append = createAppender(db, workerData.appendSql);
 
   // rows: flat array, FIELDS values per message (see packRows in worker-store.ts).
@@ -171,5 +195,13 @@ function runWriter() {
     }
     committed.push({ id: job.id, seqs });
     flush();
+    if (written) {
+      let bytes = 0;
+      for (let i = 10; i < job.rows.length; i += FIELDS) bytes += job.rows[i].length;
+      // walWritten in checkpointer.ts: wake the checkpointer when this commit crosses its threshold.
+      const before = Atomics.add(written, 0, bytes);
+      if (before < workerData.checkpointBytes && before + bytes >= workerData.checkpointBytes)
+        Atomics.notify(written, 0);
+    }
   });
 }

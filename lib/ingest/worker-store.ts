@@ -1,6 +1,6 @@
 import type { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
-import { spawnArchiveThread } from "@/lib/ingest/checkpointer";
+import { CHECKPOINT_BYTES, spawnArchiveThread } from "@/lib/ingest/checkpointer";
 import { APPEND_SQL, SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
 import {
   type AppendResult,
@@ -57,6 +57,8 @@ export class WorkerArchiveStore implements ArchiveStore {
   private readonly commitDelayMs: number;
   private readonly testFlushError: string | undefined;
   private readonly caughtUp: Int32Array;
+  private readonly written: Int32Array | undefined;
+  private readonly checkpointBytes: number;
   /** A checkpointer thread runs beside it (see checkpointer.ts); else SQLite's autocheckpoint. */
   private readonly managedCheckpoints: boolean;
 
@@ -66,6 +68,10 @@ export class WorkerArchiveStore implements ArchiveStore {
       busyTimeoutMs?: number;
       commitDelayMs?: number;
       caughtUp?: Int32Array;
+      /** The checkpointer's byte counter (Checkpointer.written): each commit adds its payload. */
+      written?: Int32Array;
+      /** Checkpointer.thresholdBytes: crossing it wakes the checkpointer. */
+      checkpointBytes?: number;
       /** Tests only: every WAL flush fails with this message. */
       testFlushError?: string;
     } = {},
@@ -74,6 +80,8 @@ export class WorkerArchiveStore implements ArchiveStore {
     this.commitDelayMs = options.commitDelayMs ?? 0;
     this.testFlushError = options.testFlushError;
     this.caughtUp = options.caughtUp ?? new Int32Array(new SharedArrayBuffer(4));
+    this.written = options.written;
+    this.checkpointBytes = options.checkpointBytes ?? CHECKPOINT_BYTES;
     this.managedCheckpoints = options.caughtUp !== undefined;
     if (db.memory) throw new Error("WorkerArchiveStore needs a file database");
     this.reader = new SqliteArchiveStore(db);
@@ -123,6 +131,8 @@ export class WorkerArchiveStore implements ArchiveStore {
       commitDelayMs: this.commitDelayMs,
       testFlushError: this.testFlushError,
       caughtUp: this.caughtUp,
+      written: this.written,
+      checkpointBytes: this.checkpointBytes,
       managedCheckpoints: this.managedCheckpoints,
     });
     worker.on("message", (msg: { id: number; seqs?: Float64Array; error?: string }) => {
