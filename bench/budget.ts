@@ -32,7 +32,11 @@ const parts = (process.env.BENCH_PARTS ?? "1,2").split(",");
 const TICK_US = 1e6 / 100; // USER_HZ: /proc/<pid>/task/<tid>/stat counts in 1/100 s
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(6);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
 
 // ---- Part 1: per-thread CPU under load --------------------------------------------------------
 
@@ -91,7 +95,7 @@ async function measure(
   const perEvent = new Map<string, number>();
   for (const [name, us] of after) perEvent.set(name, (us - (before.get(name) ?? 0)) / events);
   return {
-    eventsPerSec: r.requestsPerSec * batchSize,
+    eventsPerSec: events / duration,
     perEvent,
     serverPerEvent: [...perEvent.values()].reduce((a, b) => a + b, 0),
     generatorPerEvent: (gen.user + gen.system) / events,

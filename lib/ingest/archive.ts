@@ -60,8 +60,7 @@ export function openArchive(
     const store = new WorkerArchiveStore(db, {
       commitDelayMs: delay,
       caughtUp: checkpointer.caughtUp,
-      written: checkpointer.written,
-      checkpointBytes: checkpointer.thresholdBytes,
+      checkpoints: checkpointer,
     });
     return {
       store,

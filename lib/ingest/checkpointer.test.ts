@@ -71,8 +71,7 @@ async function writeMegabyte(opts: { intervalMs: number; thresholdBytes: number 
   checkpointer = startCheckpointer(file, opts);
   store = new WorkerArchiveStore(db, {
     caughtUp: checkpointer.caughtUp,
-    written: checkpointer.written,
-    checkpointBytes: checkpointer.thresholdBytes,
+    checkpoints: checkpointer,
   });
   const before = dbBytes();
   const result = await store.append(megabyte());

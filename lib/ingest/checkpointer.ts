@@ -63,7 +63,7 @@ export function startCheckpointer(
 ): Checkpointer {
   const caughtUp = new Int32Array(new SharedArrayBuffer(4));
   const written = new Int32Array(new SharedArrayBuffer(4));
-  const thresholdBytes = opts.thresholdBytes ?? CHECKPOINT_BYTES;
+  const thresholdBytes = Math.max(1, opts.thresholdBytes ?? CHECKPOINT_BYTES);
   const thread = spawnArchiveThread("checkpointer", {
     file,
     busyTimeoutMs: opts.busyTimeoutMs ?? 10_000,

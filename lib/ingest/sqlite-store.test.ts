@@ -109,9 +109,13 @@ describe("writer thread", () => {
     "is named archive-writer, so top -H shows where the CPU goes",
     async () => {
       const names = () =>
-        fs
-          .readdirSync("/proc/self/task")
-          .map((tid) => fs.readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim());
+        fs.readdirSync("/proc/self/task").map((tid) => {
+          try {
+            return fs.readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim();
+          } catch {
+            return ""; // the thread ended between readdir and read
+          }
+        });
       const store = new WorkerArchiveStore(db);
       try {
         await store.append([message()]);

@@ -48,10 +48,10 @@ function runCheckpointer() {
   });
   const loop = async () => {
     while (!stopped) {
-      const deadline = Date.now() + workerData.checkpointIntervalMs;
+      const deadline = performance.now() + workerData.checkpointIntervalMs;
       for (;;) {
         const seen = Atomics.load(written, 0);
-        const left = deadline - Date.now();
+        const left = deadline - performance.now();
         if (stopped || seen >= workerData.checkpointBytes || left <= 0) break;
         const wait = Atomics.waitAsync(written, 0, seen, left);
         if (wait.async) await wait.value;

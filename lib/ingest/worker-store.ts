@@ -1,6 +1,6 @@
 import type { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
-import { CHECKPOINT_BYTES, spawnArchiveThread } from "@/lib/ingest/checkpointer";
+import { type Checkpointer, spawnArchiveThread } from "@/lib/ingest/checkpointer";
 import { APPEND_SQL, SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
 import {
   type AppendResult,
@@ -68,10 +68,11 @@ export class WorkerArchiveStore implements ArchiveStore {
       busyTimeoutMs?: number;
       commitDelayMs?: number;
       caughtUp?: Int32Array;
-      /** The checkpointer's byte counter (Checkpointer.written): each commit adds its payload. */
-      written?: Int32Array;
-      /** Checkpointer.thresholdBytes: crossing it wakes the checkpointer. */
-      checkpointBytes?: number;
+      /**
+       * The checkpointer's byte counter and threshold: each commit adds its payload to `written`
+       * and wakes the checkpointer when it crosses `thresholdBytes`.
+       */
+      checkpoints?: Pick<Checkpointer, "written" | "thresholdBytes">;
       /** Tests only: every WAL flush fails with this message. */
       testFlushError?: string;
     } = {},
@@ -80,8 +81,8 @@ export class WorkerArchiveStore implements ArchiveStore {
     this.commitDelayMs = options.commitDelayMs ?? 0;
     this.testFlushError = options.testFlushError;
     this.caughtUp = options.caughtUp ?? new Int32Array(new SharedArrayBuffer(4));
-    this.written = options.written;
-    this.checkpointBytes = options.checkpointBytes ?? CHECKPOINT_BYTES;
+    this.written = options.checkpoints?.written;
+    this.checkpointBytes = options.checkpoints?.thresholdBytes ?? 0;
     this.managedCheckpoints = options.caughtUp !== undefined;
     if (db.memory) throw new Error("WorkerArchiveStore needs a file database");
     this.reader = new SqliteArchiveStore(db);
