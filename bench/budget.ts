@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import { batchBody } from "@/bench/lib/payloads";
-import { load, type ServerProcess, startServer } from "@/bench/lib/run";
+import { load, median, type ServerProcess, startServer } from "@/bench/lib/run";
 import type { RequestContext } from "@/lib/ingest/enrich";
 import { prepareMessages } from "@/lib/ingest/prepare";
 import { SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
@@ -32,11 +32,6 @@ const parts = (process.env.BENCH_PARTS ?? "1,2").split(",");
 const TICK_US = 1e6 / 100; // USER_HZ: /proc/<pid>/task/<tid>/stat counts in 1/100 s
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(6);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 
 // ---- Part 1: per-thread CPU under load --------------------------------------------------------
 

@@ -1,7 +1,7 @@
 import os from "node:os";
 import { type PacedResult, paced } from "@/bench/lib/paced";
 import { batchBody, singleBody } from "@/bench/lib/payloads";
-import { type LoadResult, load, startServer } from "@/bench/lib/run";
+import { type LoadResult, load, median, startServer } from "@/bench/lib/run";
 import {
   basicAuth,
   insertSource,
@@ -46,7 +46,6 @@ const endpoints = [
 ];
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 let acknowledged = 0;
 
 console.log(

@@ -79,3 +79,10 @@ export async function load(opts: {
     total: result.requests.total,
   };
 }
+
+/** The median; for an even count, the mean of the middle pair. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}

@@ -3,6 +3,8 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 
+export { walWritten } from "@/lib/ingest/wal-written.cjs";
+
 // WAL checkpoints for the archive's database file (see sqlite-writer.worker.cjs). The ingest's
 // own connections run with wal_autocheckpoint = 0 and a background thread copies the WAL back
 // into the database, so that work never happens inside a commit that requests wait for.
@@ -80,7 +82,13 @@ export function startCheckpointer(
     written,
     thresholdBytes,
     async stop() {
-      await thread.terminate();
+      // Let the thread close its connection; terminate it if it does not finish promptly (it
+      // may be in the middle of a long checkpoint).
+      const exited = new Promise<void>((resolve) => thread.once("exit", () => resolve()));
+      thread.postMessage("stop");
+      const timer = setTimeout(() => void thread.terminate(), 2000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }
@@ -110,13 +118,4 @@ export function walValve(db: Database.Database, caughtUp: Int32Array): () => voi
       // No WAL file yet, or busy: next time.
     }
   };
-}
-
-/**
- * Counts a commit's payload bytes towards the next checkpoint and wakes the checkpointer when
- * they cross its threshold. (Same logic in sqlite-writer.worker.cjs for the writer thread.)
- */
-export function walWritten(written: Int32Array, bytes: number, threshold: number): void {
-  const before = Atomics.add(written, 0, bytes);
-  if (before < threshold && before + bytes >= threshold) Atomics.notify(written, 0);
 }

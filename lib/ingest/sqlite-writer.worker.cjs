@@ -14,6 +14,7 @@
 const fs = require("node:fs");
 const { parentPort, workerData } = require("node:worker_threads");
 const { createAppender } = require("./sqlite-append.cjs");
+const { walWritten } = require("./wal-written.cjs");
 const Database = require(workerData.driverPath);
 
 // Named for `top -H` and per-thread CPU accounting (bench/budget.ts); Linux only, best effort.
@@ -38,7 +39,7 @@ else runWriter();
 
 function runCheckpointer() {
   // Sleeps until the writers have committed checkpointBytes of payload since the last run (they
-  // notify `written`, see walWritten in checkpointer.ts) or checkpointIntervalMs has passed.
+  // notify `written`, see wal-written.cjs) or checkpointIntervalMs has passed, or "stop" comes.
   const written = workerData.written;
   let stopped = false;
   parentPort.on("message", (msg) => {
@@ -195,13 +196,6 @@ function runWriter() {
     }
     committed.push({ id: job.id, seqs });
     flush();
-    if (written) {
-      let bytes = 0;
-      for (let i = 10; i < job.rows.length; i += FIELDS) bytes += job.rows[i].length;
-      // walWritten in checkpointer.ts: wake the checkpointer when this commit crosses its threshold.
-      const before = Atomics.add(written, 0, bytes);
-      if (before < workerData.checkpointBytes && before + bytes >= workerData.checkpointBytes)
-        Atomics.notify(written, 0);
-    }
+    if (written) walWritten(written, job.bytes, workerData.checkpointBytes);
   });
 }

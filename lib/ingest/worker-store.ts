@@ -24,10 +24,15 @@ interface PendingJob {
   reject(err: Error): void;
 }
 
-/** Flat array of primitives: far cheaper to post to the thread than an array of objects. */
-function packRows(batch: ArchivedMessage[]): unknown[] {
+/**
+ * Flat array of primitives: far cheaper to post to the thread than an array of objects. Also
+ * the payload bytes, which the thread counts towards the next WAL checkpoint.
+ */
+function packRows(batch: ArchivedMessage[]): { rows: unknown[]; bytes: number } {
   const rows: unknown[] = [];
+  let bytes = 0;
   for (const m of batch) {
+    bytes += m.payload.length;
     rows.push(
       m.workspaceId,
       m.sourceId,
@@ -44,7 +49,7 @@ function packRows(batch: ArchivedMessage[]): unknown[] {
       m.receivedAt - DEDUP_WINDOW_MS,
     );
   }
-  return rows;
+  return { rows, bytes };
 }
 
 export class WorkerArchiveStore implements ArchiveStore {
@@ -57,8 +62,7 @@ export class WorkerArchiveStore implements ArchiveStore {
   private readonly commitDelayMs: number;
   private readonly testFlushError: string | undefined;
   private readonly caughtUp: Int32Array;
-  private readonly written: Int32Array | undefined;
-  private readonly checkpointBytes: number;
+  private readonly checkpoints: Pick<Checkpointer, "written" | "thresholdBytes"> | undefined;
   /** A checkpointer thread runs beside it (see checkpointer.ts); else SQLite's autocheckpoint. */
   private readonly managedCheckpoints: boolean;
 
@@ -81,8 +85,7 @@ export class WorkerArchiveStore implements ArchiveStore {
     this.commitDelayMs = options.commitDelayMs ?? 0;
     this.testFlushError = options.testFlushError;
     this.caughtUp = options.caughtUp ?? new Int32Array(new SharedArrayBuffer(4));
-    this.written = options.checkpoints?.written;
-    this.checkpointBytes = options.checkpoints?.thresholdBytes ?? 0;
+    this.checkpoints = options.checkpoints;
     this.managedCheckpoints = options.caughtUp !== undefined;
     if (db.memory) throw new Error("WorkerArchiveStore needs a file database");
     this.reader = new SqliteArchiveStore(db);
@@ -96,7 +99,7 @@ export class WorkerArchiveStore implements ArchiveStore {
       // Referenced only while commits are outstanding: an idle writer never holds the process open.
       if (this.pending.size === 0) thread.ref();
       this.pending.set(id, { resolve, reject });
-      thread.postMessage({ id, rows: packRows(batch) });
+      thread.postMessage({ id, ...packRows(batch) });
     });
   }
 
@@ -132,8 +135,8 @@ export class WorkerArchiveStore implements ArchiveStore {
       commitDelayMs: this.commitDelayMs,
       testFlushError: this.testFlushError,
       caughtUp: this.caughtUp,
-      written: this.written,
-      checkpointBytes: this.checkpointBytes,
+      written: this.checkpoints?.written,
+      checkpointBytes: this.checkpoints?.thresholdBytes,
       managedCheckpoints: this.managedCheckpoints,
     });
     worker.on("message", (msg: { id: number; seqs?: Float64Array; error?: string }) => {

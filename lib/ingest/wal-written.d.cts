@@ -1,0 +1,1 @@
+export function walWritten(written: Int32Array, bytes: number, threshold: number): void;
