@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
+import { budgetAtHalf, type Loaded, measure, printSummary, summarise } from "@/bench/lib/cpu";
 import { batchBody } from "@/bench/lib/payloads";
-import { load, median, type ServerProcess, startServer } from "@/bench/lib/run";
+import { load, startServer } from "@/bench/lib/run";
 import type { RequestContext } from "@/lib/ingest/enrich";
 import { prepareMessages } from "@/lib/ingest/prepare";
 import { SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
@@ -29,74 +30,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const batchSize = Number(process.env.BENCH_BATCH ?? 100);
 const prefill = Number(process.env.BENCH_PREFILL ?? 500_000);
 const parts = (process.env.BENCH_PARTS ?? "1,2").split(",");
-const TICK_US = 1e6 / 100; // USER_HZ: /proc/<pid>/task/<tid>/stat counts in 1/100 s
-
 const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(6);
-
-// ---- Part 1: per-thread CPU under load --------------------------------------------------------
-
-/** CPU time (µs) per thread name of a process: the main thread is "event loop". */
-function threadCpu(pid: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    let stat: string;
-    let comm: string;
-    try {
-      stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-      comm = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
-    } catch {
-      continue; // the thread ended between readdir and read
-    }
-    // Fields after the ")" that closes the name: state is field 3, utime 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const us = (Number(fields[11]) + Number(fields[12])) * TICK_US;
-    const name = Number(tid) === pid ? "event loop" : comm === "node" ? "V8 helpers + libuv pool" : comm;
-    out.set(name, (out.get(name) ?? 0) + us);
-  }
-  return out;
-}
-
-function machineBusy(): { busy: number; total: number } {
-  const cpu = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const idle = cpu[3]! + cpu[4]!;
-  const total = cpu.reduce((a, b) => a + b, 0);
-  return { busy: (total - idle) * TICK_US, total: total * TICK_US };
-}
-
-interface Loaded {
-  eventsPerSec: number;
-  /** µs of CPU per acknowledged event, by thread name (server side). */
-  perEvent: Map<string, number>;
-  serverPerEvent: number;
-  generatorPerEvent: number;
-  /** Share of the machine's CPU time that was busy, 0..1. */
-  machineBusy: number;
-}
-
-async function measure(
-  server: ServerProcess,
-  body: string,
-  headers: Record<string, string>,
-): Promise<Loaded> {
-  const pid = server.child.pid!;
-  const before = threadCpu(pid);
-  const gen0 = process.cpuUsage();
-  const m0 = machineBusy();
-  const r = await load({ url: `${server.url}/v1/batch`, body, headers, connections: 50, duration });
-  const m1 = machineBusy();
-  const gen = process.cpuUsage(gen0);
-  const after = threadCpu(pid);
-  const events = (r.total - r.non2xx) * batchSize;
-  const perEvent = new Map<string, number>();
-  for (const [name, us] of after) perEvent.set(name, (us - (before.get(name) ?? 0)) / events);
-  return {
-    eventsPerSec: events / duration,
-    perEvent,
-    serverPerEvent: [...perEvent.values()].reduce((a, b) => a + b, 0),
-    generatorPerEvent: (gen.user + gen.system) / events,
-    machineBusy: (m1.busy - m0.busy) / (m1.total - m0.total),
-  };
-}
 
 const dbFile = tempDbFile("switchyard-budget-");
 const db = openMigrated(dbFile);
@@ -117,49 +51,26 @@ async function loaded(): Promise<void> {
     await load({ url: `${server.url}/v1/batch`, body, headers, connections: 50, duration: 2 });
   }
   const runs: Record<"bare" | "product", Loaded[]> = { bare: [], product: [] };
+  const opts = { body, headers, batchSize, duration };
   for (let r = 0; r < rounds; r++) {
-    runs.bare.push(await measure(bare, body, headers));
-    runs.product.push(await measure(product, body, headers));
+    runs.bare.push(await measure(bare, opts));
+    runs.product.push(await measure(product, opts));
   }
   await product.stop();
   await bare.stop();
 
-  const summarise = (xs: Loaded[]) => {
-    const names = new Set(xs.flatMap((x) => [...x.perEvent.keys()]));
-    const perThread = new Map([...names].map((n) => [n, median(xs.map((x) => x.perEvent.get(n) ?? 0))]));
-    return {
-      eventsPerSec: median(xs.map((x) => x.eventsPerSec)),
-      perThread,
-      server: median(xs.map((x) => x.serverPerEvent)),
-      generator: median(xs.map((x) => x.generatorPerEvent)),
-      busy: median(xs.map((x) => x.machineBusy)),
-    };
-  };
   const b = summarise(runs.bare);
   const p = summarise(runs.product);
-  for (const [label, s] of [
-    ["bare", b],
-    ["switchyard", p],
-  ] as const) {
-    console.log(
-      `\n${label}: ${Math.round(s.eventsPerSec).toLocaleString("en-US")} events/s, machine ${(s.busy * 100).toFixed(0)}% busy`,
-    );
-    for (const [name, us] of [...s.perThread].sort((x, y) => y[1] - x[1])) {
-      if (us >= 0.05) console.log(`  ${name.padEnd(26)} ${fmt(us)} µs CPU per event`);
-    }
-    console.log(`  ${"server, all threads".padEnd(26)} ${fmt(s.server)} µs`);
-    console.log(`  ${"load generator (this one)".padEnd(26)} ${fmt(s.generator)} µs`);
-  }
+  printSummary("bare", b);
+  printSummary("switchyard", p);
   // At 0.5x bare, the product must take (bare events/s) / 2 on the same cores, whose time it
   // shares with the generator: its CPU per event can be at most what the cores hold at that rate.
-  const target = b.eventsPerSec / 2;
-  const budget = (cores * 1e6) / target - p.generator;
+  const { target, server: budget, loop: loopBudget } = budgetAtHalf(b, p.generator, cores);
   console.log(
     `\nratio ${(p.eventsPerSec / b.eventsPerSec).toFixed(2)}; 0.5x bare = ${Math.round(target).toLocaleString("en-US")} events/s, ` +
       `which ${cores} cores can serve at ≤ ${budget.toFixed(1)} µs of server CPU per event (after the generator's ${p.generator.toFixed(1)} µs); ` +
       `switchyard spends ${p.server.toFixed(1)} µs (${(p.server / budget).toFixed(1)}x the budget)`,
   );
-  const loopBudget = 1e6 / target;
   console.log(
     `the event loop alone may spend ≤ ${loopBudget.toFixed(1)} µs per event at that rate; it spends ${(p.perThread.get("event loop") ?? 0).toFixed(1)} µs`,
   );
