@@ -117,14 +117,16 @@ describe("enrichment", () => {
   });
 
   it("merges batch-level context and integrations into each message (the message wins) and applies batch sentAt", async () => {
-    const sentAt = new Date(Date.now() + 60_000).toISOString();
+    // One clock reading for both: two could straddle a millisecond and make the skew 9,999 ms.
+    const now = Date.now();
+    const sentAt = new Date(now + 60_000).toISOString();
     const batch = [
       {
         type: "track",
         userId: "u",
         event: "A",
         messageId: "merge-a",
-        timestamp: new Date(Date.now() + 50_000).toISOString(),
+        timestamp: new Date(now + 50_000).toISOString(),
       },
       {
         type: "track",
