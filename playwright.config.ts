@@ -1,9 +1,10 @@
 import { defineConfig } from "@playwright/test";
+import { testPort } from "./e2e/support/ports";
 
 // Real Chromium (Debian's, since browser downloads are impossible here) against the real built
 // server on a fresh SQLite file. e2e/global-setup.ts starts the server; the demo owner's password
 // is fixed for tests through DEMO_OWNER_PASSWORD.
-export const E2E_PORT = 3300;
+export const E2E_PORT = testPort(100);
 
 export default defineConfig({
   testDir: "e2e",

@@ -9,6 +9,7 @@ import {
   createWorkspace,
   prisma,
 } from "@/e2e/api/support";
+import { testPort } from "@/e2e/support/ports";
 import { startServer } from "@/e2e/support/server";
 
 // Invitations: owners create and revoke links; a link is accepted once, as exactly the invited role
@@ -363,7 +364,7 @@ describe("with public sign-up turned off", () => {
   it("still lets an invitation create an account", async () => {
     // A second server with SIGNUP_ENABLED=false and its own database, seeded directly.
     const server = await startServer({
-      port: 3217,
+      port: testPort(17),
       dataDir: "data/test-api-no-signup",
       fresh: true,
       env: { SIGNUP_ENABLED: "false" },
