@@ -41,6 +41,8 @@ export interface SinkOptions {
   port?: number;
   /** Keep request bodies and headers (off for load tests: only `count` is kept then). */
   record?: boolean;
+  /** Listen address (default 127.0.0.1; "0.0.0.0" for tests that reach it by another address). */
+  host?: string;
 }
 
 export async function startSink(
@@ -101,7 +103,7 @@ export async function startSink(
     }
   };
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve));
   const actual = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${actual}`,
