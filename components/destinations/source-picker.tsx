@@ -65,9 +65,16 @@ export function SourcePicker({
           })}
         </ul>
       )}
-      {selected.length === 0 && data.length > 0 && (
-        <p className="mt-1 text-xs text-slate-500">Not connected: the destination receives no events.</p>
-      )}
+      {selected.length === 0 &&
+        data.length > 0 &&
+        (ws.labels && !disabled ? (
+          // The server refuses it too: an unconnected destination is outside every label's scope.
+          <p className="mt-1 text-xs text-slate-500">
+            Connect at least one {ws.labels.join(" or ")} source: your access is limited to those labels.
+          </p>
+        ) : (
+          <p className="mt-1 text-xs text-slate-500">Not connected: the destination receives no events.</p>
+        ))}
       {error && (
         <p id="source-picker-error" role="alert" className="mt-1 text-xs text-red-600">
           {error}

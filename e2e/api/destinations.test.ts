@@ -229,6 +229,44 @@ describe("destinations API", () => {
     expect((await devAdmin.delete(api(`/${id}`))).status).toBe(200);
   });
 
+  it("leaves a destination connected to no source to owners and unscoped admins", async () => {
+    const orphan = await owner.post<One>(api(), webhook("Orphan hook", []));
+    expect(orphan.status).toBe(201);
+    const id = orphan.body.destination.id;
+    const seen = await devAdmin.get<One>(api(`/${id}`));
+    expect(seen.body.destination.canEdit).toBe(false);
+    const repoint = await devAdmin.patch<ErrorReply>(api(`/${id}`), {
+      settings: { url: "https://attacker.example/in" },
+    });
+    expect(repoint.status).toBe(403);
+    expect(repoint.body.error.message).toBe(
+      "Your access is limited to dev; this destination is connected to no source, so only owners and admins for every label may change it",
+    );
+    expect((await devAdmin.patch(api(`/${id}`), { sourceIds: [devSource] })).status).toBe(403);
+    expect((await devAdmin.delete(api(`/${id}`))).status).toBe(403);
+    const filter = await devAdmin.post(api(`/${id}/filters`), {
+      name: "x",
+      condition: 'type = "track"',
+      action: "drop",
+    });
+    expect(filter.status).toBe(403);
+    expect((await owner.get<One>(api(`/${id}`))).body.destination.settings?.url).toBe(
+      "https://hooks.example.com/in",
+    );
+    // An unscoped admin may; a dev admin may not create or leave one behind.
+    expect((await admin.patch(api(`/${id}`), { enabled: true })).status).toBe(200);
+    const bare = await devAdmin.post<ErrorReply>(api(), webhook("Dev orphan", []));
+    expect(bare.status).toBe(403);
+    expect(bare.body.error.fields?.[0]?.path).toBe("sourceIds");
+    const mine = await devAdmin.post<One>(api(), webhook("Dev only", [devSource]));
+    expect(mine.status).toBe(201);
+    const unplug = await devAdmin.patch<ErrorReply>(api(`/${mine.body.destination.id}`), { sourceIds: [] });
+    expect(unplug.status).toBe(403);
+    expect(unplug.body.error.message).toMatch(/connect at least one dev source/);
+    expect((await admin.delete(api(`/${mine.body.destination.id}`))).status).toBe(200);
+    expect((await owner.delete(api(`/${id}`))).status).toBe(200);
+  });
+
   it("validates settings with field paths under settings.", async () => {
     const bad = await owner.post<ErrorReply>(api(), {
       type: "webhook",

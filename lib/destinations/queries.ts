@@ -50,7 +50,13 @@ function findDestination(workspaceId: string, id: string) {
 export const connectedSources = (row: Pick<DestinationRow, "sources">): ConnectedSource[] =>
   row.sources.map((s) => s.source);
 
+/**
+ * Whether a label-scoped admin's labels cover the destination: every connected source is in scope.
+ * A destination connected to no source is fed by no label, so it belongs to nobody's scope: only
+ * owners and unscoped admins (labels null) may change it.
+ */
 export function destinationInScope(access: WorkspaceAccess, row: Pick<DestinationRow, "sources">) {
+  if (access.labels !== null && row.sources.length === 0) return false;
   return allInScope(
     access.labels,
     row.sources.map((s) => s.source.environment),

@@ -50,10 +50,19 @@ export async function loadDestinationSettings(id: string): Promise<Settings> {
 
 /** Throws 403 unless every source the destination is connected to is in the actor's label scope. */
 export function requireDestinationScope(access: WorkspaceAccess, row: Pick<DestinationRow, "sources">) {
-  if (!destinationInScope(access, row))
-    throw forbidden(
-      `Your access is limited to ${access.labels?.join(", ")}; this destination receives events from other environments`,
-    );
+  if (destinationInScope(access, row)) return;
+  throw forbidden(
+    row.sources.length === 0
+      ? `Your access is limited to ${access.labels?.join(", ")}; this destination is connected to no source, so only owners and admins for every label may change it`
+      : `Your access is limited to ${access.labels?.join(", ")}; this destination receives events from other environments`,
+  );
+}
+
+/** A label-scoped admin's destination must stay connected to a source of their labels. */
+function requireSourcesForScopedAdmin(access: WorkspaceAccess, sourceIds: string[]) {
+  if (access.labels === null || sourceIds.length > 0) return;
+  const message = `Your access is limited to ${access.labels.join(", ")}: connect at least one ${access.labels.join(" or ")} source`;
+  throw new AppError("forbidden", message, [{ path: "sourceIds", message }]);
 }
 
 /** Sources of this workspace, in the order given: 404 naming the unknown ones, 403 outside the scope. */
@@ -89,6 +98,7 @@ function settingsError(errors: { path: string; message: string }[]): AppError {
 }
 
 export async function createDestination(access: WorkspaceAccess, input: DestinationCreate) {
+  requireSourcesForScopedAdmin(access, input.sourceIds);
   await requireUniqueName(access.workspace.id, input.name);
   const sources = await resolveSources(access, input.sourceIds);
   const split = splitSecrets(input.type, input.settings);
@@ -119,6 +129,7 @@ export async function updateDestination(
   input: DestinationChange,
 ) {
   requireDestinationScope(access, row);
+  if (input.sourceIds) requireSourcesForScopedAdmin(access, input.sourceIds);
   const sources = input.sourceIds ? await resolveSources(access, input.sourceIds) : undefined;
   if (input.name !== undefined) await requireUniqueName(access.workspace.id, input.name, row.id);
   const before: DestinationState = {
