@@ -157,9 +157,12 @@ describe("destination catalog", () => {
       expect(endpoint?.kind === "url" || (endpoint?.kind === "password" && endpoint.secret)).toBe(true);
       if (id !== "webhook" && id !== "slack") expect(type.endpointField).toBe("baseUrl");
       for (const f of type.fields) if (f.kind === "password") expect(f.secret, f.key).toBe(true);
+      // What decides where requests go is declared, so a URL change cannot carry secrets away.
+      expect(endpoint?.routing, `${type.endpointField} must be marked routing`).toBe(true);
       if (type.regions) {
         const select = type.fields.find((f) => f.key === type.regions?.field);
         expect(select?.options?.map((o) => o.value).sort()).toEqual(Object.keys(type.regions.urls).sort());
+        expect(select?.routing, `${type.regions.field} must be marked routing`).toBe(true);
       }
     });
 

@@ -13,12 +13,14 @@ export {
   UnknownDestinationTypeError,
 } from "./registry";
 export {
+  changedRoutingFields,
   joinSettings,
   maskSettings,
   mergeSettingsUpdate,
   resolveEndpoint,
   type SettingsValidation,
   secretKeys,
+  secretsNotReentered,
   splitSecrets,
   validateSettings,
 } from "./settings";
@@ -34,3 +36,10 @@ export {
   type HeaderEntry,
   type RegionEndpoints,
 } from "./types";
+export {
+  hasUrlCredentials,
+  isSecretQueryParam,
+  maskUrl,
+  SECRET_QUERY_WORDS,
+  urlCredentials,
+} from "./url-secrets";

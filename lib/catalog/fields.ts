@@ -1,12 +1,12 @@
 import { z } from "zod";
+import { containsMask, SECRET_MASK } from "./mask";
 import type { FieldOption, FieldSpec } from "./types";
 
 // Field builders: each setting is declared once and yields both its form spec and its zod schema,
 // so the form and the validator cannot drift apart. Forms post "" for blank inputs, so optional
 // fields treat "" and null as "not set".
 
-/** What a set secret looks like in the masked view; posting it back keeps the stored value. */
-export const SECRET_MASK = "••••••";
+export { SECRET_MASK };
 
 export interface FieldDef {
   spec: FieldSpec;
@@ -65,30 +65,50 @@ interface UrlOpts extends Common {
   required?: boolean;
   default?: string;
   secret?: boolean;
+  /** Decides where requests go (see FieldSpec.routing). */
+  routing?: boolean;
 }
 
 const httpUrl = () =>
-  z.url({
-    protocol: /^https?$/,
-    error: (i) => (absent(i.input) ? "Required" : "Must be an http:// or https:// URL"),
-  });
+  z
+    .url({
+      protocol: /^https?$/,
+      error: (i) => (absent(i.input) ? "Required" : "Must be an http:// or https:// URL"),
+    })
+    // A masked URL posted back unchanged was restored by mergeSettingsUpdate; one still holding the
+    // mask was edited, and its credentials are not carried over to an edited URL.
+    .refine(
+      (v) => !containsMask(v),
+      `Re-enter the credentials in this URL (the parts shown as ${SECRET_MASK}): they are not kept when the URL changes`,
+    );
 
 /** An http(s) URL. Secret URLs (e.g. a Slack webhook) render as password inputs. */
 export function url(key: string, o: UrlOpts): FieldDef {
   const s = httpUrl();
   const schema =
     o.default !== undefined ? z.preprocess(blank, s.default(o.default)) : optionalIfNeeded(!!o.required, s);
-  const { required, secret, ...rest } = o;
+  const { required, secret, routing, ...rest } = o;
   return def(
-    { key, kind: secret ? "password" : "url", required: !!required, secret: !!secret, ...rest },
+    {
+      key,
+      kind: secret ? "password" : "url",
+      required: !!required,
+      secret: !!secret,
+      ...(routing ? { routing } : {}),
+      ...rest,
+    },
     schema,
   );
 }
 
-/** The API base URL every API destination exposes, so deliveries can be pointed at a local sink. */
+/**
+ * The API base URL every API destination exposes, so deliveries can be pointed at a local sink.
+ * It decides where requests go, so it is always a routing field.
+ */
 export function baseUrl(o: { default?: string; required?: boolean; help?: string; placeholder?: string }) {
   return url("baseUrl", {
     label: "API base URL",
+    routing: true,
     placeholder: o.placeholder ?? o.default,
     help: o.help ?? "Change only to use a proxy or a test server.",
     ...o,
@@ -116,13 +136,21 @@ export function secret(key: string, o: SecretOpts): FieldDef {
   );
 }
 
-export function select(key: string, o: Common & { options: FieldOption[]; default: string }): FieldDef {
+/** A choice. A region or instance select that picks the endpoint is a routing field. */
+export function select(
+  key: string,
+  o: Common & { options: FieldOption[]; default: string; routing?: boolean },
+): FieldDef {
   const values = o.options.map((opt) => opt.value) as [string, ...string[]];
   const schema = z.preprocess(
     blank,
     z.enum(values, { error: () => `Choose one of: ${values.join(", ")}` }).default(o.default),
   );
-  return def({ key, kind: "select", required: false, secret: false, ...o }, schema);
+  const { routing, ...rest } = o;
+  return def(
+    { key, kind: "select", required: false, secret: false, ...(routing ? { routing } : {}), ...rest },
+    schema,
+  );
 }
 
 export function boolean(key: string, o: Common & { default: boolean }): FieldDef {

@@ -2,6 +2,7 @@ import type { FieldError } from "@/lib/errors";
 import { SECRET_MASK } from "./fields";
 import { requireDestinationType } from "./registry";
 import type { DestinationType, FieldSpec, HeaderEntry } from "./types";
+import { hasUrlCredentials, maskUrl, urlHasMask } from "./url-secrets";
 
 // Destination settings life cycle:
 //   form input --mergeSettingsUpdate(previous)--> full settings --validateSettings--> parsed
@@ -9,7 +10,9 @@ import type { DestinationType, FieldSpec, HeaderEntry } from "./types";
 //   public + secretsPresent --maskSettings--> what the browser sees; posting it back changes nothing.
 // A set secret is masked as the constant SECRET_MASK (no hint: even 4 characters of a short key
 // help an attacker, and a constant lets a plain form post the value back unchanged). A secret
-// "headers" list keeps its names public and masks only the values.
+// "headers" list keeps its names public and masks only the values. A URL setting that carries
+// credentials (userinfo, ?token=…: lib/catalog/url-secrets.ts) is stored whole among the secrets
+// and masked in the public copy.
 
 type Settings = Record<string, unknown>;
 
@@ -36,7 +39,10 @@ export function splitSecrets(typeId: string, settings: Settings): { public: Sett
   for (const field of requireDestinationType(typeId).fields) {
     if (!has(settings, field.key)) continue;
     const value = settings[field.key];
-    if (!field.secret) out.public[field.key] = value;
+    if (isCredentialUrl(field, value)) {
+      out.public[field.key] = maskUrl(value);
+      out.secrets[field.key] = value;
+    } else if (!field.secret) out.public[field.key] = value;
     else {
       out.secrets[field.key] = value;
       if (field.kind === "headers" && isHeaderList(value))
@@ -60,7 +66,7 @@ export function maskSettings(typeId: string, settings: Settings, secretsPresent:
   for (const field of requireDestinationType(typeId).fields) {
     const value = settings[field.key];
     if (!field.secret) {
-      if (has(settings, field.key)) view[field.key] = value;
+      if (has(settings, field.key)) view[field.key] = field.kind === "url" ? maskIfUrl(value) : value;
       continue;
     }
     if (!secretsPresent.has(field.key) && !isSet(value)) continue;
@@ -90,6 +96,8 @@ export function mergeSettingsUpdate(typeId: string, previous: Settings, incoming
 }
 
 function mergeField(field: FieldSpec, before: unknown, after: unknown): unknown {
+  // A credential URL posted back exactly as masked keeps the stored URL.
+  if (field.kind === "url" && typeof before === "string" && after === maskUrl(before)) return before;
   if (!field.secret) return after;
   if (after === SECRET_MASK) return before;
   if (after === "") return undefined;
@@ -103,6 +111,12 @@ function mergeField(field: FieldSpec, before: unknown, after: unknown): unknown 
       : h,
   );
 }
+
+function isCredentialUrl(field: FieldSpec, value: unknown): value is string {
+  return !field.secret && field.kind === "url" && hasUrlCredentials(value);
+}
+
+const maskIfUrl = (value: unknown) => (typeof value === "string" ? maskUrl(value) : value);
 
 function isSet(value: unknown): boolean {
   return (
@@ -135,4 +149,60 @@ export function resolveEndpoint(typeOrId: string | DestinationType, settings: Se
     url = typeof fallback === "string" ? fallback : "";
   }
   return url.replace(/\/+$/, "");
+}
+
+/** A routing value in comparable form: URLs by their parsed href, blanks as "". */
+function routingValue(field: FieldSpec, value: unknown): string {
+  if (value === undefined || value === null || value === "") return "";
+  if (typeof value !== "string") return JSON.stringify(value);
+  return field.kind === "url" || field.kind === "password" ? normalizedUrl(value) : value;
+}
+
+function normalizedUrl(value: string): string {
+  try {
+    return new URL(value.trim()).href;
+  } catch {
+    return value.trim();
+  }
+}
+
+/**
+ * The routing fields (FieldSpec.routing: URL, base URL, region…) whose value differs between two
+ * full, validated settings objects, plus the endpoint field when the resolved endpoint moved.
+ */
+export function changedRoutingFields(typeId: string, before: Settings, after: Settings): string[] {
+  const type = requireDestinationType(typeId);
+  const changed = type.fields
+    .filter((f) => f.routing && routingValue(f, before[f.key]) !== routingValue(f, after[f.key]))
+    .map((f) => f.key);
+  const endpoint = (settings: Settings) => normalizedUrl(resolveEndpoint(type, settings));
+  if (!changed.length && endpoint(before) !== endpoint(after)) changed.push(type.endpointField);
+  return changed;
+}
+
+/** Whether a posted value is a secret typed anew (not the mask, not a list keeping masked entries). */
+function reentered(field: FieldSpec, posted: unknown): boolean {
+  if (posted === undefined || posted === SECRET_MASK) return false;
+  if (field.kind === "headers") return isHeaderList(posted) && posted.every((h) => h.value !== SECRET_MASK);
+  if (field.kind === "url") return !urlHasMask(posted);
+  return true;
+}
+
+/**
+ * The fields whose stored secret would survive this update without having been typed again:
+ * secret settings (and URL settings carrying credentials) that were set before and are still set
+ * after the merge, but were not posted with a fresh value. When the routing changes, each of them
+ * must be re-entered or removed.
+ */
+export function secretsNotReentered(
+  typeId: string,
+  previous: Settings,
+  posted: Settings,
+  next: Settings,
+): FieldSpec[] {
+  return requireDestinationType(typeId).fields.filter((field) => {
+    const secretLike = field.secret || isCredentialUrl(field, previous[field.key]);
+    if (!secretLike || !isSet(previous[field.key]) || !isSet(next[field.key])) return false;
+    return !(Object.hasOwn(posted, field.key) && reentered(field, posted[field.key]));
+  });
 }

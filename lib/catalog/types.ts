@@ -76,6 +76,13 @@ export interface FieldSpec {
   required: boolean;
   /** Stored encrypted, never sent back to the browser; see maskSettings. */
   secret: boolean;
+  /**
+   * Decides where requests go (URL, base URL, host, region endpoint). Changing it requires
+   * re-entering (or removing) every stored secret in the same request, so credentials never follow
+   * a URL to a host their owner did not choose (see changedRoutingFields). Every type's
+   * endpointField and region field must be one; catalog.test.ts checks it.
+   */
+  routing?: boolean;
   placeholder?: string;
   help?: string;
   options?: FieldOption[];

@@ -60,6 +60,31 @@ describe("redaction", () => {
     expect(r.body).toBe(`{"token":"${REDACTED}"}`);
   });
 
+  it("redacts URL userinfo, secret-looking query values and short secret header values", () => {
+    const settings = {
+      url: "https://hookuser:pa55w0rd@hooks.example.com/in?sig=s1gnature&access_token=tok-123&team=7",
+      headers: [
+        { key: "X-Tok", value: "abc" },
+        { key: "X-Env", value: "prod" },
+      ],
+    };
+    const values = secretValues("webhook", settings);
+    expect(values).toEqual(["hookuser", "pa55w0rd", "s1gnature", "tok-123", "abc", "prod"]);
+    const redact = redactor(values);
+    expect(redactUrl(settings.url, redact)).toBe(
+      `https://${REDACTED}:${REDACTED}@hooks.example.com/in?sig=${REDACTED}&access_token=${REDACTED}&team=7`,
+    );
+    // A 3-character secret is a whole header value: redacted there, left alone inside other text.
+    expect(redactHeaders({ "X-Tok": "abc", "X-Env": "prod", "X-Other": "abcdef" }, redact)).toEqual({
+      "X-Tok": REDACTED,
+      "X-Env": REDACTED,
+      "X-Other": "abcdef",
+    });
+    expect(redactUrl("https://x.example/?v=abc&w=abcd", redact)).toBe(
+      `https://x.example/?v=${REDACTED}&w=abcd`,
+    );
+  });
+
   it("keeps every secret out of stored failure samples", async () => {
     h = harness();
     // A partner that echoes the whole request back in its error answer.

@@ -51,4 +51,28 @@ describe("destination audit redaction", () => {
     expect(before["settings.signingSecret"]).toBeUndefined();
     expect(after["settings.signingSecret"]).toBe("(changed)");
   });
+
+  it("records a URL with credentials masked, and its credentials as markers", () => {
+    const withCreds = (url: string): DestinationState => ({
+      ...base,
+      public: { ...base.public, url: url.replace(/\/\/[^@]+@/, "//••••••@") },
+      secrets: { ...base.secrets, url },
+    });
+    const created = auditCreated("webhook", withCreds("https://hook:pa55@hooks.example.com/in?token=t0k"));
+    expect(created["settings.url.credentials"]).toBe("(set)");
+    expect(JSON.stringify(created)).not.toMatch(/pa55|t0k/);
+    const rotated = auditChange(
+      "webhook",
+      withCreds("https://hook:pa55@hooks.example.com/in?token=t0k"),
+      withCreds("https://hook:n3w@hooks.example.com/in?token=t0k"),
+    );
+    expect(rotated.after["settings.url.credentials"]).toBe("(changed)");
+    // A row saved before URL credentials were sealed keeps them in its public settings: still masked.
+    const legacy = auditChange(
+      "webhook",
+      { ...base, public: { ...base.public, url: "https://hook:pa55@old.example.com/?api_key=k3y" } },
+      base,
+    );
+    expect(JSON.stringify(legacy)).not.toMatch(/pa55|k3y/);
+  });
 });

@@ -1,8 +1,9 @@
-import { getDestinationType } from "@/lib/catalog";
+import { getDestinationType, maskUrl } from "@/lib/catalog";
 
 // What the audit log keeps about a destination. Public settings are recorded as they are; secret
 // settings only as markers, so the log says that a key changed without ever holding it. Settings
-// are flattened ("settings.url") so the audit table shows one line per changed setting.
+// are flattened ("settings.url") so the audit table shows one line per changed setting. A URL
+// with credentials is recorded masked, its credentials as a marker under "settings.<key>.credentials".
 
 type Settings = Record<string, unknown>;
 
@@ -30,9 +31,13 @@ function snapshot(typeId: string, state: DestinationState, marks: Settings): Set
   const out: Settings = { name: state.name, enabled: state.enabled, sources: state.sources };
   for (const field of fieldsOf(typeId)) {
     const key = `settings.${field.key}`;
+    const value = state.public[field.key];
     if (field.secret) {
       if (marks[field.key] !== undefined) out[key] = marks[field.key];
-    } else if (state.public[field.key] !== undefined) out[key] = state.public[field.key];
+    } else if (value !== undefined) {
+      out[key] = field.kind === "url" && typeof value === "string" ? maskUrl(value) : value;
+      if (marks[field.key] !== undefined) out[`${key}.credentials`] = marks[field.key];
+    }
   }
   return out;
 }
@@ -52,7 +57,8 @@ export function auditChange(typeId: string, before: DestinationState, after: Des
   const b: Settings = {};
   const a: Settings = {};
   for (const field of fieldsOf(typeId)) {
-    if (!field.secret) continue;
+    // Secret settings, and URL settings whose credentials are stored among the secrets.
+    if (!field.secret && field.kind !== "url") continue;
     const old = before.secrets[field.key];
     const next = after.secrets[field.key];
     if (old === undefined && next === undefined) continue;

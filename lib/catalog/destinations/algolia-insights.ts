@@ -23,6 +23,7 @@ export const algoliaInsights: DestinationType = {
       help: "An API key with the search ACL (the search-only key works).",
     }),
     select("region", {
+      routing: true,
       label: "Analytics region",
       options: [
         { value: "us", label: "United States (insights.us.algolia.io)" },

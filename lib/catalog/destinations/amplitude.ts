@@ -15,6 +15,7 @@ export const amplitude: DestinationType = {
   ...buildSettings([
     secret("apiKey", { label: "API key", required: true, help: "Project settings → General → API Key." }),
     select("region", {
+      routing: true,
       label: "Data center",
       options: [
         { value: "us", label: "US (api2.amplitude.com)" },

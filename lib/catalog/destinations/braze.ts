@@ -34,6 +34,7 @@ export const braze: DestinationType = {
       help: "Settings → APIs and Identifiers → Create API key with the users.track permission.",
     }),
     select("instance", {
+      routing: true,
       label: "Instance",
       help: "Match your dashboard URL, e.g. dashboard-03.braze.com is US-03.",
       options: Object.entries(instances).map(([value, u]) => ({

@@ -21,6 +21,7 @@ export const customerio: DestinationType = {
     }),
     secret("apiKey", { label: "Track API key", required: true }),
     select("region", {
+      routing: true,
       label: "Account region",
       options: [
         { value: "us", label: "US (track.customer.io)" },

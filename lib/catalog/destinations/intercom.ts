@@ -24,6 +24,7 @@ export const intercom: DestinationType = {
       help: "Developer Hub → your app → Authentication. Needs read and write access to users, companies and events.",
     }),
     select("region", {
+      routing: true,
       label: "Workspace region",
       options: [
         { value: "us", label: "US (api.intercom.io)" },

@@ -23,6 +23,7 @@ export const mixpanel: DestinationType = {
       help: "Project settings → Access keys.",
     }),
     select("region", {
+      routing: true,
       label: "Data residency",
       options: [
         { value: "us", label: "US (api.mixpanel.com)" },

@@ -15,6 +15,7 @@ export const slack: DestinationType = {
       label: "Incoming webhook URL",
       required: true,
       secret: true,
+      routing: true,
       placeholder: "https://hooks.slack.com/services/T000/B000/XXXX",
       help: "Create one under your Slack app → Incoming Webhooks; it posts to the channel you chose there.",
     }),

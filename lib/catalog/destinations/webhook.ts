@@ -11,7 +11,12 @@ export const webhook: DestinationType = {
   supportedTypes: ["track", "identify", "page", "screen", "group", "alias"],
   docsUrl: "https://segment.com/docs/connections/destinations/catalog/webhooks/",
   ...buildSettings([
-    url("url", { label: "Webhook URL", required: true, placeholder: "https://example.com/segment-events" }),
+    url("url", {
+      label: "Webhook URL",
+      required: true,
+      routing: true,
+      placeholder: "https://example.com/segment-events",
+    }),
     headers("headers", {
       label: "Headers",
       secret: true,
