@@ -100,14 +100,21 @@ describe("redaction", () => {
     add("google-analytics-4", { measurementId: "G-ABCDEF1", apiSecret: secrets[1], baseUrl: s.url });
     h.webhook(s.url, { headers: [{ key: "Authorization", value: secrets[2] }] });
     add("mixpanel", { projectToken: secrets[3], baseUrl: s.url });
+    // Credentials in the URL itself, and a secret header value too short for substring redaction.
+    h.webhook(`${s.url.replace("//", "//hook:url-pa55w0rd@")}/in?token=url-t0k3n&team=7`, {
+      headers: [{ key: "X-Tok", value: "k9z" }],
+    });
     archive(h.db, h, [track("Signed Up")]);
     h.start();
     const rows = await until(() => {
       const r = h!.db.prepare(`SELECT * FROM "DeliverySample"`).all() as Record<string, unknown>[];
-      return r.length === 4 ? r : null;
+      return r.length === 5 ? r : null;
     });
     const stored = JSON.stringify(rows);
-    for (const secret of secrets) expect(stored).not.toContain(secret);
+    for (const secret of [...secrets, "url-pa55w0rd", "url-t0k3n"]) expect(stored).not.toContain(secret);
+    expect(stored).toMatch(/x-tok\\":\\"\[REDACTED\]/i);
+    expect(stored).not.toMatch(/x-tok\\":\\"k9z/i);
+    expect(stored).not.toContain(Buffer.from("hook:url-pa55w0rd").toString("base64"));
     expect(stored).not.toContain(Buffer.from(`${secrets[3]}:`).toString("base64"));
     expect(stored).toContain(REDACTED);
     // ...while the sink did receive them.

@@ -1,12 +1,19 @@
+import { audit } from "@/lib/audit";
 import {
+  changedRoutingFields,
+  type DestinationType,
   getDestinationType,
   joinSettings,
+  maskUrl,
   mergeSettingsUpdate,
+  requireDestinationType,
+  secretsNotReentered,
   splitSecrets,
   validateSettings,
 } from "@/lib/catalog";
 import { open, seal } from "@/lib/crypto/secrets";
 import { db } from "@/lib/db";
+import { checkEndpoint } from "@/lib/delivery/http/ssrf";
 import {
   type DestinationRow,
   destinationInScope,
@@ -26,6 +33,9 @@ import type { WorkspaceAccess } from "@/lib/workspaces/access";
 
 // Destinations and their credentials. Secret settings (as the catalog marks them) are sealed
 // together into secretsCipher; only the delivery engine reads them back (loadDestinationSettings).
+// Two rules keep credentials where their owner put them: changing a routing setting (URL, base
+// URL, region: FieldSpec.routing) needs every stored secret typed again or removed in the same
+// request, and the endpoint is checked against the SSRF policy when it is saved.
 
 type Settings = Record<string, unknown>;
 
@@ -97,10 +107,72 @@ function settingsError(errors: { path: string; message: string }[]): AppError {
   return new AppError("bad_request", `${fields[0]?.path}: ${fields[0]?.message}`, fields);
 }
 
+/** Something worth telling the user about a saved destination that did not stop the save. */
+export interface SaveWarning {
+  path: string;
+  message: string;
+}
+
+/**
+ * The save-time SSRF check of a URL the user entered (catalog defaults and region endpoints are
+ * the vendors' own). Blocked: 400 on the endpoint field. Unresolvable: saved, with a warning.
+ */
+async function checkEndpointOnSave(type: DestinationType, settings: Settings): Promise<SaveWarning[]> {
+  const entered = settings[type.endpointField];
+  if (typeof entered !== "string" || !entered.trim()) return [];
+  const result = await checkEndpoint(entered, { allowPrivate: env().ALLOW_PRIVATE_DESTINATIONS });
+  const path = `settings.${type.endpointField}`;
+  if (result.status === "blocked")
+    throw new AppError("bad_request", `${path}: ${result.message}`, [{ path, message: result.message }]);
+  return result.status === "unresolved" ? [{ path, message: result.message }] : [];
+}
+
+const labelOf = (type: DestinationType, key: string) => type.fields.find((f) => f.key === key)?.label ?? key;
+const listOf = (words: string[]) =>
+  words.length < 2 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+
+/**
+ * Refuses a change of where requests go that would keep stored secrets without their being typed
+ * again: otherwise anyone allowed to edit the URL could send the owner's credentials to a host of
+ * their choice. The refusal is audited (with masked URLs only).
+ */
+async function requireSecretsForNewEndpoint(
+  access: WorkspaceAccess,
+  row: DestinationRow,
+  previous: Settings,
+  posted: Settings,
+  next: Settings,
+) {
+  const type = requireDestinationType(row.type);
+  const moved = changedRoutingFields(row.type, previous, next);
+  if (!moved.length) return;
+  const kept = secretsNotReentered(row.type, previous, posted, next);
+  if (!kept.length) return;
+  const changed = listOf(moved.map((k) => labelOf(type, k)));
+  const message = `Changing ${changed} sends this destination's requests somewhere else: re-enter ${listOf(kept.map((f) => f.label))} in the same save, or remove ${kept.length > 1 ? "them" : "it"}. Stored secrets are only sent where they were entered for.`;
+  const masked = (s: Settings) =>
+    Object.fromEntries(moved.map((k) => [`settings.${k}`, typeof s[k] === "string" ? maskUrl(s[k]) : s[k]]));
+  await audit(access, {
+    action: "destination.update_refused",
+    targetType: "destination",
+    targetId: row.id,
+    targetName: row.name,
+    before: masked(previous),
+    after: { ...masked(next), reason: `secrets not re-entered: ${kept.map((f) => f.key).join(", ")}` },
+  });
+  throw new AppError("bad_request", message, [
+    ...kept.map((f) => ({
+      path: `settings.${f.key}`,
+      message: `Re-enter or remove: the ${changed} changed, and this secret is not carried over`,
+    })),
+  ]);
+}
+
 export async function createDestination(access: WorkspaceAccess, input: DestinationCreate) {
   requireSourcesForScopedAdmin(access, input.sourceIds);
   await requireUniqueName(access.workspace.id, input.name);
   const sources = await resolveSources(access, input.sourceIds);
+  const warnings = await checkEndpointOnSave(requireDestinationType(input.type), input.settings);
   const split = splitSecrets(input.type, input.settings);
   const created = await db.destination.create({
     data: {
@@ -119,7 +191,11 @@ export async function createDestination(access: WorkspaceAccess, input: Destinat
     sources: sources.map((s) => s.name),
     ...split,
   };
-  return { row: await getDestination(access, created.id), audit: auditCreated(input.type, state) };
+  return {
+    row: await getDestination(access, created.id),
+    audit: auditCreated(input.type, state),
+    warnings,
+  };
 }
 
 /** `row` comes from getDestination, so it is known to belong to the actor's workspace. */
@@ -140,12 +216,18 @@ export async function updateDestination(
     secrets: await readSecrets(row.id),
   };
   let next = { public: before.public, secrets: before.secrets };
+  let warnings: SaveWarning[] = [];
   if (input.settings) {
-    if (!getDestinationType(row.type))
+    const type = getDestinationType(row.type);
+    if (!type)
       throw new AppError("bad_request", `Destination type "${row.type}" is no longer in the catalog`);
-    const merged = mergeSettingsUpdate(row.type, joinSettings(before.public, before.secrets), input.settings);
+    const previous = joinSettings(before.public, before.secrets);
+    const merged = mergeSettingsUpdate(row.type, previous, input.settings);
     const checked = validateSettings(row.type, merged);
     if (!checked.ok) throw settingsError(checked.errors);
+    await requireSecretsForNewEndpoint(access, row, previous, input.settings, checked.settings);
+    if (changedRoutingFields(row.type, previous, checked.settings).length)
+      warnings = await checkEndpointOnSave(type, checked.settings);
     next = splitSecrets(row.type, checked.settings);
   }
   await db.$transaction(async (tx) => {
@@ -171,7 +253,11 @@ export async function updateDestination(
     sources: sources ? sources.map((s) => s.name) : before.sources,
     ...next,
   };
-  return { row: await getDestination(access, row.id), audit: auditChange(row.type, before, after) };
+  return {
+    row: await getDestination(access, row.id),
+    audit: auditChange(row.type, before, after),
+    warnings,
+  };
 }
 
 export async function deleteDestination(access: WorkspaceAccess, id: string) {

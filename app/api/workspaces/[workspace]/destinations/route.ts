@@ -1,4 +1,4 @@
-// GET /api/workspaces/:workspace/destinations - the workspace's destinations; POST - create one (secrets sealed)
+// GET /api/workspaces/:workspace/destinations - the workspace's destinations; POST - create one (secrets sealed, endpoint checked; warnings: [{ path, message }])
 import { readJson } from "@/lib/api/body";
 import { json, withWorkspace } from "@/lib/api/with-workspace";
 import { audit } from "@/lib/audit";
@@ -12,7 +12,7 @@ export const GET = withWorkspace("destinations.read", async ({ access }) => {
 
 export const POST = withWorkspace("destinations.write", async ({ req, access }) => {
   const input = await readJson(req, destinationInput);
-  const { row, audit: after } = await createDestination(access, input);
+  const { row, audit: after, warnings } = await createDestination(access, input);
   await audit(access, {
     action: "destination.created",
     targetType: "destination",
@@ -20,5 +20,5 @@ export const POST = withWorkspace("destinations.write", async ({ req, access }) 
     targetName: row.name,
     after: { type: row.type, ...after },
   });
-  return json({ destination: await destinationDetail(access, row) }, 201);
+  return json({ destination: await destinationDetail(access, row), warnings }, 201);
 });

@@ -15,7 +15,7 @@ export const PATCH = withWorkspace("destinations.write", async ({ req, params, a
   // Look the destination up first so another workspace's id is a 404 whatever the body says.
   const current = await getDestination(access, params.destinationId!);
   const input = await readJson(req, destinationUpdate);
-  const { row, audit: change } = await updateDestination(access, current, input);
+  const { row, audit: change, warnings } = await updateDestination(access, current, input);
   await audit(access, {
     action: "destination.updated",
     targetType: "destination",
@@ -23,7 +23,7 @@ export const PATCH = withWorkspace("destinations.write", async ({ req, params, a
     targetName: row.name,
     ...change,
   });
-  return json({ destination: await destinationDetail(access, row) });
+  return json({ destination: await destinationDetail(access, row), warnings });
 });
 
 export const DELETE = withWorkspace("destinations.write", async ({ params, access }) => {
