@@ -4,9 +4,19 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { DestinationControls } from "@/components/destinations/destination-controls";
 import { SettingsForm } from "@/components/destinations/settings-form";
-import { errorAt, initialValues, settingsPayload } from "@/components/destinations/settings-values";
+import {
+  changedRoutingLabels,
+  errorAt,
+  initialValues,
+  settingsPayload,
+  storedSecretLabels,
+} from "@/components/destinations/settings-values";
 import { SourcePicker } from "@/components/destinations/source-picker";
-import { useDestination, useUpdateDestination } from "@/components/destinations/use-destinations";
+import {
+  type DestinationSaved,
+  useDestination,
+  useUpdateDestination,
+} from "@/components/destinations/use-destinations";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { Card, ErrorState, Spinner } from "@/components/ui/states";
@@ -18,6 +28,7 @@ import type { DestinationView } from "@/lib/destinations/queries";
 export function DestinationSettings({ destinationId }: { destinationId: string }) {
   const { data, error, isPending, refetch } = useDestination(destinationId);
   const [version, setVersion] = useState(0);
+  const [warnings, setWarnings] = useState<SaveWarning[]>([]);
   if (isPending) return <Spinner label="Loading settings" />;
   if (error) return <ErrorState error={error} onRetry={() => refetch()} />;
   return (
@@ -27,21 +38,29 @@ export function DestinationSettings({ destinationId }: { destinationId: string }
         key={version}
         destination={data}
         saved={version > 0}
-        onSaved={() => setVersion((v) => v + 1)}
+        warnings={warnings}
+        onSaved={(w) => {
+          setWarnings(w);
+          setVersion((v) => v + 1);
+        }}
       />
       <DestinationControls destination={data} />
     </div>
   );
 }
 
+type SaveWarning = DestinationSaved["warnings"][number];
+
 function GeneralForm({
   destination,
   saved,
+  warnings,
   onSaved,
 }: {
   destination: DestinationView;
   saved: boolean;
-  onSaved: () => void;
+  warnings: SaveWarning[];
+  onSaved: (warnings: SaveWarning[]) => void;
 }) {
   const router = useRouter();
   const update = useUpdateDestination(destination.id);
@@ -49,18 +68,24 @@ function GeneralForm({
   const fields = type?.fields ?? [];
   const [name, setName] = useState(destination.name);
   const [sourceIds, setSourceIds] = useState(destination.sources.map((s) => s.id));
-  const [values, setValues] = useState(() => initialValues(fields, destination.settings ?? {}));
+  const [initial] = useState(() => initialValues(fields, destination.settings ?? {}));
+  const [values, setValues] = useState(initial);
   const editable = destination.canEdit;
+  // Moving the destination (URL, base URL, region) needs its stored secrets typed again or removed:
+  // the server refuses otherwise, so the form says so and opens those inputs as soon as it happens.
+  const stored = storedSecretLabels(fields, initial);
+  const moved = changedRoutingLabels(fields, initial, values);
+  const retype = stored.filter((label) => !moved.includes(label));
+  const reenter = moved.length > 0 && retype.length > 0;
   const error = update.error instanceof ApiError ? update.error : null;
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const ok = await update
+    const saved = await update
       .mutateAsync({ name, sourceIds, ...(type ? { settings: settingsPayload(fields, values) } : {}) })
-      .then(() => true)
-      .catch(() => false);
-    if (ok) {
-      onSaved();
+      .catch(() => null);
+    if (saved) {
+      onSaved(saved.warnings ?? []);
       router.refresh(); // the layout header shows the name
     }
   }
@@ -99,13 +124,28 @@ function GeneralForm({
         </Card>
         <Card title={`${type?.name ?? destination.typeName} settings`}>
           {type ? (
-            <SettingsForm
-              fields={fields}
-              values={values}
-              onChange={setValues}
-              errors={error?.fields}
-              disabled={!editable}
-            />
+            <>
+              {reenter && (
+                <div role="status" className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+                  <p className="font-medium">
+                    You changed {moved.join(" and ")}: requests will go somewhere else.
+                  </p>
+                  <p className="mt-1">
+                    Stored secrets are only sent where they were entered for, so they are not carried over.
+                    Type {retype.join(", ")} again below, or remove them, before saving.
+                  </p>
+                </div>
+              )}
+              <SettingsForm
+                fields={fields}
+                values={values}
+                onChange={setValues}
+                errors={error?.fields}
+                disabled={!editable}
+                storedSecrets={stored}
+                reenter={reenter}
+              />
+            </>
           ) : (
             <p className="text-sm text-slate-600">
               The type “{destination.type}” is no longer in the catalog, so its settings cannot be edited.
@@ -125,6 +165,18 @@ function GeneralForm({
           )}
         </div>
       )}
+      {saved && warnings.length > 0 && <SaveWarnings warnings={warnings} />}
     </form>
+  );
+}
+
+/** Saved, but worth a look: e.g. the endpoint's host did not resolve, so it could not be checked. */
+export function SaveWarnings({ warnings }: { warnings: SaveWarning[] }) {
+  return (
+    <div role="status" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+      {warnings.map((w) => (
+        <p key={w.path}>{w.message}</p>
+      ))}
+    </div>
   );
 }

@@ -15,6 +15,7 @@ export function HeadersInput({
   onChange,
   secret,
   disabled,
+  mustReenter,
   errorFor,
 }: {
   label: string;
@@ -22,6 +23,8 @@ export function HeadersInput({
   onChange: (value: HeaderEntry[]) => void;
   secret: boolean;
   disabled?: boolean;
+  /** Stored values must be typed again (the destination's URL changed). */
+  mustReenter?: boolean;
   /** Error for `${row}.key` / `${row}.value`. */
   errorFor: (path: string) => string | undefined;
 }) {
@@ -54,6 +57,7 @@ export function HeadersInput({
                   label={`${label} ${i + 1} value`}
                   value={h.value}
                   disabled={disabled}
+                  mustReenter={mustReenter}
                   onChange={(v) => set(i, { value: v })}
                   inputProps={{
                     className: control,

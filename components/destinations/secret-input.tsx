@@ -16,6 +16,8 @@ type InputProps = {
  * A secret setting. Once stored, the server only sends SECRET_MASK: the input shows it and posts
  * it back unchanged ("leave unchanged"), "Replace" types a new value (left empty, the old one
  * stays) and "Remove" clears an optional secret. Read-only viewers see the mask and no buttons.
+ * With `mustReenter` (the destination's URL or region changed) keeping is not offered: the value
+ * must be typed again or removed, as the server requires.
  */
 export function SecretInput({
   value,
@@ -24,6 +26,7 @@ export function SecretInput({
   optional,
   disabled,
   placeholder,
+  mustReenter,
   inputProps,
 }: {
   value: string;
@@ -32,16 +35,18 @@ export function SecretInput({
   optional?: boolean;
   disabled?: boolean;
   placeholder?: string;
+  mustReenter?: boolean;
   inputProps: InputProps;
 }) {
   const [stored] = useState(value === SECRET_MASK);
-  const [mode, setMode] = useState<"keep" | "replace" | "remove">("keep");
+  const [chosen, setMode] = useState<"keep" | "replace" | "remove">("keep");
+  const mode = mustReenter && chosen === "keep" ? "replace" : chosen;
   const [text, setText] = useState("");
   const replaceInput = useRef<HTMLInputElement>(null);
   // Focus follows the user's "Replace" click; nothing moves focus on its own.
   useEffect(() => {
-    if (mode === "replace") replaceInput.current?.focus();
-  }, [mode]);
+    if (chosen === "replace") replaceInput.current?.focus();
+  }, [chosen]);
 
   if (!stored)
     return (
@@ -71,7 +76,9 @@ export function SecretInput({
           autoComplete="off"
           ref={replaceInput}
           value={text}
-          placeholder="New value (leave empty to keep the current one)"
+          placeholder={
+            mustReenter ? "Type it again: the URL changed" : "New value (leave empty to keep the current one)"
+          }
           disabled={disabled}
           onChange={(e) => choose("replace", e.target.value)}
         />
@@ -110,13 +117,25 @@ export function SecretInput({
               </Button>
             )}
           </>
+        ) : mustReenter && mode === "replace" ? (
+          optional && (
+            <Button
+              variant="ghost"
+              size="sm"
+              className="shrink-0 whitespace-nowrap"
+              aria-label={`Remove ${label}`}
+              onClick={() => choose("remove")}
+            >
+              Remove
+            </Button>
+          )
         ) : (
           <Button
             variant="ghost"
             size="sm"
             className="shrink-0 whitespace-nowrap"
             aria-label={`Keep the current ${label}`}
-            onClick={() => choose("keep")}
+            onClick={() => choose(mustReenter ? "replace" : "keep")}
           >
             {mode === "remove" ? "Undo" : "Keep current"}
           </Button>

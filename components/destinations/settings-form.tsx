@@ -4,7 +4,7 @@ import { HeadersInput } from "@/components/destinations/headers-input";
 import { SecretInput } from "@/components/destinations/secret-input";
 import { errorAt, type FormValues } from "@/components/destinations/settings-values";
 import { Field } from "@/components/ui/field";
-import type { FieldSpec, HeaderEntry } from "@/lib/catalog";
+import { type FieldSpec, type HeaderEntry, SECRET_MASK } from "@/lib/catalog";
 
 // The generic destination settings form: one control per catalog FieldSpec, every FieldKind.
 // It renders inside the caller's <form>; errors come from the API with paths "settings.<key>…".
@@ -17,12 +17,18 @@ export function SettingsForm({
   onChange,
   errors,
   disabled,
+  storedSecrets = [],
+  reenter,
 }: {
   fields: FieldSpec[];
   values: FormValues;
   onChange: (values: FormValues) => void;
   errors?: Errors;
   disabled?: boolean;
+  /** Labels of the secrets already stored (editing an existing destination). */
+  storedSecrets?: string[];
+  /** A routing setting changed: stored secrets must be typed again or removed. */
+  reenter?: boolean;
 }) {
   if (fields.length === 0) return <p className="text-sm text-slate-500">This destination has no settings.</p>;
   return (
@@ -35,6 +41,8 @@ export function SettingsForm({
           onChange={(v) => onChange({ ...values, [field.key]: v })}
           errors={errors}
           disabled={disabled}
+          storedSecrets={storedSecrets}
+          reenter={reenter}
         />
       ))}
     </div>
@@ -47,12 +55,16 @@ function SettingField({
   onChange,
   errors,
   disabled,
+  storedSecrets,
+  reenter,
 }: {
   field: FieldSpec;
   value: FormValues[string] | undefined;
   onChange: (value: FormValues[string]) => void;
   errors: Errors;
   disabled?: boolean;
+  storedSecrets: string[];
+  reenter?: boolean;
 }) {
   const path = `settings.${field.key}`;
   const error = errorAt(errors, path);
@@ -106,6 +118,7 @@ function SettingField({
           onChange={onChange}
           secret={field.secret}
           disabled={disabled}
+          mustReenter={reenter}
           errorFor={(row) => errorAt(errors, `${path}.${row}`)}
         />
         {listError && (
@@ -118,7 +131,7 @@ function SettingField({
   }
 
   return (
-    <Field label={label} error={error} help={helpFor(field)}>
+    <Field label={label} error={error} help={helpFor(field, text, disabled ? [] : storedSecrets)}>
       {(props) => {
         const common = { ...props, disabled, placeholder: field.placeholder };
         switch (field.kind) {
@@ -129,6 +142,7 @@ function SettingField({
                 value={text}
                 optional={!field.required}
                 disabled={disabled}
+                mustReenter={reenter}
                 placeholder={field.placeholder}
                 onChange={onChange}
                 inputProps={props}
@@ -181,8 +195,13 @@ function SettingField({
   );
 }
 
-function helpFor(field: FieldSpec) {
+function helpFor(field: FieldSpec, value: string, storedSecrets: string[]) {
   const parts = [field.help];
+  if (field.kind === "url" && value.includes(SECRET_MASK))
+    parts.push(`Credentials in this URL are hidden (${SECRET_MASK}); if you edit the URL, type them again.`);
+  const others = storedSecrets.filter((label) => label !== field.label);
+  if (field.routing && others.length)
+    parts.push(`Decides where requests go: changing it means typing ${others.join(", ")} again.`);
   if (field.kind === "string-list") parts.push("One per line.");
   if (field.kind === "number" && field.min !== undefined) parts.push(`${field.min}–${field.max}.`);
   if (field.secret) parts.push("Stored encrypted; never shown again.");

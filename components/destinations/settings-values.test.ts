@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { getDestinationType, SECRET_MASK, validateSettings } from "@/lib/catalog";
-import { errorAt, initialValues, settingsPayload } from "./settings-values";
+import {
+  changedRoutingLabels,
+  errorAt,
+  initialValues,
+  settingsPayload,
+  storedSecretLabels,
+} from "./settings-values";
 
 const webhook = getDestinationType("webhook")!;
 const slack = getDestinationType("slack")!;
@@ -60,5 +66,21 @@ describe("settings form values", () => {
     expect(errorAt(fields, "settings.headers")).toBe("Bad name");
     expect(errorAt(fields, "settings.headers.0.key")).toBe("Bad name");
     expect(errorAt(fields, "settings.head")).toBeUndefined();
+  });
+
+  it("knows which stored secrets a changed URL or region asks for again", () => {
+    const loaded = initialValues(webhook.fields, {
+      url: `https://${SECRET_MASK}@hooks.example.com/in`,
+      headers: [{ key: "Authorization", value: SECRET_MASK }],
+      signingSecret: SECRET_MASK,
+    });
+    expect(storedSecretLabels(webhook.fields, loaded)).toEqual(["Webhook URL", "Headers", "Signing secret"]);
+    expect(changedRoutingLabels(webhook.fields, loaded, { ...loaded, batchSize: "5" })).toEqual([]);
+    expect(changedRoutingLabels(webhook.fields, loaded, { ...loaded, url: "https://evil.example/" })).toEqual(
+      ["Webhook URL"],
+    );
+    const amp = initialValues(amplitude.fields, { apiKey: SECRET_MASK, region: "us" });
+    expect(changedRoutingLabels(amplitude.fields, amp, { ...amp, region: "eu" })).toEqual(["Data center"]);
+    expect(storedSecretLabels(amplitude.fields, initialValues(amplitude.fields))).toEqual([]);
   });
 });

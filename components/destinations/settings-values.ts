@@ -1,4 +1,5 @@
-import type { FieldSpec, HeaderEntry } from "@/lib/catalog";
+import { type FieldSpec, type HeaderEntry, SECRET_MASK } from "@/lib/catalog";
+import { containsMask } from "@/lib/catalog/mask";
 
 // Form state for the generic settings form, and the payload it posts. Pure, so it is unit-tested.
 // Secrets are posted as the server showed them (SECRET_MASK keeps the stored value), a new value,
@@ -54,4 +55,27 @@ export function settingsPayload(fields: FieldSpec[], values: FormValues): Record
 /** The first error at `path` or below it (e.g. "settings.headers" also finds "settings.headers.0.key"). */
 export function errorAt(fields: { path: string; message: string }[] | undefined, path: string) {
   return fields?.find((f) => f.path === path || f.path.startsWith(`${path}.`))?.message;
+}
+
+/** Whether a form value holds a stored secret (the mask, or a header list with masked values). */
+function holdsStoredSecret(value: FormValues[string] | undefined): boolean {
+  if (Array.isArray(value)) return value.some((h) => h.value === SECRET_MASK);
+  return typeof value === "string" && containsMask(value);
+}
+
+/**
+ * Labels of the settings that hold stored secrets in the loaded form: secret settings and URLs
+ * whose credentials are masked.
+ */
+export function storedSecretLabels(fields: FieldSpec[], initial: FormValues): string[] {
+  return fields
+    .filter((f) => (f.secret || f.kind === "url") && holdsStoredSecret(initial[f.key]))
+    .map((f) => f.label);
+}
+
+/** Labels of the routing settings (URL, base URL, region) the user changed in the form. */
+export function changedRoutingLabels(fields: FieldSpec[], initial: FormValues, values: FormValues): string[] {
+  const text = (v: FormValues[string] | undefined) =>
+    typeof v === "string" ? v.trim() : JSON.stringify(v ?? "");
+  return fields.filter((f) => f.routing && text(initial[f.key]) !== text(values[f.key])).map((f) => f.label);
 }

@@ -6,6 +6,13 @@ import { api } from "@/lib/api/client";
 import type { DestinationView } from "@/lib/destinations/queries";
 import type { DestinationInput, DestinationUpdate } from "@/lib/destinations/schema";
 
+/** What a save answers: the destination, and anything worth saying that did not stop the save. */
+export interface DestinationSaved {
+  destination: DestinationView;
+  /** E.g. the endpoint's host name did not resolve (the SSRF check could not judge it yet). */
+  warnings: { path: string; message: string }[];
+}
+
 export function useDestinations() {
   const ws = useWorkspace();
   return useQuery({
@@ -29,9 +36,7 @@ export function useCreateDestination() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: DestinationInput) =>
-      api<{ destination: DestinationView }>(ws.api("/destinations"), { method: "POST", body: input }).then(
-        (r) => r.destination,
-      ),
+      api<DestinationSaved>(ws.api("/destinations"), { method: "POST", body: input }),
     onSuccess: () => {
       qc.invalidateQueries({ queryKey: ["destinations", ws.slug] });
       // Sources show how many destinations they feed.
@@ -45,11 +50,8 @@ export function useUpdateDestination(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: DestinationUpdate) =>
-      api<{ destination: DestinationView }>(ws.api(`/destinations/${id}`), {
-        method: "PATCH",
-        body: input,
-      }).then((r) => r.destination),
-    onSuccess: (destination, input) => {
+      api<DestinationSaved>(ws.api(`/destinations/${id}`), { method: "PATCH", body: input }),
+    onSuccess: ({ destination }, input) => {
       qc.setQueryData(["destinations", ws.slug, id], destination);
       qc.invalidateQueries({ queryKey: ["destinations", ws.slug] });
       if (input.sourceIds) qc.invalidateQueries({ queryKey: ["sources", ws.slug] });
