@@ -15,6 +15,7 @@ import { SourcePicker } from "@/components/destinations/source-picker";
 import {
   type DestinationSaved,
   useDestination,
+  useSaveWarnings,
   useUpdateDestination,
 } from "@/components/destinations/use-destinations";
 import { Button } from "@/components/ui/button";
@@ -28,7 +29,7 @@ import type { DestinationView } from "@/lib/destinations/queries";
 export function DestinationSettings({ destinationId }: { destinationId: string }) {
   const { data, error, isPending, refetch } = useDestination(destinationId);
   const [version, setVersion] = useState(0);
-  const [warnings, setWarnings] = useState<SaveWarning[]>([]);
+  const warnings = useSaveWarnings(destinationId);
   if (isPending) return <Spinner label="Loading settings" />;
   if (error) return <ErrorState error={error} onRetry={() => refetch()} />;
   return (
@@ -39,10 +40,7 @@ export function DestinationSettings({ destinationId }: { destinationId: string }
         destination={data}
         saved={version > 0}
         warnings={warnings}
-        onSaved={(w) => {
-          setWarnings(w);
-          setVersion((v) => v + 1);
-        }}
+        onSaved={() => setVersion((v) => v + 1)}
       />
       <DestinationControls destination={data} />
     </div>
@@ -60,7 +58,7 @@ function GeneralForm({
   destination: DestinationView;
   saved: boolean;
   warnings: SaveWarning[];
-  onSaved: (warnings: SaveWarning[]) => void;
+  onSaved: () => void;
 }) {
   const router = useRouter();
   const update = useUpdateDestination(destination.id);
@@ -85,7 +83,7 @@ function GeneralForm({
       .mutateAsync({ name, sourceIds, ...(type ? { settings: settingsPayload(fields, values) } : {}) })
       .catch(() => null);
     if (saved) {
-      onSaved(saved.warnings ?? []);
+      onSaved();
       router.refresh(); // the layout header shows the name
     }
   }
@@ -98,6 +96,7 @@ function GeneralForm({
           settings are never shown.
         </p>
       )}
+      {warnings.length > 0 && <SaveWarnings warnings={warnings} />}
       {error && !error.fields.length && (
         <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-700">
           {error.message}
@@ -165,13 +164,12 @@ function GeneralForm({
           )}
         </div>
       )}
-      {saved && warnings.length > 0 && <SaveWarnings warnings={warnings} />}
     </form>
   );
 }
 
 /** Saved, but worth a look: e.g. the endpoint's host did not resolve, so it could not be checked. */
-export function SaveWarnings({ warnings }: { warnings: SaveWarning[] }) {
+function SaveWarnings({ warnings }: { warnings: SaveWarning[] }) {
   return (
     <div role="status" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">
       {warnings.map((w) => (

@@ -1,15 +1,13 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useWorkspace } from "@/components/console/workspace-context";
-import { SaveWarnings } from "@/components/destinations/destination-settings";
 import { DestinationTypePicker } from "@/components/destinations/destination-type-picker";
 import { SettingsForm } from "@/components/destinations/settings-form";
 import { errorAt, initialValues, settingsPayload } from "@/components/destinations/settings-values";
 import { SourcePicker } from "@/components/destinations/source-picker";
-import { type DestinationSaved, useCreateDestination } from "@/components/destinations/use-destinations";
+import { useCreateDestination } from "@/components/destinations/use-destinations";
 import { useSources } from "@/components/sources/use-sources";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
@@ -40,7 +38,6 @@ export function NewDestination({
   const [name, setName] = useState(type?.name ?? "");
   const [values, setValues] = useState(() => initialValues(type?.fields ?? []));
   const [enabled, setEnabled] = useState(false);
-  const [saved, setSaved] = useState<{ warnings: DestinationSaved["warnings"]; next: string } | null>(null);
   const error = create.error instanceof ApiError ? create.error : null;
 
   function pick(id: string) {
@@ -75,25 +72,8 @@ export function NewDestination({
         settings: settingsPayload(type.fields, values),
       })
       .catch(() => null);
-    if (!created) return;
-    const next = returnTo ?? `/${ws.slug}/destinations/${created.destination.id}`;
-    // Saved, but the user should read why it may not deliver yet before moving on.
-    if (created.warnings?.length) setSaved({ warnings: created.warnings, next });
-    else router.push(next);
+    if (created) router.push(returnTo ?? `/${ws.slug}/destinations/${created.destination.id}`);
   }
-
-  if (saved)
-    return (
-      <>
-        <PageHeader title={`${type.name} added`} description="The destination was created." />
-        <div className="max-w-2xl space-y-4">
-          <SaveWarnings warnings={saved.warnings} />
-          <Link href={saved.next} className="inline-block text-sm font-medium text-brand-700 underline">
-            Continue
-          </Link>
-        </div>
-      </>
-    );
 
   const formLevel = error && !error.fields.length ? error.message : null;
   return (

@@ -131,7 +131,7 @@ function SettingField({
   }
 
   return (
-    <Field label={label} error={error} help={helpFor(field, text, disabled ? [] : storedSecrets)}>
+    <Field label={label} error={error} help={helpFor(field, text, storedSecrets, disabled)}>
       {(props) => {
         const common = { ...props, disabled, placeholder: field.placeholder };
         switch (field.kind) {
@@ -195,12 +195,16 @@ function SettingField({
   );
 }
 
-function helpFor(field: FieldSpec, value: string, storedSecrets: string[]) {
+function helpFor(field: FieldSpec, value: string, storedSecrets: string[], disabled?: boolean) {
   const parts = [field.help];
   if (field.kind === "url" && value.includes(SECRET_MASK))
-    parts.push(`Credentials in this URL are hidden (${SECRET_MASK}); if you edit the URL, type them again.`);
+    parts.push(
+      disabled
+        ? `Credentials in this URL are hidden (${SECRET_MASK}).`
+        : `Credentials in this URL are hidden (${SECRET_MASK}); if you edit the URL, type them again.`,
+    );
   const others = storedSecrets.filter((label) => label !== field.label);
-  if (field.routing && others.length)
+  if (field.routing && others.length && !disabled)
     parts.push(`Decides where requests go: changing it means typing ${others.join(", ")} again.`);
   if (field.kind === "string-list") parts.push("One per line.");
   if (field.kind === "number" && field.min !== undefined) parts.push(`${field.min}–${field.max}.`);

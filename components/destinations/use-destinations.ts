@@ -37,7 +37,9 @@ export function useCreateDestination() {
   return useMutation({
     mutationFn: (input: DestinationInput) =>
       api<DestinationSaved>(ws.api("/destinations"), { method: "POST", body: input }),
-    onSuccess: () => {
+    onSuccess: ({ destination, warnings }) => {
+      // The settings tab the user lands on shows them (useSaveWarnings).
+      qc.setQueryData(["destination-warnings", ws.slug, destination.id], warnings ?? []);
       qc.invalidateQueries({ queryKey: ["destinations", ws.slug] });
       // Sources show how many destinations they feed.
       qc.invalidateQueries({ queryKey: ["sources", ws.slug] });
@@ -51,8 +53,9 @@ export function useUpdateDestination(id: string) {
   return useMutation({
     mutationFn: (input: DestinationUpdate) =>
       api<DestinationSaved>(ws.api(`/destinations/${id}`), { method: "PATCH", body: input }),
-    onSuccess: ({ destination }, input) => {
+    onSuccess: ({ destination, warnings }, input) => {
       qc.setQueryData(["destinations", ws.slug, id], destination);
+      if (input.settings) qc.setQueryData(["destination-warnings", ws.slug, id], warnings ?? []);
       qc.invalidateQueries({ queryKey: ["destinations", ws.slug] });
       if (input.sourceIds) qc.invalidateQueries({ queryKey: ["sources", ws.slug] });
     },
@@ -70,4 +73,16 @@ export function useDeleteDestination(id: string) {
       qc.invalidateQueries({ queryKey: ["sources", ws.slug] });
     },
   });
+}
+
+/** Warnings of the last save of this destination in this browser session (not stored anywhere). */
+export function useSaveWarnings(id: string): DestinationSaved["warnings"] {
+  const ws = useWorkspace();
+  const { data } = useQuery<DestinationSaved["warnings"]>({
+    queryKey: ["destination-warnings", ws.slug, id],
+    queryFn: () => [],
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: Number.POSITIVE_INFINITY,
+  });
+  return data ?? [];
 }
