@@ -150,8 +150,14 @@ async function requireSecretsForNewEndpoint(
   if (!kept.length) return;
   const changed = listOf(moved.map((k) => labelOf(type, k)));
   const message = `Changing ${changed} sends this destination's requests somewhere else: re-enter ${listOf(kept.map((f) => f.label))} in the same save, or remove ${kept.length > 1 ? "them" : "it"}. Stored secrets are only sent where they were entered for.`;
-  const masked = (s: Settings) =>
-    Object.fromEntries(moved.map((k) => [`settings.${k}`, typeof s[k] === "string" ? maskUrl(s[k]) : s[k]]));
+  // A secret routing field (Slack's webhook URL) is recorded as a marker only.
+  const shown = (key: string, value: unknown) =>
+    type.fields.find((f) => f.key === key)?.secret
+      ? "(secret)"
+      : typeof value === "string"
+        ? maskUrl(value)
+        : value;
+  const masked = (s: Settings) => Object.fromEntries(moved.map((k) => [`settings.${k}`, shown(k, s[k])]));
   await audit(access, {
     action: "destination.update_refused",
     targetType: "destination",
