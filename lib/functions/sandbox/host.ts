@@ -292,6 +292,8 @@ export class Sandbox {
         `The function did not finish within ${this.opts.limits.wallMs} ms (including fetch calls)`,
         p.startedAt,
       ),
+      // Waiting, not computing: unlike the CPU limit, worth another try.
+      name: "WallTimeoutError",
       fetches: p.fetches,
     });
     // A thread that does not answer a ping is stuck outside the runtime's reach: replace it.
