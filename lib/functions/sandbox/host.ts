@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker as WorkerType } from "node:worker_threads";
 import { createAgents, type HttpAgents, send } from "@/lib/delivery/http/client";
 import type { OutboundRequest } from "@/lib/delivery/types";
 import type { FunctionLimits } from "@/lib/functions/limits";
@@ -60,9 +60,25 @@ const KEEP_BODY_BYTES = 256 * 1024;
 const RECORD_BODY_CHARS = 4096;
 const PING_MS = 1000;
 
+const root = () => process.env.SWITCHYARD_ROOT ?? process.cwd();
+const WORKER_FILE = ["lib", "functions", "sandbox", "worker.cjs"];
+
 /** Where the thread's script lives: beside this file in the repository (never bundled). */
 export function workerPath(): string {
-  return path.resolve(process.env.SWITCHYARD_ROOT ?? process.cwd(), "lib/functions/sandbox/worker.cjs");
+  return path.join(root(), ...WORKER_FILE);
+}
+
+// Next's bundler rewrites `new Worker(path)` into a reference to a bundled chunk; the thread must
+// run the plain file from the repository (it loads prelude.js beside it), so the constructor is
+// fetched at run time where the bundler does not look.
+let WorkerClass: typeof WorkerType | null = null;
+function NodeWorker(): typeof WorkerType {
+  WorkerClass ??= (
+    createRequire(path.join(root(), "package.json"))("node:worker_threads") as {
+      Worker: typeof WorkerType;
+    }
+  ).Worker;
+  return WorkerClass;
 }
 
 const engineKey = Symbol.for("switchyard.functions.engine");
@@ -99,7 +115,7 @@ export function failure(outcome: Outcome, message: string, startedAt = Date.now(
 }
 
 export class Sandbox {
-  private worker: Worker | null = null;
+  private worker: WorkerType | null = null;
   private loaded: Promise<Loaded> | null = null;
   private readonly pending = new Map<number, Pending>();
   private outbox: { id: number; mode: InvocationMode; payload: string; settings: string }[] = [];
@@ -169,6 +185,7 @@ export class Sandbox {
     this.watch = new Int32Array(clock);
     this.clockBase = Date.now();
     const { kind, code, limits } = this.opts;
+    const Worker = NodeWorker();
     const worker = new Worker(workerPath(), {
       workerData: { kind, code, limits, clock, clockBase: this.clockBase, wasmModule: engineModule() },
       // The thread's own V8 heap (the function's heap is the WebAssembly memory, limited inside).
@@ -329,7 +346,7 @@ export class Sandbox {
     if (worker) await worker.terminate().catch(() => 0);
   }
 
-  private async fetch(fetchId: number, id: number, requestJson: string, worker: Worker): Promise<void> {
+  private async fetch(fetchId: number, id: number, requestJson: string, worker: WorkerType): Promise<void> {
     const pending = this.pending.get(id);
     const started = Date.now();
     let answer: Record<string, unknown>;
