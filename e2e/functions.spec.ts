@@ -23,26 +23,29 @@ const webhook = (type: string, customer: string) => ({
 });
 
 test("source function → debugger → insert function drop counted in Event Delivery", async ({ page }) => {
+  test.setTimeout(180_000); // a long journey: two functions, two deploys, delivery to settle
   await signIn(page);
   await page.getByRole("link", { name: "Functions", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Functions" })).toBeVisible();
-  await page.getByRole("button", { name: "New function" }).click();
+  await page.getByRole("button", { name: "New function" }).first().click();
   await page.getByText("Stripe-like webhook").click();
-  await page.getByLabel("Name").fill("Stripe billing");
+  await page.getByRole("textbox", { name: "Name" }).fill("Stripe billing");
   await snap(page, "functions-new");
   await page.getByRole("button", { name: "Create function" }).click();
 
   // The editor: highlighted code, a test against the sample request, then deploy.
-  await expect(page.getByRole("heading", { name: /Stripe billing/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /Stripe billing/ })).toBeVisible({ timeout: 30_000 });
   await expect(page.locator(".cm-content")).toContainText("async function onRequest");
   await expect(page.locator(".cm-content .tok-keyword, .cm-content [class*='ͼ']").first()).toBeVisible();
   await page.getByRole("button", { name: "Run test" }).click();
   const result = page.getByTestId("test-result");
-  await expect(result).toContainText("ok");
+  await expect(result).toContainText("ok", { timeout: 30_000 });
   await expect(result).toContainText("Invoice Paid");
   await snap(page, "functions-editor-tested");
   await page.getByRole("button", { name: "Deploy", exact: true }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Deployed version 1" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Deployed version 1" })).toBeVisible({
+    timeout: 30_000,
+  });
 
   // Its source, and the inbound URL revealed to the owner.
   await page.getByRole("button", { name: "Create source" }).click();
@@ -73,7 +76,7 @@ test("source function → debugger → insert function drop counted in Event Del
 
   // A third party posts its webhook; the debugger shows the track it became.
   await instance.getByRole("link", { name: "Stripe (dev)" }).click();
-  await expect(page).toHaveURL(/\/debugger/);
+  await expect(page).toHaveURL(/\/debugger/, { timeout: 30_000 });
   const posted = await page.request.post(url, { data: webhook("invoice.paid", "cus_42") });
   expect(posted.status()).toBe(200);
   await expect(page.getByText("Invoice Paid").first()).toBeVisible({ timeout: 15_000 });
@@ -81,14 +84,16 @@ test("source function → debugger → insert function drop counted in Event Del
 
   // An insert function on that destination, dropping one event name.
   await page.goto("/demo/functions");
-  await page.getByRole("button", { name: "New function" }).click();
+  await page.getByRole("button", { name: "New function" }).first().click();
   await page.getByText("Insert function", { exact: true }).click();
   await page.getByText("Rename events").click();
-  await page.getByLabel("Name").fill("Drop refunds");
+  await page.getByRole("textbox", { name: "Name" }).fill("Drop refunds");
   await page.getByRole("button", { name: "Create function" }).click();
-  await expect(page.getByRole("heading", { name: /Drop refunds/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /Drop refunds/ })).toBeVisible({ timeout: 30_000 });
   await page.getByRole("button", { name: "Deploy", exact: true }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Deployed version 1" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Deployed version 1" })).toBeVisible({
+    timeout: 30_000,
+  });
   await page.getByRole("button", { name: "Insert into a destination" }).click();
   await page
     .getByRole("combobox")
@@ -107,7 +112,7 @@ test("source function → debugger → insert function drop counted in Event Del
 
   await page.goto(`/demo/destinations/${destinationId}/delivery?period=1h`);
   await expect(page.getByTestId("metric-filtered")).toContainText("1", { timeout: 30_000 });
-  await expect(page.getByTestId("metric-filtered")).toContainText("insert function");
+  await expect(page.getByTestId("metric-filtered").locator("..")).toContainText("Dropped by insert function");
   await snap(page, "functions-event-delivery");
   expect(sink.requests.some((r) => r.body.includes("charge.refunded"))).toBe(false);
 });
