@@ -56,7 +56,11 @@ async function stepAlone() {
     };
   };
   const n = Math.min(20_000, duration * rate);
-  const invoke = () => sandbox.invoke("event", JSON.stringify(event), "{}");
+  let notOk = 0;
+  const invoke = async () => {
+    const r = await sandbox.invoke("event", JSON.stringify(event), "{}");
+    if (r.outcome !== "ok") notOk++;
+  };
   await run(2000, invoke); // warm-up
   const results = [];
   for (let round = 0; round < 2; round++) {
@@ -64,6 +68,7 @@ async function stepAlone() {
     results.push({ name: "trivial insert function", ...(await run(n, invoke)) });
   }
   await sandbox.close();
+  if (notOk) console.log(`!! ${notOk} invocations did not finish ok`);
   return results;
 }
 

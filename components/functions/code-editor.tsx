@@ -36,6 +36,7 @@ export function CodeEditor({
         extensions: [
           basicSetup,
           javascript({ jsx: false, typescript: false }),
+          EditorView.lineWrapping,
           EditorState.readOnly.of(readOnly),
           EditorView.editable.of(!readOnly),
           EditorView.contentAttributes.of({ "aria-label": label, "data-language": language }),

@@ -82,7 +82,16 @@ export function FunctionEditor({ id }: { id: string }) {
               >
                 Save
               </Button>
-              <Button onClick={() => saveAndDeploy().catch(() => {})} pending={deploy.isPending}>
+              <Button
+                onClick={() => saveAndDeploy().catch(() => {})}
+                pending={deploy.isPending}
+                disabled={!dirty && !fn.undeployedChanges}
+                title={
+                  !dirty && !fn.undeployedChanges
+                    ? `Version ${fn.deployedVersion} is what you see`
+                    : undefined
+                }
+              >
                 {dirty ? "Save & deploy" : "Deploy"}
               </Button>
             </>

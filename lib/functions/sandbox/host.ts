@@ -59,6 +59,7 @@ const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]);
 const KEEP_BODY_BYTES = 256 * 1024;
 const RECORD_BODY_CHARS = 4096;
 const PING_MS = 1000;
+const RUNTIME_SETUP_MS = 60_000;
 
 const root = () => process.env.SWITCHYARD_ROOT ?? process.cwd();
 const WORKER_FILE = ["lib", "functions", "sandbox", "worker.cjs"];
@@ -251,8 +252,13 @@ export class Sandbox {
       const id = Atomics.load(watch, 0);
       if (id === 0) return;
       const elapsed = Date.now() - this.clockBase - Atomics.load(watch, 1);
-      const allowed = 2 * (id === -1 ? loadMs : cpuMs) + 50;
+      // -2: the runtime installing itself (ours, not the function's: only a stuck thread ends it).
+      const allowed = id === -2 ? RUNTIME_SETUP_MS : 2 * (id === -1 ? loadMs : cpuMs) + 50;
       if (elapsed <= allowed) return;
+      if (id === -2) {
+        void this.restart("unavailable");
+        return;
+      }
       const message = `The function used more than its CPU time limit of ${id === -1 ? loadMs : cpuMs} ms and was stopped`;
       if (id === -1) this.loadError = { name: "TimeoutError", message: `Loading the code: ${message}` };
       const p = this.pending.get(id);
