@@ -2,7 +2,7 @@ import type { AttemptDeps, AttemptResult } from "@/lib/delivery/attempt";
 import { planRetry } from "@/lib/delivery/backoff";
 import { ERROR_TYPES, type ErrorType } from "@/lib/delivery/errors";
 import type { Completion, SampleInput } from "@/lib/delivery/recorder";
-import { redactor, truncate } from "@/lib/delivery/redact";
+import { redactor as makeRedactor, type Redactor, truncate } from "@/lib/delivery/redact";
 import type { JobRow } from "@/lib/delivery/store";
 import type { DestinationMapping, Message } from "@/lib/delivery/types";
 import { invalid } from "@/lib/delivery/types";
@@ -32,6 +32,17 @@ function runs(deps: AttemptDeps): RunRecorder | null {
   const g = globalThis as G;
   if (!g[recorderKey] && deps.db) g[recorderKey] = new RunRecorder(deps.db);
   return g[recorderKey] ?? null;
+}
+
+// One redactor per deployed binding (bindings are replaced when settings or versions change).
+const redactors = new WeakMap<Binding, Redactor>();
+function redactor(binding: Binding): Redactor {
+  let r = redactors.get(binding);
+  if (!r) {
+    r = makeRedactor(binding.secrets);
+    redactors.set(binding, r);
+  }
+  return r;
 }
 
 /** What a failed invocation means for the job. */
@@ -77,7 +88,7 @@ function sample(
   binding: Binding,
   deps: AttemptDeps,
 ): SampleInput {
-  const redact = redactor(binding.secrets);
+  const redact = redactor(binding);
   const last = r.fetches[r.fetches.length - 1];
   return {
     destinationId: job.destinationId,
@@ -113,7 +124,7 @@ function completion(
   const at = deps.now();
   const attempts = countAttempt ? job.attempts + 1 : job.attempts;
   const { errorType, status } = failureOf(r);
-  const message = deps.redact(redactor(binding.secrets)(r.message ?? r.outcome)).slice(0, 2000);
+  const message = deps.redact(redactor(binding)(r.message ?? r.outcome)).slice(0, 2000);
   if (status !== "not_delivered")
     return {
       completion: {
@@ -189,7 +200,7 @@ export async function deliverWithFunction(
     ready.map(async (r) => {
       const payload = JSON.stringify(r.message);
       const result = await runtime.invoke(binding, "event", payload, fetch);
-      runs(deps)?.add(binding, result, payload, redactor(binding.secrets));
+      runs(deps)?.add(binding, result, payload, redactor(binding));
       if (result.outcome === "ok") {
         const at = deps.now();
         return {
@@ -224,7 +235,7 @@ export async function applyInsertFunction(
     ready.map(async (r) => {
       const payload = JSON.stringify(r.message);
       const result = await runtime.invoke(binding, "event", payload, fetch);
-      runs(deps)?.add(binding, result, payload, redactor(binding.secrets));
+      runs(deps)?.add(binding, result, payload, redactor(binding));
       return { r, result };
     }),
   );

@@ -28,7 +28,6 @@ const calls = new Map();
 const fetches = new Map();
 let nextFetchId = 1;
 let outbox = [];
-let flushScheduled = false;
 
 // CPU accounting: every entry into the VM is charged to one invocation (the one being started, or
 // the one whose fetch answer is being delivered), and the job queue is drained before it returns.
@@ -42,14 +41,14 @@ function post(message) {
 
 function queueResult(result) {
   outbox.push(result);
-  if (flushScheduled) return;
-  flushScheduled = true;
-  setImmediate(() => {
-    flushScheduled = false;
-    const items = outbox;
-    outbox = [];
-    post({ op: "results", items });
-  });
+}
+
+/** Sends what finished while handling one message from the host, in one message back. */
+function flushResults() {
+  if (outbox.length === 0) return;
+  const items = outbox;
+  outbox = [];
+  post({ op: "results", items });
 }
 
 function overBudget() {
@@ -362,6 +361,11 @@ async function main() {
   }
 
   parentPort.on("message", (msg) => {
+    handle(msg);
+    flushResults();
+  });
+
+  function handle(msg) {
     if (msg.op === "invoke") {
       for (const item of msg.items) start(item);
     } else if (msg.op === "fetched") {
@@ -386,7 +390,7 @@ async function main() {
     } else if (msg.op === "ping") {
       post({ op: "pong" });
     }
-  });
+  }
 }
 
 function hung() {
