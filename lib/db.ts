@@ -17,6 +17,7 @@ function create() {
       source: { writeKeyCipher: true, writeKeyHash: true },
       destination: { secretsCipher: true },
       invitation: { tokenHash: true },
+      functionInstance: { secretsCipher: true, tokenCipher: true, tokenHash: true },
     },
   });
 }

@@ -7,6 +7,8 @@ import { migrate } from "@/lib/db/migrate";
 import { sqlite } from "@/lib/db/sqlite";
 import { startDelivery } from "@/lib/delivery/runner";
 import { EnvError, env } from "@/lib/env";
+import { getFunctionRuntime } from "@/lib/functions/runtime";
+import { createSourceFunctionEndpoint } from "@/lib/functions/source-endpoint";
 import { createIngest } from "@/lib/ingest/http";
 import { startMetricsCompaction } from "@/lib/metrics/scheduler";
 import { seedDemo } from "@/lib/seed/demo";
@@ -31,11 +33,17 @@ async function main() {
   await app.prepare();
   const handleNext = app.getRequestHandler();
 
+  const functions = createSourceFunctionEndpoint({
+    db: sqlite(),
+    publicUrl: e.PUBLIC_URL,
+    encryptionKey: () => e.ENCRYPTION_KEY,
+  });
   const ingest = createIngest({
     db: sqlite(),
     publicUrl: e.PUBLIC_URL,
     rateLimitPerSecond: e.INGEST_RATE_LIMIT_PER_SECOND,
     retentionDays: e.ARCHIVE_RETENTION_DAYS,
+    functions,
   });
 
   // Routing and delivery run in this process by default (scripts/delivery-worker.ts runs them alone).
@@ -68,6 +76,8 @@ async function main() {
     server.close();
     await ingest.close();
     await delivery?.stop({ graceMs: 1500 });
+    functions.close();
+    await getFunctionRuntime().close();
     compaction.stop();
     setTimeout(() => process.exit(0), 2000).unref();
   };

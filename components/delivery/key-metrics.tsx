@@ -72,11 +72,13 @@ export function KeyMetrics({ data }: { data: KeyMetricsView }) {
           testId="metric-filtered"
           value={formatCount(data.filtered + data.unsupported)}
           detail={
-            data.unsupported > 0
-              ? `incl. ${formatCount(data.unsupported)} unsupported`
-              : "by filters or settings"
+            data.filteredBy?.length
+              ? data.filteredBy.map((r) => `${formatCount(r.count)} · ${r.title}`).join("; ")
+              : data.unsupported > 0
+                ? `incl. ${formatCount(data.unsupported)} unsupported`
+                : "by filters or settings"
           }
-          help="Messages not sent on purpose: the integrations object, a destination filter or the destination's settings excluded them, or the destination has no equivalent for the call type."
+          help="Messages not sent on purpose: the integrations object, a destination filter, an insert function or the destination's settings excluded them, or the destination has no equivalent for the call type."
         />
         <Metric
           label="Retrying now"

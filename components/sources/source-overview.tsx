@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { useWorkspace } from "@/components/console/workspace-context";
 import { useSource, useWriteKey } from "@/components/sources/use-sources";
@@ -19,6 +20,20 @@ export function SourceOverview({ sourceId, justCreated }: { sourceId: string; ju
   const writeKey = canSeeKey ? (key.data ?? "…") : "YOUR_WRITE_KEY";
   const snippets = type?.installSnippet({ publicUrl: ws.publicUrl, writeKey }) ?? [];
   const snippet = snippets[tab] ?? snippets[0];
+
+  if (source.type === "function")
+    return (
+      <Card title="Source function">
+        <p className="text-sm text-slate-600">
+          This source receives third-party webhooks through a source function: its inbound URL, code and
+          settings are on the{" "}
+          <Link href={`/${ws.slug}/functions`} className="text-brand-700 hover:underline">
+            Functions
+          </Link>{" "}
+          page. The calls it makes appear in the Debugger tab like any event.
+        </p>
+      </Card>
+    );
 
   return (
     <div className="space-y-6">

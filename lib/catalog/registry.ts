@@ -3,6 +3,7 @@ import { amplitude } from "./destinations/amplitude";
 import { braze } from "./destinations/braze";
 import { clickhouse } from "./destinations/clickhouse";
 import { customerio } from "./destinations/customerio";
+import { functionDestination } from "./destinations/function";
 import { googleAnalytics4 } from "./destinations/google-analytics-4";
 import { httpTrackingApi } from "./destinations/http-tracking-api";
 import { intercom } from "./destinations/intercom";
@@ -33,7 +34,8 @@ export const DESTINATION_TYPES: readonly DestinationType[] = [
 /** Alias of DESTINATION_TYPES, matching `sourceTypes`. */
 export const destinationTypes = DESTINATION_TYPES;
 
-const byId = new Map(DESTINATION_TYPES.map((t) => [t.id, t]));
+// Destination functions are looked up like any type but not offered in the catalog picker.
+const byId = new Map([...DESTINATION_TYPES, functionDestination].map((t) => [t.id, t]));
 
 export function getDestinationType(id: string): DestinationType | undefined {
   return byId.get(id);

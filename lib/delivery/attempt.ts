@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import { planRetry } from "@/lib/delivery/backoff";
 import type { DeliveryConfig } from "@/lib/delivery/config";
 import { ERROR_TYPES, type ErrorType, verdictForStatus } from "@/lib/delivery/errors";
@@ -6,6 +7,7 @@ import type { Completion, SampleInput } from "@/lib/delivery/recorder";
 import { type Redactor, redactRequest, redactResponse, truncate } from "@/lib/delivery/redact";
 import type { JobRow } from "@/lib/delivery/store";
 import type { DestinationMapping, MapResult, Message, OutboundRequest, Verdict } from "@/lib/delivery/types";
+import { applyInsertFunction, deliverWithFunction, type Ready } from "@/lib/functions/delivery";
 import type { RoutedDestination } from "@/lib/routing/table";
 
 // One delivery attempt: build the partner request(s) from the message, send, judge the answer,
@@ -23,6 +25,8 @@ export interface AttemptDeps {
   redact: Redactor;
   /** The archived message, for samples of jobs whose filters changed what is sent. */
   archived: (seq: number) => string | null;
+  /** The delivery database (functions record their recent runs there). */
+  db?: Database.Database;
 }
 
 export interface AttemptResult {
@@ -167,7 +171,7 @@ function judge(job: JobRow, ex: Exchange, deps: AttemptDeps): AttemptResult {
 
 export async function attemptJobs(jobs: JobRow[], deps: AttemptDeps): Promise<AttemptResult[]> {
   const results: AttemptResult[] = [];
-  const ready: { job: JobRow; message: Message }[] = [];
+  let ready: Ready[] = [];
   const final = (
     job: JobRow,
     status: "not_delivered" | "filtered" | "unsupported",
@@ -198,7 +202,14 @@ export async function attemptJobs(jobs: JobRow[], deps: AttemptDeps): Promise<At
       );
     else ready.push({ job, message });
   }
+  // Functions (lib/functions/delivery.ts): the insert function after the filters and before the
+  // mapping; a destination function instead of the mapping.
+  const functions = deps.dest.functions;
+  if (functions?.insert && ready.length)
+    ready = await applyInsertFunction(ready, deps, functions.insert, results);
   if (ready.length === 0) return results;
+  if (functions?.destination)
+    return [...results, ...(await deliverWithFunction(ready, deps, functions.destination))];
   const batching = deps.mapping.batching?.(deps.dest.settings);
   if (batching && deps.mapping.buildBatch) {
     const req = deps.mapping.buildBatch(

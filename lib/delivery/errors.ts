@@ -118,6 +118,49 @@ export const ERROR_TYPES = {
     title: "No equivalent at the destination",
     description: "The destination has no equivalent for this event.",
   },
+  // Functions (lib/functions/delivery.ts): what a destination or insert function's code decided.
+  insert_function: {
+    retry: false,
+    title: "Dropped by insert function",
+    description:
+      "The destination's insert function dropped the message (DropEvent, or its handler returned nothing).",
+  },
+  function_error: {
+    retry: false,
+    title: "Function error",
+    description: "The function's code threw an error (Segment's Bad Request); not retried.",
+  },
+  function_rejected: {
+    retry: false,
+    title: "Message rejected by the function",
+    description: "The function threw ValidationError or InvalidEventPayload.",
+  },
+  function_retry: {
+    retry: true,
+    title: "Retry requested by the function",
+    description: "The function threw RetryError; the message is tried again with backoff.",
+  },
+  function_timeout: {
+    retry: false,
+    title: "Function CPU time limit",
+    description:
+      "The function ran longer than its CPU time limit and was stopped; not retried (the same code would loop again).",
+  },
+  function_limit: {
+    retry: false,
+    title: "Function memory or output limit",
+    description: "The function used more memory or produced more output than its limits allow.",
+  },
+  function_unavailable: {
+    retry: true,
+    title: "Function restarting",
+    description: "The function's sandbox was restarting (after another invocation broke a limit); retried.",
+  },
+  function_not_deployed: {
+    retry: false,
+    title: "Function cannot run",
+    description: "The function has no deployed version, or its deployed code does not load.",
+  },
 } as const satisfies Record<string, { retry: boolean; title: string; description: string }>;
 
 export type ErrorType = keyof typeof ERROR_TYPES;

@@ -122,6 +122,7 @@ export class DestinationWorker {
       random: this.deps.random,
       redact: redactor(secretValues(dest.type, dest.settings)),
       archived: (seq) => (s.archived.get(seq) as { payload: string } | undefined)?.payload ?? null,
+      db: this.deps.db,
     };
   }
 

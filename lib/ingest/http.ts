@@ -20,7 +20,7 @@ import { startRetention } from "@/lib/ingest/retention";
 import { SETTINGS_PATH, settingsDocument } from "@/lib/ingest/settings-doc";
 import type { ArchiveStore } from "@/lib/ingest/store";
 import { isMessageType, type MessageType } from "@/lib/ingest/validate";
-import { createWriteKeyResolver } from "@/lib/ingest/writekeys";
+import { createWriteKeyResolver, type SourceRef } from "@/lib/ingest/writekeys";
 import { getTap, type Tap } from "@/lib/tap";
 
 // The Segment-compatible tracking API on a bare node:http handler: the custom server sends
@@ -50,7 +50,15 @@ export interface IngestOptions {
   testCommitDelayMs?: number;
   store?: ArchiveStore;
   tap?: Tap;
+  /** Source functions' inbound URLs, POST /v1/functions/{token} (lib/functions/source-endpoint.ts). */
+  functions?: FunctionEndpoint;
 }
+
+/** Hands a source function's request over; `ingest` runs its emitted calls through the pipeline. */
+export interface FunctionEndpoint {
+  handle(req: IncomingMessage, res: ServerResponse, token: string, ingest: FunctionIngest): void;
+}
+export type FunctionIngest = (source: SourceRef, batch: unknown[], respond: Responder) => void;
 
 export interface Ingest {
   /** True for the URLs this handler owns: /v1 and everything below it. */
@@ -68,6 +76,7 @@ for (const type of ["identify", "track", "page", "screen", "group", "alias"] as 
 }
 const BATCH = new Set(["/v1/batch", "/v1/import", "/v1/b"]);
 const PIXEL_PREFIX = "/v1/pixel/";
+const FUNCTIONS_PREFIX = "/v1/functions/";
 const SINGLE_LIMIT = singleLimit(MAX_MESSAGE_BYTES);
 const BATCH_LIMIT = batchLimit(MAX_BATCH_BYTES);
 
@@ -140,6 +149,12 @@ export function createIngest(options: IngestOptions): Ingest {
     let path = q < 0 ? url : url.slice(0, q);
     if (path.length > 4 && path.endsWith("/")) path = path.slice(0, -1);
     const method = req.method;
+    if (options.functions && path.startsWith(FUNCTIONS_PREFIX)) {
+      const token = path.slice(FUNCTIONS_PREFIX.length);
+      return options.functions.handle(req, res, token, (source, batch, respond) =>
+        pipeline.runAs(req, res, source, { batch }, null, respond),
+      );
+    }
     if (method === "POST") {
       const type = SINGLE.get(path);
       if (type !== undefined) return ingest(req, res, type);

@@ -82,9 +82,27 @@ export class Pipeline {
     type: MessageType | null,
     respond: Responder,
   ): void {
+    let source: SourceRef;
+    try {
+      source = this.authenticate(req, body.writeKey, Date.now());
+    } catch (err) {
+      respond.error(res, err instanceof IngestError ? err : internalError(err));
+      return;
+    }
+    this.runAs(req, res, source, body, type, respond);
+  }
+
+  /** The same path for a source already identified (the calls a source function emits). */
+  runAs(
+    req: IncomingMessage,
+    res: ServerResponse,
+    source: SourceRef,
+    body: Record<string, unknown>,
+    type: MessageType | null,
+    respond: Responder,
+  ): void {
     try {
       const now = Date.now();
-      const source = this.authenticate(req, body.writeKey, now);
       const ctx: RequestContext = {
         workspaceId: source.workspaceId,
         sourceId: source.id,

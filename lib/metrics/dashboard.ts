@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { sqlite } from "@/lib/db/sqlite";
+import { ERROR_TYPES, type ErrorType } from "@/lib/delivery/errors";
 import { DenseHistogram } from "@/lib/metrics/dense";
 import { bucketStarts, HOUR, type Window, windowView } from "@/lib/metrics/period";
 import { readRollups } from "@/lib/metrics/rollup-reader";
@@ -28,6 +29,23 @@ function queueCounts(db: Database.Database, destinationId: string) {
       .pluck()
       .get(destinationId) as number;
   return { retrying: count(`"attempts" > 0`), queued: count(`"attempts" = 0`) };
+}
+
+/** Filtered and unsupported outcomes by the step that stopped them (bounded scan of the index). */
+function filteredBy(db: Database.Database, destinationId: string, w: Window) {
+  const rows = db
+    .prepare(
+      `SELECT "errorType", COUNT(*) AS "count" FROM (
+         SELECT "errorType" FROM "DeliveryOutcome"
+         WHERE "destinationId" = ? AND "finishedAt" >= ? AND "finishedAt" < ? AND "status" IN ('filtered', 'unsupported')
+         LIMIT 100000) AS "x"
+       GROUP BY "errorType" ORDER BY "count" DESC`,
+    )
+    .all(destinationId, w.from, w.to) as { errorType: string | null; count: number }[];
+  return rows.map((r) => {
+    const type = (r.errorType ?? "destination_filter") as ErrorType;
+    return { errorType: type, title: ERROR_TYPES[type]?.title ?? type, count: Number(r.count) };
+  });
 }
 
 function hasHistory(db: Database.Database, destinationId: string): boolean {
@@ -61,6 +79,7 @@ export function keyMetrics(destinationId: string, w: Window, opts: Opts = {}): K
     retryingNow: queue.retrying,
     queuedNow: queue.queued,
     hasHistory: hasHistory(db, destinationId),
+    filteredBy: filteredBy(db, destinationId, w),
   };
 }
 

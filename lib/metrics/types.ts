@@ -25,6 +25,12 @@ export interface KeyMetricsView {
   queuedNow: number;
   /** False until the destination has had any outcome or queued message (drives the empty state). */
   hasHistory: boolean;
+  /**
+   * Which step stopped the filtered and unsupported messages (outcome error types, e.g.
+   * "insert_function", "destination_filter"), counted from the outcomes kept for the archive's
+   * retention, most frequent first.
+   */
+  filteredBy: { errorType: string; title: string; count: number }[];
 }
 
 export interface TrendPoint {

@@ -26,6 +26,8 @@ export const ACTIONS = [
   "delivery.retry",
   "setup.read",
   "setup.write",
+  "functions.read",
+  "functions.write",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -37,6 +39,7 @@ const READ: Action[] = [
   "debugger.read",
   "delivery.read",
   "setup.read",
+  "functions.read",
 ];
 
 export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
@@ -47,6 +50,7 @@ export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
     "sources.writeKey.read",
     "destinations.write",
     "delivery.retry",
+    "functions.write",
   ]),
   read_only: new Set<Action>(READ),
 };

@@ -3,6 +3,11 @@ import { getDestinationType, joinSettings, validateSettings } from "@/lib/catalo
 import { open } from "@/lib/crypto/secrets";
 import type { Settings } from "@/lib/delivery/types";
 import type { FilterDefinition } from "@/lib/filters/apply";
+import {
+  bindingsFingerprint,
+  type DestinationBindings,
+  loadDestinationBindings,
+} from "@/lib/functions/bindings";
 import type { RouteTarget } from "@/lib/routing/route";
 
 // Where messages go: every destination with its decrypted settings, filters and connected
@@ -19,6 +24,8 @@ export interface RoutedDestination extends RouteTarget {
   settingsError: string | null;
   /** Changes whenever anything a worker depends on changes. */
   version: string;
+  /** Its destination function and/or insert function, deployed (lib/functions). */
+  functions?: DestinationBindings;
 }
 
 export interface RoutingTable {
@@ -90,12 +97,17 @@ export function loadRoutingTable(db: Database.Database, encryptionKey: () => str
     list.push({ ...f, enabled: Boolean(f.enabled) });
     filtersOf.set(f.destinationId, list);
   }
+  const functions = loadDestinationBindings(db, encryptionKey());
   const table: RoutingTable = { destinations: new Map(), bySource: new Map(), workspaces: new Set() };
   for (const row of rows) {
     const type = getDestinationType(row.type);
     if (!type) continue; // no longer in the catalog: nothing could deliver to it
     const { settings, error } = fullSettings(row, encryptionKey);
     const destFilters = filtersOf.get(row.id) ?? [];
+    const fns = functions.get(row.id);
+    const fnVersion = fns
+      ? [fns.destination, fns.insert].map((b) => b && `${b.instanceId}@${b.version}:${b.settingsJson}`)
+      : null;
     table.destinations.set(row.id, {
       id: row.id,
       workspaceId: row.workspaceId,
@@ -107,7 +119,15 @@ export function loadRoutingTable(db: Database.Database, encryptionKey: () => str
       enabled: Boolean(row.enabled),
       settings,
       settingsError: error,
-      version: JSON.stringify([row.updatedAt, row.settings, row.secretsCipher, row.enabled, destFilters]),
+      version: JSON.stringify([
+        row.updatedAt,
+        row.settings,
+        row.secretsCipher,
+        row.enabled,
+        destFilters,
+        fnVersion,
+      ]),
+      functions: fns,
     });
   }
   for (const link of links) {
@@ -130,5 +150,5 @@ export function routingFingerprint(db: Database.Database): string {
         (SELECT COUNT(*) FROM "DestinationSource") AS l, (SELECT MAX("createdAt") FROM "DestinationSource") AS lu`,
     )
     .get();
-  return JSON.stringify(row);
+  return JSON.stringify([row, bindingsFingerprint(db)]);
 }

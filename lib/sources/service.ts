@@ -10,7 +10,7 @@ import { type SourceInput, sourceInput } from "@/lib/sources/schema";
 // Sources and their write keys. A write key is shown to owners and source admins (sealed at
 // rest so it can be copied again) and looked up by ingest through its SHA-256 hash.
 
-function newWriteKey() {
+export function newWriteKey() {
   const key = randomToken(24); // 32 url-safe characters, like Segment's
   return {
     key,

@@ -12,6 +12,7 @@ import { posthogMapping } from "@/lib/delivery/destinations/posthog";
 import { slackMapping } from "@/lib/delivery/destinations/slack";
 import { webhookMapping } from "@/lib/delivery/destinations/webhook";
 import type { DestinationMapping } from "@/lib/delivery/types";
+import { functionMapping } from "@/lib/functions/delivery";
 
 // Catalog destination type id -> how its messages become HTTP requests. One file per partner.
 
@@ -21,6 +22,7 @@ export const MAPPINGS: Readonly<Record<string, DestinationMapping>> = {
   braze: brazeMapping,
   clickhouse: clickhouseMapping,
   customerio: customerioMapping,
+  function: functionMapping,
   "google-analytics-4": googleAnalytics4Mapping,
   "http-tracking-api": httpTrackingApiMapping,
   intercom: intercomMapping,

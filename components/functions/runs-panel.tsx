@@ -1,0 +1,48 @@
+"use client";
+
+import { OUTCOME_TONES } from "@/components/functions/test-panel";
+import { useFunctionRuns } from "@/components/functions/use-functions";
+import { Badge } from "@/components/ui/badge";
+import { Card, ErrorState, Spinner } from "@/components/ui/states";
+
+/** Recent invocations of the deployed instances: every failure, a sample of successes, with logs. */
+export function RunsPanel({ fnId }: { fnId: string }) {
+  const { data, error, isPending, refetch } = useFunctionRuns(fnId);
+  return (
+    <Card title="Recent runs">
+      {isPending ? (
+        <Spinner label="Loading runs" />
+      ) : error ? (
+        <ErrorState error={error} onRetry={() => refetch()} />
+      ) : data.length === 0 ? (
+        <p className="text-sm text-slate-600">
+          No runs yet. Failures and a sample of successful runs appear here with their logs.
+        </p>
+      ) : (
+        <ul className="divide-y divide-slate-100 text-sm">
+          {data.map((r) => (
+            <li key={r.id} className="py-2">
+              <details>
+                <summary className="flex cursor-pointer flex-wrap items-center gap-2">
+                  <Badge tone={OUTCOME_TONES[r.outcome] ?? "red"}>{r.outcome}</Badge>
+                  <span className="text-slate-800">{r.message ?? "Finished"}</span>
+                  <span className="ml-auto text-xs text-slate-500">
+                    v{r.version} · {r.durationMs} ms · {new Date(r.at).toLocaleString()}
+                  </span>
+                </summary>
+                <div className="mt-2 grid gap-2 md:grid-cols-2">
+                  <pre className="max-h-48 overflow-auto rounded bg-slate-50 p-2 text-xs">
+                    {r.input ?? ""}
+                  </pre>
+                  <pre className="max-h-48 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100">
+                    {r.logs.length ? r.logs.map((l) => `[${l.level}] ${l.message}`).join("\n") : "No logs"}
+                  </pre>
+                </div>
+              </details>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}

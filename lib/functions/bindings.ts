@@ -1,0 +1,106 @@
+import type Database from "better-sqlite3";
+import { open } from "@/lib/crypto/secrets";
+import type { Binding } from "@/lib/functions/runtime";
+import type { FunctionKind } from "@/lib/functions/sandbox/types";
+import { secretValuesOf } from "@/lib/functions/settings";
+
+// Deployed instances with their latest version and decrypted settings, read straight from the
+// database for the hot paths (the delivery engine may run in its own process without Prisma).
+// Portable SQL only: the same queries run on PostgreSQL.
+
+interface Row {
+  id: string;
+  workspaceId: string;
+  functionId: string;
+  kind: string;
+  sourceId: string | null;
+  destinationId: string | null;
+  tokenHash: string | null;
+  settings: string;
+  secretsCipher: string | null;
+  version: number;
+  code: string;
+}
+
+const SELECT = `SELECT i."id", i."workspaceId", i."functionId", i."kind", i."sourceId", i."destinationId",
+    i."tokenHash", i."settings", i."secretsCipher", v."version", v."code"
+  FROM "FunctionInstance" i
+  JOIN "FunctionVersion" v ON v."functionId" = i."functionId"
+  WHERE v."version" = (SELECT MAX(w."version") FROM "FunctionVersion" w WHERE w."functionId" = i."functionId")`;
+
+export interface SourceBinding extends Binding {
+  sourceId: string;
+  sourceEnabled: boolean;
+}
+
+function toBinding(row: Row, encryptionKey: string): Binding {
+  let secrets: Record<string, unknown> = {};
+  if (row.secretsCipher)
+    secrets = JSON.parse(open(row.secretsCipher, encryptionKey)) as Record<string, unknown>;
+  const settings = { ...(JSON.parse(row.settings) as Record<string, unknown>), ...secrets };
+  return {
+    instanceId: row.id,
+    functionId: row.functionId,
+    workspaceId: row.workspaceId,
+    kind: row.kind as FunctionKind,
+    version: Number(row.version),
+    code: row.code,
+    settingsJson: JSON.stringify(settings),
+    secrets: secretValuesOf(secrets),
+  };
+}
+
+export interface DestinationBindings {
+  destination?: Binding;
+  insert?: Binding;
+}
+
+/** destinationId -> its destination function and/or insert function. */
+export function loadDestinationBindings(db: Database.Database, encryptionKey: string) {
+  const out = new Map<string, DestinationBindings>();
+  for (const row of db.prepare(`${SELECT} AND i."destinationId" IS NOT NULL`).all() as Row[]) {
+    let binding: Binding;
+    try {
+      binding = toBinding(row, encryptionKey);
+    } catch (err) {
+      console.error(`[switchyard] functions: settings of instance ${row.id} cannot be read:`, err);
+      continue;
+    }
+    const entry = out.get(row.destinationId!) ?? {};
+    if (row.kind === "insert") entry.insert = binding;
+    else if (row.kind === "destination") entry.destination = binding;
+    out.set(row.destinationId!, entry);
+  }
+  return out;
+}
+
+/** The source function behind an inbound URL's token hash, or null. */
+export function loadSourceBinding(
+  db: Database.Database,
+  tokenHash: string,
+  encryptionKey: string,
+): SourceBinding | null {
+  const row = db
+    .prepare(
+      `SELECT q.*, s."enabled" AS "sourceEnabled" FROM (${SELECT} AND i."tokenHash" = ?) q JOIN "Source" s ON s."id" = q."sourceId"`,
+    )
+    .get(tokenHash) as (Row & { sourceEnabled: number | boolean }) | undefined;
+  if (!row) return null;
+  return {
+    ...toBinding(row, encryptionKey),
+    sourceId: row.sourceId!,
+    sourceEnabled: Boolean(row.sourceEnabled),
+  };
+}
+
+/** Changes when an instance, its settings or its function's deployed version change. */
+export function bindingsFingerprint(db: Database.Database): string {
+  return JSON.stringify(
+    db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM "FunctionInstance") AS i, (SELECT MAX("updatedAt") FROM "FunctionInstance") AS iu,
+          (SELECT COUNT(*) FROM "FunctionVersion") AS v`,
+      )
+      .get(),
+  );
+}

@@ -1,0 +1,416 @@
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { Worker as WorkerType } from "node:worker_threads";
+import { createAgents, type HttpAgents, send } from "@/lib/delivery/http/client";
+import type { OutboundRequest } from "@/lib/delivery/types";
+import type { FunctionLimits } from "@/lib/functions/limits";
+import type {
+  FetchRecord,
+  FunctionKind,
+  InvocationMode,
+  InvocationResult,
+  LogLine,
+  Outcome,
+} from "@/lib/functions/sandbox/types";
+
+// The main-thread side of one function instance's sandbox: spawns its thread, hands it
+// invocations (all those asked for in the same event-loop turn in one message), performs its
+// fetch calls through the delivery HTTP client (SSRF guard, per-request timeout, bounded answer),
+// and enforces the wall-clock limit. A thread that dies or runs out of memory is replaced on the
+// next invocation; invocations it held fail as "unavailable" (retried), never hang.
+
+export interface FetchPolicy {
+  timeoutMs: number;
+  allowPrivate: boolean;
+}
+
+export interface SandboxOptions {
+  kind: FunctionKind;
+  code: string;
+  limits: FunctionLimits;
+  fetch: FetchPolicy;
+}
+
+interface Pending {
+  resolve(result: InvocationResult): void;
+  startedAt: number;
+  timer: NodeJS.Timeout;
+  fetches: FetchRecord[];
+}
+
+interface WorkerResult {
+  id: number;
+  outcome: Outcome;
+  name?: string;
+  message?: string;
+  stack?: string;
+  networkType?: string;
+  output?: string | null;
+  emitted: string[];
+  logs: LogLine[];
+  cpuMs: number;
+  fatal: boolean;
+}
+
+type Loaded = { ok: true; handlers: string[] } | { ok: false; error: { name: string; message: string } };
+
+const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]);
+const KEEP_BODY_BYTES = 256 * 1024;
+const RECORD_BODY_CHARS = 4096;
+const PING_MS = 1000;
+const RUNTIME_SETUP_MS = 60_000;
+
+const root = () => process.env.SWITCHYARD_ROOT ?? process.cwd();
+const WORKER_FILE = ["lib", "functions", "sandbox", "worker.cjs"];
+
+/** Where the thread's script lives: beside this file in the repository (never bundled). */
+export function workerPath(): string {
+  return path.join(root(), ...WORKER_FILE);
+}
+
+// Next's bundler rewrites `new Worker(path)` into a reference to a bundled chunk; the thread must
+// run the plain file from the repository (it loads prelude.js beside it), so the constructor is
+// fetched at run time where the bundler does not look.
+let WorkerClass: typeof WorkerType | null = null;
+function NodeWorker(): typeof WorkerType {
+  WorkerClass ??= (
+    createRequire(path.join(root(), "package.json"))("node:worker_threads") as {
+      Worker: typeof WorkerType;
+    }
+  ).Worker;
+  return WorkerClass;
+}
+
+const engineKey = Symbol.for("switchyard.functions.engine");
+type EngineGlobal = typeof globalThis & { [engineKey]?: WebAssembly.Module | null };
+
+/** The QuickJS engine compiled once per process; null when it cannot be (threads then compile it). */
+function engineModule(): WebAssembly.Module | null {
+  const g = globalThis as EngineGlobal;
+  if (g[engineKey] === undefined) {
+    try {
+      const file = createRequire(workerPath()).resolve("@jitl/quickjs-wasmfile-release-sync/wasm");
+      g[engineKey] = new WebAssembly.Module(fs.readFileSync(file));
+    } catch (err) {
+      console.error("[switchyard] functions: could not precompile the engine:", err);
+      g[engineKey] = null;
+    }
+  }
+  return g[engineKey];
+}
+
+const clip = (s: string, n = RECORD_BODY_CHARS) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+export function failure(outcome: Outcome, message: string, startedAt = Date.now()): InvocationResult {
+  return {
+    outcome,
+    name: "Error",
+    message,
+    emitted: [],
+    logs: [],
+    fetches: [],
+    cpuMs: 0,
+    durationMs: Date.now() - startedAt,
+  };
+}
+
+export class Sandbox {
+  private worker: WorkerType | null = null;
+  private loaded: Promise<Loaded> | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private outbox: { id: number; mode: InvocationMode; payload: string; settings: string }[] = [];
+  private flushQueued = false;
+  private nextId = 1;
+  private agents: HttpAgents | null = null;
+  private closed = false;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  private watch: Int32Array | null = null;
+  private clockBase = 0;
+  /** Set when the code itself cannot load: no thread is started again for it. */
+  private loadError: { name: string; message: string } | null = null;
+  lastUsed = Date.now();
+
+  constructor(private readonly opts: SandboxOptions) {}
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Starts the thread (if needed) and says which handlers the code defines, or why it cannot load. */
+  ready(): Promise<Loaded> {
+    if (this.loadError) return Promise.resolve({ ok: false, error: this.loadError });
+    if (!this.loaded) this.spawn();
+    return this.loaded!;
+  }
+
+  invoke(mode: InvocationMode, payload: string, settings: string): Promise<InvocationResult> {
+    const startedAt = Date.now();
+    this.lastUsed = startedAt;
+    if (this.closed)
+      return Promise.resolve(failure("unavailable", "The function is being replaced", startedAt));
+    if (this.loadError)
+      return Promise.resolve(
+        failure("load_error", `${this.loadError.name}: ${this.loadError.message}`, startedAt),
+      );
+    if (!this.worker) this.spawn();
+    const id = this.nextId++;
+    return new Promise<InvocationResult>((resolve) => {
+      const timer = setTimeout(() => this.wallTimeout(id), this.opts.limits.wallMs);
+      this.pending.set(id, { resolve, startedAt, timer, fetches: [] });
+      this.outbox.push({ id, mode, payload, settings });
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        queueMicrotask(() => this.flush());
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.failAll("unavailable", "The function is being replaced");
+    await this.stopWorker();
+  }
+
+  private flush(): void {
+    this.flushQueued = false;
+    if (this.outbox.length === 0 || !this.worker) return;
+    const items = this.outbox;
+    this.outbox = [];
+    this.worker.postMessage({ op: "invoke", items });
+  }
+
+  private spawn(): void {
+    const clock = new SharedArrayBuffer(8);
+    this.watch = new Int32Array(clock);
+    this.clockBase = Date.now();
+    const { kind, code, limits } = this.opts;
+    const Worker = NodeWorker();
+    const worker = new Worker(workerPath(), {
+      workerData: { kind, code, limits, clock, clockBase: this.clockBase, wasmModule: engineModule() },
+      // The thread's own V8 heap (the function's heap is the WebAssembly memory, limited inside).
+      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+      execArgv: [],
+      env: {},
+    });
+    worker.unref();
+    this.worker = worker;
+    this.startWatchdog();
+    let settle: (l: Loaded) => void = () => {};
+    this.loaded = new Promise<Loaded>((resolve) => {
+      settle = resolve;
+    });
+    worker.on("message", (msg: { op: string } & Record<string, unknown>) => {
+      if (worker !== this.worker) return;
+      if (msg.op === "ready") {
+        settle({ ok: true, handlers: msg.handlers as string[] });
+        this.flush();
+      } else if (msg.op === "failed") {
+        const error = msg.error as { name: string; message: string };
+        this.loadError = error;
+        settle({ ok: false, error });
+        this.failAll("load_error", `${error.name}: ${error.message}`);
+        void this.stopWorker();
+      } else if (msg.op === "results") {
+        for (const r of msg.items as WorkerResult[]) this.settled(r);
+      } else if (msg.op === "fetch") {
+        void this.fetch(msg.fetchId as number, msg.id as number, msg.request as string, worker);
+      } else if (msg.op === "pong" && this.pingTimer) {
+        clearTimeout(this.pingTimer);
+        this.pingTimer = null;
+      }
+    });
+    const died = (why: string) => {
+      if (worker !== this.worker) return;
+      settle({ ok: false, error: { name: "Error", message: why } });
+      this.worker = null;
+      this.loaded = null;
+      this.failAll(/memory|Aborted/i.test(why) ? "memory" : "unavailable", why);
+      this.agents?.destroy();
+      this.agents = null;
+      if (this.watchdog) clearInterval(this.watchdog);
+      this.watchdog = null;
+    };
+    worker.on("error", (err) => died(`The function's sandbox stopped: ${err.message}`));
+    worker.on("exit", (code) => died(`The function's sandbox exited (code ${code})`));
+  }
+
+  /**
+   * The hard stop. The runtime's interrupt handler stops ordinary loops at the CPU limit; an entry
+   * into the VM that lasts twice the limit (a C built-in that never polls it, or code that keeps
+   * catching the interrupt through an await) ends the thread. That invocation fails as a timeout,
+   * the others it held as "unavailable" (retried); the next invocation starts a fresh thread.
+   */
+  private startWatchdog(): void {
+    if (this.watchdog) return;
+    const { cpuMs, loadMs } = this.opts.limits;
+    const tick = Math.max(10, Math.min(100, cpuMs / 2));
+    this.watchdog = setInterval(() => {
+      const watch = this.watch;
+      if (!watch || !this.worker) return;
+      const id = Atomics.load(watch, 0);
+      if (id === 0) return;
+      const elapsed = Date.now() - this.clockBase - Atomics.load(watch, 1);
+      // -2: the runtime installing itself (ours, not the function's: only a stuck thread ends it).
+      const allowed = id === -2 ? RUNTIME_SETUP_MS : 2 * (id === -1 ? loadMs : cpuMs) + 50;
+      if (elapsed <= allowed) return;
+      if (id === -2) {
+        void this.restart("unavailable");
+        return;
+      }
+      const message = `The function used more than its CPU time limit of ${id === -1 ? loadMs : cpuMs} ms and was stopped`;
+      if (id === -1) this.loadError = { name: "TimeoutError", message: `Loading the code: ${message}` };
+      const p = this.pending.get(id);
+      if (p) {
+        this.pending.delete(id);
+        clearTimeout(p.timer);
+        p.resolve({ ...failure("timeout", message, p.startedAt), name: "TimeoutError", fetches: p.fetches });
+      }
+      void this.restart(id === -1 ? "load_error" : "unavailable");
+    }, tick);
+    this.watchdog.unref();
+  }
+
+  private settled(r: WorkerResult): void {
+    const p = this.pending.get(r.id);
+    if (!p) return;
+    this.pending.delete(r.id);
+    clearTimeout(p.timer);
+    const result: InvocationResult = {
+      outcome: r.outcome,
+      name: r.name,
+      message: r.message,
+      stack: r.stack,
+      networkType: r.networkType,
+      output: r.output,
+      emitted: r.emitted ?? [],
+      logs: r.logs ?? [],
+      fetches: p.fetches,
+      cpuMs: r.cpuMs,
+      durationMs: Date.now() - p.startedAt,
+    };
+    p.resolve(result);
+    // Out of memory: its heap may be full of what the code kept; start clean next time.
+    if (r.fatal) void this.restart("unavailable");
+  }
+
+  private async restart(outcome: Outcome): Promise<void> {
+    const message =
+      outcome === "load_error" && this.loadError
+        ? `${this.loadError.name}: ${this.loadError.message}`
+        : "The function's sandbox was restarted after an invocation exceeded its limits";
+    this.failAll(outcome, message);
+    await this.stopWorker();
+  }
+
+  private wallTimeout(id: number): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    this.worker?.postMessage({ op: "cancel", id });
+    p.resolve({
+      ...failure(
+        "timeout",
+        `The function did not finish within ${this.opts.limits.wallMs} ms (including fetch calls)`,
+        p.startedAt,
+      ),
+      // Waiting, not computing: unlike the CPU limit, worth another try.
+      name: "WallTimeoutError",
+      fetches: p.fetches,
+    });
+    // A thread that does not answer a ping is stuck outside the runtime's reach: replace it.
+    if (this.worker && !this.pingTimer) {
+      const worker = this.worker;
+      this.pingTimer = setTimeout(() => {
+        this.pingTimer = null;
+        if (worker === this.worker) void this.restart("unavailable");
+      }, PING_MS);
+      worker.postMessage({ op: "ping" });
+    }
+  }
+
+  private failAll(outcome: Outcome, message: string): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.resolve({ ...failure(outcome, message, p.startedAt), fetches: p.fetches });
+    }
+    this.outbox = [];
+  }
+
+  private async stopWorker(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.loaded = null;
+    if (this.pingTimer) clearTimeout(this.pingTimer);
+    this.pingTimer = null;
+    this.agents?.destroy();
+    this.agents = null;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+    if (worker) await worker.terminate().catch(() => 0);
+  }
+
+  private async fetch(fetchId: number, id: number, requestJson: string, worker: WorkerType): Promise<void> {
+    const pending = this.pending.get(id);
+    const started = Date.now();
+    let answer: Record<string, unknown>;
+    let record: FetchRecord | null = null;
+    try {
+      const req = JSON.parse(requestJson) as {
+        url: string;
+        method: string;
+        headers: Record<string, string>;
+        body: string | null;
+      };
+      record = {
+        method: req.method,
+        url: req.url,
+        requestHeaders: req.headers,
+        requestBody: clip(req.body ?? ""),
+        status: null,
+        responseBody: "",
+        error: null,
+        durationMs: 0,
+      };
+      if (!METHODS.has(req.method)) {
+        answer = { error: { type: "invalid", message: `fetch: unsupported method ${req.method}` } };
+      } else {
+        if (!this.agents)
+          this.agents = createAgents({ allowPrivate: this.opts.fetch.allowPrivate, maxSockets: 8 });
+        const outbound = {
+          method: req.method as OutboundRequest["method"],
+          url: req.url,
+          headers: { "user-agent": "Switchyard-Functions/1.0", ...req.headers },
+          body: req.body ?? "",
+        };
+        const sent = await send(outbound, this.agents, {
+          timeoutMs: this.opts.fetch.timeoutMs,
+          allowPrivate: this.opts.fetch.allowPrivate,
+          keepBodyBytes: KEEP_BODY_BYTES,
+        });
+        if (sent.ok) {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(sent.response.headers))
+            if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+          answer = { status: sent.response.status, headers, body: sent.response.body, url: req.url };
+          record.status = sent.response.status;
+          record.responseBody = clip(sent.response.body);
+        } else {
+          answer = { error: { type: sent.errorType, message: sent.message } };
+          record.error = `${sent.errorType}: ${sent.message}`;
+        }
+      }
+    } catch (err) {
+      answer = { error: { type: "invalid", message: `fetch: ${(err as Error).message}` } };
+    }
+    if (record) {
+      record.durationMs = Date.now() - started;
+      if (record.error === null && "error" in answer)
+        record.error = (answer.error as { message: string }).message;
+      pending?.fetches.push(record);
+    }
+    if (worker === this.worker) worker.postMessage({ op: "fetched", fetchId, answer });
+  }
+}
