@@ -42,6 +42,9 @@ export const REQUIRED_FIELDS = [
   "receivedAt",
 ] as const;
 
+/** Most dot-separated parts in a field path (the schema caps paths at 200 characters as well). */
+export const MAX_FIELD_PATH_SEGMENTS = 50;
+
 /** Fields drop_fields never removes: delivery relies on them. */
 export const PROTECTED_FIELDS = ["type", "messageId"] as const;
 
@@ -133,14 +136,19 @@ function readConfig(action: FilterAction, raw: unknown): number | string[][] | n
   }
   const fields = (config as { fields?: unknown }).fields;
   if (!Array.isArray(fields) || !fields.every((f) => typeof f === "string" && f !== "")) return undefined;
-  return fields.map((f: string) => f.split("."));
+  const paths = fields.map((f: string) => f.split("."));
+  // Recursion in dropFields/allowFields follows a path's length: refuse what saving would have.
+  return paths.every((p) => p.length <= MAX_FIELD_PATH_SEGMENTS) ? paths : undefined;
 }
 
 // ---- sampling: a pure hash so replaying a message gives the same decision ----
 
 function sampleKey(message: Message): string {
   const id = message.messageId;
-  return typeof id === "string" || typeof id === "number" ? String(id) : JSON.stringify(message);
+  if (typeof id === "string" || typeof id === "number") return String(id);
+  // No messageId (never after ingest): the top-level values that are not objects, which is
+  // cheap and cannot recurse however deep the message is.
+  return JSON.stringify(Object.entries(message).filter(([, v]) => typeof v !== "object" || v === null));
 }
 
 /** Bucket in [0, 100) with two decimals; a message is kept when its bucket is below the percent. */
@@ -174,14 +182,20 @@ function dropFields(message: Message, paths: string[][]): Message {
   return out as Message;
 }
 
-/** Arrays are walked through, so `properties.products.price` drops price from every product (as in Segment). */
+/**
+ * Arrays are walked through, so `properties.products.price` drops price from every product (as in
+ * Segment). One array level per path step: an array inside an array is left alone, so recursion
+ * follows the path's length (bounded by the config), never the message's depth.
+ */
 function without(value: unknown, path: string[]): unknown {
-  if (Array.isArray(value)) {
-    const next = value.map((item) => without(item, path));
-    return next.some((item, i) => item !== value[i]) ? next : value;
-  }
+  if (!Array.isArray(value)) return isObject(value) ? withoutIn(value, path) : value;
+  const next = value.map((item) => (isObject(item) ? withoutIn(item, path) : item));
+  return next.some((item, i) => item !== value[i]) ? next : value;
+}
+
+function withoutIn(value: Record<string, unknown>, path: string[]): Record<string, unknown> {
   const [head, ...rest] = path;
-  if (!isObject(value) || head === undefined || !Object.hasOwn(value, head)) return value;
+  if (head === undefined || !Object.hasOwn(value, head)) return value;
   if (rest.length === 0) {
     const copy = { ...value };
     delete copy[head];
@@ -213,9 +227,14 @@ function allowFields(message: Message, paths: string[][]): Message {
   return project(message, tree) as Message;
 }
 
+/** Recursion follows the tree (the config's paths); arrays are walked one level, as in without(). */
 function project(value: unknown, tree: Tree): unknown {
   if (Array.isArray(value))
-    return value.map((item) => project(item, tree)).filter((item) => item !== undefined);
+    return value.map((item) => projectObject(item, tree)).filter((item) => item !== undefined);
+  return projectObject(value, tree);
+}
+
+function projectObject(value: unknown, tree: Tree): unknown {
   if (!isObject(value)) return undefined;
   const out: Record<string, unknown> = {};
   for (const [key, sub] of tree) {

@@ -1,7 +1,7 @@
 // Validation shared by the filters API, the filter editor and tests.
 
 import { z } from "zod";
-import { PROTECTED_FIELDS } from "./apply";
+import { MAX_FIELD_PATH_SEGMENTS, PROTECTED_FIELDS } from "./apply";
 import { describeFqlError, parseFql } from "./fql";
 
 export const filterAction = z.enum(["drop", "sample", "allow_fields", "drop_fields"], {
@@ -27,7 +27,11 @@ const FIELD_PATH = /^[A-Za-z0-9_$]+(\.[A-Za-z0-9_$-]+)*$/;
 
 export const fieldPath = z
   .string()
-  .regex(FIELD_PATH, 'Fields are dotted paths of letters, digits, "_", "$" or "-", e.g. properties.price');
+  .max(200, "Field paths are at most 200 characters long")
+  .regex(FIELD_PATH, 'Fields are dotted paths of letters, digits, "_", "$" or "-", e.g. properties.price')
+  .refine((f) => f.split(".").length <= MAX_FIELD_PATH_SEGMENTS, {
+    message: `Field paths have at most ${MAX_FIELD_PATH_SEGMENTS} parts`,
+  });
 
 export const sampleConfig = z.object(
   {

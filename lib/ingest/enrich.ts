@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { MAX_NESTING_DEPTH } from "@/lib/ingest/limits";
+import { nestingDepth, truncateDepth } from "@/lib/ingest/shape";
 import type { ArchivedMessage } from "@/lib/ingest/store";
 import { isPlainObject, type MessageType } from "@/lib/ingest/validate";
 
@@ -18,6 +20,8 @@ export interface RequestContext {
   batchSentAt?: string;
   batchContext?: Record<string, unknown>;
   batchIntegrations?: Record<string, unknown>;
+  /** The JSON text had \u escapes, so strings must be checked (see lib/ingest/shape.ts); default true. */
+  escapes?: boolean;
 }
 
 const MAX_DATE_MS = 8.64e15;
@@ -120,6 +124,8 @@ export function archiveRejected(
   reason: string,
 ): { row: ArchivedMessage; message: Record<string, unknown> } {
   let message: Record<string, unknown>;
+  // Too deep to serialise safely: keep what fits (the reason says the rest was removed).
+  if (nestingDepth(item) > MAX_NESTING_DEPTH) item = truncateDepth(item);
   if (isPlainObject(item)) {
     message = item;
     if (ctx.endpointType !== null) message.type = ctx.endpointType;

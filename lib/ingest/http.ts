@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Database from "better-sqlite3";
 import { openArchive, type WriterMode } from "@/lib/ingest/archive";
-import { batchLimit, parseJsonObject, readBody, singleLimit } from "@/lib/ingest/body";
+import { batchLimit, type ParsedBody, parseJsonObject, readBody, singleLimit } from "@/lib/ingest/body";
 import { GroupCommitter } from "@/lib/ingest/group-commit";
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from "@/lib/ingest/limits";
 import { type Outcome, Pipeline, type Responder } from "@/lib/ingest/pipeline";
@@ -114,7 +114,7 @@ export function createIngest(options: IngestOptions): Ingest {
   const ingest = (req: IncomingMessage, res: ServerResponse, type: MessageType | null) => {
     readBody(req, type === null ? BATCH_LIMIT : SINGLE_LIMIT, (err, body) => {
       if (err) return sendError(res, err);
-      let parsed: Record<string, unknown>;
+      let parsed: ParsedBody;
       try {
         parsed = parseJsonObject(body!);
       } catch (parseError) {
@@ -125,7 +125,7 @@ export function createIngest(options: IngestOptions): Ingest {
   };
 
   const pixel = (req: IncomingMessage, res: ServerResponse, type: MessageType, query: string) => {
-    let message: Record<string, unknown>;
+    let message: ParsedBody;
     try {
       message = decodePixelData(query);
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { parseJsonObject } from "@/lib/ingest/body";
+import { type ParsedBody, parseJsonObject } from "@/lib/ingest/body";
 import { formatKb, MAX_MESSAGE_BYTES } from "@/lib/ingest/limits";
 import type { Outcome, Responder } from "@/lib/ingest/pipeline";
 import { CORS_HEADERS, IngestError } from "@/lib/ingest/responses";
@@ -44,7 +44,7 @@ export const gifResponder: Responder = {
 };
 
 /** The message in `?data=`: base64 (standard or URL-safe) JSON, or URL-encoded raw JSON. */
-export function decodePixelData(query: string): Record<string, unknown> {
+export function decodePixelData(query: string): ParsedBody {
   const data = new URLSearchParams(query).get("data");
   if (!data) throw new IngestError(400, "invalid_body", "Missing ?data=<base64-encoded JSON message>");
   const trimmed = data.trim();
