@@ -46,7 +46,7 @@ describe("routing", () => {
       track("Spam"),
       { type: "group", groupId: "g1", userId: "user-12345" },
       track("Only amplitude", { integrations: { All: false, Amplitude: true } }),
-      track("Not this hook", { integrations: { "Prod hook": false } }),
+      track("Not this hook", { integrations: { Webhooks: false } }), // the type, by Segment's key
       ...Array.from({ length: 40 }, (_, i) => track("Half", { messageId: `half-${i}` })),
     ]);
     h.start();

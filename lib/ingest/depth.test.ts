@@ -95,6 +95,7 @@ const target = {
   id: "d1",
   catalogName: "Webhook",
   name: "Hook",
+  integrationKeys: ["Webhook"],
   supportedTypes: new Set(["track"]),
   filters,
 };
