@@ -95,10 +95,10 @@ function compileCall(name: FqlFunction, args: FqlOperand[]): Getter {
       };
     }
     case "contains":
+      // A string function, as in Segment: a list is not searched (use `"x" in list` for that).
       return (m) => {
         const haystack = a(m);
         const needle = b(m);
-        if (Array.isArray(haystack)) return haystack.some((item) => equal(item ?? null, needle));
         return typeof haystack === "string" && typeof needle === "string" && haystack.includes(needle);
       };
     case "length":

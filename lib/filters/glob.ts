@@ -1,4 +1,5 @@
 // Glob patterns for match(), with Segment's syntax: * ? [abc] [a-z] [^abc] and \x for a literal x.
+// As in Segment's Go-style globs, only ^ negates a class: [!a] is "! or a".
 //
 // Matched without backtracking, so an event cannot make a filter slow: a pattern is compiled into
 // fixed-width chunks separated by stars; the first and last chunks are anchored, every chunk in
