@@ -113,6 +113,8 @@ export interface ParsedBody {
   value: Record<string, unknown>;
   /** The text had a \u escape: only then can strings hold U+0000 or lone surrogates. */
   escapes: boolean;
+  /** Sent straight from the user's device, whatever the library says (pixels): fill context.ip. */
+  direct?: boolean;
 }
 
 /**

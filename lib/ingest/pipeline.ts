@@ -99,6 +99,7 @@ export class Pipeline {
         batchContext: undefined,
         batchIntegrations: undefined,
         escapes: parsed.escapes,
+        direct: parsed.direct === true,
       };
       const items = type === null ? batchItems(body, ctx) : [body];
       const limited = this.deps.limiter.take(source.id, items.length, now);

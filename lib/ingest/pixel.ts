@@ -70,7 +70,11 @@ export function decodePixelData(query: string): ParsedBody {
       `${PIXEL_DATA} exceeds the ${formatKb(MAX_MESSAGE_BYTES)} limit per message`,
     );
   }
-  return parseJsonObject(bytes, trimmed.startsWith("{") ? PIXEL_DATA : `${PIXEL_DATA}, base64-decoded,`);
+  const parsed = parseJsonObject(
+    bytes,
+    trimmed.startsWith("{") ? PIXEL_DATA : `${PIXEL_DATA}, base64-decoded,`,
+  );
+  return { ...parsed, direct: true }; // an <img> is fetched by the viewer's own client
 }
 
 /** Errors worded for someone looking at an <img> URL, not at an HTTP client. */
