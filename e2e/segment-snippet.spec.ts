@@ -1,0 +1,87 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect, test } from "@playwright/test";
+import Database from "better-sqlite3";
+import { signIn } from "@/e2e/support/ui";
+
+// Issue 15, item 11: Segment's standard snippet, exactly as Segment's documentation gives it
+// (segment-docs src/_includes/content/snippet-helper.md, snippet 5.2.1) with only the host and
+// the write key replaced, loaded over plain http on a customer's page. The served analytics.js
+// must take its settings and send its events here, and nothing may go to Segment's CDN.
+
+const SEGMENT_SNIPPET = `<script>
+!function(){var i="analytics",analytics=window[i]=window[i]||[];if(!analytics.initialize)if(analytics.invoked)window.console&&console.error&&console.error("Segment snippet included twice.");else{analytics.invoked=!0;analytics.methods=["trackSubmit","trackClick","trackLink","trackForm","pageview","identify","reset","group","track","ready","alias","debug","page","screen","once","off","on","addSourceMiddleware","addIntegrationMiddleware","setAnonymousId","addDestinationMiddleware","register"];analytics.factory=function(e){return function(){if(window[i].initialized)return window[i][e].apply(window[i],arguments);var n=Array.prototype.slice.call(arguments);if(["track","screen","alias","group","page","identify"].indexOf(e)>-1){var c=document.querySelector("link[rel='canonical']");n.push({__t:"bpc",c:c&&c.getAttribute("href")||void 0,p:location.pathname,u:location.href,s:location.search,t:document.title,r:document.referrer})}n.unshift(e);analytics.push(n);return analytics}};for(var n=0;n<analytics.methods.length;n++){var key=analytics.methods[n];analytics[key]=analytics.factory(key)}analytics.load=function(key,n){var t=document.createElement("script");t.type="text/javascript";t.async=!0;t.setAttribute("data-global-segment-analytics-key",i);t.src="https://cdn.segment.com/analytics.js/v1/" + key + "/analytics.min.js";var r=document.getElementsByTagName("script")[0];r.parentNode.insertBefore(t,r);analytics._loadOptions=n};analytics._writeKey="YOUR_WRITE_KEY";;analytics.SNIPPET_VERSION="5.2.1";
+analytics.load("YOUR_WRITE_KEY");
+analytics.page();
+}}();
+</script>`;
+
+test("Segment's standard snippet, changed only in host and key, sends events over plain http", async ({
+  page,
+  baseURL,
+}) => {
+  await signIn(page);
+  const created = await page.request.post("/api/workspaces/demo/sources", {
+    data: { name: "Standard snippet site", type: "website", environment: "dev" },
+  });
+  const { source, writeKey } = (await created.json()) as { source: { id: string }; writeKey: string };
+  const snippet = SEGMENT_SNIPPET.replace("https://cdn.segment.com", baseURL!).replaceAll(
+    "YOUR_WRITE_KEY",
+    writeKey,
+  );
+  expect(snippet).toContain(`t.src="${baseURL}/analytics.js/v1/"`);
+
+  const html = `<!doctype html><html><head><title>Plain shop</title>${snippet}</head><body>
+    <button id="buy" onclick="analytics.track('Order Completed', { total: 42 })">Buy</button>
+  </body></html>`;
+  const server = http.createServer((_req, res) =>
+    res.writeHead(200, { "content-type": "text/html" }).end(html),
+  );
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const shop = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const elsewhere: string[] = [];
+  page.on("request", (r) => {
+    const host = new URL(r.url()).hostname;
+    if (host !== "localhost" && host !== "127.0.0.1") elsewhere.push(r.url());
+  });
+  const loadErrors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") loadErrors.push(m.text());
+  });
+
+  await page.goto(`${shop}/cart`);
+  await page.waitForFunction(
+    () => (window as unknown as { analytics: { initialized?: boolean } }).analytics.initialized === true,
+    undefined,
+    { timeout: 20_000 },
+  );
+  await page.click("#buy");
+
+  const db = new Database(process.env.E2E_DATABASE_URL!.replace(/^file:/, ""), { readonly: true });
+  const rows = () =>
+    db
+      .prepare(
+        `SELECT "type", "payload" FROM "Message" WHERE "sourceId" = ? AND "status" = 'accepted' ORDER BY "seq"`,
+      )
+      .all(source.id) as { type: string; payload: string }[];
+  try {
+    await expect
+      .poll(
+        () =>
+          rows()
+            .map((r) => r.type)
+            .sort(),
+        { timeout: 10_000 },
+      )
+      .toEqual(["page", "track"]);
+    const track = JSON.parse(rows().find((r) => r.type === "track")!.payload);
+    expect(track.event).toBe("Order Completed");
+    expect(track.context.library.name).toBe("analytics.js");
+    expect(track.context.page.url).toBe(`${shop}/cart`);
+  } finally {
+    db.close();
+    server.close();
+  }
+  expect(elsewhere).toEqual([]); // nothing fetched from cdn.segment.com or api.segment.io
+  expect(loadErrors.filter((e) => /Failed to load Analytics\.js/.test(e))).toEqual([]);
+});
