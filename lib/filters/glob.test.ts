@@ -120,6 +120,9 @@ describe("glob matcher", () => {
     bound("*a*a*a*b", `${"a".repeat(20_000)}b`, true);
     bound(`*${"a".repeat(200)}b*`, "a".repeat(30_000), false);
     bound("*?*?*?*?*?*?*?*?*x", "y".repeat(30_000), false);
+    bound(`*${"?".repeat(253)}b*`, "a".repeat(30_000), false);
+    bound(`*${"[a-c]".repeat(50)}x*`, "a".repeat(30_000), false);
+    bound(`*${"[a-c]?".repeat(20)}x*`, `${"ab".repeat(15_000)}x`, true);
     fc.assert(
       fc.property(patterns, fc.array(textChar, { maxLength: 300 }), (pattern, chars) => {
         const counter: GlobCounter = { steps: 0 };
