@@ -1,7 +1,5 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
-import Database from "better-sqlite3";
+import { acceptedMessages, analyticsReady, createWebsiteSource, startShop } from "@/e2e/support/shop";
 import { signIn } from "@/e2e/support/ui";
 
 // Issue 15, item 11: Segment's standard snippet, exactly as Segment's documentation gives it
@@ -21,24 +19,15 @@ test("Segment's standard snippet, changed only in host and key, sends events ove
   baseURL,
 }) => {
   await signIn(page);
-  const created = await page.request.post("/api/workspaces/demo/sources", {
-    data: { name: "Standard snippet site", type: "website", environment: "dev" },
-  });
-  const { source, writeKey } = (await created.json()) as { source: { id: string }; writeKey: string };
+  const { source, writeKey } = await createWebsiteSource(page, "Standard snippet site");
   const snippet = SEGMENT_SNIPPET.replace("https://cdn.segment.com", baseURL!).replaceAll(
     "YOUR_WRITE_KEY",
     writeKey,
   );
   expect(snippet).toContain(`t.src="${baseURL}/analytics.js/v1/"`);
-
-  const html = `<!doctype html><html><head><title>Plain shop</title>${snippet}</head><body>
+  const shop = await startShop(`<!doctype html><html><head><title>Plain shop</title>${snippet}</head><body>
     <button id="buy" onclick="analytics.track('Order Completed', { total: 42 })">Buy</button>
-  </body></html>`;
-  const server = http.createServer((_req, res) =>
-    res.writeHead(200, { "content-type": "text/html" }).end(html),
-  );
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const shop = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  </body></html>`);
   const elsewhere: string[] = [];
   page.on("request", (r) => {
     const host = new URL(r.url()).hostname;
@@ -48,40 +37,26 @@ test("Segment's standard snippet, changed only in host and key, sends events ove
   page.on("console", (m) => {
     if (m.type() === "error") loadErrors.push(m.text());
   });
-
-  await page.goto(`${shop}/cart`);
-  await page.waitForFunction(
-    () => (window as unknown as { analytics: { initialized?: boolean } }).analytics.initialized === true,
-    undefined,
-    { timeout: 20_000 },
-  );
-  await page.click("#buy");
-
-  const db = new Database(process.env.E2E_DATABASE_URL!.replace(/^file:/, ""), { readonly: true });
-  const rows = () =>
-    db
-      .prepare(
-        `SELECT "type", "payload" FROM "Message" WHERE "sourceId" = ? AND "status" = 'accepted' ORDER BY "seq"`,
-      )
-      .all(source.id) as { type: string; payload: string }[];
   try {
+    await page.goto(`${shop.url}/cart`);
+    await analyticsReady(page);
+    await page.click("#buy");
     await expect
       .poll(
         () =>
-          rows()
+          acceptedMessages(source.id)
             .map((r) => r.type)
             .sort(),
         { timeout: 10_000 },
       )
       .toEqual(["page", "track"]);
-    const track = JSON.parse(rows().find((r) => r.type === "track")!.payload);
-    expect(track.event).toBe("Order Completed");
-    expect(track.context.library.name).toBe("analytics.js");
-    expect(track.context.page.url).toBe(`${shop}/cart`);
   } finally {
-    db.close();
-    server.close();
+    shop.close();
   }
+  const track = acceptedMessages(source.id).find((r) => r.type === "track")!.message;
+  expect(track.event).toBe("Order Completed");
+  expect(track.context.library.name).toBe("analytics.js");
+  expect(track.context.page.url).toBe(`${shop.url}/cart`);
   expect(elsewhere).toEqual([]); // nothing fetched from cdn.segment.com or api.segment.io
   expect(loadErrors.filter((e) => /Failed to load Analytics\.js/.test(e))).toEqual([]);
 });
