@@ -184,7 +184,8 @@ function tsubFields(fields: string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const f of fields) {
     const at = f.lastIndexOf(".");
-    (out[f.slice(0, at)] ??= []).push(f.slice(at + 1));
+    const path = f.slice(0, at);
+    out[path] = [...(out[path] ?? []), f.slice(at + 1)];
   }
   return out;
 }

@@ -75,8 +75,8 @@ export function allowFields(message: Message, paths: string[][]): Message {
     if (path.length < 2) continue;
     let at = root;
     for (const key of path.slice(0, -1)) {
-      let next = at.children.get(key);
-      if (!next) at.children.set(key, (next = node()));
+      const next = at.children.get(key) ?? node();
+      at.children.set(key, next);
       at = next;
     }
     at.leaves.add(path[path.length - 1]!);

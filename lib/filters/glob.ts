@@ -170,8 +170,8 @@ function automatonOf(chunk: Chunk): Automaton {
   chunk.atoms.forEach((atom, i) => {
     if (atom === ANY) bit(a.any, i);
     else if (typeof atom === "number") {
-      let set = a.literals.get(atom);
-      if (!set) a.literals.set(atom, (set = new Uint32Array(words)));
+      const set = a.literals.get(atom) ?? new Uint32Array(words);
+      a.literals.set(atom, set);
       bit(set, i);
     } else a.classes.push({ atom, index: i });
   });
