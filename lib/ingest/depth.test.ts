@@ -248,6 +248,19 @@ describe("nesting depth 1 to 50,000", () => {
     );
   });
 
+  it("archives a batch item that is a deep list (not a message) within the limit too", async () => {
+    const reply = await post(h.url, "/v1/batch", `{"batch":[${"[".repeat(5000)}${"]".repeat(5000)}]}`, {
+      writeKey: h.source.writeKey,
+    });
+    expect(reply.json.rejected).toEqual([
+      { index: 0, reason: expect.stringMatching(/nested more than 100 levels/) },
+    ]);
+    const row = archived(h.db, h.source.id).at(-1)!;
+    expect(row.status).toBe("rejected");
+    expect(nestingDepth(row.message)).toBe(MAX_NESTING_DEPTH);
+    expect(row.message.raw).toBeDefined();
+  });
+
   it("never answered 500 or logged an internal error", () => {
     expect(internalErrors).toEqual([]);
   });

@@ -187,8 +187,10 @@ export function archiveRejected(
   reason: string,
 ): { row: ArchivedMessage; message: Record<string, unknown> } {
   let message: Record<string, unknown>;
-  // Too deep to serialise safely: keep what fits (the reason says the rest was removed).
-  if (nestingDepth(item) > MAX_NESTING_DEPTH) item = truncateDepth(item);
+  // Too deep to serialise safely: keep what fits (the reason says the rest was removed). A value
+  // that is not an object gets wrapped in {raw} below, one level more.
+  const limit = isPlainObject(item) ? MAX_NESTING_DEPTH : MAX_NESTING_DEPTH - 1;
+  if (nestingDepth(item) > limit) item = truncateDepth(item, limit);
   if (isPlainObject(item)) {
     message = item;
     if (ctx.endpointType !== null) message.type = ctx.endpointType;
