@@ -1,7 +1,5 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
-import Database from "better-sqlite3";
+import { acceptedMessages, analyticsReady, createWebsiteSource, startShop } from "@/e2e/support/shop";
 import { signIn } from "@/e2e/support/ui";
 import { getSourceType } from "@/lib/catalog";
 
@@ -14,68 +12,46 @@ test("analytics.js (analytics-next) sends page, identify and track from a custom
   baseURL,
 }) => {
   await signIn(page);
-  const created = await page.request.post("/api/workspaces/demo/sources", {
-    data: { name: "Customer Site", type: "website", environment: "dev" },
-  });
-  const { source, writeKey } = (await created.json()) as { source: { id: string }; writeKey: string };
+  const { source, writeKey } = await createWebsiteSource(page, "Customer Site");
   const snippet = getSourceType("website")!.installSnippet({ publicUrl: baseURL!, writeKey })[0]!.code;
-
-  // A shop on its own origin (cross-origin to Switchyard: exercises CORS and preflights), served
-  // by a real loopback server: Chromium's Local Network Access only lets pages that themselves
-  // come from a local address call localhost, as a public site would call a public Switchyard.
-  const html = `<!doctype html><html><head><title>Shop</title>${snippet}</head><body>
+  const shop = await startShop(`<!doctype html><html><head><title>Shop</title>${snippet}</head><body>
     <button id="buy" onclick="analytics.identify('user-42', { email: 'ada@example.com' }); analytics.track('Order Completed', { total: 42, currency: 'EUR' })">Buy</button>
-  </body></html>`;
-  const server = http.createServer((_req, res) =>
-    res.writeHead(200, { "content-type": "text/html" }).end(html),
-  );
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const shop = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await page.goto(`${shop}/checkout?utm_source=test`);
-  await page.waitForFunction(
-    () => (window as unknown as { analytics: { initialized?: boolean } }).analytics.initialized === true,
-  );
-  await page.click("#buy");
-
-  const db = new Database(process.env.E2E_DATABASE_URL!.replace(/^file:/, ""), { readonly: true });
-  const rows = () =>
-    db
-      .prepare(
-        `SELECT "type", "payload" FROM "Message" WHERE "sourceId" = ? AND "status" = 'accepted' ORDER BY "seq"`,
+  </body></html>`);
+  try {
+    await page.goto(`${shop.url}/checkout?utm_source=test`);
+    await analyticsReady(page);
+    await page.click("#buy");
+    await expect
+      .poll(
+        () =>
+          acceptedMessages(source.id)
+            .map((r) => r.type)
+            .sort(),
+        { timeout: 10_000 },
       )
-      .all(source.id) as {
-      type: string;
-      payload: string;
-    }[];
-  await expect
-    .poll(
-      () =>
-        rows()
-          .map((r) => r.type)
-          .sort(),
-      { timeout: 10_000 },
-    )
-    .toEqual(["identify", "page", "track"]);
-  const [pageCall, identify, track] = ["page", "identify", "track"].map((t) =>
-    JSON.parse(rows().find((r) => r.type === t)!.payload),
+      .toEqual(["identify", "page", "track"]);
+  } finally {
+    shop.close();
+  }
+  const stored = acceptedMessages(source.id);
+  const [pageCall, identify, track] = ["page", "identify", "track"].map(
+    (t) => stored.find((r) => r.type === t)!.message,
   );
-  db.close();
-  server.close();
-
-  expect(pageCall.context.page.url).toBe(`${shop}/checkout?utm_source=test`);
-  expect(pageCall.context.page.title).toBe("Shop");
-  expect(pageCall.context.library.name).toBe("analytics.js");
-  expect(pageCall.context.userAgent).toContain("Chrome");
-  expect(identify.userId).toBe("user-42");
-  expect(identify.traits.email).toBe("ada@example.com");
-  expect(track.event).toBe("Order Completed");
-  expect(track.properties).toEqual({ total: 42, currency: "EUR" });
-  expect(track.userId).toBe("user-42");
-  expect(track.anonymousId).toBe(pageCall.anonymousId);
-  expect(track.context.campaign?.source).toBe("test");
-  for (const m of [pageCall, identify, track]) {
+  expect(pageCall!.context.page.url).toBe(`${shop.url}/checkout?utm_source=test`);
+  expect(pageCall!.context.page.title).toBe("Shop");
+  expect(pageCall!.context.library.name).toBe("analytics.js");
+  expect(pageCall!.context.userAgent).toContain("Chrome");
+  expect(identify!.userId).toBe("user-42");
+  expect(identify!.traits.email).toBe("ada@example.com");
+  expect(track!.event).toBe("Order Completed");
+  expect(track!.properties).toEqual({ total: 42, currency: "EUR" });
+  expect(track!.userId).toBe("user-42");
+  expect(track!.anonymousId).toBe(pageCall!.anonymousId);
+  expect(track!.context.campaign?.source).toBe("test");
+  for (const m of [pageCall!, identify!, track!]) {
     expect(m.writeKey).toBeUndefined();
     expect(typeof m.receivedAt).toBe("string");
     expect(typeof m.sentAt).toBe("string");
+    expect(m.context.ip).toMatch(/^(127\.0\.0\.1|::1)$/); // a client-side library: the user's address
   }
 });

@@ -1,6 +1,5 @@
 // The product's one server: answers the tracking API (/v1/*) itself on a lean node:http path
 // and hands every other request to Next's handler. Boots: env -> migrations -> demo seed.
-import http from "node:http";
 import next from "next";
 import { matchesBundle, serveBundle } from "@/lib/ajs/bundle";
 import { migrate } from "@/lib/db/migrate";
@@ -10,6 +9,7 @@ import { EnvError, env } from "@/lib/env";
 import { getFunctionRuntime } from "@/lib/functions/runtime";
 import { createSourceFunctionEndpoint } from "@/lib/functions/source-endpoint";
 import { createIngest } from "@/lib/ingest/http";
+import { createHardenedServer } from "@/lib/ingest/http-server";
 import { startMetricsCompaction } from "@/lib/metrics/scheduler";
 import { seedDemo } from "@/lib/seed/demo";
 
@@ -50,7 +50,8 @@ async function main() {
   const delivery = e.DELIVERY_IN_PROCESS ? startDelivery({ db: sqlite() }) : null;
   const compaction = startMetricsCompaction(); // hourly rollups the dashboards read
 
-  const server = http.createServer((req, res) => {
+  // Parser errors and slow clients get JSON answers and bounded time (docs/tracking-api.md#limits).
+  const server = createHardenedServer((req, res) => {
     if (ingest.matches(req.url)) return ingest.handle(req, res);
     if (matchesBundle(req.url)) return serveBundle(req, res);
     handleNext(req, res).catch((err) => {

@@ -6,12 +6,16 @@ describe("filter form helpers", () => {
     expect(describeAction("drop", {})).toBe("Drops matching events");
     expect(describeAction("sample", { percent: 10 })).toBe("Keeps 10% of matching events");
     expect(describeAction("drop_fields", { fields: ["a", "b.c"] })).toBe("Removes a, b.c");
-    expect(describeAction("allow_fields", { fields: ["x"] })).toBe("Keeps only x");
+    expect(describeAction("sample", { percent: 10, path: "userId" })).toBe(
+      "Keeps 10% of matching events, all or none per userId",
+    );
+    expect(describeAction("allow_fields", { fields: ["x"] })).toBe("Keeps only x in the objects they name");
     expect(describeAction("teleport", {})).toMatch(/Unknown action/);
   });
 
   it("builds configs from the form's text", () => {
     expect(configFor("sample", "12.5", "")).toEqual({ percent: 12.5 });
+    expect(configFor("sample", "10", "", " userId ")).toEqual({ percent: 10, path: "userId" });
     expect(Number.isNaN(configFor("sample", " ", "").percent)).toBe(true);
     expect(configFor("drop_fields", "", "properties.email\n  context.ip ,traits.x\n")).toEqual({
       fields: ["properties.email", "context.ip", "traits.x"],

@@ -18,10 +18,14 @@ export function describeAction(action: string, config: Record<string, unknown>):
   switch (action) {
     case "drop":
       return "Drops matching events";
-    case "sample":
-      return `Keeps ${typeof config.percent === "number" ? config.percent : "?"}% of matching events`;
+    case "sample": {
+      const percent = typeof config.percent === "number" ? config.percent : "?";
+      return typeof config.path === "string" && config.path
+        ? `Keeps ${percent}% of matching events, all or none per ${config.path}`
+        : `Keeps ${percent}% of matching events`;
+    }
     case "allow_fields":
-      return `Keeps only ${fieldsOf(config).join(", ") || "(no fields)"}`;
+      return `Keeps only ${fieldsOf(config).join(", ") || "(no fields)"} in the objects they name`;
     case "drop_fields":
       return `Removes ${fieldsOf(config).join(", ") || "(no fields)"}`;
     default:
@@ -30,8 +34,17 @@ export function describeAction(action: string, config: Record<string, unknown>):
 }
 
 /** The config the API expects for an action, from the form's text inputs. */
-export function configFor(action: string, percent: string, fields: string): Record<string, unknown> {
-  if (action === "sample") return { percent: percent.trim() === "" ? Number.NaN : Number(percent) };
+export function configFor(
+  action: string,
+  percent: string,
+  fields: string,
+  samplePath = "",
+): Record<string, unknown> {
+  if (action === "sample") {
+    const config: Record<string, unknown> = { percent: percent.trim() === "" ? Number.NaN : Number(percent) };
+    if (samplePath.trim()) config.path = samplePath.trim();
+    return config;
+  }
   if (action === "allow_fields" || action === "drop_fields")
     return {
       fields: fields

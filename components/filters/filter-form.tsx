@@ -36,6 +36,9 @@ export function FilterForm({
   const [percent, setPercent] = useState(
     typeof filter?.config.percent === "number" ? String(filter.config.percent) : "10",
   );
+  const [samplePath, setSamplePath] = useState(
+    typeof filter?.config.path === "string" ? filter.config.path : "",
+  );
   const [fields, setFields] = useState(
     Array.isArray(filter?.config.fields) ? (filter.config.fields as string[]).join("\n") : "",
   );
@@ -45,13 +48,16 @@ export function FilterForm({
   const conditionError = error?.fields.find((f) => f.path === "condition") as
     | ServerConditionError
     | undefined;
-  const configError = error?.fields.find((f) => f.path.startsWith("config"))?.message;
+  const configError = error?.fields.find(
+    (f) => f.path.startsWith("config") && f.path !== "config.path",
+  )?.message;
+  const pathError = error?.fields.find((f) => f.path === "config.path")?.message;
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setSubmitted(true);
     if (checkCondition(condition)) return; // the editor already shows where
-    const body = { name, condition, action, config: configFor(action, percent, fields), enabled };
+    const body = { name, condition, action, config: configFor(action, percent, fields, samplePath), enabled };
     const ok = await (filter ? update.mutateAsync({ id: filter.id, ...body }) : create.mutateAsync(body))
       .then(() => true)
       .catch(() => false);
@@ -108,23 +114,37 @@ export function FilterForm({
           ))}
         </SelectField>
         {action === "sample" && (
-          <TextField
-            label="Percent of matching events to keep"
-            type="number"
-            min={0.01}
-            max={100}
-            step="any"
-            value={percent}
-            onChange={(e) => setPercent(e.target.value)}
-            help="More than 0, at most 100. The decision is stable per messageId."
-            error={configError}
-          />
+          <>
+            <TextField
+              label="Percent of matching events to keep"
+              type="number"
+              min={0.01}
+              max={100}
+              step="any"
+              value={percent}
+              onChange={(e) => setPercent(e.target.value)}
+              help="More than 0, at most 100."
+              error={configError}
+            />
+            <TextField
+              label="Sample by field (optional)"
+              value={samplePath}
+              onChange={(e) => setSamplePath(e.target.value)}
+              placeholder="userId"
+              help="Keep all or none of the events with the same value, e.g. userId keeps a share of users with all their events. Empty: decided per message (stable per messageId)."
+              error={pathError}
+            />
+          </>
         )}
         {(action === "allow_fields" || action === "drop_fields") && (
           <Field
             label={action === "allow_fields" ? "Fields to keep" : "Fields to drop"}
             error={configError}
-            help="One dotted path per line, e.g. properties.email or context.ip."
+            help={
+              action === "allow_fields"
+                ? "One field per line inside properties, traits or context, e.g. properties.total. Only the objects named are trimmed: listing properties.total keeps context and traits as they are."
+                : "One field per line inside properties, traits or context, e.g. properties.email or context.ip."
+            }
           >
             {(p) => <textarea {...p} rows={3} value={fields} onChange={(e) => setFields(e.target.value)} />}
           </Field>

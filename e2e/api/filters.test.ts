@@ -186,12 +186,19 @@ describe("filters API", () => {
     });
     expect(noPercent.status).toBe(400);
     expect(noPercent.body.error.fields?.[0]?.path).toBe("config.percent");
-    const protectedField = await owner.post<ErrorReply>(base(prodDest), {
-      ...drop("P"),
-      action: "drop_fields",
-      config: { fields: ["type"] },
-    });
-    expect(protectedField.status).toBe(400);
+    // Field filters act inside properties, traits and context only (issue 15, item 2).
+    for (const action of ["drop_fields", "allow_fields"]) {
+      const identity = await owner.post<ErrorReply>(base(prodDest), {
+        ...drop("P"),
+        action,
+        config: { fields: ["userId"] },
+      });
+      expect(identity.status).toBe(400);
+      expect(identity.body.error.fields?.[0]).toMatchObject({
+        path: "config.fields.0",
+        message: expect.stringContaining('"userId" is not a field inside properties, traits or context'),
+      });
+    }
     // ids[1] is a sample filter: a config alone must fit "sample".
     const alone = await owner.patch<ErrorReply>(`${base(prodDest)}/${ids[1]}`, { config: { percent: 150 } });
     expect(alone.status).toBe(400);
@@ -201,14 +208,14 @@ describe("filters API", () => {
     expect(switched.status).toBe(400);
     expect(switched.body.error.fields?.[0]?.path).toBe("config.percent");
     const ok = await owner.patch<{ filter: FilterBody }>(`${base(prodDest)}/${ids[1]}`, {
-      config: { percent: 25 },
-      name: "Sample a quarter",
+      config: { percent: 25, path: "userId" },
+      name: "Sample a quarter of users",
       enabled: false,
     });
     expect(ok.status).toBe(200);
     expect(ok.body.filter).toMatchObject({
-      config: { percent: 25 },
-      name: "Sample a quarter",
+      config: { percent: 25, path: "userId" },
+      name: "Sample a quarter of users",
       enabled: false,
     });
     const both = await owner.patch<{ filter: FilterBody }>(`${base(prodDest)}/${ids[1]}`, {

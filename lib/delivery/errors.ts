@@ -1,4 +1,5 @@
 import type { PartnerResponse, Verdict } from "@/lib/delivery/types";
+import { ROUTE_STEP_ERROR_TYPES } from "@/lib/routing/steps";
 
 // Every reason a delivery is not (yet) delivered, with the words the dashboards show. `retry`
 // says whether the failure is worth another attempt; the filtered/unsupported reasons are not
@@ -93,31 +94,19 @@ export const ERROR_TYPES = {
     title: "Destination disabled",
     description: "The destination was disabled until the message's retry deadline passed.",
   },
-  integrations_disabled: {
-    retry: false,
-    title: "Turned off in the message",
-    description: "The message's integrations object turned this destination off.",
-  },
-  destination_filter: {
-    retry: false,
-    title: "Destination filter",
-    description: "A destination filter dropped the message.",
-  },
   event_not_selected: {
     retry: false,
     title: "Event not selected",
     description: "The destination's settings do not include this event.",
-  },
-  unsupported_type: {
-    retry: false,
-    title: "Unsupported call type",
-    description: "The destination does not accept this call type.",
   },
   unsupported_event: {
     retry: false,
     title: "No equivalent at the destination",
     description: "The destination has no equivalent for this event.",
   },
+  // The routing steps that can stop a message (integrations object, call types, destination
+  // filters): named, ordered and described in one place.
+  ...ROUTE_STEP_ERROR_TYPES,
   // Functions (lib/functions/delivery.ts): what a destination or insert function's code decided.
   insert_function: {
     retry: false,

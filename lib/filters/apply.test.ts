@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyFilters, type FilterDefinition, REQUIRED_FIELDS, sampleBucket } from "./apply";
+import { applyFilters, type FilterDefinition, sampleBucket } from "./apply";
 
 let nextId = 0;
 function filter(partial: Partial<FilterDefinition> & Pick<FilterDefinition, "action">): FilterDefinition {
@@ -93,50 +93,63 @@ describe("applyFilters", () => {
     expect((result.message.context as { library: unknown }).library).toBe(msg.context.library);
   });
 
-  it("allow_fields keeps listed fields plus the required ones", () => {
+  it("allow_fields applies within each object it names; everything else is untouched (issue 15, item 1)", () => {
     const msg = deepFreeze(track());
-    const result = applyFilters(msg, [
-      filter({
-        action: "allow_fields",
-        config: { fields: ["properties.total", "properties.products.sku", "context.library"] },
-      }),
-    ]);
-    if (result.kind !== "kept") throw new Error("expected kept");
-    expect(result.message).toEqual({
-      type: "track",
-      event: "Order Completed",
-      messageId: "msg-1",
-      userId: "u1",
-      anonymousId: "a1",
-      timestamp: "2025-01-01T00:00:00.000Z",
-      receivedAt: "2025-01-01T00:00:01.000Z",
-      context: { library: { name: "analytics.js" } },
-      properties: { total: 120, products: [{ sku: "a" }, { sku: "b" }] },
+    const only = (fields: string[]) => {
+      const result = applyFilters(msg, [filter({ action: "allow_fields", config: { fields } })]);
+      if (result.kind !== "kept") throw new Error("expected kept");
+      return result.message;
+    };
+    // Only properties is named: context, ids, event and timestamps stay as they are.
+    expect(only(["properties.total"])).toEqual({ ...track(), properties: { total: 120 } });
+    // Only context is named: every property stays.
+    expect(only(["context.library"])).toEqual({ ...track(), context: { library: { name: "analytics.js" } } });
+    // properties.products is named, properties itself is not: each product keeps only its sku.
+    expect(only(["properties.products.sku"]).properties).toEqual({
+      ...track().properties,
+      products: [{ sku: "a" }, { sku: "b" }],
+    });
+    // Both: properties keeps total and the products leading to the listed sku.
+    expect(only(["properties.total", "properties.products.sku"]).properties).toEqual({
+      total: 120,
+      products: [{ sku: "a" }, { sku: "b" }],
+    });
+    expect(only(["context.traits.email", "context.ip"]).context).toEqual({
+      ip: "10.0.0.1",
+      traits: { email: "x@y.z" },
     });
     expect(msg).toEqual(track());
   });
 
   it("allow_fields keeps a whole object when it is listed alongside one of its children", () => {
     const result = applyFilters(track(), [
-      filter({ action: "allow_fields", config: { fields: ["properties.total", "properties"] } }),
+      filter({
+        action: "allow_fields",
+        config: { fields: ["properties.products.sku", "properties.products"] },
+      }),
     ]);
     if (result.kind !== "kept") throw new Error("expected kept");
-    expect(result.message.properties).toEqual(track().properties);
+    expect(result.message.properties).toEqual({ products: track().properties.products });
   });
 
-  it("lists every required field", () => {
-    expect(REQUIRED_FIELDS).toEqual(
-      expect.arrayContaining([
-        "type",
-        "messageId",
-        "userId",
-        "anonymousId",
-        "timestamp",
-        "receivedAt",
-        "event",
-        "name",
-      ]),
-    );
+  it("allow_fields returns the message itself when nothing outside the list was there", () => {
+    const msg = { type: "track", properties: { total: 1 } };
+    const result = applyFilters(msg, [
+      filter({ action: "allow_fields", config: { fields: ["properties.total"] } }),
+    ]);
+    expect(result.kind === "kept" && result.message).toBe(msg);
+  });
+
+  it("filters saved before top-level fields were refused: allow ignores them, drop still removes them", () => {
+    const allow = applyFilters(track(), [
+      filter({ action: "allow_fields", config: { fields: ["userId", "properties.total"] } }),
+    ]);
+    expect(allow.kind === "kept" && allow.message).toEqual({ ...track(), properties: { total: 120 } });
+    const drop = applyFilters(track(), [
+      filter({ action: "drop_fields", config: { fields: ["anonymousId", "messageId"] } }),
+    ]);
+    const { anonymousId: _, ...withoutAnonymousId } = track();
+    expect(drop.kind === "kept" && drop.message).toEqual(withoutAnonymousId); // messageId is protected
   });
 
   it("applies field filters only when their condition matches", () => {
@@ -168,7 +181,7 @@ describe("applyFilters", () => {
     if (result.kind !== "kept") throw new Error("expected kept");
     expect(result.applied.map((a) => a.action)).toEqual(["drop_fields", "allow_fields"]);
     expect(result.message.properties).toEqual({ email: "ada@example.com" });
-    expect(result.message.context).toBeUndefined();
+    expect(result.message.context).toEqual({ library: { name: "analytics.js" }, traits: { email: "x@y.z" } });
   });
 
   it("orders filters of one action by position", () => {
@@ -266,6 +279,30 @@ describe("sampling", () => {
     for (let i = 0; i < 500; i++) {
       expect(applyFilters({ ...track(), messageId: `m${i}` }, [all, pagesOnly]).kind).toBe("kept");
     }
+  });
+
+  it("samples by a field's value: all of a user's events or none, the same users at every rate (issue 15, item 3)", () => {
+    const byUser = (percent: number, id = "s") =>
+      filter({ id, action: "sample", config: { percent, path: "userId" } });
+    const kept = (f: FilterDefinition, userId: string, i: number) =>
+      applyFilters({ ...track(), userId, messageId: `${userId}-${i}` }, [f]).kind === "kept";
+    const users = Array.from({ length: 2000 }, (_, i) => `user-${i}`);
+    const ten = byUser(10);
+    const chosen = users.filter((u) => kept(ten, u, 0));
+    expect(Math.abs(chosen.length / 20 - 10)).toBeLessThan(2.5);
+    for (const u of users.slice(0, 200)) {
+      const first = kept(ten, u, 0);
+      for (let i = 1; i < 5; i++) expect(kept(ten, u, i)).toBe(first); // whatever the messageId
+    }
+    // A user kept at 10% is kept at 20%, and by another filter (another destination) at 10%.
+    expect(chosen.every((u) => kept(byUser(20), u, 9))).toBe(true);
+    expect(chosen.every((u) => kept(byUser(10, "other-filter"), u, 9))).toBe(true);
+    // Events without the field share one decision.
+    const none = Array.from(
+      { length: 20 },
+      (_, i) => applyFilters({ type: "track", messageId: `n${i}` }, [byUser(50)]).kind,
+    );
+    expect(new Set(none).size).toBe(1);
   });
 
   it("reports the sample with its percent", () => {

@@ -1,5 +1,6 @@
 // Applies a destination's filters to one message, the way Segment does: sample, drop, drop fields, allow fields.
 
+import { allowFields, dropFields, MAX_FIELD_PATH_SEGMENTS } from "./fields";
 import { compileFql, describeFqlError, type FqlError, type FqlPredicate, FqlSyntaxError } from "./fql";
 
 export type FilterAction = "drop" | "sample" | "allow_fields" | "drop_fields";
@@ -25,25 +26,6 @@ export interface AppliedFilter {
 export type FilterOutcome =
   | { kind: "kept"; message: Record<string, unknown>; applied: AppliedFilter[] }
   | { kind: "filtered"; filterId: string; filterName: string; action: string; reason: string };
-
-/** Fields allow_fields never removes: without them a message can't be routed, deduplicated or attributed. */
-export const REQUIRED_FIELDS = [
-  "type",
-  "messageId",
-  "userId",
-  "anonymousId",
-  "groupId",
-  "previousId",
-  "event",
-  "name",
-  "timestamp",
-  "originalTimestamp",
-  "sentAt",
-  "receivedAt",
-] as const;
-
-/** Fields drop_fields never removes: delivery relies on them. */
-export const PROTECTED_FIELDS = ["type", "messageId"] as const;
 
 const ACTION_ORDER: Record<FilterAction, number> = { sample: 0, drop: 1, drop_fields: 2, allow_fields: 3 };
 
@@ -78,9 +60,15 @@ export function applyFilters(message: Message, filters: readonly FilterDefinitio
     applied.push({ filterId: filter.id, filterName: filter.name, action });
     if (action === "drop") return filtered(`Dropped by filter "${filter.name}"`);
     if (action === "sample") {
-      const percent = config as number;
-      if (sampleBucket(sampleKey(message), filter.id) >= percent) {
-        return filtered(`Sampled out by filter "${filter.name}" (keeps ${percent}% of matching events)`);
+      const { percent, path } = config as SampleConfig;
+      const bucket = path
+        ? sampleBucket(valueKey(current, path), "")
+        : sampleBucket(sampleKey(message), filter.id);
+      if (bucket >= percent) {
+        const per = path ? `, decided per value of ${path.join(".")}` : "";
+        return filtered(
+          `Sampled out by filter "${filter.name}" (keeps ${percent}% of matching events${per})`,
+        );
       }
     } else if (action === "drop_fields") {
       current = dropFields(current, config as string[][]);
@@ -115,8 +103,14 @@ function compiled(condition: string): FqlPredicate | FqlError {
   return entry;
 }
 
-/** Sample percent for "sample", split field paths otherwise; undefined when the config is unusable. */
-function readConfig(action: FilterAction, raw: unknown): number | string[][] | null | undefined {
+interface SampleConfig {
+  percent: number;
+  /** Sample by this field's value instead of per message. */
+  path?: string[];
+}
+
+/** Sample config for "sample", split field paths otherwise; undefined when the config is unusable. */
+function readConfig(action: FilterAction, raw: unknown): SampleConfig | string[][] | null | undefined {
   if (action === "drop") return null;
   let config = raw;
   if (typeof config === "string") {
@@ -128,19 +122,47 @@ function readConfig(action: FilterAction, raw: unknown): number | string[][] | n
   }
   if (config === null || typeof config !== "object") return undefined;
   if (action === "sample") {
-    const percent = (config as { percent?: unknown }).percent;
-    return typeof percent === "number" && Number.isFinite(percent) ? percent : undefined;
+    const { percent, path } = config as { percent?: unknown; path?: unknown };
+    if (typeof percent !== "number" || !Number.isFinite(percent)) return undefined;
+    if (path === undefined || path === null) return { percent };
+    if (typeof path !== "string" || path === "") return undefined;
+    const parts = path.split(".");
+    return parts.length <= MAX_FIELD_PATH_SEGMENTS ? { percent, path: parts } : undefined;
   }
   const fields = (config as { fields?: unknown }).fields;
   if (!Array.isArray(fields) || !fields.every((f) => typeof f === "string" && f !== "")) return undefined;
-  return fields.map((f: string) => f.split("."));
+  const paths = fields.map((f: string) => f.split("."));
+  // Recursion in dropFields/allowFields follows a path's length: refuse what saving would have.
+  return paths.every((p) => p.length <= MAX_FIELD_PATH_SEGMENTS) ? paths : undefined;
 }
 
 // ---- sampling: a pure hash so replaying a message gives the same decision ----
 
 function sampleKey(message: Message): string {
   const id = message.messageId;
-  return typeof id === "string" || typeof id === "number" ? String(id) : JSON.stringify(message);
+  if (typeof id === "string" || typeof id === "number") return String(id);
+  // No messageId (never after ingest): the top-level values that are not objects, which is
+  // cheap and cannot recurse however deep the message is.
+  return JSON.stringify(Object.entries(message).filter(([, v]) => typeof v !== "object" || v === null));
+}
+
+/**
+ * The value at `path` as a hash key: sampling by a field keeps or drops all messages with the
+ * same value together (a user's events, with userId). Only the value counts, not the filter, so
+ * a user kept at 10% is also kept at 20%, and by every destination sampling the same field at the
+ * same rate. A missing value, null, a list or an object all count as "no value" (one decision).
+ */
+function valueKey(message: Message, path: string[]): string {
+  let v: unknown = message;
+  for (const key of path) {
+    v =
+      v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, key)
+        ? (v as Message)[key]
+        : null;
+  }
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+    ? JSON.stringify(v)
+    : "null";
 }
 
 /** Bucket in [0, 100) with two decimals; a message is kept when its bucket is below the percent. */
@@ -158,70 +180,4 @@ export function sampleBucket(messageId: string, filterId: string): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return ((h >>> 0) % 10_000) / 100;
-}
-
-// ---- field removal: copy-on-write along the touched paths only ----
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
-
-function dropFields(message: Message, paths: string[][]): Message {
-  let out: unknown = message;
-  for (const path of paths) {
-    if (path.length === 1 && (PROTECTED_FIELDS as readonly string[]).includes(path[0]!)) continue;
-    out = without(out, path);
-  }
-  return out as Message;
-}
-
-/** Arrays are walked through, so `properties.products.price` drops price from every product (as in Segment). */
-function without(value: unknown, path: string[]): unknown {
-  if (Array.isArray(value)) {
-    const next = value.map((item) => without(item, path));
-    return next.some((item, i) => item !== value[i]) ? next : value;
-  }
-  const [head, ...rest] = path;
-  if (!isObject(value) || head === undefined || !Object.hasOwn(value, head)) return value;
-  if (rest.length === 0) {
-    const copy = { ...value };
-    delete copy[head];
-    return copy;
-  }
-  const child = without(value[head], rest);
-  return child === value[head] ? value : { ...value, [head]: child };
-}
-
-type Tree = Map<string, Tree | true>;
-
-function allowFields(message: Message, paths: string[][]): Message {
-  const tree: Tree = new Map();
-  for (const field of REQUIRED_FIELDS) tree.set(field, true);
-  for (const path of paths) {
-    let node = tree;
-    for (const [i, key] of path.entries()) {
-      const existing = node.get(key);
-      if (existing === true) break; // an ancestor is already kept whole
-      if (i === path.length - 1) {
-        node.set(key, true);
-        break;
-      }
-      const child: Tree = existing ?? new Map();
-      node.set(key, child);
-      node = child;
-    }
-  }
-  return project(message, tree) as Message;
-}
-
-function project(value: unknown, tree: Tree): unknown {
-  if (Array.isArray(value))
-    return value.map((item) => project(item, tree)).filter((item) => item !== undefined);
-  if (!isObject(value)) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const [key, sub] of tree) {
-    if (!Object.hasOwn(value, key)) continue;
-    const kept = sub === true ? value[key] : project(value[key], sub);
-    if (kept !== undefined) out[key] = kept;
-  }
-  return out;
 }

@@ -1,7 +1,7 @@
 // Evaluation: the AST is compiled once into closures so the delivery hot path doesn't re-walk it.
 
 import type { FqlCompareOp, FqlFunction, FqlNode, FqlOperand, FqlPredicate } from "./fql";
-import { globToRegExp } from "./glob";
+import { compileGlob, type Glob, MAX_GLOB_PATTERN_LENGTH } from "./glob";
 
 type Getter = (message: Record<string, unknown>) => unknown;
 
@@ -82,10 +82,10 @@ function compileCall(name: FqlFunction, args: FqlOperand[]): Getter {
     case "match": {
       const pattern = args[1]!;
       if (pattern.kind === "literal" && typeof pattern.value === "string") {
-        const re = globToRegExp(pattern.value);
+        const glob = compileGlob(pattern.value);
         return (m) => {
           const s = a(m);
-          return typeof s === "string" && re.test(s);
+          return typeof s === "string" && glob.test(s);
         };
       }
       return (m) => {
@@ -95,10 +95,10 @@ function compileCall(name: FqlFunction, args: FqlOperand[]): Getter {
       };
     }
     case "contains":
+      // A string function, as in Segment: a list is not searched (use `"x" in list` for that).
       return (m) => {
         const haystack = a(m);
         const needle = b(m);
-        if (Array.isArray(haystack)) return haystack.some((item) => equal(item ?? null, needle));
         return typeof haystack === "string" && typeof needle === "string" && haystack.includes(needle);
       };
     case "length":
@@ -119,20 +119,24 @@ function compileCall(name: FqlFunction, args: FqlOperand[]): Getter {
   }
 }
 
-const dynamicGlobs = new Map<string, RegExp | null>();
+const dynamicGlobs = new Map<string, Glob | null>();
 
-function dynamicGlob(pattern: string): RegExp | null {
-  let re = dynamicGlobs.get(pattern);
-  if (re === undefined) {
+/** A pattern read from the message; bad or over-long patterns simply don't match. */
+function dynamicGlob(pattern: string): Glob | null {
+  // Checked before compiling so a 32 KB pattern costs nothing: length counts UTF-16 units, and
+  // a pattern can't have more code points than units.
+  if (pattern.length > MAX_GLOB_PATTERN_LENGTH * 2) return null;
+  let glob = dynamicGlobs.get(pattern);
+  if (glob === undefined) {
     try {
-      re = globToRegExp(pattern);
+      glob = compileGlob(pattern);
     } catch {
-      re = null; // a bad pattern in the data simply doesn't match
+      glob = null;
     }
     if (dynamicGlobs.size > 1000) dynamicGlobs.clear();
-    dynamicGlobs.set(pattern, re);
+    dynamicGlobs.set(pattern, glob);
   }
-  return re;
+  return glob;
 }
 
 /** Missing fields read as null, so `x = null` is true and `x != "a"` is true when x is absent. */
@@ -151,19 +155,31 @@ function resolve(message: unknown, path: string[]): unknown {
   return current === undefined ? null : current;
 }
 
-/** Strict: same type and same value, deep for lists and objects; "1" never equals 1. */
+/**
+ * Strict: same type and same value, deep for lists and objects; "1" never equals 1. Iterative
+ * (pairs still to compare on a stack), so a deeply nested value cannot overflow the call stack.
+ */
 function equal(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => equal(x, b[i]));
+  const pending: unknown[] = [a, b];
+  while (pending.length > 0) {
+    const y = pending.pop();
+    const x = pending.pop();
+    if (x === y) continue;
+    if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
+    if (Array.isArray(x) || Array.isArray(y)) {
+      if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) pending.push(x[i], y[i]);
+      continue;
+    }
+    const keys = Object.keys(x);
+    if (keys.length !== Object.keys(y).length) return false;
+    for (const k of keys) {
+      if (!Object.hasOwn(y, k)) return false;
+      pending.push((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]);
+    }
   }
-  const ka = Object.keys(a);
-  const rb = b as Record<string, unknown>;
-  return (
-    ka.length === Object.keys(b).length &&
-    ka.every((k) => Object.hasOwn(rb, k) && equal((a as Record<string, unknown>)[k], rb[k]))
-  );
+  return true;
 }
 
 function typeName(v: unknown): string {

@@ -113,6 +113,10 @@ describe("evaluation", () => {
     expect(m("abcd", "ab[a-z]d")).toBe(true);
     expect(m("abcd", "ab[A-Z]d")).toBe(false);
     expect(m("abxd", "ab[^c]d")).toBe(true);
+    // Only ^ negates: [!c] is "! or c", as in Segment's Go-style globs.
+    expect(m("abxd", "ab[!c]d")).toBe(false);
+    expect(m("ab!d", "ab[!c]d")).toBe(true);
+    expect(m("abcd", "ab[!c]d")).toBe(true);
     expect(m("Checkout", "checkout")).toBe(false);
     expect(m("a.b+c", "a.b+c")).toBe(true);
     expect(m("axb", "a.b")).toBe(false);
@@ -137,7 +141,9 @@ describe("evaluation", () => {
     expect(run('contains(event, "out St")')).toBe(true);
     expect(run('contains(event, "out st")')).toBe(false);
     expect(run('contains(properties.nope, "x")')).toBe(false);
-    expect(run('contains(properties.features, "dark-mode")')).toBe(true);
+    // A string function, as in Segment: false on a list even when an item equals the string.
+    expect(run('contains(properties.features, "dark-mode")')).toBe(false);
+    expect(run('"dark-mode" in properties.features')).toBe(true);
     expect(run("length(properties.items) > 2")).toBe(true);
     expect(run("length(properties.items) = 3")).toBe(true);
     expect(run("length(properties.nope) = 0")).toBe(true);

@@ -175,6 +175,16 @@ describe("parseFql: errors", () => {
     ['match(event, "[abc")', 'Unclosed "[" in pattern at column 14', 13],
     ['match(event, "[z-a]")', 'Invalid range "z-a" in pattern at column 14', 13],
     ["match(event, 5)", "The pattern for match() must be a string", 13],
+    [
+      `match(event, "${"*a".repeat(129)}")`,
+      "Pattern is 258 characters long; match() patterns are limited to 256 at column 14",
+      13,
+    ],
+    [
+      'match(event, "ab\\\\")',
+      'Pattern ends with a lone "\\" (write "\\\\" for a literal backslash) at column 14',
+      13,
+    ],
     ['contains(event "x")', 'Expected "," or ")" at column 16', 15],
     ["contains(event,", 'Expected a value after "," at column 16', 15],
     ["x in [1, 2", 'Missing "]" to close "[" opened at column 6', 10],

@@ -3,7 +3,7 @@
 // Language reference for users: docs/filters.md.
 
 import { compileNode } from "./evaluate";
-import { GlobError, globToRegExp } from "./glob";
+import { compileGlob, GlobError } from "./glob";
 import { type FqlError, FqlSyntaxError, syntaxError, type Token, tokenize, where } from "./tokens";
 
 export { type FqlError, FqlSyntaxError } from "./tokens";
@@ -260,7 +260,7 @@ class Parser {
       if (typeof pattern.value !== "string")
         throw this.errorAt("The pattern for match() must be a string", pattern);
       try {
-        globToRegExp(pattern.value);
+        compileGlob(pattern.value);
       } catch (e) {
         if (e instanceof GlobError)
           throw this.errorAt(`${e.message} at ${where(this.src, pattern.start)}`, pattern);

@@ -37,9 +37,9 @@ describe("filterInput", () => {
       filterInput.parse({
         ...base,
         action: "drop_fields",
-        config: { fields: ["context.ip", "$set.x-y", "a_1.b$"] },
+        config: { fields: ["context.ip", "traits.$set.x-y", "properties.a_1.b$"] },
       }).config,
-    ).toEqual({ fields: ["context.ip", "$set.x-y", "a_1.b$"] });
+    ).toEqual({ fields: ["context.ip", "traits.$set.x-y", "properties.a_1.b$"] });
     expect(filterInput.parse({ ...base, config: null, enabled: false })).toMatchObject({
       config: {},
       enabled: false,
@@ -89,7 +89,13 @@ describe("filterInput", () => {
     [{ percent: 100.5 }, "config.percent", "Percent must be at most 100"],
     [{ percent: "10" }, "config.percent", "Percent must be a number"],
     [{ percent: Number.NaN }, "config.percent", "Percent must be a number"],
-    [undefined, "config", "Config must look like { percent: 10 }"],
+    [undefined, "config", 'Config must look like { percent: 10 } or { percent: 10, path: "userId" }'],
+    [
+      { percent: 10, path: "user id" },
+      "config.path",
+      'Fields are dotted paths of letters, digits, "_", "$" or "-", e.g. properties.price',
+    ],
+    [{ percent: 10, path: 5 }, "config.path", "Path must be a field path such as userId"],
   ])("rejects sample config %j", (config, path, message) => {
     expect(issues(filterInput.safeParse({ ...base, action: "sample", config }))).toEqual([{ path, message }]);
   });
@@ -119,13 +125,64 @@ describe("filterInput", () => {
     expect(found[0]!.message).toContain(message);
   });
 
-  it("refuses to drop the fields delivery relies on", () => {
+  it.each([
+    "userId",
+    "anonymousId",
+    "event",
+    "integrations",
+    "receivedAt",
+    "messageId",
+    "properties",
+    "integrations.All",
+  ])(
+    "refuses %s in drop_fields and allow_fields: only fields inside properties, traits or context (issue 15, item 2)",
+    (field) => {
+      for (const action of ["drop_fields", "allow_fields"]) {
+        expect(
+          issues(filterInput.safeParse({ ...base, action, config: { fields: ["properties.ok", field] } })),
+        ).toEqual([
+          {
+            path: "config.fields.1",
+            message: `"${field}" is not a field inside properties, traits or context, the only places field filters act (as in Segment); to stop the whole event use a drop filter`,
+          },
+        ]);
+      }
+    },
+  );
+
+  it("samples by a field when given a path (issue 15, item 3)", () => {
     expect(
-      issues(filterInput.safeParse({ ...base, action: "drop_fields", config: { fields: ["messageId"] } })),
-    ).toEqual([{ path: "config.fields", message: "type and messageId can't be removed" }]);
+      filterInput.parse({ ...base, action: "sample", config: { percent: 10, path: " userId " } }).config,
+    ).toEqual({
+      percent: 10,
+      path: "userId",
+    });
+    for (const path of [null, "", undefined]) {
+      expect(filterInput.parse({ ...base, action: "sample", config: { percent: 10, path } }).config).toEqual({
+        percent: 10,
+      });
+    }
+  });
+
+  it("counts the 5 KB condition limit in UTF-8 bytes, not characters (issue 15, item 10)", () => {
+    const condition = (chars: number, ch: string) => `event = "${ch.repeat(chars)}"`;
+    // 2,000 three-byte characters: 6,010 bytes, though only 2,010 characters.
+    expect(issues(filterInput.safeParse({ ...base, condition: condition(2000, "ア") }))).toEqual([
+      { path: "condition", message: "Condition is 6010 bytes (UTF-8); the limit is 5 KB (5120 bytes)" },
+    ]);
+    expect(filterInput.safeParse({ ...base, condition: condition(5110, "a") }).success).toBe(true);
+    expect(filterInput.safeParse({ ...base, condition: condition(5111, "a") }).success).toBe(false);
+  });
+
+  it("refuses an over-long match() pattern at save time, saying where", () => {
     expect(
-      filterInput.safeParse({ ...base, action: "allow_fields", config: { fields: ["type"] } }).success,
-    ).toBe(true);
+      issues(filterInput.safeParse({ ...base, condition: `match(event, "${"a*".repeat(200)}")` })),
+    ).toEqual([
+      {
+        path: "condition",
+        message: "Pattern is 400 characters long; match() patterns are limited to 256 at column 14",
+      },
+    ]);
   });
 
   it("rejects non-boolean enabled", () => {

@@ -1,7 +1,7 @@
 // Validation shared by the filters API, the filter editor and tests.
 
 import { z } from "zod";
-import { PROTECTED_FIELDS } from "./apply";
+import { fieldPathProblem, MAX_FIELD_PATH_SEGMENTS } from "./fields";
 import { describeFqlError, parseFql } from "./fql";
 
 export const filterAction = z.enum(["drop", "sample", "allow_fields", "drop_fields"], {
@@ -9,25 +9,39 @@ export const filterAction = z.enum(["drop", "sample", "allow_fields", "drop_fiel
 });
 
 /** The parse error travels in `params.fql` so the editor can underline it. */
-export const filterCondition = z
-  .string({ error: "Condition must be a string" })
-  .max(5000, "Condition must be at most 5000 characters")
-  .superRefine((src, ctx) => {
-    const parsed = parseFql(src);
-    if (!parsed.ok) {
-      ctx.addIssue({
-        code: "custom",
-        message: describeFqlError(parsed.error),
-        params: { fql: parsed.error },
-      });
-    }
-  });
+/** Segment's limit on an FQL query, counted in UTF-8 bytes (5 KB). */
+export const MAX_CONDITION_BYTES = 5 * 1024;
+
+const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+
+export const filterCondition = z.string({ error: "Condition must be a string" }).superRefine((src, ctx) => {
+  const bytes = utf8Bytes(src);
+  if (bytes > MAX_CONDITION_BYTES) {
+    ctx.addIssue({
+      code: "custom",
+      message: `Condition is ${bytes} bytes (UTF-8); the limit is 5 KB (${MAX_CONDITION_BYTES} bytes)`,
+    });
+    return;
+  }
+  const parsed = parseFql(src);
+  if (!parsed.ok) {
+    ctx.addIssue({
+      code: "custom",
+      message: describeFqlError(parsed.error),
+      params: { fql: parsed.error },
+    });
+  }
+});
 
 const FIELD_PATH = /^[A-Za-z0-9_$]+(\.[A-Za-z0-9_$-]+)*$/;
 
 export const fieldPath = z
   .string()
-  .regex(FIELD_PATH, 'Fields are dotted paths of letters, digits, "_", "$" or "-", e.g. properties.price');
+  .max(200, "Field paths are at most 200 characters long")
+  .regex(FIELD_PATH, 'Fields are dotted paths of letters, digits, "_", "$" or "-", e.g. properties.price')
+  .refine((f) => f.split(".").length <= MAX_FIELD_PATH_SEGMENTS, {
+    message: `Field paths have at most ${MAX_FIELD_PATH_SEGMENTS} parts`,
+  });
 
 export const sampleConfig = z.object(
   {
@@ -35,8 +49,16 @@ export const sampleConfig = z.object(
       .number({ error: "Percent must be a number" })
       .gt(0, "Percent must be more than 0")
       .lte(100, "Percent must be at most 100"),
+    /** Sample per value of this field (e.g. userId: all of a user's events or none), as Segment does. */
+    path: z
+      .string({ error: "Path must be a field path such as userId" })
+      .trim()
+      .transform((p) => p || undefined)
+      .pipe(fieldPath.optional())
+      .nullish()
+      .transform((p) => p ?? undefined),
   },
-  { error: "Config must look like { percent: 10 }" },
+  { error: 'Config must look like { percent: 10 } or { percent: 10, path: "userId" }' },
 );
 
 export const fieldsConfig = z.object(
@@ -45,6 +67,12 @@ export const fieldsConfig = z.object(
       .array(fieldPath, { error: "Fields must be a list of field paths" })
       .min(1, "List at least one field")
       .max(100, "List at most 100 fields")
+      .superRefine((fields, ctx) => {
+        for (const [i, f] of fields.entries()) {
+          const problem = fieldPathProblem(f);
+          if (problem) ctx.addIssue({ code: "custom", message: problem, path: [i] });
+        }
+      })
       .transform((fields) => [...new Set(fields)]),
   },
   { error: 'Config must look like { fields: ["properties.email"] }' },
@@ -56,10 +84,7 @@ export const dropConfig = z
   .nullish()
   .transform(() => ({}));
 
-const dropFieldsConfig = fieldsConfig.refine(
-  ({ fields }) => !fields.some((f) => (PROTECTED_FIELDS as readonly string[]).includes(f)),
-  { message: `${PROTECTED_FIELDS.join(" and ")} can't be removed`, path: ["fields"] },
-);
+const dropFieldsConfig = fieldsConfig;
 
 /** Config schema per action, for handlers that merge an update into a stored filter and re-validate. */
 export const filterConfigFor = {

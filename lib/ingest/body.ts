@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import zlib from "node:zlib";
 import { describeJsonError } from "@/lib/ingest/json-error";
@@ -108,24 +109,44 @@ export function readBody(
   });
 }
 
-/** Parses a body into a JSON object, with the error position when it is not one. */
-export function parseJsonObject(body: Buffer): Record<string, unknown> {
+export interface ParsedBody {
+  value: Record<string, unknown>;
+  /** The text had a \u escape: only then can strings hold U+0000 or lone surrogates. */
+  escapes: boolean;
+  /** Sent straight from the user's device, whatever the library says (pixels): fill context.ip. */
+  direct?: boolean;
+}
+
+/**
+ * Parses a body into a JSON object, with the error position when it is not one. `what` names the
+ * body in errors ("Request body", "The pixel's data"). Bytes that are not UTF-8 are refused rather
+ * than silently turned into U+FFFD.
+ */
+export function parseJsonObject(body: Buffer, what = "Request body"): ParsedBody {
+  if (!isUtf8(body)) {
+    throw new IngestError(400, "invalid_body", `${what} is not valid UTF-8; send JSON encoded as UTF-8`);
+  }
   let text = body.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === "") {
-    throw new IngestError(400, "invalid_body", "Request body is empty; expected a JSON object");
+    throw new IngestError(400, "invalid_body", `${what} is empty; expected a JSON object`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new IngestError(400, "invalid_json", describeJsonError(text, (err as Error).message));
+    const described = describeJsonError(text, (err as Error).message);
+    throw new IngestError(
+      400,
+      "invalid_json",
+      what === "Request body" ? described : `${what} is not JSON: ${described}`,
+    );
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
-    throw new IngestError(400, "invalid_body", `Request body must be a JSON object, not ${kind}`);
+    throw new IngestError(400, "invalid_body", `${what} must be a JSON object, not ${kind}`);
   }
-  return value as Record<string, unknown>;
+  return { value: value as Record<string, unknown>, escapes: text.includes("\\u") };
 }
 
 export const singleLimit = (bytes: number): BodyLimit => ({

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Database from "better-sqlite3";
 import { openArchive, type WriterMode } from "@/lib/ingest/archive";
-import { batchLimit, parseJsonObject, readBody, singleLimit } from "@/lib/ingest/body";
+import { batchLimit, type ParsedBody, parseJsonObject, readBody, singleLimit } from "@/lib/ingest/body";
 import { GroupCommitter } from "@/lib/ingest/group-commit";
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from "@/lib/ingest/limits";
 import { type Outcome, Pipeline, type Responder } from "@/lib/ingest/pipeline";
@@ -123,7 +123,7 @@ export function createIngest(options: IngestOptions): Ingest {
   const ingest = (req: IncomingMessage, res: ServerResponse, type: MessageType | null) => {
     readBody(req, type === null ? BATCH_LIMIT : SINGLE_LIMIT, (err, body) => {
       if (err) return sendError(res, err);
-      let parsed: Record<string, unknown>;
+      let parsed: ParsedBody;
       try {
         parsed = parseJsonObject(body!);
       } catch (parseError) {
@@ -134,7 +134,7 @@ export function createIngest(options: IngestOptions): Ingest {
   };
 
   const pixel = (req: IncomingMessage, res: ServerResponse, type: MessageType, query: string) => {
-    let message: Record<string, unknown>;
+    let message: ParsedBody;
     try {
       message = decodePixelData(query);
     } catch (err) {
@@ -152,7 +152,7 @@ export function createIngest(options: IngestOptions): Ingest {
     if (options.functions && path.startsWith(FUNCTIONS_PREFIX)) {
       const token = path.slice(FUNCTIONS_PREFIX.length);
       return options.functions.handle(req, res, token, (source, batch, respond) =>
-        pipeline.runAs(req, res, source, { batch }, null, respond),
+        pipeline.runAs(req, res, source, { value: { batch }, escapes: true }, null, respond),
       );
     }
     if (method === "POST") {

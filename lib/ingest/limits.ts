@@ -8,3 +8,9 @@ export const MAX_BATCH_MESSAGES = 2500;
 export const MAX_MESSAGE_ID_LENGTH = 100;
 
 export const formatKb = (bytes: number) => `${bytes / 1024} KB`;
+/**
+ * Objects and arrays nested inside one message, counting the message itself as level 1
+ * (`{"properties":{"a":1}}` is 2 levels). Not a Segment limit: deeper messages are rejected so
+ * nothing behind the ingest meets nesting its call stack could not hold (see lib/ingest/shape.ts).
+ */
+export const MAX_NESTING_DEPTH = 100;

@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isIP } from "node:net";
+import type { ParsedBody } from "@/lib/ingest/body";
 import type { RequestContext } from "@/lib/ingest/enrich";
 import type { GroupCommitter } from "@/lib/ingest/group-commit";
 import { MAX_BATCH_MESSAGES } from "@/lib/ingest/limits";
 import { type PreparedRequest, prepareMessages, type Rejection } from "@/lib/ingest/prepare";
 import { type RateLimiter, rateLimitHeaders } from "@/lib/ingest/rate-limit";
 import { IngestError, internalError } from "@/lib/ingest/responses";
+import { inspectValue } from "@/lib/ingest/shape";
 import { recordIngest, recordRateLimited } from "@/lib/ingest/stats";
 import type { AppendResult } from "@/lib/ingest/store";
 import { isIsoTimestamp, isPlainObject, type MessageType } from "@/lib/ingest/validate";
@@ -78,18 +80,18 @@ export class Pipeline {
   run(
     req: IncomingMessage,
     res: ServerResponse,
-    body: Record<string, unknown>,
+    parsed: ParsedBody,
     type: MessageType | null,
     respond: Responder,
   ): void {
     let source: SourceRef;
     try {
-      source = this.authenticate(req, body.writeKey, Date.now());
+      source = this.authenticate(req, parsed.value.writeKey, Date.now());
     } catch (err) {
       respond.error(res, err instanceof IngestError ? err : internalError(err));
       return;
     }
-    this.runAs(req, res, source, body, type, respond);
+    this.runAs(req, res, source, parsed, type, respond);
   }
 
   /** The same path for a source already identified (the calls a source function emits). */
@@ -97,10 +99,11 @@ export class Pipeline {
     req: IncomingMessage,
     res: ServerResponse,
     source: SourceRef,
-    body: Record<string, unknown>,
+    parsed: ParsedBody,
     type: MessageType | null,
     respond: Responder,
   ): void {
+    const body = parsed.value;
     try {
       const now = Date.now();
       const ctx: RequestContext = {
@@ -113,6 +116,8 @@ export class Pipeline {
         batchSentAt: undefined,
         batchContext: undefined,
         batchIntegrations: undefined,
+        escapes: parsed.escapes,
+        direct: parsed.direct === true,
       };
       const items = type === null ? batchItems(body, ctx) : [body];
       const limited = this.deps.limiter.take(source.id, items.length, now);
@@ -200,13 +205,13 @@ function batchItems(body: Record<string, unknown>, ctx: RequestContext): unknown
   if (context !== undefined && context !== null) {
     if (!isPlainObject(context))
       throw new IngestError(400, "invalid_batch", "batch-level context must be a JSON object");
-    ctx.batchContext = context;
+    ctx.batchContext = checkedBatchObject(context, "context", ctx);
   }
   if (integrations !== undefined && integrations !== null) {
     if (!isPlainObject(integrations)) {
       throw new IngestError(400, "invalid_batch", "batch-level integrations must be a JSON object");
     }
-    ctx.batchIntegrations = integrations;
+    ctx.batchIntegrations = checkedBatchObject(integrations, "integrations", ctx);
   }
   if (sentAt !== undefined && sentAt !== null) {
     if (!isIsoTimestamp(sentAt))
@@ -214,4 +219,11 @@ function batchItems(body: Record<string, unknown>, ctx: RequestContext): unknown
     ctx.batchSentAt = sentAt;
   }
   return batch;
+}
+
+/** Merged into every message, one level down (message.context): checked as if it were there. */
+function checkedBatchObject(value: Record<string, unknown>, name: string, ctx: RequestContext) {
+  const problem = inspectValue(value, { startDepth: 2, strings: ctx.escapes, label: `batch-level ${name}` });
+  if (problem) throw new IngestError(400, "invalid_batch", problem);
+  return value;
 }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { parseJsonObject } from "@/lib/ingest/body";
+import { type ParsedBody, parseJsonObject } from "@/lib/ingest/body";
 import { formatKb, MAX_MESSAGE_BYTES } from "@/lib/ingest/limits";
 import type { Outcome, Responder } from "@/lib/ingest/pipeline";
 import { CORS_HEADERS, IngestError } from "@/lib/ingest/responses";
@@ -40,24 +40,51 @@ export const gifResponder: Responder = {
     const reason = outcome.rejected[0]?.reason;
     sendGif(res, reason ? new IngestError(400, "invalid_message", reason) : undefined);
   },
-  error: (res, err) => sendGif(res, err),
+  error: (res, err) => sendGif(res, pixelError(err)),
 };
 
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+const PIXEL_DATA = "The pixel's data parameter";
+
 /** The message in `?data=`: base64 (standard or URL-safe) JSON, or URL-encoded raw JSON. */
-export function decodePixelData(query: string): Record<string, unknown> {
+export function decodePixelData(query: string): ParsedBody {
   const data = new URLSearchParams(query).get("data");
-  if (!data) throw new IngestError(400, "invalid_body", "Missing ?data=<base64-encoded JSON message>");
+  if (!data) {
+    throw new IngestError(400, "invalid_body", "The pixel URL has no ?data=<base64-encoded JSON message>");
+  }
   const trimmed = data.trim();
   // URLSearchParams turns an unescaped "+" of standard base64 into a space.
-  const bytes = trimmed.startsWith("{")
-    ? Buffer.from(trimmed, "utf8")
-    : Buffer.from(trimmed.replace(/ /g, "+"), "base64");
+  const base64 = trimmed.replace(/ /g, "+");
+  if (!trimmed.startsWith("{") && !BASE64.test(base64)) {
+    throw new IngestError(
+      400,
+      "invalid_body",
+      `${PIXEL_DATA} is neither base64 nor JSON (base64 uses A-Z a-z 0-9 + / or - _, and = at the end)`,
+    );
+  }
+  const bytes = trimmed.startsWith("{") ? Buffer.from(trimmed, "utf8") : Buffer.from(base64, "base64");
   if (bytes.length > MAX_MESSAGE_BYTES) {
     throw new IngestError(
       400,
       "message_too_large",
-      `Pixel data exceeds the ${formatKb(MAX_MESSAGE_BYTES)} limit per message`,
+      `${PIXEL_DATA} exceeds the ${formatKb(MAX_MESSAGE_BYTES)} limit per message`,
     );
   }
-  return parseJsonObject(bytes);
+  const parsed = parseJsonObject(
+    bytes,
+    trimmed.startsWith("{") ? PIXEL_DATA : `${PIXEL_DATA}, base64-decoded,`,
+  );
+  return { ...parsed, direct: true }; // an <img> is fetched by the viewer's own client
+}
+
+/** Errors worded for someone looking at an <img> URL, not at an HTTP client. */
+function pixelError(err: IngestError): IngestError {
+  if (err.code === "missing_write_key") {
+    return new IngestError(
+      401,
+      err.code,
+      'Missing write key: add "writeKey" to the JSON in the pixel\'s data',
+    );
+  }
+  return err;
 }

@@ -1,5 +1,6 @@
 import { archiveRejected, enrichAccepted, type RequestContext } from "@/lib/ingest/enrich";
 import { formatKb, MAX_MESSAGE_BYTES } from "@/lib/ingest/limits";
+import { inspectValue } from "@/lib/ingest/shape";
 import type { ArchivedMessage } from "@/lib/ingest/store";
 import { validateMessage } from "@/lib/ingest/validate";
 
@@ -32,7 +33,9 @@ export function prepareMessages(items: unknown[], ctx: RequestContext): Prepared
   const rejected: Rejection[] = [];
   for (let index = 0; index < items.length; index++) {
     const item = items[index];
-    let reason = validateMessage(item, ctx.endpointType);
+    // What the message holds first (depth, numbers, strings), then what the spec asks of it.
+    let reason =
+      inspectValue(item, { strings: ctx.escapes ?? true }) ?? validateMessage(item, ctx.endpointType);
     if (reason === null) {
       const msg = item as Record<string, unknown>;
       const row = enrichAccepted(msg, ctx);

@@ -18,6 +18,9 @@ export type IngestErrorCode =
   | "method_not_allowed"
   | "unsupported_encoding"
   | "rate_limited"
+  | "malformed_request"
+  | "request_timeout"
+  | "headers_too_large"
   | "unavailable"
   | "internal";
 

@@ -74,7 +74,7 @@ describe("enrichment", () => {
     await post(
       h.url,
       "/v1/identify",
-      { userId: "enrich-1", timestamp: "2024-05-01T12:00:00.000Z" },
+      { userId: "enrich-1", timestamp: "2024-05-01T12:00:00.000Z", context: { direct: true } },
       { writeKey: h.source.writeKey },
     );
     const r = archived(h.db, h.source.id).find((x) => x.userId === "enrich-1")!;
@@ -146,12 +146,155 @@ describe("enrichment", () => {
     await post(h.url, "/v1/batch", body, { writeKey: h.source.writeKey });
     const a = row("merge-a")!.message;
     const b = row("merge-b")!.message;
-    expect(a.context).toMatchObject({ locale: "en-GB", library: { name: "lib" }, ip: "127.0.0.1" });
+    expect(a.context).toEqual({ locale: "en-GB", library: { name: "lib" } }); // a server library: no ip
     expect(b.context).toMatchObject({ locale: "fr-FR", library: { name: "lib" } });
     expect(a.integrations).toEqual({ All: true, Mixpanel: true });
     expect(b.integrations).toEqual({ All: true, Mixpanel: false });
     expect(a.sentAt).toBe(sentAt);
     expect(Date.parse(a.receivedAt) - Date.parse(a.timestamp)).toBe(10_000);
+  });
+});
+
+describe("Segment's enrichment rules (issue 15, items 6 to 9)", () => {
+  const send = (path: string, body: unknown) => post(h.url, path, body, { writeKey: h.source.writeKey });
+
+  it("fills context.ip for client-side libraries, context.direct and pixels only (item 6)", async () => {
+    const ipOf = (id: string) => row(id)?.message.context?.ip;
+    await send("/v1/batch", {
+      batch: [
+        {
+          type: "track",
+          userId: "u",
+          event: "E",
+          messageId: "ip-node",
+          context: { library: { name: "@segment/analytics-node" } },
+        },
+        { type: "track", userId: "u", event: "E", messageId: "ip-bare" },
+        { type: "track", userId: "u", event: "E", messageId: "ip-direct", context: { direct: true } },
+        {
+          type: "track",
+          userId: "u",
+          event: "E",
+          messageId: "ip-ajs",
+          context: { library: { name: "analytics.js" } },
+        },
+        {
+          type: "track",
+          userId: "u",
+          event: "E",
+          messageId: "ip-swift",
+          context: { library: { name: "analytics-swift" } },
+        },
+        {
+          type: "track",
+          userId: "u",
+          event: "E",
+          messageId: "ip-kept",
+          context: { ip: "203.0.113.4", direct: true },
+        },
+      ],
+    });
+    expect(ipOf("ip-node")).toBeUndefined(); // the server's address is not the user's
+    expect(row("ip-bare")!.message.context).toBeUndefined();
+    expect(ipOf("ip-direct")).toBe("127.0.0.1");
+    expect(ipOf("ip-ajs")).toBe("127.0.0.1");
+    expect(ipOf("ip-swift")).toBe("127.0.0.1");
+    expect(ipOf("ip-kept")).toBe("203.0.113.4");
+    const data = Buffer.from(
+      JSON.stringify({ writeKey: h.source.writeKey, userId: "u", event: "Opened", messageId: "ip-pixel" }),
+    ).toString("base64");
+    await fetch(`${h.url}/v1/pixel/track?data=${data}`);
+    expect(ipOf("ip-pixel")).toBe("127.0.0.1");
+  });
+
+  it("accepts Segment's own example batch, with its one-digit months, and still refuses what is no date (item 7)", async () => {
+    // The batch of Segment's HTTP API documentation (src/connections/sources/catalog/libraries/server/http-api).
+    const reply = await send("/v1/batch", {
+      batch: [
+        {
+          type: "identify",
+          userId: "019mr8mf4r",
+          traits: { email: "jake@yahoo.com" },
+          timestamp: "2012-12-02T00:30:08.276Z",
+        },
+        { type: "track", userId: "019mr8mf4r", event: "Song Played", timestamp: "2012-12-02T00:30:12.984Z" },
+        {
+          type: "identify",
+          userId: "971mj8mk7p",
+          messageId: "lenient-1",
+          timestamp: "2015-2-02T00:30:08.276Z",
+        },
+        { type: "track", userId: "971mj8mk7p", event: "Song Played", timestamp: "2015-2-02T00:30:12.984Z" },
+      ],
+      context: { device: { type: "phone", name: "Apple iPhone 6" } },
+    });
+    expect(reply.json).toMatchObject({ accepted: 4, rejected: [] });
+    const m = row("lenient-1")!.message;
+    expect(m.originalTimestamp).toBe("2015-2-02T00:30:08.276Z"); // as sent
+    expect(m.timestamp).toBe("2015-02-02T00:30:08.276Z"); // normalised for destinations
+    for (const bad of [
+      "yesterday",
+      "2015-13-02T00:30:08Z",
+      "2015-2-30",
+      "2015/02/02",
+      "1700000000",
+      "2015-2-2T25:00",
+    ]) {
+      const r = await send("/v1/track", { userId: "u", event: "E", timestamp: bad });
+      expect(r.status, bad).toBe(400);
+      expect(r.json.error.message).toMatch(/timestamp must be an ISO-8601/);
+    }
+  });
+
+  it("merges batch-level context deeply, the message's values winning (item 8)", async () => {
+    await send("/v1/batch", {
+      context: { library: { name: "my-lib", version: "1.0" }, device: { type: "phone" } },
+      integrations: { Mixpanel: { apiKey: "x", region: "eu" } },
+      batch: [
+        {
+          type: "track",
+          userId: "u",
+          event: "E",
+          messageId: "deep-merge",
+          context: { library: { version: "2.0" }, device: null },
+          integrations: { Mixpanel: { region: "us" } },
+        },
+      ],
+    });
+    const m = row("deep-merge")!.message;
+    expect(m.context).toEqual({ library: { name: "my-lib", version: "2.0" }, device: null });
+    expect(m.integrations).toEqual({ Mixpanel: { apiKey: "x", region: "us" } });
+  });
+
+  it("follows Segment's originalTimestamp rule (item 9)", async () => {
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    // RudderStack's Node SDK sends only originalTimestamp: a backdated event keeps its time.
+    await send("/v1/track", { userId: "u", event: "E", messageId: "orig-only", originalTimestamp: hourAgo });
+    expect(row("orig-only")!.message).toMatchObject({ originalTimestamp: hourAgo, timestamp: hourAgo });
+    // With sentAt, the sent originalTimestamp is the client clock the correction starts from.
+    const clientNow = Date.now() + 120_000; // the client's clock is 2 minutes fast
+    await send("/v1/track", {
+      userId: "u",
+      event: "E",
+      messageId: "orig-and-ts",
+      originalTimestamp: new Date(clientNow - 7_000).toISOString(),
+      timestamp: new Date(clientNow - 999_000).toISOString(),
+      sentAt: new Date(clientNow).toISOString(),
+    });
+    const both = row("orig-and-ts")!.message;
+    expect(both.originalTimestamp).toBe(new Date(clientNow - 7_000).toISOString()); // not overwritten
+    expect(Date.parse(both.receivedAt) - Date.parse(both.timestamp)).toBe(7_000);
+    // Without sentAt, a timestamp set by hand is the event time (historical imports).
+    await send("/v1/track", {
+      userId: "u",
+      event: "E",
+      messageId: "ts-only",
+      timestamp: "2020-01-01T00:00:00Z",
+    });
+    expect(row("ts-only")!.message).toMatchObject({
+      originalTimestamp: "2020-01-01T00:00:00Z",
+      timestamp: "2020-01-01T00:00:00.000Z",
+    });
   });
 });
 
@@ -161,7 +304,7 @@ describe("X-Forwarded-For", () => {
     await post(
       h.url,
       "/v1/track",
-      { userId: "u", event: "E", messageId: "xff-off" },
+      { userId: "u", event: "E", messageId: "xff-off", context: { direct: true } },
       { writeKey: h.source.writeKey, headers },
     );
     expect(row("xff-off")!.message.context.ip).toBe("127.0.0.1");
@@ -170,7 +313,7 @@ describe("X-Forwarded-For", () => {
       await post(
         proxied.url,
         "/v1/track",
-        { userId: "u", event: "E", messageId: "xff-on" },
+        { userId: "u", event: "E", messageId: "xff-on", context: { direct: true } },
         { writeKey: proxied.source.writeKey, headers },
       );
       expect(archived(proxied.db, proxied.source.id)[0]!.message.context.ip).toBe("198.51.100.7");

@@ -1,4 +1,5 @@
 import { MAX_MESSAGE_ID_LENGTH } from "@/lib/ingest/limits";
+import { isTimestamp } from "@/lib/ingest/timestamps";
 
 // Per-message validation of the Segment spec, hand-written rather than zod: it runs for every
 // message on the hot path and only needs to name the first problem. `null` counts as absent
@@ -10,8 +11,6 @@ export type MessageType = (typeof MESSAGE_TYPES)[number];
 const TYPE_SET: ReadonlySet<string> = new Set(MESSAGE_TYPES);
 const OBJECT_FIELDS = ["properties", "traits", "context", "integrations"] as const;
 const TIME_FIELDS = ["timestamp", "sentAt", "originalTimestamp"] as const;
-const ISO_8601 =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
@@ -20,8 +19,8 @@ const present = (v: unknown) => v !== undefined && v !== null;
 const isId = (v: unknown) =>
   (typeof v === "string" && v !== "") || (typeof v === "number" && Number.isFinite(v));
 
-export const isIsoTimestamp = (v: unknown): v is string =>
-  typeof v === "string" && ISO_8601.test(v) && !Number.isNaN(Date.parse(v));
+/** Segment's lenient ISO-8601 (lib/ingest/timestamps.ts). */
+export const isIsoTimestamp = isTimestamp;
 
 export function isMessageType(v: unknown): v is MessageType {
   return typeof v === "string" && TYPE_SET.has(v);

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { getDestinationType } from "@/lib/catalog";
+import { integrationKeys } from "@/lib/catalog/integration-keys";
+import { ERROR_TYPES } from "@/lib/delivery/errors";
 import { integrationsDecision } from "@/lib/routing/integrations";
 import { type RouteTarget, routeMessage } from "@/lib/routing/route";
+import { ROUTE_STEPS } from "@/lib/routing/steps";
 
-const names = { catalogName: "Webhook", instanceName: "Prod hook" };
-const on = (integrations: unknown) => integrationsDecision(integrations, names).enabled;
+const webhookKeys = integrationKeys(getDestinationType("webhook")!);
+const on = (integrations: unknown, keys = webhookKeys) => integrationsDecision(integrations, keys).enabled;
 
 describe("integrations object", () => {
   it("defaults to enabled", () => {
@@ -19,17 +23,27 @@ describe("integrations object", () => {
     expect(on({ All: false, Amplitude: true })).toBe(false);
   });
 
-  it("matches the catalog name and the instance name, exactly", () => {
+  it("knows a type by its catalog name and Segment's names for it, exactly", () => {
+    expect(webhookKeys).toEqual(["Webhook", "Webhooks", "Webhooks (Actions)"]);
     expect(on({ Webhook: false })).toBe(false);
-    expect(on({ "Prod hook": false })).toBe(false);
-    expect(on({ webhook: false })).toBe(true);
-    expect(on({ All: false, Webhook: true })).toBe(true);
-    expect(on({ All: false, "Prod hook": true })).toBe(true);
+    expect(on({ Webhooks: false })).toBe(false); // Segment's own key for its webhook destination
+    expect(on({ "Webhooks (Actions)": false })).toBe(false);
+    expect(on({ webhooks: false })).toBe(true); // case-sensitive, as in Segment
+    expect(on({ All: false, Webhooks: true })).toBe(true);
+    const braze = integrationKeys(getDestinationType("braze")!);
+    expect(on({ Appboy: false }, braze)).toBe(false);
   });
 
-  it("lets the instance name win over the catalog name", () => {
-    expect(on({ Webhook: false, "Prod hook": true })).toBe(true);
-    expect(on({ Webhook: true, "Prod hook": false })).toBe(false);
+  it("cannot address one instance: instance names are not keys (issue 15, item 5)", () => {
+    // A webhook instance named "Prod webhook" stays off when its type is off...
+    expect(on({ Webhook: false, "Prod webhook": true })).toBe(false);
+    // ...and a webhook named "Mixpanel" is not switched off by Mixpanel's key.
+    expect(on({ Mixpanel: false })).toBe(true);
+  });
+
+  it("lets false win when several keys of the type disagree", () => {
+    expect(on({ Webhook: true, Webhooks: false })).toBe(false);
+    expect(on({ All: false, Webhook: true, "Webhooks (Actions)": null })).toBe(true);
   });
 
   it("counts an object value as enabled and null as absent", () => {
@@ -39,19 +53,37 @@ describe("integrations object", () => {
     expect(on({ Webhook: null })).toBe(true);
   });
 
-  it("explains why a destination was turned off", () => {
-    expect(integrationsDecision({ All: false }, names)).toEqual({
+  it('does not count "false" (a string) or other non-flags as enabled: not sent, with the reason', () => {
+    expect(integrationsDecision({ Webhook: "false" }, webhookKeys)).toEqual({
       enabled: false,
-      reason: 'The message\'s integrations object sets All to false and does not enable "Prod hook"',
+      reason:
+        'The message\'s integrations object sets "Webhook" to the string "false"; only true, false or an object of options count, so it is not sent',
+    });
+    expect(on({ Webhook: "true" })).toBe(false);
+    expect(on({ Webhook: 1 })).toBe(false);
+    expect(on({ Webhook: [] })).toBe(false);
+    expect(integrationsDecision({ All: "false" }, webhookKeys)).toMatchObject({
+      enabled: false,
+      reason: expect.stringContaining('sets "All" to the string "false"'),
+    });
+    // Another type's bad value is not this destination's business.
+    expect(on({ Mixpanel: "false" })).toBe(true);
+  });
+
+  it("explains why a destination was turned off", () => {
+    expect(integrationsDecision({ All: false }, webhookKeys)).toEqual({
+      enabled: false,
+      reason: 'The message\'s integrations object sets All to false and does not enable "Webhook"',
     });
   });
 });
 
-describe("routing order", () => {
+describe("routing steps", () => {
   const target = (over: Partial<RouteTarget> = {}): RouteTarget => ({
     id: "d1",
     catalogName: "Amplitude",
     name: "Product analytics",
+    integrationKeys: integrationKeys(getDestinationType("amplitude")!),
     supportedTypes: new Set(["track", "identify", "page", "screen"]),
     filters: [],
     ...over,
@@ -66,22 +98,39 @@ describe("routing order", () => {
     position: 0,
   });
 
-  it("checks the integrations object before filters and call types", () => {
-    const d = routeMessage({ type: "group", integrations: { Amplitude: false } }, target());
-    expect(d).toMatchObject({ kind: "filtered", errorType: "integrations_disabled" });
+  it("run in Segment's order: integrations object, call types, destination filters", () => {
+    expect(ROUTE_STEPS.map((s) => s.id)).toEqual(["integrations", "call_types", "destination_filters"]);
   });
 
-  it("applies filters before the call-type check", () => {
+  it("checks the integrations object first", () => {
+    const d = routeMessage({ type: "group", integrations: { "Actions Amplitude": false } }, target());
+    expect(d).toMatchObject({ kind: "filtered", errorType: "integrations_disabled", step: "integrations" });
+  });
+
+  it("decides unsupported call types before the filters (issue 15, item 4)", () => {
     const d = routeMessage({ type: "group" }, target({ filters: [filter("drop", 'type = "group"')] }));
-    expect(d).toMatchObject({ kind: "filtered", errorType: "destination_filter" });
-  });
-
-  it("records unsupported call types", () => {
-    expect(routeMessage({ type: "group", groupId: "g" }, target())).toMatchObject({
+    expect(d).toEqual({
       kind: "unsupported",
       errorType: "unsupported_type",
+      step: "call_types",
       reason: "Amplitude does not accept group calls",
     });
+    const tracked = routeMessage({ type: "track" }, target({ filters: [filter("drop", 'type = "track"')] }));
+    expect(tracked).toMatchObject({
+      kind: "filtered",
+      errorType: "destination_filter",
+      step: "destination_filters",
+    });
+  });
+
+  it("names every step in the Event Delivery error table with its label", () => {
+    for (const step of ROUTE_STEPS) {
+      expect(ERROR_TYPES[step.errorType]).toEqual({
+        retry: false,
+        title: step.label,
+        description: step.description,
+      });
+    }
   });
 
   it("hands on the message the filters changed, or null when unchanged", () => {

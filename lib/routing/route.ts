@@ -1,46 +1,25 @@
 import type { ErrorType } from "@/lib/delivery/errors";
-import { applyFilters, type FilterDefinition } from "@/lib/filters/apply";
-import { integrationsDecision } from "@/lib/routing/integrations";
+import { type Message, ROUTE_STEPS, type RouteTarget } from "@/lib/routing/steps";
 
 // The routing decision for one accepted message and one enabled destination connected to its
-// source, in Segment's order: the integrations object, then the destination's filters (sample,
-// drop, drop properties, allow properties), then the call types the destination supports.
+// source: the steps of lib/routing/steps.ts, in their order, until one stops the message.
 
-export interface RouteTarget {
-  id: string;
-  /** Catalog name of the type ("Webhook") and the instance name, for the integrations object. */
-  catalogName: string;
-  name: string;
-  supportedTypes: ReadonlySet<string>;
-  filters: readonly FilterDefinition[];
-}
+export type { RouteTarget } from "@/lib/routing/steps";
 
 export type RouteDecision =
-  /** payload: the message as the filters left it, or null when they left it unchanged. */
-  | { kind: "deliver"; payload: string | null; message: Record<string, unknown> }
-  | { kind: "filtered"; errorType: ErrorType; reason: string }
-  | { kind: "unsupported"; errorType: ErrorType; reason: string };
+  /** payload: the message as the steps left it, or null when they left it unchanged. */
+  | { kind: "deliver"; payload: string | null; message: Message }
+  /** `step`: the id of the step that stopped it. */
+  | { kind: "filtered" | "unsupported"; errorType: ErrorType; reason: string; step: string };
 
-export function routeMessage(message: Record<string, unknown>, target: RouteTarget): RouteDecision {
-  const integrations = integrationsDecision(message.integrations, {
-    catalogName: target.catalogName,
-    instanceName: target.name,
-  });
-  if (!integrations.enabled)
-    return { kind: "filtered", errorType: "integrations_disabled", reason: integrations.reason };
-  let kept = message;
-  if (target.filters.length > 0) {
-    const outcome = applyFilters(message, target.filters);
-    if (outcome.kind === "filtered")
-      return { kind: "filtered", errorType: "destination_filter", reason: outcome.reason };
-    kept = outcome.message;
+export function routeMessage(message: Message, target: RouteTarget): RouteDecision {
+  let current = message;
+  for (const step of ROUTE_STEPS) {
+    const result = step.run(current, target);
+    if (!result.continue) {
+      return { kind: step.outcome, errorType: step.errorType, reason: result.reason, step: step.id };
+    }
+    current = result.message;
   }
-  const type = typeof kept.type === "string" ? kept.type : "";
-  if (!target.supportedTypes.has(type))
-    return {
-      kind: "unsupported",
-      errorType: "unsupported_type",
-      reason: `${target.catalogName} does not accept ${type || "untyped"} calls`,
-    };
-  return { kind: "deliver", payload: kept === message ? null : JSON.stringify(kept), message: kept };
+  return { kind: "deliver", payload: current === message ? null : JSON.stringify(current), message: current };
 }

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { getDestinationType, joinSettings, validateSettings } from "@/lib/catalog";
+import { integrationKeys } from "@/lib/catalog/integration-keys";
 import { open } from "@/lib/crypto/secrets";
 import type { Settings } from "@/lib/delivery/types";
 import type { FilterDefinition } from "@/lib/filters/apply";
@@ -114,6 +115,7 @@ export function loadRoutingTable(db: Database.Database, encryptionKey: () => str
       type: row.type,
       name: row.name,
       catalogName: type.name,
+      integrationKeys: integrationKeys(type),
       supportedTypes: new Set(type.supportedTypes),
       filters: destFilters,
       enabled: Boolean(row.enabled),

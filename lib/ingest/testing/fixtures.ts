@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import http from "node:http";
+import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -8,6 +8,7 @@ import { sha256 } from "@/lib/crypto/secrets";
 import { migrate } from "@/lib/db/migrate";
 import { openSqlite } from "@/lib/db/sqlite";
 import { createIngest, type Ingest, type IngestOptions } from "@/lib/ingest/http";
+import { createHardenedServer, HTTP_TIMEOUTS, type HttpTimeouts } from "@/lib/ingest/http-server";
 import type { ArchivedRow } from "@/lib/ingest/store";
 
 // Test and benchmark fixtures: a real SQLite file in a temp dir, migrated, with sources
@@ -64,12 +65,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startIngestServer(options: IngestOptions): Promise<TestServer> {
+export async function startIngestServer(
+  options: IngestOptions,
+  timeouts: HttpTimeouts = HTTP_TIMEOUTS,
+): Promise<TestServer> {
   const ingest = createIngest(options);
-  const server = http.createServer((req, res) => {
+  // The product's server options and parser-error answers (scripts/server.ts uses the same).
+  const server = createHardenedServer((req, res) => {
     if (ingest.matches(req.url)) return ingest.handle(req, res);
     res.writeHead(404).end("not ingest");
-  });
+  }, timeouts);
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -96,11 +101,14 @@ export interface IngestHarness {
 }
 
 /** A migrated temp database with one enabled source, and the ingest on an ephemeral port. */
-export async function setupIngest(options: Partial<IngestOptions> = {}): Promise<IngestHarness> {
+export async function setupIngest(
+  options: Partial<IngestOptions> = {},
+  timeouts?: HttpTimeouts,
+): Promise<IngestHarness> {
   const file = tempDbFile();
   const db = openMigrated(file);
   const source = insertSource(db);
-  const srv = await startIngestServer({ db, publicUrl: "http://localhost:3000", ...options });
+  const srv = await startIngestServer({ db, publicUrl: "http://localhost:3000", ...options }, timeouts);
   return {
     db,
     source,

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { HealthBadge } from "@/components/delivery/health-badge";
+import { DestinationInfo } from "@/components/destinations/destination-info";
 import { Badge } from "@/components/ui/badge";
 import { Tabs } from "@/components/ui/tabs";
 import { getDestinationType } from "@/lib/catalog";
@@ -46,6 +47,7 @@ export default async function DestinationLayout({
           {type ? ` · ${type.category}` : ""}
         </span>
       </div>
+      {type && <DestinationInfo type={type} />}
       <Tabs
         tabs={[
           { href: base, label: "Settings" },

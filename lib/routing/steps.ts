@@ -1,0 +1,103 @@
+import { applyFilters, type FilterDefinition } from "@/lib/filters/apply";
+import { integrationsDecision } from "@/lib/routing/integrations";
+
+// The path of an accepted message to one destination, in order. Each step is a small function
+// that lets the message continue (possibly changed) or stops it, saying why. Everything that
+// names a step takes the name from here: outcome rows store `errorType` (the Event Delivery
+// counters and error table group by it, lib/delivery/errors.ts takes `label` and `description`
+// as the title and explanation), and docs/filters.md lists these steps in this order.
+//
+// To add a step (a tracking plan, a consent check, an insert function...): write one more
+// `defineStep({...})` and put it in ROUTE_STEPS where it runs.
+//
+// The order is Segment's: the integrations object decides which destinations a message goes to
+// at all; then the destination's supported call types ("the check for unsupported events types
+// happens before any destination filter checks", Segment's destination-filters FAQ); then its
+// destination filters (sample, drop, drop properties, allow properties).
+
+export type Message = Record<string, unknown>;
+
+/** What a step needs to know about the destination. */
+export interface RouteTarget {
+  id: string;
+  /** Catalog name of the type ("Webhook"), for reasons. */
+  catalogName: string;
+  /** The destination's own name in the workspace. */
+  name: string;
+  /** Keys of the integrations object that address this type (lib/catalog/integration-keys.ts). */
+  integrationKeys: readonly string[];
+  supportedTypes: ReadonlySet<string>;
+  filters: readonly FilterDefinition[];
+}
+
+export type StepResult = { continue: true; message: Message } | { continue: false; reason: string };
+
+export interface RouteStep {
+  /** Stable name of the step (docs, logs). */
+  readonly id: string;
+  /** What an outcome row records when this step stops a message; never renamed (rows keep it). */
+  readonly errorType: string;
+  /** The outcome status it stops messages with. */
+  readonly outcome: "filtered" | "unsupported";
+  /** What people see, e.g. in the Event Delivery error table. */
+  readonly label: string;
+  readonly description: string;
+  run(message: Message, target: RouteTarget): StepResult;
+}
+
+const go = (message: Message): StepResult => ({ continue: true, message });
+const stop = (reason: string): StepResult => ({ continue: false, reason });
+
+/** Keeps each step's literal errorType in its type, so lib/delivery/errors.ts can key on them. */
+function defineStep<const S extends RouteStep>(step: S): S {
+  return step;
+}
+
+export const integrationsStep = defineStep({
+  id: "integrations",
+  errorType: "integrations_disabled",
+  outcome: "filtered",
+  label: "Integrations object",
+  description: "The message's integrations object turned this destination off.",
+  run(message, target) {
+    const decision = integrationsDecision(message.integrations, target.integrationKeys);
+    return decision.enabled ? go(message) : stop(decision.reason);
+  },
+});
+
+export const callTypesStep = defineStep({
+  id: "call_types",
+  errorType: "unsupported_type",
+  outcome: "unsupported",
+  label: "Unsupported call type",
+  description: "The destination does not accept this call type.",
+  run(message, target) {
+    const type = typeof message.type === "string" ? message.type : "";
+    return target.supportedTypes.has(type)
+      ? go(message)
+      : stop(`${target.catalogName} does not accept ${type || "untyped"} calls`);
+  },
+});
+
+export const destinationFiltersStep = defineStep({
+  id: "destination_filters",
+  errorType: "destination_filter",
+  outcome: "filtered",
+  label: "Destination filter",
+  description: "A destination filter dropped or sampled out the message (or is broken, which stops it).",
+  run(message, target) {
+    if (target.filters.length === 0) return go(message);
+    const outcome = applyFilters(message, target.filters);
+    return outcome.kind === "kept" ? go(outcome.message) : stop(outcome.reason);
+  },
+});
+
+/** The order messages take. */
+export const ROUTE_STEPS = [integrationsStep, callTypesStep, destinationFiltersStep] as const;
+
+type Step = (typeof ROUTE_STEPS)[number];
+
+/** One entry per step for lib/delivery/errors.ts: a stopped message is not a failure, never retried. */
+export const ROUTE_STEP_ERROR_TYPES = Object.fromEntries(
+  ROUTE_STEPS.map((s) => [s.errorType, { retry: false, title: s.label, description: s.description }]),
+) as { [S in Step as S["errorType"]]: { retry: false; title: S["label"]; description: S["description"] } };
