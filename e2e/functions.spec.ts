@@ -26,7 +26,7 @@ test("source function → debugger → insert function drop counted in Event Del
   test.setTimeout(180_000); // a long journey: two functions, two deploys, delivery to settle
   await signIn(page);
   await page.getByRole("link", { name: "Functions", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "Functions" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Functions", exact: true })).toBeVisible();
   await page.getByRole("button", { name: "New function" }).first().click();
   await page.getByText("Stripe-like webhook").click();
   await page.getByRole("textbox", { name: "Name" }).fill("Stripe billing");
