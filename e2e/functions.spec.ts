@@ -71,7 +71,7 @@ test("source function → debugger → insert function drop counted in Event Del
       settings: { url: sink.url },
     },
   });
-  expect(dest.status()).toBe(201);
+  expect(dest.status(), await dest.text()).toBe(201);
   const destinationId = ((await dest.json()) as { destination: { id: string } }).destination.id;
 
   // A third party posts its webhook; the debugger shows the track it became.
