@@ -10,6 +10,7 @@ import { intercom } from "./destinations/intercom";
 import { metaConversionsApi } from "./destinations/meta-conversions-api";
 import { mixpanel } from "./destinations/mixpanel";
 import { posthog } from "./destinations/posthog";
+import { postgres } from "./destinations/postgres";
 import { slack } from "./destinations/slack";
 import { webhook } from "./destinations/webhook";
 import { DESTINATION_CATEGORIES, type DestinationCategory, type DestinationType } from "./types";
@@ -29,6 +30,7 @@ export const DESTINATION_TYPES: readonly DestinationType[] = [
   webhook,
   httpTrackingApi,
   slack,
+  postgres,
 ];
 
 /** Alias of DESTINATION_TYPES, matching `sourceTypes`. */
