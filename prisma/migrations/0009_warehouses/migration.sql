@@ -45,7 +45,7 @@ CREATE TABLE "WarehouseSelection" (
     "destinationId" TEXT NOT NULL,
     "tableName" TEXT NOT NULL,
     "columnName" TEXT NOT NULL DEFAULT '',
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "createdAt" BIGINT NOT NULL,
 
     PRIMARY KEY ("destinationId", "tableName", "columnName")
 );
