@@ -132,7 +132,8 @@ export function endpointUrl(type: DestinationType, settings: Settings): string |
   const entered = settings[type.endpointField];
   if (typeof entered !== "string" || !entered.trim()) return null;
   if (!type.warehouse) return entered;
-  const host = entered.trim().includes(":") && !entered.startsWith("[") ? `[${entered.trim()}]` : entered.trim();
+  const host =
+    entered.trim().includes(":") && !entered.startsWith("[") ? `[${entered.trim()}]` : entered.trim();
   return `postgres://${host}:${Number(settings[type.warehouse.portField] ?? 5432)}`;
 }
 

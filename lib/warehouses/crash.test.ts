@@ -23,11 +23,19 @@ afterAll(async () => {
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-function child(file: string, batch: number, hold: number): { proc: ChildProcess; lines: string[]; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, ["--import", "tsx", "lib/warehouses/crash-child.ts", file, TEST_KEY, String(batch), String(hold)], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+function child(
+  file: string,
+  batch: number,
+  hold: number,
+): { proc: ChildProcess; lines: string[]; exited: Promise<number | null> } {
+  const proc = spawn(
+    process.execPath,
+    ["--import", "tsx", "lib/warehouses/crash-child.ts", file, TEST_KEY, String(batch), String(hold)],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const lines: string[] = [];
   proc.stdout!.on("data", (d: Buffer) => lines.push(...d.toString().trim().split("\n")));
   const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
@@ -90,7 +98,13 @@ it("a load killed with SIGKILL (between commit and cursor, and at random moments
 
   const schema = store.listSchemas(db, destinationId)[0]!.schemaName;
   const count = async (table: string) =>
-    Number((await pgdb.query<{ n: string }>(`SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM "${schema}"."${table}"`))[0]!.n);
+    Number(
+      (
+        await pgdb.query<{ n: string }>(
+          `SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM "${schema}"."${table}"`,
+        )
+      )[0]!.n,
+    );
   expect(await count("tracks")).toBe(N);
   expect(await count("item_viewed")).toBe(N);
   const sum = await pgdb.query<{ s: string }>(`SELECT SUM(n) AS s FROM "${schema}"."item_viewed"`);

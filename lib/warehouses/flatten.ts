@@ -98,7 +98,17 @@ const USERS_FIXED = new Map<string, ColumnType>([
  * Columns flattened properties and traits may not take in a table: they get "properties_" or
  * "traits_" in front (a trait "name" is the groups table's name column, but not the pages table's).
  */
-const BASE_RESERVED = ["id", "received_at", "sent_at", "timestamp", "original_timestamp", "uuid_ts", "user_id", "anonymous_id", "_conflicts"];
+const BASE_RESERVED = [
+  "id",
+  "received_at",
+  "sent_at",
+  "timestamp",
+  "original_timestamp",
+  "uuid_ts",
+  "user_id",
+  "anonymous_id",
+  "_conflicts",
+];
 const reserved = (...extra: string[]): ReadonlySet<string> => new Set([...BASE_RESERVED, ...extra]);
 export const RESERVED = {
   event: reserved("event", "event_text"),

@@ -43,7 +43,8 @@ export function defaultSchemaName(slug: string): string {
 
 /** Schema names an owner may choose: what snakeCase produces, and not PostgreSQL's own. */
 export function schemaNameProblem(name: string): string | null {
-  if (snakeCase(name) !== name) return "Use lower-case letters, digits and _ (at most 63), starting with a letter";
+  if (snakeCase(name) !== name)
+    return "Use lower-case letters, digits and _ (at most 63), starting with a letter";
   if (/^(pg_|information_schema$|public$)/.test(name)) return `"${name}" is reserved by PostgreSQL`;
   return null;
 }

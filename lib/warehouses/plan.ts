@@ -41,7 +41,7 @@ function merge(a: ColumnType, b: ColumnType): ColumnType {
 }
 
 /** The value in the column's type, or undefined when it does not fit (a conflict). */
-export function fit(value: Value, type: ColumnType): string | undefined {
+export function coerce(value: Value, type: ColumnType): string | undefined {
   const own = inferType(value);
   if (type === "text") return typeof value === "string" ? value : String(value);
   if (own === type) return String(value);
@@ -114,7 +114,7 @@ export function planTable(
         values.push(null);
         continue;
       }
-      const fitted = fit(v, types[i]!);
+      const fitted = coerce(v, types[i]!);
       if (fitted === undefined) {
         kept ??= {};
         kept[col] = v;

@@ -24,7 +24,10 @@ afterAll(async () => {
 function setup(opts: { enabled?: boolean } = {}) {
   const { db } = tempDb("switchyard-warehouse-");
   const { workspaceId, sourceId } = insertWorkspaceAndSource(db);
-  db.prepare(`UPDATE "Source" SET "slug" = ? WHERE "id" = ?`).run(`web-${sourceId.replace(/_/g, "-")}`, sourceId);
+  db.prepare(`UPDATE "Source" SET "slug" = ? WHERE "id" = ?`).run(
+    `web-${sourceId.replace(/_/g, "-")}`,
+    sourceId,
+  );
   const destinationId = insertDestination(db, {
     workspaceId,
     sourceIds: [sourceId],
@@ -66,7 +69,14 @@ describe("PostgreSQL warehouse", () => {
         type: "track",
         event: "Order Completed",
         userId: "u1",
-        properties: { total: 42.5, items: 3, coupon: "SPRING", paid: true, cart: { size: "L" }, tags: ["a", "b"] },
+        properties: {
+          total: 42.5,
+          items: 3,
+          coupon: "SPRING",
+          paid: true,
+          cart: { size: "L" },
+          tags: ["a", "b"],
+        },
         context: { page: { path: "/checkout" }, library: { name: "analytics.js", version: "2.1" } },
         anonymousId: "a0",
         timestamp: "2026-12-01T10:00:00.000Z",
@@ -121,9 +131,13 @@ describe("PostgreSQL warehouse", () => {
       sent_at: "timestamp with time zone",
       anonymous_id: "text",
     });
-    expect(await t.rows("tracks")).toMatchObject([{ event: "order_completed", event_text: "Order Completed" }]);
+    expect(await t.rows("tracks")).toMatchObject([
+      { event: "order_completed", event_text: "Order Completed" },
+    ]);
     expect(await t.columns("tracks")).not.toHaveProperty("total");
-    expect(await t.rows("identifies")).toMatchObject([{ user_id: "u1", email: "ada@example.com", first_name: "Ada" }]);
+    expect(await t.rows("identifies")).toMatchObject([
+      { user_id: "u1", email: "ada@example.com", first_name: "Ada" },
+    ]);
     expect(await t.rows("users")).toMatchObject([{ id: "u1", email: "ada@example.com", first_name: "Ada" }]);
     expect(await t.rows("pages")).toMatchObject([{ name: "Pricing", path: "/pricing", title: "Pricing" }]);
     expect(await t.rows("screens")).toMatchObject([{ name: "Cart", step: "2", anonymous_id: "a1" }]);
@@ -141,12 +155,21 @@ describe("PostgreSQL warehouse", () => {
     expect((await t.sync()).status).toBe("succeeded");
     expect(await t.columns("signed_up")).not.toHaveProperty("referrer");
     archive(t.db, t, [
-      { type: "track", event: "Signed Up", userId: "u2", properties: { plan: "team", seats: "many", referrer: "ads" } },
+      {
+        type: "track",
+        event: "Signed Up",
+        userId: "u2",
+        properties: { plan: "team", seats: "many", referrer: "ads" },
+      },
       { type: "identify", userId: "u1", traits: { plan: "pro" } },
     ]);
     const run = await t.sync();
     expect(run).toMatchObject({ status: "succeeded", error: null });
-    expect(await t.columns("signed_up")).toMatchObject({ referrer: "text", seats: "bigint", _conflicts: "text" });
+    expect(await t.columns("signed_up")).toMatchObject({
+      referrer: "text",
+      seats: "bigint",
+      _conflicts: "text",
+    });
     const rows = await t.rows("signed_up", "user_id");
     expect(rows).toMatchObject([
       { user_id: "u1", seats: "3", referrer: null, _conflicts: null },
@@ -159,7 +182,12 @@ describe("PostgreSQL warehouse", () => {
   it("stores a messageId sent again 25 hours later once", async () => {
     const t = setup();
     const dayAndAHour = 25 * 3600_000;
-    const first = archive(t.db, t, [{ type: "track", event: "Paid", userId: "u1", messageId: "m-dup" }], Date.now() - dayAndAHour);
+    const first = archive(
+      t.db,
+      t,
+      [{ type: "track", event: "Paid", userId: "u1", messageId: "m-dup" }],
+      Date.now() - dayAndAHour,
+    );
     expect((await t.sync()).status).toBe("succeeded");
     // The archive's own dedup window is 24 hours: the second copy is accepted and archived again.
     const second = archive(t.db, t, [{ type: "track", event: "Paid", userId: "u1", messageId: "m-dup" }]);
@@ -174,7 +202,9 @@ describe("PostgreSQL warehouse", () => {
 
   it("Selective Sync: a switched-off table or column is not loaded from then on", async () => {
     const t = setup();
-    archive(t.db, t, [{ type: "track", event: "Viewed", userId: "u1", properties: { secret: "x", keep: 1 } }]);
+    archive(t.db, t, [
+      { type: "track", event: "Viewed", userId: "u1", properties: { secret: "x", keep: 1 } },
+    ]);
     await t.sync();
     store.replaceSelection(
       t.db,
@@ -196,26 +226,35 @@ describe("PostgreSQL warehouse", () => {
       { user_id: "u1", secret: "x", keep: "1" },
       { user_id: "u2", secret: null, keep: "2" },
     ]);
-    const tables = await pgdb.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [t.schema()]);
+    const tables = await pgdb.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1`,
+      [t.schema()],
+    );
     expect(tables.map((r) => r.table_name)).not.toContain("pages");
   });
 
   it("records a failure with its message and retries after a backoff; the schema name is fixed once loaded", async () => {
     const t = setup({ enabled: true });
     archive(t.db, t, [{ type: "track", event: "A", userId: "u1" }]);
-    t.db.prepare(`UPDATE "Destination" SET "settings" = ? WHERE "id" = ?`).run(
-      JSON.stringify({ ...pgdb.settings, database: "sy_wh_does_not_exist" }),
-      t.destinationId,
-    );
+    t.db
+      .prepare(`UPDATE "Destination" SET "settings" = ? WHERE "id" = ?`)
+      .run(JSON.stringify({ ...pgdb.settings, database: "sy_wh_does_not_exist" }), t.destinationId);
     await t.scheduler.tick();
     const [failed] = store.listRuns(t.db, t.destinationId, 1);
-    expect(failed).toMatchObject({ status: "failed", error: "The database does not exist", pending: 1, trigger: "schedule" });
+    expect(failed).toMatchObject({
+      status: "failed",
+      error: "The database does not exist",
+      pending: 1,
+      trigger: "schedule",
+    });
     const state = store.findState(t.db, t.destinationId)!;
     expect(state.failures).toBe(1);
     expect(state.nextSyncAt - Date.now()).toBeGreaterThan(20_000);
     expect(store.listSchemas(t.db, t.destinationId)[0]!.fixedAt).toBeNull();
     expect(store.setSchemaName(t.db, t.destinationId, t.sourceId, "marketing_site")).toBe(true);
-    t.db.prepare(`UPDATE "Destination" SET "settings" = ? WHERE "id" = ?`).run(JSON.stringify(pgdb.settings), t.destinationId);
+    t.db
+      .prepare(`UPDATE "Destination" SET "settings" = ? WHERE "id" = ?`)
+      .run(JSON.stringify(pgdb.settings), t.destinationId);
     expect((await t.sync()).status).toBe("succeeded");
     expect(t.schema()).toBe("marketing_site");
     expect(await t.rows("tracks")).toHaveLength(1);
@@ -226,10 +265,15 @@ describe("PostgreSQL warehouse", () => {
     const ok = await new PostgresLoader({ ...pgdb.settings }, true).check();
     expect(ok.ok).toBe(true);
     expect(ok.steps.map((s) => s.step)).toEqual(["address", "sign-in", "create schema"]);
-    const schemas = await pgdb.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'switchyard_check_%'`);
+    const schemas = await pgdb.query(
+      `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'switchyard_check_%'`,
+    );
     expect(schemas).toEqual([]);
     const missing = await new PostgresLoader({ ...pgdb.settings, database: "sy_nope" }, true).check();
-    expect(missing).toMatchObject({ ok: false, steps: [{ ok: true }, { step: "sign-in", ok: false, message: "The database does not exist" }] });
+    expect(missing).toMatchObject({
+      ok: false,
+      steps: [{ ok: true }, { step: "sign-in", ok: false, message: "The database does not exist" }],
+    });
     const blocked = await new PostgresLoader({ ...pgdb.settings }, false).check();
     expect(blocked.ok).toBe(false);
     expect(blocked.steps[0]!.message).toMatch(/loopback.*ALLOW_PRIVATE_DESTINATIONS=true/);

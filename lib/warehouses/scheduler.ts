@@ -1,8 +1,8 @@
 import type Database from "better-sqlite3";
 import { getDestinationType } from "@/lib/catalog";
 import type { WarehouseLoader } from "./loader";
-import { PostgresLoader } from "./postgres/loader";
 import type { PostgresSettings } from "./postgres/connect";
+import { PostgresLoader } from "./postgres/loader";
 import * as store from "./store";
 import { failureMessage, syncWarehouse } from "./sync";
 

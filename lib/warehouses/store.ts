@@ -81,10 +81,14 @@ export function listWarehouses(db: Db, encryptionKey: string, onlyId?: string): 
     let settings: Settings = {};
     let settingsError: string | null = null;
     try {
-      const joined = joinSettings(parse(r.settings), r.secretsCipher ? parse(open(r.secretsCipher, encryptionKey)) : {});
+      const joined = joinSettings(
+        parse(r.settings),
+        r.secretsCipher ? parse(open(r.secretsCipher, encryptionKey)) : {},
+      );
       const checked = validateSettings(r.type, joined);
       if (checked.ok) settings = checked.settings;
-      else settingsError = `Invalid settings: ${checked.errors.map((e) => `${e.path} ${e.message}`).join("; ")}`;
+      else
+        settingsError = `Invalid settings: ${checked.errors.map((e) => `${e.path} ${e.message}`).join("; ")}`;
     } catch {
       settingsError = "The warehouse's credentials could not be decrypted (was ENCRYPTION_KEY changed?)";
     }
@@ -108,7 +112,9 @@ export function getState(db: Db, destinationId: string, workspaceId: string, now
     `INSERT INTO "WarehouseState" ("destinationId", "workspaceId", "updatedAt") VALUES (?, ?, ?)
       ON CONFLICT ("destinationId") DO NOTHING`,
   ).run(destinationId, workspaceId, now);
-  const row = db.prepare(`SELECT * FROM "WarehouseState" WHERE "destinationId" = ?`).get(destinationId) as StateRow;
+  const row = db
+    .prepare(`SELECT * FROM "WarehouseState" WHERE "destinationId" = ?`)
+    .get(destinationId) as StateRow;
   return { ...row, leaseUntil: Number(row.leaseUntil), nextSyncAt: Number(row.nextSyncAt) };
 }
 
@@ -131,7 +137,10 @@ export function claimLease(db: Db, destinationId: string, now: number, ms: numbe
 }
 
 export function renewLease(db: Db, destinationId: string, now: number, ms: number): void {
-  db.prepare(`UPDATE "WarehouseState" SET "leaseUntil" = ? WHERE "destinationId" = ?`).run(now + ms, destinationId);
+  db.prepare(`UPDATE "WarehouseState" SET "leaseUntil" = ? WHERE "destinationId" = ?`).run(
+    now + ms,
+    destinationId,
+  );
 }
 
 export function finishState(
@@ -147,12 +156,9 @@ export function finishState(
 
 /** Moves the cursor: called only after every table of the batch has committed in the warehouse. */
 export function advanceCursor(db: Db, destinationId: string, seq: number, now: number): void {
-  db.prepare(`UPDATE "WarehouseState" SET "lastSeq" = ?, "updatedAt" = ? WHERE "destinationId" = ? AND "lastSeq" < ?`).run(
-    seq,
-    now,
-    destinationId,
-    seq,
-  );
+  db.prepare(
+    `UPDATE "WarehouseState" SET "lastSeq" = ?, "updatedAt" = ? WHERE "destinationId" = ? AND "lastSeq" < ?`,
+  ).run(seq, now, destinationId, seq);
 }
 
 /** Accepted archived messages of these sources after the cursor, oldest first. */
@@ -195,7 +201,9 @@ export function recordRetentionLoss(db: Db, cutoff: number): number {
   }[];
   for (const s of states) {
     const sources = (
-      db.prepare(`SELECT "sourceId" FROM "DestinationSource" WHERE "destinationId" = ?`).all(s.destinationId) as {
+      db
+        .prepare(`SELECT "sourceId" FROM "DestinationSource" WHERE "destinationId" = ?`)
+        .all(s.destinationId) as {
         sourceId: string;
       }[]
     ).map((r) => r.sourceId);
@@ -305,7 +313,9 @@ export function queueRun(
   requestedBy: string | null,
 ): { run: RunRow; created: boolean } {
   const waiting = db
-    .prepare(`SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "status" = 'queued' ORDER BY "id" LIMIT 1`)
+    .prepare(
+      `SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "status" = 'queued' ORDER BY "id" LIMIT 1`,
+    )
     .get(w.id) as RunRow | undefined;
   if (waiting) return { run: normalize(waiting), created: false };
   const info = db
@@ -335,7 +345,9 @@ export function getRun(db: Db, id: number): RunRow | undefined {
 
 export function queuedRun(db: Db, destinationId: string): RunRow | undefined {
   const r = db
-    .prepare(`SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "status" = 'queued' ORDER BY "id" LIMIT 1`)
+    .prepare(
+      `SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "status" = 'queued' ORDER BY "id" LIMIT 1`,
+    )
     .get(destinationId) as RunRow | undefined;
   return r && normalize(r);
 }
@@ -349,11 +361,9 @@ export function listRuns(db: Db, destinationId: string, limit: number): RunRow[]
 }
 
 export function startRun(db: Db, id: number, now: number, fromSeq: number): void {
-  db.prepare(`UPDATE "WarehouseSyncRun" SET "status" = 'running', "startedAt" = ?, "fromSeq" = ? WHERE "id" = ?`).run(
-    now,
-    fromSeq,
-    id,
-  );
+  db.prepare(
+    `UPDATE "WarehouseSyncRun" SET "status" = 'running', "startedAt" = ?, "fromSeq" = ? WHERE "id" = ?`,
+  ).run(now, fromSeq, id);
 }
 
 export function progressRun(db: Db, id: number, p: { toSeq: number; messages: number; rows: string }): void {

@@ -1,8 +1,8 @@
 import type Database from "better-sqlite3";
 import { messageRows } from "./flatten";
 import type { WarehouseLoader } from "./loader";
-import { describePgError } from "./postgres/connect";
 import { planBatch, type Selection, type TableColumns } from "./plan";
+import { describePgError } from "./postgres/connect";
 import * as store from "./store";
 
 // One sync of one warehouse: from the cursor to the end of the archive, in batches. For each

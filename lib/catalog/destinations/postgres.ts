@@ -7,7 +7,8 @@ import type { DestinationType } from "../types";
 // host their owner did not choose.
 
 // A host name or an IP literal, nothing that could smuggle options into a connection string.
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[?[0-9A-Fa-f:.]+\]?)$/;
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[?[0-9A-Fa-f:.]+\]?)$/;
 const IDENT = /^[^\0]{1,63}$/;
 
 export const postgres: DestinationType = {
@@ -44,7 +45,10 @@ export const postgres: DestinationType = {
       patternMessage: "1 to 63 characters",
       maxLength: 63,
     }),
-    secret("password", { label: "Password", help: "Stored encrypted; leave empty for trust authentication." }),
+    secret("password", {
+      label: "Password",
+      help: "Stored encrypted; leave empty for trust authentication.",
+    }),
     select("sslMode", {
       label: "SSL mode",
       default: "require",

@@ -59,7 +59,10 @@ export function describePgError(err: unknown): WarehouseError {
     "28P01": ["Sign-in failed: wrong user name or password", false],
     "28000": ["Sign-in refused by the server's pg_hba.conf rules (check the user and SSL mode)", false],
     "3D000": ["The database does not exist", false],
-    "42501": ["Permission denied: the user needs CREATE on the database (and on the schemas it loads)", false],
+    "42501": [
+      "Permission denied: the user needs CREATE on the database (and on the schemas it loads)",
+      false,
+    ],
     "53300": ["The server has too many connections; will retry", true],
     "57P03": ["The server is starting up or shutting down; will retry", true],
     ECONNREFUSED: ["Connection refused: nothing listens on that host and port", true],

@@ -77,7 +77,10 @@ export class PostgresLoader implements WarehouseLoader {
     try {
       client = await this.conn();
       const who = await client.query("SELECT current_user AS u, version() AS v");
-      const version = String(who.rows[0]?.v ?? "").split(" ").slice(0, 2).join(" ");
+      const version = String(who.rows[0]?.v ?? "")
+        .split(" ")
+        .slice(0, 2)
+        .join(" ");
       steps.push({ step: "sign-in", ok: true, message: `Signed in as ${who.rows[0]?.u} (${version})` });
     } catch (err) {
       return fail("sign-in", err);
