@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   archive,
   insertDestination,
+  insertFilter,
   insertWorkspaceAndSource,
   TEST_KEY,
   tempDb,
@@ -198,6 +199,17 @@ describe("PostgreSQL warehouse", () => {
     expect(JSON.parse(run.rows)).toEqual({ [`${t.schema()}.tracks`]: 0, [`${t.schema()}.paid`]: 0 });
     expect(await t.rows("tracks")).toHaveLength(1);
     expect(await t.rows("paid")).toHaveLength(1);
+  });
+
+  it("loads messages that integrations All:false and destination filters stop for other destinations", async () => {
+    const t = setup();
+    insertFilter(t.db, { destinationId: t.destinationId, condition: "type = 'track'", action: "drop" });
+    archive(t.db, t, [
+      { type: "track", event: "Hidden", userId: "u1", integrations: { All: false } },
+      { type: "track", event: "Hidden", userId: "u2", integrations: { Postgres: false } },
+    ]);
+    expect((await t.sync()).status).toBe("succeeded");
+    expect(await t.rows("hidden", "user_id")).toMatchObject([{ user_id: "u1" }, { user_id: "u2" }]);
   });
 
   it("Selective Sync: a switched-off table or column is not loaded from then on", async () => {
