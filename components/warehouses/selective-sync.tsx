@@ -188,6 +188,7 @@ function SelectiveSync({
                   type="button"
                   className="ml-auto text-xs text-brand-700 underline"
                   aria-expanded={open === table}
+                  aria-label={`${open === table ? "Hide" : "Show"} the ${cols.size} columns of ${table}`}
                   onClick={() => setOpen(open === table ? null : table)}
                 >
                   {open === table ? "Hide columns" : `${cols.size} columns`}

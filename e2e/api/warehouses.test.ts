@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, baseUrl, type Client, clientFor, createUser, createWorkspace } from "@/e2e/api/support";
+import { SECRET_MASK } from "@/lib/catalog/mask";
 import { type TempPostgres, tempPostgres } from "@/lib/warehouses/testing";
 
 // The warehouse routes against the built server (which runs the sync scheduler and allows private
@@ -147,7 +148,7 @@ describe("Postgres warehouse through the destinations API", () => {
     );
     expect(view.body.destination.category).toBe("Warehouses");
     expect(view.body.destination.settings).toMatchObject({
-      password: "••••••••",
+      password: SECRET_MASK,
       syncIntervalMinutes: 60,
       sslMode: "disable",
     });
