@@ -52,7 +52,7 @@ export function TestConnection({
                 <span aria-hidden className={s.ok ? "text-emerald-600" : "text-red-600"}>
                   {s.ok ? "✓" : "✗"}
                 </span>
-                <span className="font-medium capitalize">{s.step}:</span>
+                <span className="font-medium">{s.step[0]?.toUpperCase() + s.step.slice(1)}:</span>
                 <span className="text-slate-700">{s.message}</span>
               </li>
             ))}

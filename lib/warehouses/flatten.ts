@@ -24,7 +24,16 @@ const MAX_KEYS = 2000;
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 export function isIsoTimestamp(s: string): boolean {
-  return s.length <= 40 && ISO.test(s) && !Number.isNaN(Date.parse(s));
+  // Cheap checks first: most strings are not dates ("YYYY-" is required).
+  if (
+    s.length < 10 ||
+    s.length > 40 ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(0) > 57 ||
+    s.charCodeAt(0) < 48
+  )
+    return false;
+  return ISO.test(s) && !Number.isNaN(Date.parse(s));
 }
 
 export function inferType(v: Value): ColumnType {
@@ -45,31 +54,39 @@ export function flattenInto(
   clash = "",
 ): void {
   if (!isObject(obj)) return;
-  let budget = MAX_KEYS;
-  const walk = (o: Record<string, unknown>, path: string, depth: number) => {
-    for (const key of Object.keys(o)) {
-      if (--budget < 0) return;
-      const part = snakeCase(key);
-      if (!part) continue;
-      let col = path ? `${path}_${part}` : part;
-      const value = o[key];
-      if (isObject(value) && depth < MAX_DEPTH) {
-        walk(value, col, depth + 1);
-        continue;
-      }
-      if (value === null || value === undefined) continue;
-      if (col.length > 63) col = col.slice(0, 63).replace(/_+$/, "");
-      if (!path && reserved?.has(col)) col = `${clash}${col}`.slice(0, 63);
-      if (typeof value === "number" && !Number.isFinite(value)) continue;
-      row.set(
-        col,
-        typeof value === "string" || typeof value === "number" || typeof value === "boolean"
-          ? value
-          : JSON.stringify(value),
-      );
+  walk({ row, reserved, clash, budget: MAX_KEYS }, obj, prefix, 0);
+}
+
+interface Walk {
+  row: Row;
+  reserved: ReadonlySet<string> | undefined;
+  clash: string;
+  budget: number;
+}
+
+function walk(w: Walk, o: Record<string, unknown>, path: string, depth: number): void {
+  for (const key in o) {
+    if (!Object.hasOwn(o, key)) continue;
+    if (--w.budget < 0) return;
+    const part = snakeCase(key);
+    if (!part) continue;
+    let col = path ? `${path}_${part}` : part;
+    const value = o[key];
+    if (value === null || value === undefined) continue;
+    if (typeof value === "object" && !Array.isArray(value) && depth < MAX_DEPTH) {
+      walk(w, value as Record<string, unknown>, col, depth + 1);
+      continue;
     }
-  };
-  walk(obj, prefix, 0);
+    if (col.length > 63) col = col.slice(0, 63).replace(/_+$/, "");
+    if (!path && w.reserved?.has(col)) col = `${w.clash}${col}`.slice(0, 63);
+    if (typeof value === "number" && !Number.isFinite(value)) continue;
+    w.row.set(
+      col,
+      typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+        ? value
+        : JSON.stringify(value),
+    );
+  }
 }
 
 const TS: ColumnType = "timestamptz";
@@ -156,71 +173,77 @@ export function messageRows(msg: ArchivedMessage, loadedAt: string): TableRow[] 
   }
   flattenInto(common, m.context, "context");
   const out: TableRow[] = [];
-  const add = (table: string, extra: (row: Row) => void) => {
-    const row = new Map(common);
-    extra(row);
-    out.push({ table, mode: "insert", row, fixed: COMMON_FIXED });
-  };
-  const upsert = (table: string, key: string, traits: unknown) => {
-    const row: Row = new Map<string, Value>([
-      ["id", key],
-      ["received_at", receivedAt],
-      ["uuid_ts", loadedAt],
-    ]);
-    flattenInto(row, traits, "", RESERVED.upsert, "traits_");
-    out.push({ table, mode: "upsert", row, fixed: USERS_FIXED });
-  };
   switch (m.type) {
     case "track": {
       const event = str(m.event);
       if (!event) return [];
       const table = eventTable(event);
-      const eventCols = (row: Row) => {
-        row.set("event", table ?? "");
-        row.set("event_text", event);
-      };
-      add("tracks", eventCols);
-      if (table && !CALL_TABLES.has(table))
-        add(table, (row) => {
-          eventCols(row);
-          flattenInto(row, m.properties, "", RESERVED.event, "properties_");
-        });
+      const tracks = callRow(out, "tracks", common);
+      tracks.set("event", table ?? "");
+      tracks.set("event_text", event);
+      if (table && !CALL_TABLES.has(table)) {
+        const row = callRow(out, table, tracks);
+        flattenInto(row, m.properties, "", RESERVED.event, "properties_");
+      }
       break;
     }
     case "page":
-    case "screen":
-      add(m.type === "page" ? "pages" : "screens", (row) => {
-        const name = str(m.name);
-        if (name !== null) row.set("name", name);
-        const category = str(m.category);
-        if (category !== null) row.set("category", category);
-        flattenInto(row, m.properties, "", RESERVED.page, "properties_");
-      });
+    case "screen": {
+      const row = callRow(out, m.type === "page" ? "pages" : "screens", common);
+      const name = str(m.name);
+      if (name !== null) row.set("name", name);
+      const category = str(m.category);
+      if (category !== null) row.set("category", category);
+      flattenInto(row, m.properties, "", RESERVED.page, "properties_");
       break;
+    }
     case "identify": {
       const traits = m.traits;
-      add("identifies", (row) => flattenInto(row, traits, "", RESERVED.identify, "traits_"));
+      flattenInto(callRow(out, "identifies", common), traits, "", RESERVED.identify, "traits_");
       const userId = str(m.userId);
-      if (userId) upsert("users", userId, traits);
+      if (userId) upsertRow(out, "users", userId, receivedAt, loadedAt, traits);
       break;
     }
     case "group": {
       const groupId = str(m.groupId);
-      add("groups", (row) => {
-        if (groupId !== null) row.set("group_id", groupId);
-        flattenInto(row, m.traits, "", RESERVED.group, "traits_");
-      });
-      if (groupId) upsert("accounts", groupId, m.traits);
+      const row = callRow(out, "groups", common);
+      if (groupId !== null) row.set("group_id", groupId);
+      flattenInto(row, m.traits, "", RESERVED.group, "traits_");
+      if (groupId) upsertRow(out, "accounts", groupId, receivedAt, loadedAt, m.traits);
       break;
     }
-    case "alias":
-      add("aliases", (row) => {
-        const previous = str(m.previousId);
-        if (previous !== null) row.set("previous_id", previous);
-      });
+    case "alias": {
+      const row = callRow(out, "aliases", common);
+      const previous = str(m.previousId);
+      if (previous !== null) row.set("previous_id", previous);
       break;
+    }
     default:
       return [];
   }
   return out;
+}
+
+/** A call table's row, starting from `base` (the common columns), added to `out`. */
+function callRow(out: TableRow[], table: string, base: Row): Row {
+  const row = new Map(base);
+  out.push({ table, mode: "insert", row, fixed: COMMON_FIXED });
+  return row;
+}
+
+function upsertRow(
+  out: TableRow[],
+  table: string,
+  key: string,
+  receivedAt: string,
+  loadedAt: string,
+  traits: unknown,
+) {
+  const row: Row = new Map<string, Value>([
+    ["id", key],
+    ["received_at", receivedAt],
+    ["uuid_ts", loadedAt],
+  ]);
+  flattenInto(row, traits, "", RESERVED.upsert, "traits_");
+  out.push({ table, mode: "upsert", row, fixed: USERS_FIXED });
 }

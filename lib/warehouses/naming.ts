@@ -4,8 +4,21 @@
 
 const MAX_IDENT = 63;
 
+// Keys repeat in every message: their names are computed once (bounded, so odd input cannot grow it).
+const cache = new Map<string, string | null>();
+const CACHE_MAX = 20_000;
+
 /** "Order Completed" -> "order_completed", "orderId" -> "order_id", "$Plan 2" -> "plan_2". Null when nothing is left. */
 export function snakeCase(input: string): string | null {
+  const hit = cache.get(input);
+  if (hit !== undefined) return hit;
+  const name = computeSnakeCase(input);
+  if (cache.size >= CACHE_MAX) cache.clear();
+  if (input.length <= 200) cache.set(input, name);
+  return name;
+}
+
+function computeSnakeCase(input: string): string | null {
   const s = input
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")

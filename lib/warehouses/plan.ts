@@ -82,9 +82,10 @@ export function planTable(
   const rows = mode === "upsert" ? mergeUpserts(input) : firstPerId(input);
   const known = new Map(existing ?? []);
   const fresh = new Map<string, ColumnType>();
+  const off = columnsOff(selection, table);
   for (const r of rows)
     for (const [col, value] of r.row) {
-      if (known.has(col) || selection.columns.has(`${table}.${col}`)) continue;
+      if (known.has(col) || (off.size && off.has(col))) continue;
       const t = r.fixed?.get(col) ?? inferType(value);
       const before = fresh.get(col);
       fresh.set(col, before ? merge(before, t) : t);
@@ -97,6 +98,7 @@ export function planTable(
     add.push([col, t]);
   }
   for (const [col, t] of add) known.set(col, t);
+  const overflow = add.length < fresh.size;
   const used = new Set<string>();
   for (const r of rows) for (const col of r.row.keys()) if (known.has(col)) used.add(col);
   const columns = ["id", ...[...used].filter((c) => c !== "id").sort()];
@@ -123,11 +125,12 @@ export function planTable(
       values.push(fitted ?? null);
     }
     // Keys that found no column (over MAX_COLUMNS) are kept too, never silently lost.
-    for (const [col, v] of r.row)
-      if (!known.has(col) && !selection.columns.has(`${table}.${col}`)) {
-        kept ??= {};
-        kept[col] = v;
-      }
+    if (overflow)
+      for (const [col, v] of r.row)
+        if (!known.has(col) && !off.has(col)) {
+          kept ??= {};
+          kept[col] = v;
+        }
     if (kept) anyConflict = true;
     out.push(kept ? [...values, JSON.stringify(kept)] : values);
   }
@@ -140,13 +143,26 @@ export function planTable(
   return { table, mode, exists: existing !== undefined, add, columns, types, rows: out, conflicts };
 }
 
+/** The switched-off columns of one table. */
+function columnsOff(selection: Selection, table: string): ReadonlySet<string> {
+  const out = new Set<string>();
+  const prefix = `${table}.`;
+  for (const key of selection.columns) if (key.startsWith(prefix)) out.add(key.slice(prefix.length));
+  return out;
+}
+
 /** Rows of one batch grouped per table, switched-off tables and columns left out. */
 export function planBatch(rows: TableRow[], schema: TableColumns, selection: Selection): TableLoad[] {
   const byTable = new Map<string, TableRow[]>();
+  const offOf = new Map<string, ReadonlySet<string>>();
   for (const r of rows) {
     if (selection.tables.has(r.table)) continue;
-    for (const col of r.row.keys())
-      if (col !== "id" && selection.columns.has(`${r.table}.${col}`)) r.row.delete(col);
+    let off = offOf.get(r.table);
+    if (!off) {
+      off = columnsOff(selection, r.table);
+      offOf.set(r.table, off);
+    }
+    if (off.size) for (const col of off) if (col !== "id") r.row.delete(col);
     const list = byTable.get(r.table) ?? [];
     list.push(r);
     byTable.set(r.table, list);

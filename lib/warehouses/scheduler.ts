@@ -49,7 +49,7 @@ export function startWarehouseScheduler(opts: SchedulerOptions): WarehouseSchedu
   const { db } = opts;
   const now = opts.now ?? Date.now;
   const leaseMs = opts.leaseMs ?? 120_000;
-  const batchSize = opts.batchSize ?? 5000;
+  const batchSize = opts.batchSize ?? 10_000;
   let stopped = false;
   let running: Promise<void> | null = null;
   store.markInterrupted(db, now());

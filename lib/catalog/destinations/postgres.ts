@@ -47,7 +47,7 @@ export const postgres: DestinationType = {
     }),
     secret("password", {
       label: "Password",
-      help: "Stored encrypted; leave empty for trust authentication.",
+      help: "Leave empty for trust authentication.",
     }),
     select("sslMode", {
       label: "SSL mode",

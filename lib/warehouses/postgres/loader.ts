@@ -134,31 +134,69 @@ export class PostgresLoader implements WarehouseLoader {
         await client.query(
           `ALTER TABLE ${target} ${adds.map(([c, t]) => `ADD COLUMN IF NOT EXISTS ${q(c)} ${t}`).join(", ")}`,
         );
-      const stage = `stage_${plan.table}`.slice(0, 63);
-      await client.query(
-        `CREATE TEMP TABLE ${q(stage)} (${plan.columns.map((c, i) => `${q(c)} ${plan.types[i]}`).join(", ")}) ON COMMIT DROP`,
-      );
-      await pipeline(
-        Readable.from([copyText(plan.rows)]),
-        client.query(copyFrom(`COPY ${q(stage)} (${cols}) FROM STDIN`)),
-      );
-      const res = await client.query(
-        plan.mode === "insert"
-          ? `INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${q(stage)} ON CONFLICT ("id") DO NOTHING`
-          : `INSERT INTO ${target} AS t (${cols}) SELECT ${cols} FROM ${q(stage)}
-             ON CONFLICT ("id") DO UPDATE SET ${plan.columns
-               .filter((c) => c !== "id")
-               .map((c) => `${q(c)} = COALESCE(EXCLUDED.${q(c)}, t.${q(c)})`)
-               .join(", ")}
-             WHERE EXCLUDED."received_at" >= t."received_at" OR t."received_at" IS NULL`,
-      );
+      const written = plan.mode === "insert" ? await this.copyDirect(client, target, cols, plan) : null;
+      const count = written ?? (await this.viaStaging(client, target, cols, plan));
       await client.query("COMMIT");
       this.schemas.add(schema);
-      return res.rowCount ?? 0;
+      return count;
     } catch (err) {
       await client.query("ROLLBACK").catch(() => {});
       throw describePgError(err);
     }
+  }
+
+  /**
+   * The fast path: COPY straight into the table. New ids are the common case; if any id is already
+   * there (a copy sent again after 24 h, a batch re-loaded after a crash) the primary key refuses
+   * the COPY, the savepoint undoes it, and the staging path below deduplicates. Null then.
+   */
+  private async copyDirect(
+    client: pg.Client,
+    target: string,
+    cols: string,
+    plan: TableLoad,
+  ): Promise<number | null> {
+    await client.query("SAVEPOINT direct_copy");
+    try {
+      await pipeline(
+        Readable.from([copyText(plan.rows)]),
+        client.query(copyFrom(`COPY ${target} (${cols}) FROM STDIN`)),
+      );
+      await client.query("RELEASE SAVEPOINT direct_copy");
+      return plan.rows.length;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "23505") throw err;
+      await client.query("ROLLBACK TO SAVEPOINT direct_copy");
+      return null;
+    }
+  }
+
+  /** COPY into a temporary table, then INSERT … ON CONFLICT: skips existing ids, or upserts. */
+  private async viaStaging(
+    client: pg.Client,
+    target: string,
+    cols: string,
+    plan: TableLoad,
+  ): Promise<number> {
+    const stage = `stage_${plan.table}`.slice(0, 63);
+    await client.query(
+      `CREATE TEMP TABLE ${q(stage)} (${plan.columns.map((c, i) => `${q(c)} ${plan.types[i]}`).join(", ")}) ON COMMIT DROP`,
+    );
+    await pipeline(
+      Readable.from([copyText(plan.rows)]),
+      client.query(copyFrom(`COPY ${q(stage)} (${cols}) FROM STDIN`)),
+    );
+    const res = await client.query(
+      plan.mode === "insert"
+        ? `INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${q(stage)} ON CONFLICT ("id") DO NOTHING`
+        : `INSERT INTO ${target} AS t (${cols}) SELECT ${cols} FROM ${q(stage)}
+           ON CONFLICT ("id") DO UPDATE SET ${plan.columns
+             .filter((c) => c !== "id")
+             .map((c) => `${q(c)} = COALESCE(EXCLUDED.${q(c)}, t.${q(c)})`)
+             .join(", ")}
+           WHERE EXCLUDED."received_at" >= t."received_at" OR t."received_at" IS NULL`,
+    );
+    return res.rowCount ?? 0;
   }
 
   async close(): Promise<void> {
