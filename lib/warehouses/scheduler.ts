@@ -52,6 +52,7 @@ export function startWarehouseScheduler(opts: SchedulerOptions): WarehouseSchedu
   const batchSize = opts.batchSize ?? 10_000;
   let stopped = false;
   let running: Promise<void> | null = null;
+  let swept = 0;
   store.markInterrupted(db, now());
 
   const runOne = async (w: store.WarehouseRow, run: store.RunRow) => {
@@ -97,6 +98,10 @@ export function startWarehouseScheduler(opts: SchedulerOptions): WarehouseSchedu
   const tick = async () => {
     if (running) return running;
     running = (async () => {
+      if (now() - swept > 60_000) {
+        swept = now();
+        store.sweepDeleted(db);
+      }
       for (const w of store.listWarehouses(db, opts.encryptionKey())) {
         if (stopped) return;
         if (!getDestinationType(w.type)?.warehouse) continue;

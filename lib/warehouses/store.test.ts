@@ -52,3 +52,23 @@ it("retention counts the messages a warehouse had not loaded as missed and moves
   );
   expect(store.findState(db, destinationId)!.missed).toBe(2);
 });
+
+it("a deleted warehouse's cursor, schemas, runs and Selective Sync rows are swept", () => {
+  const { db } = tempDb("switchyard-warehouse-sweep-");
+  const { workspaceId, sourceId } = insertWorkspaceAndSource(db);
+  const settings = { host: "warehouse.example.com", database: "a", username: "b" };
+  const kept = insertDestination(db, { workspaceId, sourceIds: [sourceId], type: "postgres", settings });
+  const gone = insertDestination(db, { workspaceId, sourceIds: [sourceId], type: "postgres", settings });
+  for (const id of [kept, gone]) {
+    store.getState(db, id, workspaceId, Date.now());
+    store.ensureSchemas(db, { id, sources: [{ id: sourceId, slug: "web", name: "Web" }] });
+    store.queueRun(db, { id, workspaceId }, "manual", Date.now(), null);
+    store.replaceSelection(db, id, [{ tableName: "pages", columnName: "" }], new Date());
+  }
+  db.prepare(`DELETE FROM "Destination" WHERE "id" = ?`).run(gone);
+  expect(store.sweepDeleted(db)).toBe(4);
+  expect(store.findState(db, gone)).toBeUndefined();
+  expect(store.findState(db, kept)).toBeDefined();
+  expect(store.listRuns(db, kept, 5)).toHaveLength(1);
+  expect(store.listSelection(db, kept)).toHaveLength(1);
+});

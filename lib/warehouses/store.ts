@@ -395,3 +395,13 @@ export function markInterrupted(db: Db, now: number): number {
     )
     .run(now, now).changes;
 }
+
+/** Removes the warehouse rows of destinations that were deleted (no foreign keys on these tables). */
+export function sweepDeleted(db: Db): number {
+  let removed = 0;
+  for (const table of ["WarehouseState", "WarehouseSchema", "WarehouseSyncRun", "WarehouseSelection"])
+    removed += db
+      .prepare(`DELETE FROM "${table}" WHERE "destinationId" NOT IN (SELECT "id" FROM "Destination")`)
+      .run().changes;
+  return removed;
+}
