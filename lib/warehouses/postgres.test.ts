@@ -238,6 +238,11 @@ describe("PostgreSQL warehouse", () => {
       { user_id: "u1", secret: "x", keep: "1" },
       { user_id: "u2", secret: null, keep: "2" },
     ]);
+    // A sync with nothing new keeps the tables and columns the console lists for Selective Sync.
+    expect((await t.sync()).messages).toBe(0);
+    const seen = JSON.parse(store.findState(t.db, t.destinationId)!.columns);
+    expect(Object.keys(seen[t.schema()])).toEqual(expect.arrayContaining(["tracks", "viewed"]));
+    expect(seen[t.schema()].viewed).toHaveProperty("keep", "bigint");
     const tables = await pgdb.query(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1`,
       [t.schema()],

@@ -38,6 +38,15 @@ export function retryDelay(failures: number, intervalMs: number): number {
   return Math.min(intervalMs, RETRY_BASE_MS * 2 ** Math.min(failures - 1, 16));
 }
 
+function parseColumns(text: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 export function defaultLoader(allowPrivate: boolean) {
   return (type: string, settings: Record<string, unknown>): WarehouseLoader => {
     if (type === "postgres") return new PostgresLoader(settings as unknown as PostgresSettings, allowPrivate);
@@ -74,7 +83,8 @@ export function startWarehouseScheduler(opts: SchedulerOptions): WarehouseSchedu
       store.finishState(db, w.id, {
         nextSyncAt: now() + intervalMs,
         failures: 0,
-        columns: JSON.stringify(result.columns),
+        // A sync with nothing new describes no schema: keep what earlier syncs saw.
+        columns: JSON.stringify({ ...parseColumns(state.columns), ...result.columns }),
       });
     } catch (err) {
       const failures = state.failures + 1;
