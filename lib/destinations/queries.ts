@@ -1,8 +1,10 @@
 import { getDestinationType, maskSettings } from "@/lib/catalog";
 import { db } from "@/lib/db";
+import { sqlite } from "@/lib/db/sqlite";
 import { type CurrentHealth, currentHealth, HEALTHY } from "@/lib/delivery/health";
 import { notFound } from "@/lib/errors";
 import { allInScope } from "@/lib/rbac/scope";
+import { warehouseHealth } from "@/lib/warehouses/health";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
 
 // Reading destinations for the console. The browser gets public settings plus SECRET_MASK for
@@ -63,10 +65,15 @@ export function destinationInScope(access: WorkspaceAccess, row: Pick<Destinatio
   );
 }
 
+/** Delivery health, and for warehouses the health of their syncs. */
+export function destinationHealth(workspaceId: string): Map<string, CurrentHealth> {
+  return new Map([...currentHealth(workspaceId), ...warehouseHealth(workspaceId, sqlite())]);
+}
+
 export function toDestinationView(
   row: DestinationRow,
   access: WorkspaceAccess,
-  health: Map<string, CurrentHealth> = currentHealth(access.workspace.id),
+  health: Map<string, CurrentHealth> = destinationHealth(access.workspace.id),
 ): DestinationView {
   const type = getDestinationType(row.type);
   return {
@@ -104,7 +111,7 @@ export async function listDestinations(access: WorkspaceAccess) {
     include: destinationInclude,
     orderBy: { name: "asc" },
   });
-  const health = currentHealth(access.workspace.id);
+  const health = destinationHealth(access.workspace.id);
   return rows.map((r) => toDestinationView(r, access, health));
 }
 

@@ -22,6 +22,7 @@ import type { ArchiveStore } from "@/lib/ingest/store";
 import { isMessageType, type MessageType } from "@/lib/ingest/validate";
 import { createWriteKeyResolver, type SourceRef } from "@/lib/ingest/writekeys";
 import { getTap, type Tap } from "@/lib/tap";
+import { recordRetentionLoss } from "@/lib/warehouses/store";
 
 // The Segment-compatible tracking API on a bare node:http handler: the custom server sends
 // every /v1/* request here before Next sees it (a Next route handler is ~26x slower).
@@ -117,7 +118,11 @@ export function createIngest(options: IngestOptions): Ingest {
     tap: options.tap ?? getTap(),
     trustProxy: options.trustProxy ?? false,
   });
-  const retention = startRetention(store, options.retentionDays ?? 7);
+  const retention = startRetention(store, options.retentionDays ?? 7, 30_000, (cutoff) => {
+    const missed = recordRetentionLoss(options.db, cutoff);
+    if (missed)
+      console.warn(`[switchyard] retention pruned ${missed} messages that warehouses had not loaded yet`);
+  });
   let closed = false;
 
   const ingest = (req: IncomingMessage, res: ServerResponse, type: MessageType | null) => {

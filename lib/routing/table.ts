@@ -103,6 +103,7 @@ export function loadRoutingTable(db: Database.Database, encryptionKey: () => str
   for (const row of rows) {
     const type = getDestinationType(row.type);
     if (!type) continue; // no longer in the catalog: nothing could deliver to it
+    if (type.warehouse) continue; // loaded in bulk from the archive (lib/warehouses), never routed
     const { settings, error } = fullSettings(row, encryptionKey);
     const destFilters = filtersOf.get(row.id) ?? [];
     const fns = functions.get(row.id);
