@@ -7,6 +7,7 @@ import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from "@/lib/ingest/limits";
 import { type Outcome, Pipeline, type Responder } from "@/lib/ingest/pipeline";
 import { decodePixelData, gifResponder, sendGif } from "@/lib/ingest/pixel";
 import { RateLimiter } from "@/lib/ingest/rate-limit";
+import { IngestPrivacy, type IngestPrivacyOptions } from "@/lib/privacy/ingest";
 import {
   errorBody,
   IngestError,
@@ -52,6 +53,8 @@ export interface IngestOptions {
   tap?: Tap;
   /** Source functions' inbound URLs, POST /v1/functions/{token} (lib/functions/source-endpoint.ts). */
   functions?: FunctionEndpoint;
+  /** Suppression, blocked fields and sampled PII detection (lib/privacy); false turns all off. */
+  privacy?: IngestPrivacyOptions | false;
 }
 
 /** Hands a source function's request over; `ingest` runs its emitted calls through the pipeline. */
@@ -110,7 +113,9 @@ export function createIngest(options: IngestOptions): Ingest {
     maxInFlight: archive.maxInFlight,
   });
   const resolver = createWriteKeyResolver(options.db);
+  const privacy = options.privacy === false ? undefined : new IngestPrivacy(options.db, options.privacy);
   const pipeline = new Pipeline({
+    privacy,
     resolver,
     limiter: new RateLimiter(options.rateLimitPerSecond ?? 0),
     committer,
@@ -223,6 +228,7 @@ export function createIngest(options: IngestOptions): Ingest {
     async close() {
       closed = true;
       await committer.flush();
+      privacy?.close();
       await retention.stop();
       await archive.close();
     },

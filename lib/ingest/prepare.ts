@@ -1,6 +1,7 @@
 import { archiveRejected, enrichAccepted, type RequestContext } from "@/lib/ingest/enrich";
 import { formatKb, MAX_MESSAGE_BYTES } from "@/lib/ingest/limits";
 import { inspectValue } from "@/lib/ingest/shape";
+import type { MessagePrivacy } from "@/lib/privacy/ingest";
 import type { ArchivedMessage } from "@/lib/ingest/store";
 import { validateMessage } from "@/lib/ingest/validate";
 
@@ -20,6 +21,8 @@ export interface PreparedRequest {
    */
   messages: Record<string, unknown>[] | null;
   rejected: Rejection[];
+  /** Accepted messages of suppressed users: answered as accepted, never stored (lib/privacy). */
+  suppressed: number;
 }
 
 function byteLength(text: string): number {
@@ -27,10 +30,15 @@ function byteLength(text: string): number {
   return text.length * 3 <= MAX_MESSAGE_BYTES ? text.length : Buffer.byteLength(text);
 }
 
-export function prepareMessages(items: unknown[], ctx: RequestContext): PreparedRequest {
+export function prepareMessages(
+  items: unknown[],
+  ctx: RequestContext,
+  privacy?: MessagePrivacy,
+): PreparedRequest {
   const rows: ArchivedMessage[] = new Array(items.length);
   const messages: Record<string, unknown>[] = new Array(items.length);
   const rejected: Rejection[] = [];
+  let suppressed = 0;
   for (let index = 0; index < items.length; index++) {
     const item = items[index];
     // What the message holds first (depth, numbers, strings), then what the spec asks of it.
@@ -38,7 +46,16 @@ export function prepareMessages(items: unknown[], ctx: RequestContext): Prepared
       inspectValue(item, { strings: ctx.escapes ?? true }) ?? validateMessage(item, ctx.endpointType);
     if (reason === null) {
       const msg = item as Record<string, unknown>;
-      const row = enrichAccepted(msg, ctx);
+      let row = enrichAccepted(msg, ctx);
+      if (privacy) {
+        // After validation and enrichment, before the size check and the archive: a suppressed
+        // user's message is dropped; workspace-blocked Red fields are removed from what is stored.
+        if (privacy.suppressed(row.userId)) {
+          suppressed++;
+          continue;
+        }
+        if (privacy.inspect(msg, ctx.sourceId, ctx.receivedAt)) row = { ...row, payload: JSON.stringify(msg) };
+      }
       // Single calls were bounded by their body size already; batch items are measured as
       // archived (with the few fields the server adds and the batch context merged in).
       const size = ctx.endpointType === null ? byteLength(row.payload) : 0;
@@ -54,5 +71,8 @@ export function prepareMessages(items: unknown[], ctx: RequestContext): Prepared
     messages[index] = message;
     rejected.push({ index, reason });
   }
-  return { rows, messages, rejected };
+  if (suppressed === 0) return { rows, messages, rejected, suppressed };
+  // Suppressed messages left holes: the arrays stay parallel to each other, not to the items.
+  const kept = rows.flatMap((row, i) => (row ? [i] : []));
+  return { rows: kept.map((i) => rows[i]!), messages: kept.map((i) => messages[i]!), rejected, suppressed };
 }

@@ -1,0 +1,164 @@
+import type Database from "better-sqlite3";
+
+// Every raw SQL statement of the privacy feature, in one place (a PostgreSQL store mirrors this
+// module): the ingest's and the router's reads, the inbox's batched writes, the router's removal
+// notes and the deletion purge. Plain portable SQL: ON CONFLICT, IN lists of parameters, no
+// SQLite-only functions. The console's settings go through Prisma (lib/privacy/service.ts).
+
+export interface FieldRow {
+  workspaceId: string;
+  path: string;
+  classification: string | null;
+  blockAtIngest: number | boolean;
+}
+
+export interface InboxWrite {
+  workspaceId: string;
+  path: string;
+  matcher: string;
+  suggested: string;
+  sources: string;
+  firstSeen: number;
+  lastSeen: number;
+  sample: string | null;
+  sampleUserId: string | null;
+  sampleAnonymousId: string | null;
+}
+
+function statements(db: Database.Database) {
+  return {
+    workspaceFields: db.prepare(
+      `SELECT "workspaceId", "path", "classification", "blockAtIngest" FROM "PrivacyField" WHERE "workspaceId" = ?`,
+    ),
+    classifiedFields: db.prepare(
+      `SELECT "workspaceId", "path", "classification", "blockAtIngest" FROM "PrivacyField" WHERE "classification" IS NOT NULL`,
+    ),
+    fieldSources: db.prepare(`SELECT "path", "sources" FROM "PrivacyField" WHERE "workspaceId" = ?`),
+    matchers: db.prepare(
+      `SELECT "id", "name", "keyPatterns", "valuePatterns", "suggested", "enabled" FROM "PrivacyMatcher" WHERE "workspaceId" = ?`,
+    ),
+    suppressed: db.prepare(`SELECT "userId" FROM "PrivacySuppression" WHERE "workspaceId" = ?`),
+    destinations: db.prepare(`SELECT "destinationId", "policy", "consentCategories" FROM "PrivacyDestination"`),
+    sources: db.prepare(`SELECT "sourceId", "withoutConsent" FROM "PrivacySource"`),
+    upsertInbox: db.prepare(
+      `INSERT INTO "PrivacyField" ("workspaceId", "path", "matcher", "suggested", "sources", "firstSeen", "lastSeen",
+         "sample", "sampleUserId", "sampleAnonymousId", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT ("workspaceId", "path") DO UPDATE SET "lastSeen" = excluded."lastSeen",
+         "sources" = excluded."sources", "updatedAt" = excluded."updatedAt"`,
+    ),
+    insertRemoval: db.prepare(
+      `INSERT INTO "PrivacyRemoval" ("destinationId", "seq", "workspaceId", "sourceId", "removed", "fields", "at")
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("destinationId", "seq") DO NOTHING`,
+    ),
+    fingerprint: db.prepare(
+      `SELECT (SELECT COUNT(*) FROM "PrivacyField" WHERE "classification" IS NOT NULL) AS f,
+         (SELECT MAX("updatedAt") FROM "PrivacyField" WHERE "classification" IS NOT NULL) AS fu,
+         (SELECT COUNT(*) FROM "PrivacyDestination") AS d, (SELECT MAX("updatedAt") FROM "PrivacyDestination") AS du,
+         (SELECT COUNT(*) FROM "PrivacySource") AS s, (SELECT MAX("updatedAt") FROM "PrivacySource") AS su`,
+    ),
+    pruneRemovals: db.prepare(
+      `DELETE FROM "PrivacyRemoval" WHERE "at" < ?`,
+    ),
+  };
+}
+
+const cache = new WeakMap<Database.Database, ReturnType<typeof statements>>();
+
+export function privacySql(db: Database.Database) {
+  let s = cache.get(db);
+  if (!s) {
+    s = statements(db);
+    cache.set(db, s);
+  }
+  return s;
+}
+
+/** One transaction for a whole batch of inbox sightings. */
+export function writeInbox(db: Database.Database, rows: readonly InboxWrite[], now: number): void {
+  if (rows.length === 0) return;
+  const s = privacySql(db);
+  db.transaction(() => {
+    for (const r of rows) {
+      s.upsertInbox.run(
+        r.workspaceId,
+        r.path,
+        r.matcher,
+        r.suggested,
+        r.sources,
+        r.firstSeen,
+        r.lastSeen,
+        r.sample,
+        r.sampleUserId,
+        r.sampleAnonymousId,
+        now,
+      );
+    }
+  })();
+}
+
+// ---- Deletion: every table that holds a user's messages or parts of them ----
+
+const SEQ_CHUNK = 500;
+
+export interface PurgeCounts {
+  archive: number;
+  deliveryJobs: number;
+  deliveryOutcomes: number;
+  deliverySamples: number;
+  privacyRemovals: number;
+  functionRuns: number;
+  inboxSamples: number;
+}
+
+/**
+ * Removes one user's messages from the archive (which is also the debugger's backlog) and what
+ * was derived from them: queued deliveries, outcome rows and samples, privacy notes, function run
+ * inputs that name the id, inbox samples taken from them. Works in chunks, each its own
+ * transaction, so ingest never waits long for the lock.
+ */
+export function purgeUser(
+  db: Database.Database,
+  workspaceId: string,
+  idType: "userId" | "anonymousId",
+  idValue: string,
+): PurgeCounts {
+  const counts: PurgeCounts = {
+    archive: 0,
+    deliveryJobs: 0,
+    deliveryOutcomes: 0,
+    deliverySamples: 0,
+    privacyRemovals: 0,
+    functionRuns: 0,
+    inboxSamples: 0,
+  };
+  const column = idType === "userId" ? `"userId"` : `"anonymousId"`;
+  const findSeqs = db.prepare(`SELECT "seq" FROM "Message" WHERE "workspaceId" = ? AND ${column} = ? LIMIT ?`);
+  for (;;) {
+    const seqs = (findSeqs.all(workspaceId, idValue, SEQ_CHUNK) as { seq: number }[]).map((r) => r.seq);
+    if (seqs.length === 0) break;
+    const list = seqs.map(() => "?").join(", ");
+    const del = (table: string) =>
+      db.prepare(`DELETE FROM "${table}" WHERE "workspaceId" = ? AND "seq" IN (${list})`).run(workspaceId, ...seqs)
+        .changes;
+    db.transaction(() => {
+      counts.deliveryJobs += del("DeliveryJob");
+      counts.deliveryOutcomes += del("DeliveryOutcome");
+      counts.deliverySamples += del("DeliverySample");
+      counts.privacyRemovals += del("PrivacyRemoval");
+      counts.archive += del("Message");
+    })();
+    if (seqs.length < SEQ_CHUNK) break;
+  }
+  // Function runs keep their input as JSON text: any run whose input names the id as a JSON string.
+  counts.functionRuns = db
+    .prepare(`DELETE FROM "FunctionRun" WHERE "workspaceId" = ? AND "input" LIKE ? ESCAPE '\\'`)
+    .run(workspaceId, `%${JSON.stringify(idValue).replace(/[\\%_]/g, (c) => `\\${c}`)}%`).changes;
+  const sampleColumn = idType === "userId" ? `"sampleUserId"` : `"sampleAnonymousId"`;
+  counts.inboxSamples = db
+    .prepare(
+      `UPDATE "PrivacyField" SET "sample" = NULL, "sampleUserId" = NULL, "sampleAnonymousId" = NULL
+       WHERE "workspaceId" = ? AND ${sampleColumn} = ?`,
+    )
+    .run(workspaceId, idValue).changes;
+  return counts;
+}
