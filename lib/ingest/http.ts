@@ -7,7 +7,6 @@ import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from "@/lib/ingest/limits";
 import { type Outcome, Pipeline, type Responder } from "@/lib/ingest/pipeline";
 import { decodePixelData, gifResponder, sendGif } from "@/lib/ingest/pixel";
 import { RateLimiter } from "@/lib/ingest/rate-limit";
-import { IngestPrivacy, type IngestPrivacyOptions } from "@/lib/privacy/ingest";
 import {
   errorBody,
   IngestError,
@@ -22,6 +21,7 @@ import { SETTINGS_PATH, settingsDocument } from "@/lib/ingest/settings-doc";
 import type { ArchiveStore } from "@/lib/ingest/store";
 import { isMessageType, type MessageType } from "@/lib/ingest/validate";
 import { createWriteKeyResolver, type SourceRef } from "@/lib/ingest/writekeys";
+import { IngestPrivacy, type IngestPrivacyOptions } from "@/lib/privacy/ingest";
 import { getTap, type Tap } from "@/lib/tap";
 
 // The Segment-compatible tracking API on a bare node:http handler: the custom server sends

@@ -5,7 +5,6 @@ import type { RequestContext } from "@/lib/ingest/enrich";
 import type { GroupCommitter } from "@/lib/ingest/group-commit";
 import { MAX_BATCH_MESSAGES } from "@/lib/ingest/limits";
 import { type PreparedRequest, prepareMessages, type Rejection } from "@/lib/ingest/prepare";
-import type { IngestPrivacy } from "@/lib/privacy/ingest";
 import { type RateLimiter, rateLimitHeaders } from "@/lib/ingest/rate-limit";
 import { IngestError, internalError } from "@/lib/ingest/responses";
 import { inspectValue } from "@/lib/ingest/shape";
@@ -13,6 +12,7 @@ import { recordIngest, recordRateLimited } from "@/lib/ingest/stats";
 import type { AppendResult } from "@/lib/ingest/store";
 import { isIsoTimestamp, isPlainObject, type MessageType } from "@/lib/ingest/validate";
 import { type SourceRef, type WriteKeyResolver, writeKeyFromAuthorization } from "@/lib/ingest/writekeys";
+import type { IngestPrivacy } from "@/lib/privacy/ingest";
 import type { Tap, TapEvent } from "@/lib/tap";
 
 // From a parsed body to an answer: write key -> source, batch shape, rate limit, validation
@@ -138,7 +138,12 @@ export class Pipeline {
       if (prepared.rows.length === 0) {
         // Every message came from a suppressed user: nothing to store, answered as accepted.
         recordIngest(source.id, { received: items.length, accepted: 0, rejected: 0, duplicates: 0 }, now);
-        respond.ok(res, { single: type !== null, accepted: prepared.suppressed, duplicates: 0, rejected: [] });
+        respond.ok(res, {
+          single: type !== null,
+          accepted: prepared.suppressed,
+          duplicates: 0,
+          rejected: [],
+        });
         return;
       }
       // Kept until the commit only for tap subscribers: otherwise the parsed objects die young

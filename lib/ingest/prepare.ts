@@ -1,9 +1,9 @@
 import { archiveRejected, enrichAccepted, type RequestContext } from "@/lib/ingest/enrich";
 import { formatKb, MAX_MESSAGE_BYTES } from "@/lib/ingest/limits";
 import { inspectValue } from "@/lib/ingest/shape";
-import type { MessagePrivacy } from "@/lib/privacy/ingest";
 import type { ArchivedMessage } from "@/lib/ingest/store";
 import { validateMessage } from "@/lib/ingest/validate";
+import type { MessagePrivacy } from "@/lib/privacy/ingest";
 
 // Turns the messages of one request into archive rows: validate, enrich, serialise once.
 // Invalid messages become "rejected" rows rather than disappearing.
@@ -54,7 +54,8 @@ export function prepareMessages(
           suppressed++;
           continue;
         }
-        if (privacy.inspect(msg, ctx.sourceId, ctx.receivedAt)) row = { ...row, payload: JSON.stringify(msg) };
+        if (privacy.inspect(msg, ctx.sourceId, ctx.receivedAt))
+          row = { ...row, payload: JSON.stringify(msg) };
       }
       // Single calls were bounded by their body size already; batch items are measured as
       // archived (with the few fields the server adds and the batch context merged in).

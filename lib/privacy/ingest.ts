@@ -1,5 +1,10 @@
 import type Database from "better-sqlite3";
-import { type Classification, type CustomMatcherDefinition, MatcherSet, maskSample } from "@/lib/privacy/matchers";
+import {
+  type Classification,
+  type CustomMatcherDefinition,
+  MatcherSet,
+  maskSample,
+} from "@/lib/privacy/matchers";
 import { removePaths, walkFields } from "@/lib/privacy/paths";
 import { type InboxWrite, privacySql, writeInbox } from "@/lib/privacy/sql";
 

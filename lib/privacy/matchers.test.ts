@@ -33,7 +33,15 @@ describe("built-in value matchers", () => {
   it("finds US SSNs only in their written form and with valid areas", () => {
     expect(isUsSsn("123-45-6789")).toBe(true);
     expect(isUsSsn("123 45 6789")).toBe(true);
-    for (const v of ["000-12-3456", "666-12-3456", "900-12-3456", "123-00-6789", "123-45-0000", "123456789", "123-456-789"])
+    for (const v of [
+      "000-12-3456",
+      "666-12-3456",
+      "900-12-3456",
+      "123-00-6789",
+      "123-45-0000",
+      "123456789",
+      "123-456-789",
+    ])
       expect(isUsSsn(v), v).toBe(false);
   });
 
@@ -96,7 +104,14 @@ describe("custom matchers", () => {
 
   it("stays fast on a pathological value (linear glob, no backtracking)", () => {
     const evil = new MatcherSet([
-      { id: "e", name: "e", keyPatterns: [], valuePatterns: ["*a*a*a*a*a*a*a*b"], suggested: "red", enabled: true },
+      {
+        id: "e",
+        name: "e",
+        keyPatterns: [],
+        valuePatterns: ["*a*a*a*a*a*a*a*b"],
+        suggested: "red",
+        enabled: true,
+      },
     ]);
     expect(evil.match("k", "a".repeat(256))).toBeNull();
   });

@@ -38,7 +38,9 @@ function statements(db: Database.Database) {
       `SELECT "id", "name", "keyPatterns", "valuePatterns", "suggested", "enabled" FROM "PrivacyMatcher" WHERE "workspaceId" = ?`,
     ),
     suppressed: db.prepare(`SELECT "userId" FROM "PrivacySuppression" WHERE "workspaceId" = ?`),
-    destinations: db.prepare(`SELECT "destinationId", "policy", "consentCategories" FROM "PrivacyDestination"`),
+    destinations: db.prepare(
+      `SELECT "destinationId", "policy", "consentCategories" FROM "PrivacyDestination"`,
+    ),
     sources: db.prepare(`SELECT "sourceId", "withoutConsent" FROM "PrivacySource"`),
     upsertInbox: db.prepare(
       `INSERT INTO "PrivacyField" ("workspaceId", "path", "matcher", "suggested", "sources", "firstSeen", "lastSeen",
@@ -56,9 +58,7 @@ function statements(db: Database.Database) {
          (SELECT COUNT(*) FROM "PrivacyDestination") AS d, (SELECT MAX("updatedAt") FROM "PrivacyDestination") AS du,
          (SELECT COUNT(*) FROM "PrivacySource") AS s, (SELECT MAX("updatedAt") FROM "PrivacySource") AS su`,
     ),
-    pruneRemovals: db.prepare(
-      `DELETE FROM "PrivacyRemoval" WHERE "at" < ?`,
-    ),
+    pruneRemovals: db.prepare(`DELETE FROM "PrivacyRemoval" WHERE "at" < ?`),
   };
 }
 
@@ -132,14 +132,17 @@ export function purgeUser(
     inboxSamples: 0,
   };
   const column = idType === "userId" ? `"userId"` : `"anonymousId"`;
-  const findSeqs = db.prepare(`SELECT "seq" FROM "Message" WHERE "workspaceId" = ? AND ${column} = ? LIMIT ?`);
+  const findSeqs = db.prepare(
+    `SELECT "seq" FROM "Message" WHERE "workspaceId" = ? AND ${column} = ? LIMIT ?`,
+  );
   for (;;) {
     const seqs = (findSeqs.all(workspaceId, idValue, SEQ_CHUNK) as { seq: number }[]).map((r) => r.seq);
     if (seqs.length === 0) break;
     const list = seqs.map(() => "?").join(", ");
     const del = (table: string) =>
-      db.prepare(`DELETE FROM "${table}" WHERE "workspaceId" = ? AND "seq" IN (${list})`).run(workspaceId, ...seqs)
-        .changes;
+      db
+        .prepare(`DELETE FROM "${table}" WHERE "workspaceId" = ? AND "seq" IN (${list})`)
+        .run(workspaceId, ...seqs).changes;
     db.transaction(() => {
       counts.deliveryJobs += del("DeliveryJob");
       counts.deliveryOutcomes += del("DeliveryOutcome");
