@@ -70,6 +70,8 @@ export interface Ingest {
   /** Stops taking requests (503), commits what is pending, stops the prune timer. */
   close(): Promise<void>;
   readonly store: ArchiveStore;
+  /** Writes the privacy inbox's pending sightings now (tests; otherwise every 2 s and at close). */
+  privacyFlush(): void;
 }
 
 const SINGLE = new Map<string, MessageType>();
@@ -209,6 +211,7 @@ export function createIngest(options: IngestOptions): Ingest {
 
   return {
     store,
+    privacyFlush: () => void privacy?.flush(),
     matches: (url) =>
       url !== undefined && (url === "/v1" || url.startsWith("/v1/") || url.startsWith("/v1?")),
     handle(req, res) {

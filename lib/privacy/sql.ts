@@ -152,10 +152,17 @@ export function purgeUser(
     })();
     if (seqs.length < SEQ_CHUNK) break;
   }
-  // Function runs keep their input as JSON text: any run whose input names the id as a JSON string.
+  // Function runs keep their input as JSON text (the id appears JSON-quoted) and their console
+  // output as free text (the raw id, looked for only when it is long enough to be specific).
+  const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const quoted = like(JSON.stringify(idValue));
+  const raw = idValue.length >= 6 ? like(idValue) : quoted;
   counts.functionRuns = db
-    .prepare(`DELETE FROM "FunctionRun" WHERE "workspaceId" = ? AND "input" LIKE ? ESCAPE '\\'`)
-    .run(workspaceId, `%${JSON.stringify(idValue).replace(/[\\%_]/g, (c) => `\\${c}`)}%`).changes;
+    .prepare(
+      `DELETE FROM "FunctionRun" WHERE "workspaceId" = ?
+         AND ("input" LIKE ? ESCAPE '\\' OR "logs" LIKE ? ESCAPE '\\' OR "message" LIKE ? ESCAPE '\\')`,
+    )
+    .run(workspaceId, quoted, raw, raw).changes;
   const sampleColumn = idType === "userId" ? `"sampleUserId"` : `"sampleAnonymousId"`;
   counts.inboxSamples = db
     .prepare(
