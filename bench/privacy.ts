@@ -1,7 +1,13 @@
 import os from "node:os";
 import { batchBody, singleBody } from "@/bench/lib/payloads";
 import { load, median, startServer } from "@/bench/lib/run";
-import { basicAuth, insertSource, openMigrated, removeDbFile, tempDbFile } from "@/lib/ingest/testing/fixtures";
+import {
+  basicAuth,
+  insertSource,
+  openMigrated,
+  removeDbFile,
+  tempDbFile,
+} from "@/lib/ingest/testing/fixtures";
 
 // Ingest with privacy on vs off, same machine, same run, same bodies (which carry an email,
 // a phone number and a name, so the matchers find something).
@@ -54,12 +60,19 @@ function database(privacySettings: boolean): string {
 const servers = {
   off: await startServer("lib/ingest/testing/serve.ts", [database(false)], { INGEST_PRIVACY: "off" }),
   shipped: await startServer("lib/ingest/testing/serve.ts", [database(true)], {}),
-  scanAll: await startServer("lib/ingest/testing/serve.ts", [database(true)], { INGEST_PRIVACY_SCANS: "1000000" }),
+  scanAll: await startServer("lib/ingest/testing/serve.ts", [database(true)], {
+    INGEST_PRIVACY_SCANS: "1000000",
+  }),
 };
 const headers = { "content-type": "application/json", authorization: basicAuth(writeKey) };
 const endpoints = [
   { name: "/v1/track", path: "/v1/track", body: withPii(singleBody(writeKey)), perRequest: 1 },
-  { name: `/v1/batch (${batchSize})`, path: "/v1/batch", body: withPii(batchBody(writeKey, batchSize)), perRequest: batchSize },
+  {
+    name: `/v1/batch (${batchSize})`,
+    path: "/v1/batch",
+    body: withPii(batchBody(writeKey, batchSize)),
+    perRequest: batchSize,
+  },
 ];
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
@@ -75,15 +88,24 @@ for (const e of endpoints) {
   const rps: Record<keyof typeof servers, number[]> = { off: [], shipped: [], scanAll: [] };
   for (let r = 0; r < rounds; r++) {
     for (const name of Object.keys(servers) as (keyof typeof servers)[]) {
-      const result = await load({ url: servers[name].url + e.path, body: e.body, headers, connections, duration });
-      if (result.errors + result.non2xx > 0) console.log(`  ${name}: ${result.errors + result.non2xx} errors`);
+      const result = await load({
+        url: servers[name].url + e.path,
+        body: e.body,
+        headers,
+        connections,
+        duration,
+      });
+      if (result.errors + result.non2xx > 0)
+        console.log(`  ${name}: ${result.errors + result.non2xx} errors`);
       rps[name].push(result.requestsPerSec * e.perRequest);
     }
   }
   const m = { off: median(rps.off), shipped: median(rps.shipped), scanAll: median(rps.scanAll) };
   console.log(`${e.name}: events/s (median of rounds)`);
   for (const name of Object.keys(m) as (keyof typeof m)[])
-    console.log(`  ${name.padEnd(8)} ${fmt(m[name]).padStart(9)}  (rounds ${rps[name].map(fmt).join(" / ")})`);
+    console.log(
+      `  ${name.padEnd(8)} ${fmt(m[name]).padStart(9)}  (rounds ${rps[name].map(fmt).join(" / ")})`,
+    );
   summary.push(
     `${e.name.padEnd(16)} privacy on / off ${(m.shipped / m.off).toFixed(2)} (target >= 0.85); scanning every message / off ${(m.scanAll / m.off).toFixed(2)}`,
   );
