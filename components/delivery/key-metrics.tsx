@@ -40,7 +40,15 @@ export function KeyMetrics({ data }: { data: KeyMetricsView }) {
           testId="metric-delivered"
           value={formatCount(data.delivered)}
           tone="text-emerald-700"
-          help="Messages the destination acknowledged in this period."
+          detail={
+            data.privacy && data.privacy.fields > 0 ? (
+              <span data-testid="metric-privacy">
+                privacy: {formatCount(data.privacy.fields)} fields removed ({formatCount(data.privacy.events)}{" "}
+                events)
+              </span>
+            ) : undefined
+          }
+          help="Messages the destination acknowledged in this period. Fields its privacy policy does not allow were removed before sending (the event still went)."
         />
         <Metric
           label="Not delivered"

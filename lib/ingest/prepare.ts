@@ -25,6 +25,9 @@ export interface PreparedRequest {
   suppressed: number;
 }
 
+const idOf = (v: unknown): string | null =>
+  typeof v === "string" ? v : typeof v === "number" && Number.isFinite(v) ? String(v) : null;
+
 function byteLength(text: string): number {
   // UTF-8 needs at most 3 bytes per UTF-16 unit: short strings cannot be over the limit.
   return text.length * 3 <= MAX_MESSAGE_BYTES ? text.length : Buffer.byteLength(text);
@@ -46,17 +49,16 @@ export function prepareMessages(
       inspectValue(item, { strings: ctx.escapes ?? true }) ?? validateMessage(item, ctx.endpointType);
     if (reason === null) {
       const msg = item as Record<string, unknown>;
-      let row = enrichAccepted(msg, ctx);
-      if (privacy) {
-        // After validation and enrichment, before the size check and the archive: a suppressed
-        // user's message is dropped; workspace-blocked Red fields are removed from what is stored.
-        if (privacy.suppressed(row.userId)) {
-          suppressed++;
-          continue;
-        }
-        if (privacy.inspect(msg, ctx.sourceId, ctx.receivedAt))
-          row = { ...row, payload: JSON.stringify(msg) };
+      // Privacy, after validation and before the archive: a suppressed user's message is dropped
+      // (answered as accepted, never stored); workspace-blocked Red fields are deleted before the
+      // payload is serialised.
+      if (privacy?.suppressed(idOf(msg.userId))) {
+        suppressed++;
+        continue;
       }
+      const row = privacy
+        ? enrichAccepted(msg, ctx, (m) => privacy.inspect(m, ctx.sourceId, ctx.receivedAt))
+        : enrichAccepted(msg, ctx);
       // Single calls were bounded by their body size already; batch items are measured as
       // archived (with the few fields the server adds and the batch context merged in).
       const size = ctx.endpointType === null ? byteLength(row.payload) : 0;

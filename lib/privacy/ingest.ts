@@ -5,7 +5,7 @@ import {
   MatcherSet,
   maskSample,
 } from "@/lib/privacy/matchers";
-import { removePaths, walkFields } from "@/lib/privacy/paths";
+import { deletePathsInPlace, walkFields } from "@/lib/privacy/paths";
 import { type InboxWrite, privacySql, writeInbox } from "@/lib/privacy/sql";
 
 // Privacy at ingest, on the tracking API's event loop, so every part is bounded:
@@ -42,7 +42,10 @@ interface Pending extends InboxWrite {
 export interface MessagePrivacy {
   /** True when the message's userId is suppressed: it must not be stored. */
   suppressed(userId: string | null): boolean;
-  /** Looks at the message (sampled) and removes blocked fields; true when it removed any. */
+  /**
+   * Looks at the enriched message (sampled) and deletes blocked fields from it, in place, before
+   * it is serialised for the archive; true when it removed any.
+   */
   inspect(message: Record<string, unknown>, sourceId: string, now: number): boolean;
 }
 
@@ -82,12 +85,7 @@ export class IngestPrivacy {
       suppressed: (userId) => userId !== null && state.suppressed.size > 0 && state.suppressed.has(userId),
       inspect: (message, sourceId, t) => {
         if (this.detect && this.takeToken(state, t)) this.scan(workspaceId, state, message, sourceId, t);
-        if (state.blocked.length === 0) return false;
-        const { message: kept, removed } = removePaths(message, state.blocked);
-        if (removed.length === 0) return false;
-        for (const key of Object.keys(message)) delete message[key];
-        Object.assign(message, kept);
-        return true;
+        return state.blocked.length > 0 && deletePathsInPlace(message, state.blocked) > 0;
       },
     };
   }

@@ -79,6 +79,32 @@ export function removePaths(
   return { message: current, removed };
 }
 
+/** Deletes the fields at `paths` from a message the caller owns (ingest, before archiving). */
+export function deletePathsInPlace(
+  message: Record<string, unknown>,
+  paths: readonly (readonly string[])[],
+): number {
+  let removed = 0;
+  for (const parts of paths) removed += deleteIn(message, parts, 0);
+  return removed;
+}
+
+function deleteIn(value: unknown, parts: readonly string[], i: number): number {
+  if (Array.isArray(value)) {
+    let n = 0;
+    for (const item of value) n += deleteIn(item, parts, i);
+    return n > 0 ? 1 : 0;
+  }
+  if (!isObject(value)) return 0;
+  const key = parts[i]!;
+  if (!Object.hasOwn(value, key)) return 0;
+  if (i === parts.length - 1) {
+    delete value[key];
+    return 1;
+  }
+  return deleteIn(value[key], parts, i + 1);
+}
+
 function removeOne(value: unknown, parts: readonly string[], i: number): unknown {
   if (Array.isArray(value)) {
     let copy: unknown[] | null = null;

@@ -58,6 +58,23 @@ function statements(db: Database.Database) {
          (SELECT COUNT(*) FROM "PrivacyDestination") AS d, (SELECT MAX("updatedAt") FROM "PrivacyDestination") AS du,
          (SELECT COUNT(*) FROM "PrivacySource") AS s, (SELECT MAX("updatedAt") FROM "PrivacySource") AS su`,
     ),
+    removalTotals: db.prepare(
+      `SELECT COUNT(*) AS "events", COALESCE(SUM("removed"), 0) AS "fields" FROM (
+         SELECT "removed" FROM "PrivacyRemoval" WHERE "destinationId" = ? AND "at" >= ? AND "at" < ? LIMIT 100000) AS "x"`,
+    ),
+    removalsOfMessage: db.prepare(
+      `SELECT "destinationId", "removed", "fields" FROM "PrivacyRemoval" WHERE "workspaceId" = ? AND "seq" = ?`,
+    ),
+    eventOutcomes: db.prepare(
+      `SELECT o."destinationId", d."name", o."status", o."errorType", o."errorMessage", o."attempts", o."httpStatus"
+       FROM "DeliveryOutcome" o JOIN "Destination" d ON d."id" = o."destinationId"
+       WHERE o."workspaceId" = ? AND o."sourceId" = ? AND o."seq" = ?`,
+    ),
+    eventJobs: db.prepare(
+      `SELECT j."destinationId", d."name", j."attempts", j."lastError" FROM "DeliveryJob" j
+       JOIN "Destination" d ON d."id" = j."destinationId"
+       WHERE j."workspaceId" = ? AND j."sourceId" = ? AND j."seq" = ?`,
+    ),
     pruneRemovals: db.prepare(`DELETE FROM "PrivacyRemoval" WHERE "at" < ?`),
   };
 }
@@ -94,6 +111,74 @@ export function writeInbox(db: Database.Database, rows: readonly InboxWrite[], n
       );
     }
   })();
+}
+
+export interface EventDelivery {
+  destinationId: string;
+  name: string;
+  status: string;
+  reason: string | null;
+  /** "privacy: N fields removed" for this destination, with the fields. */
+  privacyRemoved: string[];
+}
+
+/** Per destination, what became of one archived message (the debugger's delivery view). */
+export function eventDeliveries(
+  db: Database.Database,
+  workspaceId: string,
+  sourceId: string,
+  seq: number,
+): EventDelivery[] {
+  const s = privacySql(db);
+  const removals = new Map(
+    (s.removalsOfMessage.all(workspaceId, seq) as { destinationId: string; fields: string }[]).map((r) => [
+      r.destinationId,
+      JSON.parse(r.fields) as string[],
+    ]),
+  );
+  const outcomes = s.eventOutcomes.all(workspaceId, sourceId, seq) as {
+    destinationId: string;
+    name: string;
+    status: string;
+    errorMessage: string | null;
+  }[];
+  const jobs = s.eventJobs.all(workspaceId, sourceId, seq) as {
+    destinationId: string;
+    name: string;
+    attempts: number;
+    lastError: string | null;
+  }[];
+  const seen = new Set(outcomes.map((o) => o.destinationId));
+  return [
+    ...outcomes.map((o) => ({
+      destinationId: o.destinationId,
+      name: o.name,
+      status: o.status,
+      reason: o.errorMessage,
+      privacyRemoved: removals.get(o.destinationId) ?? [],
+    })),
+    ...jobs
+      .filter((j) => !seen.has(j.destinationId))
+      .map((j) => ({
+        destinationId: j.destinationId,
+        name: j.name,
+        status: j.attempts > 0 ? "retrying" : "queued",
+        reason: j.lastError,
+        privacyRemoved: removals.get(j.destinationId) ?? [],
+      })),
+  ].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Removal notes older than the outcomes' retention; settings rows of deleted destinations and sources. */
+export function prunePrivacy(db: Database.Database, cutoff: number): void {
+  privacySql(db).pruneRemovals.run(cutoff);
+  db.prepare(
+    `DELETE FROM "PrivacyRemoval" WHERE "destinationId" NOT IN (SELECT "id" FROM "Destination")`,
+  ).run();
+  db.prepare(
+    `DELETE FROM "PrivacyDestination" WHERE "destinationId" NOT IN (SELECT "id" FROM "Destination")`,
+  ).run();
+  db.prepare(`DELETE FROM "PrivacySource" WHERE "sourceId" NOT IN (SELECT "id" FROM "Source")`).run();
 }
 
 // ---- Deletion: every table that holds a user's messages or parts of them ----
