@@ -115,6 +115,15 @@ test("detect traits.email, accept Red, and keep it from a 'No Red' webhook", asy
       plan: "pro",
     });
 
+  // The debugger's delivery view of that event names the removal for the "No Red" hook only.
+  await page.goto(`/${slug}/sources/${source.id}/debugger`);
+  await page.getByTestId("event-row").first().click();
+  const deliveries = page.getByTestId("event-deliveries");
+  await expect(deliveries).toContainText(`No red hook ${unique}`, { timeout: 15_000 });
+  await expect(deliveries).toContainText("privacy: 1 field removed (traits.email)");
+  await expect(deliveries.locator("li", { hasText: `Everything hook ${unique}` })).not.toContainText("privacy:");
+  await snap(page, "privacy-debugger-deliveries");
+
   // Event Delivery of the "No Red" hook counts the removals.
   await page.goto(`/${slug}/destinations/${noRed}/delivery`);
   await expect(page.getByTestId("metric-privacy")).toContainText("privacy:", { timeout: 30_000 });
