@@ -45,6 +45,24 @@ describe("detection", () => {
       { writeKey },
     );
     await post(h.url, "/v1/identify", { userId: "u3", traits: { email: "bob@example.org" } }, { writeKey });
+    // Not people: a company's name in a group call, a library's and a product's name.
+    await post(
+      h.url,
+      "/v1/group",
+      { userId: "u3", groupId: "g", traits: { name: "Acme Inc" } },
+      { writeKey },
+    );
+    await post(
+      h.url,
+      "/v1/track",
+      {
+        userId: "u3",
+        event: "Viewed",
+        properties: { products: [{ name: "Lamp" }] },
+        context: { library: { name: "analytics-node" } },
+      },
+      { writeKey },
+    );
     flush();
     expect(inbox()).toEqual([
       {

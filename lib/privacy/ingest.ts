@@ -161,6 +161,8 @@ export class IngestPrivacy {
   ): void {
     const userId = typeof message.userId === "string" ? message.userId : null;
     const anonymousId = typeof message.anonymousId === "string" ? message.anonymousId : null;
+    // A group call's traits describe a company: its "name" is not a person's.
+    const group = message.type === "group";
     walkFields(message, (path, key, value) => {
       const known = state.known.get(path);
       const pendingKey = `${workspaceId}\u0000${path}`;
@@ -175,8 +177,8 @@ export class IngestPrivacy {
         this.pending.set(pendingKey, this.sighting(workspaceId, path, "", "", known, sourceId, now, null));
         return;
       }
-      const finding = state.matchers.match(key, value);
-      if (!finding) return;
+      const finding = state.matchers.match(key, value, path);
+      if (!finding || (group && finding.matcher === "name")) return;
       const sources = new Set<string>();
       state.known.set(path, sources);
       this.pending.set(

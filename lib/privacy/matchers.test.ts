@@ -78,6 +78,14 @@ describe("key-name matchers", () => {
     for (const k of ["plan", "product_name_id", "tokens_used", "username_length", "addresses_count"])
       expect(keyMatcher(k), k).toBeNull();
   });
+
+  it("counts a bare 'name' as a person's only in a user's traits", () => {
+    expect(keyMatcher("name", "traits.name")).toBe("name");
+    expect(keyMatcher("name", "context.traits.name")).toBe("name");
+    expect(keyMatcher("name", "context.library.name")).toBeNull();
+    expect(keyMatcher("name", "properties.products.name")).toBeNull();
+    expect(keyMatcher("first_name", "properties.first_name")).toBe("name");
+  });
 });
 
 describe("custom matchers", () => {

@@ -158,11 +158,22 @@ export function normalizeKey(key: string): string {
   return out;
 }
 
-/** The built-in matcher a key name alone triggers, if any. Key names longer than 64 are ignored. */
-export function keyMatcher(key: string): BuiltInId | null {
+/** Keys that name a person only directly in a user's traits (elsewhere: a product, library, page...). */
+const BARE_NAME_KEYS = new Set(["name", "displayname"]);
+const isTraitsPath = (path: string) => {
+  const parent = path.slice(0, path.lastIndexOf("."));
+  return parent === "traits" || parent === "context.traits";
+};
+
+/**
+ * The built-in matcher a key name alone triggers, if any. Key names longer than 64 are ignored.
+ * `path` (the whole field path) tells a user's `traits.name` from `context.library.name`.
+ */
+export function keyMatcher(key: string, path = ""): BuiltInId | null {
   if (key.length > 64) return null;
   const k = normalizeKey(key);
   if (SECRET_KEYS.has(k) || SECRET_PARTS.some((p) => k.includes(p))) return "secret";
+  if (BARE_NAME_KEYS.has(k)) return path === "" || isTraitsPath(path) ? "name" : null;
   if (NAME_KEYS.has(k)) return "name";
   if (ADDRESS_KEYS.has(k)) return "address";
   return null;
@@ -233,15 +244,15 @@ export class MatcherSet {
     }
   }
 
-  /** What a field (its last key and, for strings, its value) looks like, or null. */
-  match(key: string, value: unknown): Finding | null {
+  /** What a field (its last key, its path and, for strings, its value) looks like, or null. */
+  match(key: string, value: unknown, path = ""): Finding | null {
     const lowerKey = this.custom.length > 0 && key.length <= 64 ? key.toLowerCase() : "";
     const text = typeof value === "string" && value.length <= MAX_VALUE_CHARS ? value : null;
     for (const c of this.custom) {
       if ((lowerKey && c.keys.some((g) => g.test(lowerKey))) || (text && c.values.some((g) => g.test(text))))
         return { matcher: c.id, suggested: c.suggested };
     }
-    const byKey = keyMatcher(key);
+    const byKey = keyMatcher(key, path);
     if (byKey) return { matcher: byKey, suggested: SUGGESTED.get(byKey)! };
     if (text !== null) {
       const byValue = valueMatcher(text);
