@@ -176,9 +176,11 @@ export class Pipeline {
     const { rows, rejected } = prepared;
     let duplicates = 0;
     for (let i = 0; i < rows.length; i++) if (result.seqs[offset + i] === null) duplicates++;
-    const accepted = rows.length - rejected.length - duplicates + prepared.suppressed;
+    // Suppressed users' messages were not stored: answered as accepted or rejected all the same.
+    const storedRejected = rejected.length - prepared.suppressedRejected;
+    const accepted = rows.length - storedRejected - duplicates + prepared.suppressed;
     const now = rows[0]!.receivedAt;
-    recordIngest(source.id, { received: rows.length, accepted, rejected: rejected.length, duplicates }, now);
+    recordIngest(source.id, { received: rows.length, accepted, rejected: storedRejected, duplicates }, now);
     respond.ok(res, { single, accepted, duplicates, rejected });
     if (this.deps.tap.hasSubscribers(source.id, source.workspaceId)) {
       const events: TapEvent[] = [];

@@ -23,6 +23,8 @@ export interface PreparedRequest {
   rejected: Rejection[];
   /** Accepted messages of suppressed users: answered as accepted, never stored (lib/privacy). */
   suppressed: number;
+  /** Rejected messages of suppressed users: answered as rejected (listed in `rejected`), never stored. */
+  suppressedRejected: number;
 }
 
 const idOf = (v: unknown): string | null =>
@@ -42,6 +44,7 @@ export function prepareMessages(
   const messages: Record<string, unknown>[] = new Array(items.length);
   const rejected: Rejection[] = [];
   let suppressed = 0;
+  let suppressedRejected = 0;
   for (let index = 0; index < items.length; index++) {
     const item = items[index];
     // What the message holds first (depth, numbers, strings), then what the spec asks of it.
@@ -70,12 +73,27 @@ export function prepareMessages(
       reason = `message is ${size} bytes; the limit is ${formatKb(MAX_MESSAGE_BYTES)} (${MAX_MESSAGE_BYTES} bytes) per message`;
     }
     const { row, message } = archiveRejected(item, ctx, reason);
+    rejected.push({ index, reason });
+    if (privacy) {
+      // A suppressed user's invalid message is not stored either; blocked fields never are.
+      if (privacy.suppressed(idOf(message.userId))) {
+        suppressedRejected++;
+        continue;
+      }
+      if (privacy.block(message)) row.payload = JSON.stringify(message);
+    }
     rows[index] = row;
     messages[index] = message;
-    rejected.push({ index, reason });
   }
-  if (suppressed === 0) return { rows, messages, rejected, suppressed };
+  if (suppressed + suppressedRejected === 0)
+    return { rows, messages, rejected, suppressed, suppressedRejected };
   // Suppressed messages left holes: the arrays stay parallel to each other, not to the items.
   const kept = rows.flatMap((row, i) => (row ? [i] : []));
-  return { rows: kept.map((i) => rows[i]!), messages: kept.map((i) => messages[i]!), rejected, suppressed };
+  return {
+    rows: kept.map((i) => rows[i]!),
+    messages: kept.map((i) => messages[i]!),
+    rejected,
+    suppressed,
+    suppressedRejected,
+  };
 }

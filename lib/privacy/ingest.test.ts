@@ -123,22 +123,24 @@ describe("suppression", () => {
         batch: [
           { type: "track", userId: "gone", event: "B" },
           { type: "track", userId: "kept", event: "C" },
-          { type: "track", userId: "gone" }, // invalid (no event): still rejected and archived as such
+          { type: "track", userId: "gone" }, // invalid (no event): answered as rejected, not stored either
+          { type: "track", userId: "kept" }, // invalid, stored as rejected as usual
         ],
       },
       { writeKey },
     );
     expect(batch.json).toMatchObject({ success: true, accepted: 2, duplicates: 0 });
-    expect((batch.json as { rejected: unknown[] }).rejected).toHaveLength(1);
+    expect((batch.json as { rejected: { index: number }[] }).rejected.map((r) => r.index)).toEqual([2, 3]);
     const rows = archived(h.db, h.source.id);
     expect(rows.map((r) => [r.status, r.userId, r.event])).toEqual([
       ["accepted", "kept", "C"],
-      ["rejected", "gone", null],
+      ["rejected", "kept", null],
     ]);
     // Lifted: the user's events are stored again.
     h.db.prepare(`DELETE FROM "PrivacySuppression"`).run();
     await post(h.url, "/v1/track", { userId: "gone", event: "D" }, { writeKey });
     expect(archived(h.db, h.source.id).map((r) => r.event)).toEqual(["C", null, "D"]);
+    expect(JSON.stringify(archived(h.db, h.source.id).slice(0, 2))).not.toContain("gone");
   });
 });
 
@@ -157,8 +159,17 @@ describe("blocked at ingest", () => {
       { userId: "u1", traits: { ssn: "123-45-6789", email: "ada@example.com" } },
       { writeKey: h.source.writeKey },
     );
-    const [row] = archived(h.db, h.source.id);
+    // A rejected message (no userId or anonymousId) is archived as sent, but not with a blocked field.
+    await post(
+      h.url,
+      "/v1/identify",
+      { traits: { ssn: "123-45-6789", plan: "pro" } },
+      { writeKey: h.source.writeKey },
+    );
+    const [row, rejected] = archived(h.db, h.source.id);
     expect(row!.message.traits).toEqual({ email: "ada@example.com" });
     expect(row!.payload).not.toContain("123-45-6789");
+    expect(rejected!.status).toBe("rejected");
+    expect(rejected!.message.traits).toEqual({ plan: "pro" });
   });
 });

@@ -47,9 +47,11 @@ export interface MessagePrivacy {
    * it is serialised for the archive; true when it removed any.
    */
   inspect(message: Record<string, unknown>, sourceId: string, now: number): boolean;
+  /** Deletes blocked fields only (rejected messages, which detection does not look at). */
+  block(message: Record<string, unknown>): boolean;
 }
 
-const NOTHING: MessagePrivacy = { suppressed: () => false, inspect: () => false };
+const NOTHING: MessagePrivacy = { suppressed: () => false, inspect: () => false, block: () => false };
 
 export class IngestPrivacy {
   private readonly states = new Map<string, WorkspaceState>();
@@ -87,6 +89,7 @@ export class IngestPrivacy {
         if (this.detect && this.takeToken(state, t)) this.scan(workspaceId, state, message, sourceId, t);
         return state.blocked.length > 0 && deletePathsInPlace(message, state.blocked) > 0;
       },
+      block: (message) => state.blocked.length > 0 && deletePathsInPlace(message, state.blocked) > 0,
     };
   }
 
