@@ -227,7 +227,6 @@ export class IngestPrivacy {
     const rows = [...this.pending.values()].map((p) => ({ ...p, sources: JSON.stringify([...p.sourceSet]) }));
     this.pending.clear();
     try {
-      // A known path's row exists: the upsert's insert half never runs, so matcher "" is never stored.
       writeInbox(this.db, rows, now);
     } catch (err) {
       console.error("[switchyard] privacy inbox write failed:", err);

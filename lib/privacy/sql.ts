@@ -48,6 +48,9 @@ function statements(db: Database.Database) {
        ON CONFLICT ("workspaceId", "path") DO UPDATE SET "lastSeen" = excluded."lastSeen",
          "sources" = excluded."sources", "updatedAt" = excluded."updatedAt"`,
     ),
+    touchInbox: db.prepare(
+      `UPDATE "PrivacyField" SET "lastSeen" = ?, "sources" = ?, "updatedAt" = ? WHERE "workspaceId" = ? AND "path" = ?`,
+    ),
     insertRemoval: db.prepare(
       `INSERT INTO "PrivacyRemoval" ("destinationId", "seq", "workspaceId", "sourceId", "removed", "fields", "at")
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("destinationId", "seq") DO NOTHING`,
@@ -90,12 +93,19 @@ export function privacySql(db: Database.Database) {
   return s;
 }
 
-/** One transaction for a whole batch of inbox sightings. */
+/**
+ * One transaction for a whole batch of inbox sightings. A sighting of a path already recorded
+ * (matcher "") only refreshes it, so a row deleted meanwhile is not brought back half-empty.
+ */
 export function writeInbox(db: Database.Database, rows: readonly InboxWrite[], now: number): void {
   if (rows.length === 0) return;
   const s = privacySql(db);
   db.transaction(() => {
     for (const r of rows) {
+      if (r.matcher === "") {
+        s.touchInbox.run(r.lastSeen, r.sources, now, r.workspaceId, r.path);
+        continue;
+      }
       s.upsertInbox.run(
         r.workspaceId,
         r.path,
