@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { post } from "@/lib/ingest/testing/client";
-import { archived, type IngestHarness, setupIngest } from "@/lib/ingest/testing/fixtures";
+import { archived, type IngestHarness, insertSource, setupIngest } from "@/lib/ingest/testing/fixtures";
 
 // Privacy at the tracking API: the inbox of detected fields (written in batches), suppression,
 // and Red fields blocked for the whole workspace before archiving.
@@ -102,6 +102,46 @@ describe("detection", () => {
         sampleUserId: "u1",
       },
     ]);
+  });
+});
+
+describe("incremental inbox", () => {
+  it("adds a second source and a later lastSeen to a known field, keeping its first sighting", async () => {
+    h = await start();
+    const other = insertSource(h.db, { workspaceId: h.source.workspaceId });
+    await post(
+      h.url,
+      "/v1/identify",
+      { userId: "u1", traits: { email: "ada@example.com" } },
+      { writeKey: h.source.writeKey },
+    );
+    h.srv.ingest.privacyFlush();
+    const first = h.db.prepare(`SELECT "firstSeen", "lastSeen", "sample" FROM "PrivacyField"`).get() as {
+      firstSeen: number;
+      lastSeen: number;
+      sample: string;
+    };
+    await new Promise((r) => setTimeout(r, 5));
+    await post(
+      h.url,
+      "/v1/identify",
+      { userId: "u9", traits: { email: "zed@example.org" } },
+      { writeKey: other.writeKey },
+    );
+    h.srv.ingest.privacyFlush();
+    const rows = h.db
+      .prepare(`SELECT "firstSeen", "lastSeen", "sample", "sources" FROM "PrivacyField"`)
+      .all() as {
+      firstSeen: number;
+      lastSeen: number;
+      sample: string;
+      sources: string;
+    }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.firstSeen).toBe(first.firstSeen);
+    expect(rows[0]!.lastSeen).toBeGreaterThan(first.lastSeen);
+    expect(rows[0]!.sample).toBe(first.sample);
+    expect(JSON.parse(rows[0]!.sources)).toEqual([h.source.id, other.id]);
   });
 });
 
