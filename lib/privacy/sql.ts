@@ -65,18 +65,21 @@ function statements(db: Database.Database) {
       `SELECT COUNT(*) AS "events", COALESCE(SUM("removed"), 0) AS "fields" FROM (
          SELECT "removed" FROM "PrivacyRemoval" WHERE "destinationId" = ? AND "at" >= ? AND "at" < ? LIMIT 100000) AS "x"`,
     ),
+    // Per-message reads go through the workspace's destinations, so the (destinationId, seq) keys are used.
     removalsOfMessage: db.prepare(
-      `SELECT "destinationId", "removed", "fields" FROM "PrivacyRemoval" WHERE "workspaceId" = ? AND "seq" = ?`,
+      `SELECT r."destinationId", r."removed", r."fields" FROM "Destination" d
+       JOIN "PrivacyRemoval" r ON r."destinationId" = d."id" AND r."seq" = ?
+       WHERE d."workspaceId" = ?`,
     ),
     eventOutcomes: db.prepare(
       `SELECT o."destinationId", d."name", o."status", o."errorType", o."errorMessage", o."attempts", o."httpStatus"
-       FROM "DeliveryOutcome" o JOIN "Destination" d ON d."id" = o."destinationId"
-       WHERE o."workspaceId" = ? AND o."sourceId" = ? AND o."seq" = ?`,
+       FROM "Destination" d JOIN "DeliveryOutcome" o ON o."destinationId" = d."id" AND o."seq" = ?
+       WHERE d."workspaceId" = ? AND o."sourceId" = ?`,
     ),
     eventJobs: db.prepare(
-      `SELECT j."destinationId", d."name", j."attempts", j."lastError" FROM "DeliveryJob" j
-       JOIN "Destination" d ON d."id" = j."destinationId"
-       WHERE j."workspaceId" = ? AND j."sourceId" = ? AND j."seq" = ?`,
+      `SELECT j."destinationId", d."name", j."attempts", j."lastError"
+       FROM "Destination" d JOIN "DeliveryJob" j ON j."destinationId" = d."id" AND j."seq" = ?
+       WHERE d."workspaceId" = ? AND j."sourceId" = ?`,
     ),
     pruneRemovals: db.prepare(`DELETE FROM "PrivacyRemoval" WHERE "at" < ?`),
   };
@@ -141,18 +144,18 @@ export function eventDeliveries(
 ): EventDelivery[] {
   const s = privacySql(db);
   const removals = new Map(
-    (s.removalsOfMessage.all(workspaceId, seq) as { destinationId: string; fields: string }[]).map((r) => [
+    (s.removalsOfMessage.all(seq, workspaceId) as { destinationId: string; fields: string }[]).map((r) => [
       r.destinationId,
       JSON.parse(r.fields) as string[],
     ]),
   );
-  const outcomes = s.eventOutcomes.all(workspaceId, sourceId, seq) as {
+  const outcomes = s.eventOutcomes.all(seq, workspaceId, sourceId) as {
     destinationId: string;
     name: string;
     status: string;
     errorMessage: string | null;
   }[];
-  const jobs = s.eventJobs.all(workspaceId, sourceId, seq) as {
+  const jobs = s.eventJobs.all(seq, workspaceId, sourceId) as {
     destinationId: string;
     name: string;
     attempts: number;
