@@ -43,8 +43,7 @@ export function KeyMetrics({ data }: { data: KeyMetricsView }) {
           detail={
             data.privacy && data.privacy.fields > 0 ? (
               <span data-testid="metric-privacy">
-                privacy: {formatCount(data.privacy.fields)} fields removed ({formatCount(data.privacy.events)}{" "}
-                events)
+                {`privacy: ${formatCount(data.privacy.fields)} field${data.privacy.fields === 1 ? "" : "s"} removed from ${formatCount(data.privacy.events)} event${data.privacy.events === 1 ? "" : "s"}`}
               </span>
             ) : undefined
           }
