@@ -1,11 +1,12 @@
 "use client";
 
 import { useState } from "react";
+import { EventDeliveries } from "@/components/debugger/event-deliveries";
 import type { DebugEvent } from "@/components/debugger/use-debugger-stream";
 import { CopyButton } from "@/components/ui/copy-button";
 import { prettyCall } from "@/lib/debugger/pretty";
 
-export function EventDetail({ event }: { event: DebugEvent | null }) {
+export function EventDetail({ event, sourceId }: { event: DebugEvent | null; sourceId: string }) {
   const [view, setView] = useState<"pretty" | "raw">("pretty");
   if (!event) {
     return (
@@ -61,6 +62,7 @@ export function EventDetail({ event }: { event: DebugEvent | null }) {
       <pre className="min-h-0 flex-1 overflow-auto p-4 text-xs leading-relaxed" data-testid="payload">
         <code>{shown}</code>
       </pre>
+      {event.status === "accepted" && <EventDeliveries sourceId={sourceId} seq={event.seq} />}
     </section>
   );
 }
