@@ -11,6 +11,7 @@ export type ErrorCode =
   | "gone"
   | "unprocessable"
   | "payload_too_large"
+  | "unsupported_media_type"
   | "rate_limited";
 
 const statusOf: Record<ErrorCode, number> = {
@@ -21,6 +22,7 @@ const statusOf: Record<ErrorCode, number> = {
   conflict: 409,
   gone: 410,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unprocessable: 422,
   rate_limited: 429,
 };
