@@ -5,6 +5,7 @@ import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { safeCallbackPath } from "@/lib/auth/redirect";
 
 export function LoginForm({
   callbackUrl,
@@ -30,7 +31,7 @@ export function LoginForm({
     });
     setPending(false);
     if (!res || res.error) return setError("That email and password do not match an account.");
-    window.location.assign(callbackUrl);
+    window.location.assign(safeCallbackPath(callbackUrl, window.location.origin));
   }
 
   return (

@@ -2,6 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { verifyPassword } from "@/lib/auth/password";
+import { sameOriginRedirect } from "@/lib/auth/redirect";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -57,6 +58,7 @@ export function authOptions(): NextAuthOptions {
     pages: { signIn: "/login" },
     providers: providers(),
     callbacks: {
+      redirect: async (params) => sameOriginRedirect(params),
       // OIDC users are matched to (or created as) local users by verified email.
       async signIn({ user, account }) {
         if (account?.provider !== "oidc") return true;

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/auth/login-form";
+import { safeCallbackPath } from "@/lib/auth/redirect";
 import { currentUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 
@@ -12,11 +13,12 @@ export default async function LoginPage({
   searchParams: Promise<{ callbackUrl?: string }>;
 }) {
   const { callbackUrl } = await searchParams;
-  if (await currentUser()) redirect("/");
   const e = env();
+  const target = safeCallbackPath(callbackUrl, e.PUBLIC_URL);
+  if (await currentUser()) redirect(target);
   return (
     <LoginForm
-      callbackUrl={callbackUrl?.startsWith("/") ? callbackUrl : "/"}
+      callbackUrl={target}
       signupEnabled={e.SIGNUP_ENABLED}
       oidcName={e.OIDC_ISSUER ? e.OIDC_NAME : null}
     />
