@@ -20,6 +20,14 @@ export function json(data: unknown, init?: number | ResponseInit) {
   return NextResponse.json(data, typeof init === "number" ? { status: init } : init);
 }
 
+/** JSON that carries a secret (a write key, a bearer link): never stored by a browser or proxy cache. */
+export function secretJson(data: unknown, status = 200) {
+  return NextResponse.json(data, {
+    status,
+    headers: { "cache-control": "no-store", pragma: "no-cache" },
+  });
+}
+
 function errorResponse(err: unknown) {
   const { status, body } = toErrorResponse(err);
   return NextResponse.json(body, { status });

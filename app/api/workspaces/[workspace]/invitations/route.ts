@@ -1,7 +1,7 @@
 // GET /api/workspaces/:workspace/invitations - pending invitations (never their tokens)
 // POST /api/workspaces/:workspace/invitations - create one; answers with the link, shown this once
 import { readJson } from "@/lib/api/body";
-import { json, withWorkspace } from "@/lib/api/with-workspace";
+import { json, secretJson, withWorkspace } from "@/lib/api/with-workspace";
 import { audit } from "@/lib/audit";
 import { invitationInput } from "@/lib/invitations/schema";
 import { createInvitation, inviteLink, listPendingInvitations } from "@/lib/invitations/service";
@@ -25,5 +25,5 @@ export const POST = withWorkspace("members.write", async ({ req, access }) => {
       expiresAt: invitation.expiresAt,
     },
   });
-  return json({ invitation, link: inviteLink(token) }, 201);
+  return secretJson({ invitation, link: inviteLink(token) }, 201);
 });
