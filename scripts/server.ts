@@ -4,8 +4,10 @@ import next from "next";
 import { matchesBundle, serveBundle } from "@/lib/ajs/bundle";
 import { migrate } from "@/lib/db/migrate";
 import { sqlite } from "@/lib/db/sqlite";
+import { sqliteFilePath } from "@/lib/db/url";
 import { startDelivery } from "@/lib/delivery/runner";
 import { EnvError, env } from "@/lib/env";
+import { hardenDataDir } from "@/lib/fs/private";
 import { getFunctionRuntime } from "@/lib/functions/runtime";
 import { createSourceFunctionEndpoint } from "@/lib/functions/source-endpoint";
 import { createIngest } from "@/lib/ingest/http";
@@ -25,6 +27,7 @@ async function main() {
     }
     throw err;
   }
+  hardenDataDir(e.DATA_DIR, e.DATABASE_URL.startsWith("file:") ? sqliteFilePath(e.DATABASE_URL) : null);
   const applied = migrate(sqlite());
   if (applied.length) console.log(`[switchyard] applied migrations: ${applied.join(", ")}`);
   const seeded = await seedDemo();
