@@ -30,6 +30,12 @@ const schema = z.object({
     .positive()
     .max(24 * 90)
     .default(12),
+  // A session ends this long after sign-in however active it is (refreshes never extend it).
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24 * 7),
   SIGNUP_ENABLED: bool.default(true),
   DEMO_SEED: bool.default(true),
   DEMO_OWNER_EMAIL: z.string().email().default("owner@demo.switchyard.local"),

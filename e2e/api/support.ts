@@ -35,14 +35,26 @@ export async function addMember(workspaceId: string, userId: string, role: strin
 }
 
 /** The session cookie next-auth sets after `user` signs in (same secret and claims as the server). */
-export async function sessionCookie(user: { id: string; email: string; name: string | null }) {
-  const jwt = await encode({ token: sessionClaims(user), secret: TEST_AUTH_SECRET });
+export async function sessionCookie(
+  user: { id: string; email: string; name: string | null },
+  over: { sv?: number; authAt?: number } = {},
+) {
+  const jwt = await encode({ token: sessionClaims(user, over), secret: TEST_AUTH_SECRET });
   return `next-auth.session-token=${jwt}`;
 }
 
 /** The claims lib/auth/options.ts puts in a fresh session token. */
-export function sessionClaims(user: { id: string; email: string; name: string | null }) {
-  return { sub: user.id, email: user.email, name: user.name };
+export function sessionClaims(
+  user: { id: string; email: string; name: string | null },
+  over: { sv?: number; authAt?: number } = {},
+) {
+  return {
+    sub: user.id,
+    email: user.email,
+    name: user.name,
+    sv: over.sv ?? 0, // a new user's sessionVersion
+    authAt: over.authAt ?? Math.floor(Date.now() / 1000),
+  };
 }
 
 export interface Reply<T = Record<string, unknown>> {
