@@ -44,6 +44,16 @@ export class AppError extends Error {
   }
 }
 
+/** 429 with a Retry-After header (seconds). */
+export class RateLimited extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfter: number,
+  ) {
+    super("rate_limited", message);
+  }
+}
+
 export const notFound = (what = "Not found") => new AppError("not_found", what);
 export const forbidden = (why = "Your role does not allow this action") => new AppError("forbidden", why);
 export const conflict = (message: string, field?: string) =>
@@ -63,11 +73,22 @@ function uniqueFields(e: PrismaLikeError): string[] {
 }
 
 export interface ErrorBody {
-  error: { code: ErrorCode | "internal"; message: string; fields?: FieldError[] };
+  error: { code: ErrorCode | "internal"; message: string; fields?: FieldError[]; retryAfter?: number };
 }
 
 /** Maps anything thrown in a handler to a status and a JSON body. Never leaks internals. */
-export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
+export function toErrorResponse(err: unknown): {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+} {
+  if (err instanceof RateLimited) {
+    return {
+      status: err.status,
+      body: { error: { code: err.code, message: err.message, retryAfter: err.retryAfter } },
+      headers: { "retry-after": String(err.retryAfter) },
+    };
+  }
   if (err instanceof AppError) {
     return {
       status: err.status,

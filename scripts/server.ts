@@ -2,6 +2,7 @@
 // and hands every other request to Next's handler. Boots: env -> migrations -> demo seed.
 import next from "next";
 import { matchesBundle, serveBundle } from "@/lib/ajs/bundle";
+import { CLIENT_HEADER } from "@/lib/auth/throttle";
 import { migrate } from "@/lib/db/migrate";
 import { sqlite } from "@/lib/db/sqlite";
 import { sqliteFilePath } from "@/lib/db/url";
@@ -57,6 +58,8 @@ async function main() {
   const server = createHardenedServer((req, res) => {
     if (ingest.matches(req.url)) return ingest.handle(req, res);
     if (matchesBundle(req.url)) return serveBundle(req, res);
+    // The address sign-in throttling counts by: the socket's, never a header a client could send.
+    req.headers[CLIENT_HEADER] = req.socket.remoteAddress ?? "unknown";
     handleNext(req, res).catch((err) => {
       console.error("[switchyard] request failed:", err);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -29,8 +29,8 @@ export function secretJson(data: unknown, status = 200) {
 }
 
 function errorResponse(err: unknown) {
-  const { status, body } = toErrorResponse(err);
-  return NextResponse.json(body, { status });
+  const { status, body, headers } = toErrorResponse(err);
+  return NextResponse.json(body, { status, headers });
 }
 
 export function withUser(
