@@ -63,6 +63,7 @@ test("destination with masked secret, filter with a syntax error fixed, read-onl
   await page.getByRole("button", { name: "Create invitation link" }).click();
   const link = await page.getByTestId("invite-link").inputValue();
   expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]+$/);
+  await expect(page.getByTestId("bearer-warning")).toContainText("bearer link");
 
   const other = await browser.newContext();
   const reader = await other.newPage();
@@ -72,6 +73,12 @@ test("destination with masked secret, filter with a syntax error fixed, read-onl
   await reader.getByLabel("Password").fill("rita-password-123");
   await reader.getByRole("button", { name: "Create account and join" }).click();
   await expect(reader.getByTestId("role")).toHaveText("Read-only Member");
+
+  // The owner sees who used the link.
+  await page.goto("/demo/members");
+  await page.getByText("Used and closed invitations").click();
+  await expect(page.getByRole("table", { name: "Invitation history" })).toContainText("rita@example.com");
+  await snap(page, "invitation-history");
 
   // Sees sources and destinations, with no way to change them.
   await reader.getByRole("link", { name: "Sources" }).click();
