@@ -119,7 +119,7 @@ test("destination with masked secret, filter with a syntax error fixed, read-onl
 
   // Signing out ends the session: the console sends them back to sign-in and the API answers 401.
   await reader.goto("/demo");
-  await reader.getByRole("button", { name: "Sign out" }).click();
+  await reader.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(reader).toHaveURL(/\/login/);
   await reader.goto("/demo/sources");
   await expect(reader).toHaveURL(/\/login/);

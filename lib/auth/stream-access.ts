@@ -42,21 +42,23 @@ export function watchAccess(
   request: AbortSignal,
   opts: { label?: string; everyMs?: number } = {},
 ): AbortSignal {
-  const lost = new AbortController();
+  // One controller both causes abort (not AbortSignal.any, whose result Node may collect while
+  // the stream still listens to it).
+  const combined = new AbortController();
   let checking = false;
   const timer = setInterval(async () => {
-    if (checking) return;
+    if (checking || combined.signal.aborted) return;
     checking = true;
     try {
-      if (!(await stillAllowed(access, action, opts.label))) lost.abort();
+      if (!(await stillAllowed(access, action, opts.label))) combined.abort();
     } catch (err) {
       console.error("[switchyard] stream access re-check failed:", err);
     } finally {
       checking = false;
     }
   }, opts.everyMs ?? STREAM_RECHECK_MS);
-  const stop = () => clearInterval(timer);
-  request.addEventListener("abort", stop, { once: true });
-  lost.signal.addEventListener("abort", stop, { once: true });
-  return AbortSignal.any([request, lost.signal]);
+  combined.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
+  if (request.aborted) combined.abort();
+  else request.addEventListener("abort", () => combined.abort(), { once: true });
+  return combined.signal;
 }
