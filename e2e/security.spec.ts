@@ -91,3 +91,20 @@ test("the Content-Security-Policy lets every main console page run", async ({ pa
   await expect(page.getByRole("navigation", { name: "Workspace" })).toBeVisible();
   expect(violations).toEqual([]);
 });
+
+test("the login form says how long to wait once an account is throttled", async ({ page }) => {
+  // An account nobody has: its failures lock it like a real one's (and answer the same way).
+  const email = `nobody-${Date.now()}@example.com`;
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("wrong password");
+  const alert = page.locator("form").getByRole("alert");
+  for (let attempt = 0; attempt < 12; attempt++) {
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(alert).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeEnabled();
+    if (/Too many sign-in attempts/.test((await alert.textContent()) ?? "")) break;
+  }
+  await expect(alert).toHaveText(/Too many sign-in attempts\. Wait \d+ seconds?, then try again\./);
+  await snap(page, "login-throttled");
+});
