@@ -94,4 +94,32 @@ describe("sign-up does not hand out the account list", () => {
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(await limited.json()).toMatchObject({ error: { code: "rate_limited" } });
   });
+
+  it("rations 'already exists' on invitation sign-up too", async () => {
+    const { randomToken, sha256 } = await import("@/lib/crypto/secrets");
+    const owner = await createUser("ration-owner");
+    const ws = await (await import("@/e2e/api/support")).createWorkspace(owner.id);
+    const token = randomToken(32);
+    await (await prisma()).invitation.create({
+      data: {
+        workspaceId: ws.id,
+        tokenHash: sha256(token),
+        role: "read_only",
+        expiresAt: new Date(Date.now() + 3600_000),
+        createdById: owner.id,
+      },
+    });
+    const post = () =>
+      fetch(`${baseUrl}/api/invitations/${token}/signup`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: baseUrl },
+        body: JSON.stringify({ name: "X", email, password: "long enough password" }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await post()).status);
+    expect(statuses.slice(0, 3)).toEqual([409, 409, 409]);
+    const limited = await post();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+  });
 });

@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { AppError, RateLimited } from "@/lib/errors";
 
 // Sign-in throttling (docs/security.md#limits). Failures are counted per account and per client
 // address; after a few free attempts every further failure locks the key for twice as long as
@@ -66,3 +67,20 @@ export function clientAddress(headers: Headers | Record<string, unknown> | undef
 }
 
 export const CLIENT_HEADER = "x-switchyard-client-address";
+
+/**
+ * Runs a sign-up that may answer "an account with this email already exists": refused with 429
+ * while the client address is over its ration of such answers, and every such answer counts.
+ */
+export async function rationedSignup<T>(headers: Headers, run: () => Promise<T>): Promise<T> {
+  const key = throttleKey("signup", clientAddress(headers));
+  const wait = await retryAfter(key);
+  if (wait > 0) throw new RateLimited(`Too many sign-up attempts. Try again in ${wait} seconds.`, wait);
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof AppError && err.code === "conflict" && err.fields?.some((f) => f.path === "email"))
+      await recordFailure("signup", key);
+    throw err;
+  }
+}

@@ -26,8 +26,8 @@ export function publicInvitationRoute(handler: (args: { req: Request; token: str
       const { token = "" } = await ctx.params;
       return await withGone(() => handler({ req, token }));
     } catch (err) {
-      const { status, body } = toErrorResponse(err);
-      return json(body, status);
+      const { status, body, headers } = toErrorResponse(err);
+      return json(body, { status, headers });
     }
   };
 }
