@@ -19,6 +19,10 @@ export default defineConfig({
   globalSetup: "./e2e/global-setup.ts",
   use: {
     baseURL: `http://localhost:${E2E_PORT}`,
+    // Specs call the console API through page.request, which (unlike the console's own fetches)
+    // sends no Origin; the API refuses mutations without one (lib/api/csrf.ts). e2e/security.spec.ts
+    // turns this off to test what a real cross-site page can do.
+    extraHTTPHeaders: { origin: `http://localhost:${E2E_PORT}` },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {

@@ -66,7 +66,7 @@ async function main() {
     Object.assign(process.env, server.env); // read the server's database with its settings
     const { getDb } = await import("@/lib/db");
     const user = await getDb().user.findUniqueOrThrow({ where: { email: "bench@example.com" } });
-    const cookie = `next-auth.session-token=${await encode({ token: { sub: user.id }, secret: TEST_AUTH_SECRET })}`;
+    const cookie = `next-auth.session-token=${await encode({ token: { sub: user.id, sv: 0, authAt: Math.floor(Date.now() / 1000) }, secret: TEST_AUTH_SECRET })}`;
     const created = await fetch(`${server.url}/api/workspaces/${workspace.slug}/sources`, {
       method: "POST",
       headers: { cookie, "content-type": "application/json" },

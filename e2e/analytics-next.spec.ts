@@ -1,7 +1,15 @@
 import { expect, test } from "@playwright/test";
-import { acceptedMessages, analyticsReady, createWebsiteSource, startShop } from "@/e2e/support/shop";
+import {
+  acceptedMessages,
+  analyticsReady,
+  createWebsiteSource,
+  NO_FORCED_ORIGIN,
+  startShop,
+} from "@/e2e/support/shop";
 import { signIn } from "@/e2e/support/ui";
 import { getSourceType } from "@/lib/catalog";
+
+test.use(NO_FORCED_ORIGIN); // the customer's page makes cross-origin calls of its own
 
 // Segment's own browser library, unmodified, loaded the way a customer's site would load it:
 // the install snippet from the source page, on another origin, with its CDN and API host

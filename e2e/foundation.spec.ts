@@ -63,6 +63,7 @@ test("destination with masked secret, filter with a syntax error fixed, read-onl
   await page.getByRole("button", { name: "Create invitation link" }).click();
   const link = await page.getByTestId("invite-link").inputValue();
   expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]+$/);
+  await expect(page.getByTestId("bearer-warning")).toContainText("bearer link");
 
   const other = await browser.newContext();
   const reader = await other.newPage();
@@ -72,6 +73,12 @@ test("destination with masked secret, filter with a syntax error fixed, read-onl
   await reader.getByLabel("Password").fill("rita-password-123");
   await reader.getByRole("button", { name: "Create account and join" }).click();
   await expect(reader.getByTestId("role")).toHaveText("Read-only Member");
+
+  // The owner sees who used the link.
+  await page.goto("/demo/members");
+  await page.getByText("Used and closed invitations").click();
+  await expect(page.getByRole("table", { name: "Invitation history" })).toContainText("rita@example.com");
+  await snap(page, "invitation-history");
 
   // Sees sources and destinations, with no way to change them.
   await reader.getByRole("link", { name: "Sources" }).click();
@@ -112,7 +119,7 @@ test("destination with masked secret, filter with a syntax error fixed, read-onl
 
   // Signing out ends the session: the console sends them back to sign-in and the API answers 401.
   await reader.goto("/demo");
-  await reader.getByRole("button", { name: "Sign out" }).click();
+  await reader.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(reader).toHaveURL(/\/login/);
   await reader.goto("/demo/sources");
   await expect(reader).toHaveURL(/\/login/);

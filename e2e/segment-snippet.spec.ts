@@ -1,6 +1,14 @@
 import { expect, test } from "@playwright/test";
-import { acceptedMessages, analyticsReady, createWebsiteSource, startShop } from "@/e2e/support/shop";
+import {
+  acceptedMessages,
+  analyticsReady,
+  createWebsiteSource,
+  NO_FORCED_ORIGIN,
+  startShop,
+} from "@/e2e/support/shop";
 import { signIn } from "@/e2e/support/ui";
+
+test.use(NO_FORCED_ORIGIN); // the customer's page makes cross-origin calls of its own
 
 // Issue 15, item 11: Segment's standard snippet, exactly as Segment's documentation gives it
 // (segment-docs src/_includes/content/snippet-helper.md, snippet 5.2.1) with only the host and

@@ -217,7 +217,7 @@ test("a read-only member sees the wizard with no enabled control and gets 403 fr
     data: { goalId: "optimize-advertising", useCaseSlug: "mitigate-cart-abandonment" },
   });
   expect([201, 409]).toContain(choose.status());
-  await page.request.post("/api/workspaces/demo/setup/environments");
+  await page.request.post("/api/workspaces/demo/setup/environments", { data: {} });
   await page.goto("/demo/setup");
   await expect(page.getByRole("button", { name: "Mark as reviewed" })).toBeEnabled();
   const invite = await page.request.post("/api/workspaces/demo/invitations", { data: { role: "read_only" } });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { privateDir, privateFile } from "@/lib/fs/private";
 
 // All configuration comes from environment variables, validated once. Embedded mode needs none:
 // the database is a SQLite file under ./data and the secrets are generated into ./data on first run.
@@ -29,6 +30,12 @@ const schema = z.object({
     .positive()
     .max(24 * 90)
     .default(12),
+  // A session ends this long after sign-in however active it is (refreshes never extend it).
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24 * 7),
   SIGNUP_ENABLED: bool.default(true),
   DEMO_SEED: bool.default(true),
   DEMO_OWNER_EMAIL: z.string().email().default("owner@demo.switchyard.local"),
@@ -77,8 +84,11 @@ interface StoredSecrets {
 /** Secrets not given by the environment are generated once and kept in DATA_DIR/secrets.json (0600). */
 function loadOrCreateSecrets(dataDir: string): StoredSecrets {
   const file = path.join(dataDir, "secrets.json");
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as StoredSecrets;
-  fs.mkdirSync(dataDir, { recursive: true });
+  privateDir(dataDir);
+  if (fs.existsSync(file)) {
+    privateFile(file); // installs from before 0600 was enforced
+    return JSON.parse(fs.readFileSync(file, "utf8")) as StoredSecrets;
+  }
   const secrets = {
     authSecret: randomBytes(32).toString("base64url"),
     encryptionKey: randomBytes(32).toString("base64"),

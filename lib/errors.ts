@@ -11,6 +11,7 @@ export type ErrorCode =
   | "gone"
   | "unprocessable"
   | "payload_too_large"
+  | "unsupported_media_type"
   | "rate_limited";
 
 const statusOf: Record<ErrorCode, number> = {
@@ -21,6 +22,7 @@ const statusOf: Record<ErrorCode, number> = {
   conflict: 409,
   gone: 410,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unprocessable: 422,
   rate_limited: 429,
 };
@@ -39,6 +41,16 @@ export class AppError extends Error {
   ) {
     super(message);
     this.status = statusOf[code];
+  }
+}
+
+/** 429 with a Retry-After header (seconds). */
+export class RateLimited extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfter: number,
+  ) {
+    super("rate_limited", message);
   }
 }
 
@@ -61,11 +73,22 @@ function uniqueFields(e: PrismaLikeError): string[] {
 }
 
 export interface ErrorBody {
-  error: { code: ErrorCode | "internal"; message: string; fields?: FieldError[] };
+  error: { code: ErrorCode | "internal"; message: string; fields?: FieldError[]; retryAfter?: number };
 }
 
 /** Maps anything thrown in a handler to a status and a JSON body. Never leaks internals. */
-export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
+export function toErrorResponse(err: unknown): {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+} {
+  if (err instanceof RateLimited) {
+    return {
+      status: err.status,
+      body: { error: { code: err.code, message: err.message, retryAfter: err.retryAfter } },
+      headers: { "retry-after": String(err.retryAfter) },
+    };
+  }
   if (err instanceof AppError) {
     return {
       status: err.status,

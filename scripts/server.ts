@@ -2,10 +2,13 @@
 // and hands every other request to Next's handler. Boots: env -> migrations -> demo seed.
 import next from "next";
 import { matchesBundle, serveBundle } from "@/lib/ajs/bundle";
+import { CLIENT_HEADER } from "@/lib/auth/throttle";
 import { migrate } from "@/lib/db/migrate";
 import { sqlite } from "@/lib/db/sqlite";
+import { sqliteFilePath } from "@/lib/db/url";
 import { startDelivery } from "@/lib/delivery/runner";
 import { EnvError, env } from "@/lib/env";
+import { hardenDataDir } from "@/lib/fs/private";
 import { getFunctionRuntime } from "@/lib/functions/runtime";
 import { createSourceFunctionEndpoint } from "@/lib/functions/source-endpoint";
 import { createIngest } from "@/lib/ingest/http";
@@ -26,6 +29,7 @@ async function main() {
     }
     throw err;
   }
+  hardenDataDir(e.DATA_DIR, e.DATABASE_URL.startsWith("file:") ? sqliteFilePath(e.DATABASE_URL) : null);
   const applied = migrate(sqlite());
   if (applied.length) console.log(`[switchyard] applied migrations: ${applied.join(", ")}`);
   const seeded = await seedDemo();
@@ -63,6 +67,8 @@ async function main() {
   const server = createHardenedServer((req, res) => {
     if (ingest.matches(req.url)) return ingest.handle(req, res);
     if (matchesBundle(req.url)) return serveBundle(req, res);
+    // The address sign-in throttling counts by: the socket's, never a header a client could send.
+    req.headers[CLIENT_HEADER] = req.socket.remoteAddress ?? "unknown";
     handleNext(req, res).catch((err) => {
       console.error("[switchyard] request failed:", err);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -15,7 +15,8 @@ migrate(sqlite());
 const password = process.env.NEW_PASSWORD ?? randomBytes(12).toString("base64url");
 const updated = await db.user.updateMany({
   where: { email },
-  data: { passwordHash: await hashPassword(password) },
+  // A new password ends every session signed in with the old one.
+  data: { passwordHash: await hashPassword(password), sessionVersion: { increment: 1 } },
 });
 if (updated.count === 0) {
   console.error(`No user with email ${email}`);

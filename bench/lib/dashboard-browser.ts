@@ -19,7 +19,14 @@ const READY = `(() => {
 
 async function cookie() {
   return encode({
-    token: { sub: "usr_bench", email: "bench@switchyard.local", name: "Bench" },
+    // sv and authAt as a fresh sign-in sets them (lib/auth/sessions.ts)
+    token: {
+      sub: "usr_bench",
+      email: "bench@switchyard.local",
+      name: "Bench",
+      sv: 0,
+      authAt: Math.floor(Date.now() / 1000),
+    },
     secret: TEST_AUTH_SECRET,
   });
 }

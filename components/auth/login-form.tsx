@@ -5,17 +5,22 @@ import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { safeCallbackPath } from "@/lib/auth/redirect";
+import { signInWithPassword } from "@/lib/auth/sign-in-client";
 
 export function LoginForm({
   callbackUrl,
   signupEnabled,
   oidcName,
+  initialError,
 }: {
   callbackUrl: string;
   signupEnabled: boolean;
   oidcName: string | null;
+  /** Why the last attempt failed (an SSO refusal), from the login page's ?error= */
+  initialError?: string | null;
 }) {
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(initialError ?? null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
@@ -23,14 +28,13 @@ export function LoginForm({
     const form = new FormData(e.currentTarget);
     setPending(true);
     setError(null);
-    const res = await signIn("credentials", {
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
-      redirect: false,
-    });
+    const outcome = await signInWithPassword(
+      String(form.get("email") ?? ""),
+      String(form.get("password") ?? ""),
+    );
     setPending(false);
-    if (!res || res.error) return setError("That email and password do not match an account.");
-    window.location.assign(callbackUrl);
+    if (!outcome.ok) return setError(outcome.message);
+    window.location.assign(safeCallbackPath(callbackUrl, window.location.origin));
   }
 
   return (

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { signOut } from "next-auth/react";
+import { SignOutEverywhere } from "@/components/auth/sign-out-everywhere";
 import { useWorkspace } from "@/components/console/workspace-context";
 import { ROLE_LABELS } from "@/lib/rbac/permissions";
 
@@ -76,6 +77,7 @@ export function Sidebar({ workspaces }: { workspaces: { slug: string; name: stri
         >
           Sign out
         </button>
+        <SignOutEverywhere className="mt-1 block" />
       </div>
     </aside>
   );

@@ -105,6 +105,12 @@ function InviteLink({
         Copy this link and send it yourself. It is shown only now, works once, and expires on{" "}
         {new Date(invitation.expiresAt).toLocaleString()}.
       </p>
+      <p data-testid="bearer-warning">
+        <strong>Treat it like a password:</strong> this is a bearer link. Whoever opens it first joins{" "}
+        {invitation.email ? "(by signing up with the invited address) " : ""}as{" "}
+        {invitation.role.replace("_", " ")}. Send it only over a channel you trust; you can revoke it under
+        Pending invitations, and see there who used it.
+      </p>
       <div className="flex items-center gap-2">
         <label htmlFor="invite-link" className="sr-only">
           Invitation link

@@ -3,13 +3,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useWorkspace } from "@/components/console/workspace-context";
 import { api } from "@/lib/api/client";
-import type { InvitationInput, InvitationView } from "@/lib/invitations/schema";
+import type { InvitationHistoryView, InvitationInput, InvitationView } from "@/lib/invitations/schema";
 
 export function useInvitations(enabled = true) {
   const ws = useWorkspace();
   return useQuery({
     queryKey: ["invitations", ws.slug],
-    queryFn: () => api<{ invitations: InvitationView[] }>(ws.api("/invitations")).then((r) => r.invitations),
+    queryFn: () =>
+      api<{ invitations: InvitationView[]; history: InvitationHistoryView[] }>(ws.api("/invitations")),
     enabled,
   });
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { openStream } from "@/e2e/api/sse";
-import { addMember, baseUrl, clientFor, createUser, createWorkspace } from "@/e2e/api/support";
+import { addMember, baseUrl, clientFor, createUser, createWorkspace, sessionCookie } from "@/e2e/api/support";
 
 // The Source Debugger's SSE stream against the real server: backlog, live, resume, filters,
 // permissions, and a slow reader that must not hold up ingest.
@@ -144,12 +144,8 @@ describe("debugger stream", () => {
 
   it("a reader that never reads does not slow ingest down", async () => {
     // Open a stream and never consume it: the server must keep accepting events at full speed.
-    const jwt = (await import("next-auth/jwt")).encode({
-      token: { sub: owner.id },
-      secret: (await import("@/e2e/support/server")).TEST_AUTH_SECRET,
-    });
     const stalled = await fetch(`${baseUrl}${streamPath()}`, {
-      headers: { cookie: `next-auth.session-token=${await jwt}` },
+      headers: { cookie: await sessionCookie(owner) },
     });
     expect(stalled.status).toBe(200);
     const started = Date.now();

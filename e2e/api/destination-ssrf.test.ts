@@ -1,9 +1,8 @@
 import os from "node:os";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, clientFor, createUser, createWorkspace } from "@/e2e/api/support";
+import { addMember, clientFor, createUser, createWorkspace, sessionCookie } from "@/e2e/api/support";
 import { testPort } from "@/e2e/support/ports";
-import { type RunningServer, startServer, TEST_AUTH_SECRET } from "@/e2e/support/server";
+import { type RunningServer, startServer } from "@/e2e/support/server";
 
 // Destination URLs are checked against the SSRF policy when they are saved, not only when a
 // delivery connects. The shared API server allows private addresses (its delivery tests need
@@ -28,12 +27,6 @@ async function call<T>(method: string, url: string, body: unknown, as = cookie) 
   });
   return { status: res.status, body: (await res.json()) as T };
 }
-
-const sessionCookie = async (user: { id: string; email: string; name: string | null }) =>
-  `next-auth.session-token=${await encode({
-    token: { sub: user.id, email: user.email, name: user.name },
-    secret: TEST_AUTH_SECRET,
-  })}`;
 
 const hook = (name: string, url: string) => ({ type: "webhook", name, sourceIds: [], settings: { url } });
 

@@ -395,7 +395,7 @@ describe("with public sign-up turned off", () => {
       const post = (path: string, body: unknown) =>
         fetch(`${server.url}${path}`, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: { "content-type": "application/json", origin: server.url },
           body: JSON.stringify(body),
         });
       const account = { name: "Invitee", email: "invitee@closed.test", password: "long enough password" };

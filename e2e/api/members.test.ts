@@ -159,11 +159,12 @@ describe("members API: removing and leaving", () => {
     expect((await owner.delete(url("/nope"))).status).toBe(404);
   });
 
-  it("removes a member, who then gets 404 for the workspace; audited", async () => {
+  it("removes a member, whose sessions end with their last workspace; audited", async () => {
     const res = await owner.delete(url(`/${extra.id}`));
     expect(res.status).toBe(200);
-    expect((await extra.client.get(url())).status).toBe(404);
-    expect((await extra.client.get(`/api/workspaces/${ws.slug}`)).status).toBe(404);
+    // That was their only workspace, so their sessions ended too (lib/auth/sessions.ts).
+    expect((await extra.client.get(url())).status).toBe(401);
+    expect((await extra.client.get(`/api/workspaces/${ws.slug}`)).status).toBe(401);
     expect((await owner.delete(url(`/${extra.id}`))).status).toBe(404);
     const [event] = await auditFor(extra.id);
     expect(event).toMatchObject({ action: "member.removed", before: { role: "read_only", labels: null } });
@@ -173,7 +174,7 @@ describe("members API: removing and leaving", () => {
     const leave = await reader.delete<{ left: boolean }>(url(`/${ids.reader}`));
     expect(leave.status).toBe(200);
     expect(leave.body.left).toBe(true);
-    expect((await reader.get(url())).status).toBe(404);
+    expect((await reader.get(url())).status).toBe(401); // their last workspace: sessions end
     expect((await auditFor(ids.reader!)).at(-1)).toMatchObject({ action: "member.left" });
     // Two owners now (owner and admin): one can leave, the other then cannot.
     expect((await admin.delete(url(`/${ids.admin}`))).status).toBe(200);

@@ -1,6 +1,4 @@
-import { encode } from "next-auth/jwt";
-import { baseUrl } from "@/e2e/api/support";
-import { TEST_AUTH_SECRET } from "@/e2e/support/server";
+import { baseUrl, sessionCookie } from "@/e2e/api/support";
 
 export interface SseEvent {
   id?: string;
@@ -14,13 +12,9 @@ export async function openStream(
   path: string,
   lastEventId?: string,
 ) {
-  const jwt = await encode({
-    token: { sub: user.id, email: user.email, name: user.name },
-    secret: TEST_AUTH_SECRET,
-  });
   const controller = new AbortController();
   const headers: Record<string, string> = {
-    cookie: `next-auth.session-token=${jwt}`,
+    cookie: await sessionCookie(user),
     accept: "text/event-stream",
   };
   if (lastEventId) headers["last-event-id"] = lastEventId;
@@ -76,6 +70,8 @@ export async function openStream(
         });
       }
     },
+    /** Settles when the server ends the stream (or close() aborts it). */
+    ended: done,
     close() {
       controller.abort();
       return done;

@@ -34,6 +34,29 @@ export async function addMember(workspaceId: string, userId: string, role: strin
   });
 }
 
+/** The session cookie next-auth sets after `user` signs in (same secret and claims as the server). */
+export async function sessionCookie(
+  user: { id: string; email: string; name: string | null },
+  over: { sv?: number; authAt?: number } = {},
+) {
+  const jwt = await encode({ token: sessionClaims(user, over), secret: TEST_AUTH_SECRET });
+  return `next-auth.session-token=${jwt}`;
+}
+
+/** The claims lib/auth/options.ts puts in a fresh session token. */
+export function sessionClaims(
+  user: { id: string; email: string; name: string | null },
+  over: { sv?: number; authAt?: number } = {},
+) {
+  return {
+    sub: user.id,
+    email: user.email,
+    name: user.name,
+    sv: over.sv ?? 0, // a new user's sessionVersion
+    authAt: over.authAt ?? Math.floor(Date.now() / 1000),
+  };
+}
+
 export interface Reply<T = Record<string, unknown>> {
   status: number;
   body: T;
@@ -44,13 +67,7 @@ export type Client = ReturnType<typeof clientFor>;
 
 /** An HTTP client signed in as `user` (or anonymous when user is null). */
 export function clientFor(user: { id: string; email: string; name: string } | null) {
-  let cookie: Promise<string> | null = null;
-  if (user) {
-    cookie = encode({
-      token: { sub: user.id, email: user.email, name: user.name },
-      secret: TEST_AUTH_SECRET,
-    }).then((jwt) => `next-auth.session-token=${jwt}`);
-  }
+  const cookie = user ? sessionCookie(user) : null;
   async function request<T = Record<string, unknown>>(
     method: string,
     path: string,
@@ -60,6 +77,8 @@ export function clientFor(user: { id: string; email: string; name: string } | nu
     const headers: Record<string, string> = {};
     if (cookie) headers.cookie = await cookie;
     if (body !== undefined || raw !== undefined) headers["content-type"] = "application/json";
+    // As the console's own pages send it: browsers add Origin to every non-GET request.
+    if (method !== "GET" && method !== "HEAD") headers.origin = baseUrl;
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers,

@@ -9,12 +9,19 @@ import Database from "better-sqlite3";
 // localhost, as a public site would call a public Switchyard), and the messages it stored.
 
 export async function createWebsiteSource(page: Page, name: string) {
+  // The specs with a customer's site send no context-wide Origin (it would break the site's CORS),
+  // so this console call names its origin itself, as the console's own fetches do.
+  const origin = new URL(page.url() === "about:blank" ? "/" : page.url()).origin;
   const created = await page.request.post("/api/workspaces/demo/sources", {
     data: { name, type: "website", environment: "dev" },
+    headers: { origin },
   });
   expect(created.status()).toBe(201);
   return (await created.json()) as { source: { id: string }; writeKey: string };
 }
+
+/** For specs with a customer's page: the context-wide Origin header must not reach its CORS calls. */
+export const NO_FORCED_ORIGIN = { extraHTTPHeaders: {} };
 
 export async function startShop(html: string): Promise<{ url: string; close(): void }> {
   const server = http.createServer((_req, res) =>

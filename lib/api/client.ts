@@ -22,10 +22,13 @@ export class ApiError extends Error {
 export async function api<T>(url: string, init?: { method?: string; body?: unknown }): Promise<T> {
   let res: Response;
   try {
+    const method = init?.method ?? "GET";
+    // Mutations always go as JSON: the server refuses other bodies (lib/api/csrf.ts).
+    const body = init?.body ?? (method === "POST" || method === "PUT" || method === "PATCH" ? {} : undefined);
     res = await fetch(url, {
-      method: init?.method ?? "GET",
-      headers: init?.body !== undefined ? { "content-type": "application/json" } : undefined,
-      body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
+      method,
+      headers: body !== undefined ? { "content-type": "application/json" } : undefined,
+      body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch {
     throw new ApiError("Could not reach the server. Check your connection and try again.", 0);

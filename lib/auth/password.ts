@@ -30,3 +30,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return timingSafeEqual(actual, expected);
 }
+
+let dummy: Promise<string> | null = null;
+
+/**
+ * Spends the same time as checking a real password, for sign-ins with an unknown email, so the
+ * answer's timing does not tell which accounts exist. Always false.
+ */
+export async function verifyDummyPassword(password: string): Promise<false> {
+  dummy ??= hashPassword("switchyard-dummy-password");
+  await verifyPassword(password, await dummy);
+  return false;
+}

@@ -1,4 +1,6 @@
+import { assertSameOriginJson } from "@/lib/api/csrf";
 import { json } from "@/lib/api/with-workspace";
+import { env } from "@/lib/env";
 import { toErrorResponse } from "@/lib/errors";
 import { InvitationGone } from "@/lib/invitations/state";
 
@@ -20,11 +22,12 @@ type Ctx = { params: Promise<Record<string, string>> };
 export function publicInvitationRoute(handler: (args: { req: Request; token: string }) => Promise<Response>) {
   return async (req: Request, ctx: Ctx) => {
     try {
+      assertSameOriginJson(req, env().PUBLIC_URL);
       const { token = "" } = await ctx.params;
       return await withGone(() => handler({ req, token }));
     } catch (err) {
-      const { status, body } = toErrorResponse(err);
-      return json(body, status);
+      const { status, body, headers } = toErrorResponse(err);
+      return json(body, { status, headers });
     }
   };
 }

@@ -32,6 +32,14 @@ export interface InvitationView {
   createdAt: string;
 }
 
+/** A used, revoked or expired invitation: who used it and when, for the owners' record. */
+export interface InvitationHistoryView extends InvitationView {
+  state: Exclude<InvitationState, "pending">;
+  acceptedAt: string | null;
+  acceptedBy: { name: string; email: string } | null;
+  revokedAt: string | null;
+}
+
 /** What anyone holding the link may see. */
 export interface PublicInvitation {
   workspace: { name: string };

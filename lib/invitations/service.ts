@@ -5,7 +5,12 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { InvitationInput, InvitationView, PublicInvitation } from "@/lib/invitations/schema";
+import type {
+  InvitationHistoryView,
+  InvitationInput,
+  InvitationView,
+  PublicInvitation,
+} from "@/lib/invitations/schema";
 import { invitationInput } from "@/lib/invitations/schema";
 import { INVITATION_TTL_MS, InvitationGone, invitationState } from "@/lib/invitations/state";
 import { resolveScope, storeLabels } from "@/lib/members/rules";
@@ -66,6 +71,37 @@ export async function listPendingInvitations(workspaceId: string): Promise<Invit
     orderBy: { createdAt: "desc" },
   });
   return rows.map(toInvitationView);
+}
+
+/** The newest used, revoked and expired invitations, with who used each (the link is a bearer link). */
+export async function listInvitationHistory(
+  workspaceId: string,
+  limit = 50,
+): Promise<InvitationHistoryView[]> {
+  const rows = await db.invitation.findMany({
+    where: {
+      workspaceId,
+      OR: [{ acceptedAt: { not: null } }, { revokedAt: { not: null } }, { expiresAt: { lte: new Date() } }],
+    },
+    orderBy: { createdAt: "desc" },
+    take: limit,
+  });
+  const ids = [...new Set(rows.map((r) => r.acceptedBy).filter((id): id is string => Boolean(id)))];
+  const users = await db.user.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, name: true, email: true },
+  });
+  const byId = new Map(users.map((u) => [u.id, u]));
+  return rows.map((row) => {
+    const user = row.acceptedBy ? byId.get(row.acceptedBy) : undefined;
+    return {
+      ...toInvitationView(row),
+      state: invitationState(row) as InvitationHistoryView["state"],
+      acceptedAt: row.acceptedAt?.toISOString() ?? null,
+      acceptedBy: user ? { name: user.name, email: user.email } : null,
+      revokedAt: row.revokedAt?.toISOString() ?? null,
+    };
+  });
 }
 
 export async function revokeInvitation(workspaceId: string, id: string): Promise<InvitationView> {

@@ -82,6 +82,9 @@ export async function removeMember(workspaceId: string, memberId: string): Promi
     await tx.membership.delete({ where: { id: row.id } });
     if ((await tx.membership.count({ where: { workspaceId, role: "owner" } })) === 0)
       throw lastOwnerConflict();
+    // Removed from their last workspace: every session of theirs ends (lib/auth/sessions.ts).
+    if ((await tx.membership.count({ where: { userId: row.userId } })) === 0)
+      await tx.user.update({ where: { id: row.userId }, data: { sessionVersion: { increment: 1 } } });
     return toMemberView(row);
   });
 }

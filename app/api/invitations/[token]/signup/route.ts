@@ -3,6 +3,7 @@
 import { readJson } from "@/lib/api/body";
 import { json } from "@/lib/api/with-workspace";
 import { audit } from "@/lib/audit";
+import { rationedSignup } from "@/lib/auth/throttle";
 import { publicInvitationRoute } from "@/lib/invitations/http";
 import { invitationSignup } from "@/lib/invitations/schema";
 import { signupWithInvitation } from "@/lib/invitations/service";
@@ -10,8 +11,10 @@ import { parseLabels } from "@/lib/rbac/scope";
 
 // The invitation is the permission to create an account, so public sign-up is not consulted.
 export const POST = publicInvitationRoute(async ({ req, token }) => {
-  const input = await readJson(req, invitationSignup, 16 * 1024);
-  const { user, invitation, workspace, membership } = await signupWithInvitation(token, input);
+  // "An account with this email already exists" is rationed per address, as on public sign-up.
+  const { user, invitation, workspace, membership } = await rationedSignup(req.headers, async () =>
+    signupWithInvitation(token, await readJson(req, invitationSignup, 16 * 1024)),
+  );
   const labels = parseLabels(membership.labels);
   await audit(
     { user, workspace },

@@ -1,13 +1,22 @@
-// GET /api/workspaces/:workspace/invitations - pending invitations (never their tokens)
+// GET /api/workspaces/:workspace/invitations - pending invitations (never their tokens) and the history: who used each link
 // POST /api/workspaces/:workspace/invitations - create one; answers with the link, shown this once
 import { readJson } from "@/lib/api/body";
-import { json, withWorkspace } from "@/lib/api/with-workspace";
+import { json, secretJson, withWorkspace } from "@/lib/api/with-workspace";
 import { audit } from "@/lib/audit";
 import { invitationInput } from "@/lib/invitations/schema";
-import { createInvitation, inviteLink, listPendingInvitations } from "@/lib/invitations/service";
+import {
+  createInvitation,
+  inviteLink,
+  listInvitationHistory,
+  listPendingInvitations,
+} from "@/lib/invitations/service";
 
 export const GET = withWorkspace("members.write", async ({ access }) => {
-  return json({ invitations: await listPendingInvitations(access.workspace.id) });
+  const [invitations, history] = await Promise.all([
+    listPendingInvitations(access.workspace.id),
+    listInvitationHistory(access.workspace.id),
+  ]);
+  return json({ invitations, history });
 });
 
 export const POST = withWorkspace("members.write", async ({ req, access }) => {
@@ -25,5 +34,5 @@ export const POST = withWorkspace("members.write", async ({ req, access }) => {
       expiresAt: invitation.expiresAt,
     },
   });
-  return json({ invitation, link: inviteLink(token) }, 201);
+  return secretJson({ invitation, link: inviteLink(token) }, 201);
 });

@@ -1,7 +1,7 @@
 // GET /api/workspaces/:workspace/sources - the workspace's sources (?environment=dev filters)
 // POST /api/workspaces/:workspace/sources - create a source; answers with its write key
 import { readJson } from "@/lib/api/body";
-import { json, withWorkspace } from "@/lib/api/with-workspace";
+import { json, secretJson, withWorkspace } from "@/lib/api/with-workspace";
 import { audit } from "@/lib/audit";
 import { getSource, listSources, toSourceView } from "@/lib/sources/queries";
 import { sourceInput } from "@/lib/sources/schema";
@@ -23,5 +23,5 @@ export const POST = withWorkspace("sources.write", async ({ req, access }) => {
     targetName: source.name,
     after: { name: source.name, type: source.type, environment: source.environment },
   });
-  return json({ source: toSourceView(await getSource(access, source.id), access), writeKey }, 201);
+  return secretJson({ source: toSourceView(await getSource(access, source.id), access), writeKey }, 201);
 });

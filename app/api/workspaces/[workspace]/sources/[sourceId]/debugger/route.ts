@@ -1,5 +1,6 @@
 // GET /api/workspaces/:workspace/sources/:sourceId/debugger - live events of a source (Server-Sent Events)
 import { withWorkspace } from "@/lib/api/with-workspace";
+import { watchAccess } from "@/lib/auth/stream-access";
 import { parseDebuggerFilter } from "@/lib/debugger/filter";
 import { debuggerStream } from "@/lib/debugger/stream";
 import { getSource } from "@/lib/sources/queries";
@@ -12,7 +13,9 @@ export const GET = withWorkspace("debugger.read", async ({ req, params, access }
   const filter = parseDebuggerFilter(url.searchParams);
   const header = req.headers.get("last-event-id") ?? url.searchParams.get("lastEventId");
   const lastEventId = header && /^\d+$/.test(header) ? Number(header) : null;
-  const stream = debuggerStream({ sourceId: source.id, filter, lastEventId, signal: req.signal });
+  // Closes within seconds of the viewer losing access (removed, role or labels changed, signed out).
+  const signal = watchAccess(access, "debugger.read", req.signal);
+  const stream = debuggerStream({ sourceId: source.id, filter, lastEventId, signal });
   return new Response(stream, {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",

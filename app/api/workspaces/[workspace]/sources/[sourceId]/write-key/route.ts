@@ -1,6 +1,6 @@
 // GET /api/workspaces/:workspace/sources/:sourceId/write-key - reveal the write key
 // POST /api/workspaces/:workspace/sources/:sourceId/write-key - regenerate it (the old key stops at once)
-import { json, withWorkspace } from "@/lib/api/with-workspace";
+import { secretJson, withWorkspace } from "@/lib/api/with-workspace";
 import { audit } from "@/lib/audit";
 import { getSource } from "@/lib/sources/queries";
 import { regenerateWriteKey, revealWriteKey } from "@/lib/sources/service";
@@ -8,7 +8,7 @@ import { regenerateWriteKey, revealWriteKey } from "@/lib/sources/service";
 export const GET = withWorkspace("sources.writeKey.read", async ({ params, access }) => {
   const source = await getSource(access, params.sourceId!);
   access.requireLabel("sources.writeKey.read", source.environment);
-  return json({ writeKey: await revealWriteKey(source.id) });
+  return secretJson({ writeKey: await revealWriteKey(source.id) });
 });
 
 export const POST = withWorkspace("sources.write", async ({ params, access }) => {
@@ -22,5 +22,5 @@ export const POST = withWorkspace("sources.write", async ({ params, access }) =>
     targetName: source.name,
     before: { writeKeyHint: source.writeKeyHint },
   });
-  return json({ writeKey });
+  return secretJson({ writeKey });
 });

@@ -1,6 +1,6 @@
 // GET /api/workspaces/:workspace/functions/:functionId/instances/:instanceId/webhook-url - reveal a source function's inbound URL
 // POST - regenerate it (the old URL stops working at once)
-import { json, withWorkspace } from "@/lib/api/with-workspace";
+import { secretJson, withWorkspace } from "@/lib/api/with-workspace";
 import { audit } from "@/lib/audit";
 import { findInstance, regenerateToken, revealWebhookUrl } from "@/lib/functions/instances";
 import { getFunction, instanceEnvironments } from "@/lib/functions/service";
@@ -9,7 +9,7 @@ export const GET = withWorkspace("functions.write", async ({ params, access }) =
   const row = await getFunction(access, params.functionId!);
   const instance = findInstance(row, params.instanceId!);
   for (const e of instanceEnvironments(instance)) access.requireLabel("functions.write", e);
-  return json({ webhookUrl: await revealWebhookUrl(instance) });
+  return secretJson({ webhookUrl: await revealWebhookUrl(instance) });
 });
 
 export const POST = withWorkspace("functions.write", async ({ params, access }) => {
@@ -24,5 +24,5 @@ export const POST = withWorkspace("functions.write", async ({ params, access }) 
     targetName: row.name,
     after: { instanceId: instance.id, sourceId: instance.sourceId },
   });
-  return json({ webhookUrl });
+  return secretJson({ webhookUrl });
 });
