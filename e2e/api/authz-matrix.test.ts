@@ -86,6 +86,7 @@ interface Fixtures {
   insertInstanceId: string;
   sourceFunctionId: string;
   sourceInstanceId: string;
+  warehouseId: string;
   readerMemberId: string;
   ownerUserId: string;
 }
@@ -276,6 +277,69 @@ const EXPECT: Record<string, Row> = {
     params: (f) => ({ functionId: f.sourceFunctionId, instanceId: f.sourceInstanceId }),
   },
 
+  // Warehouses (destinations of the Warehouses category)
+  "POST /api/workspaces/[workspace]/destinations/test-connection": {
+    expect: ADMINS,
+    body: () => ({ type: "postgres", settings: warehouseSettings() }),
+  },
+  "GET /api/workspaces/[workspace]/destinations/[destinationId]/syncs": {
+    expect: MEMBERS,
+    params: (f) => ({ destinationId: f.warehouseId }),
+  },
+  "POST /api/workspaces/[workspace]/destinations/[destinationId]/syncs": {
+    expect: ADMINS_PROD,
+    params: (f) => ({ destinationId: f.warehouseId }),
+  },
+  "GET /api/workspaces/[workspace]/destinations/[destinationId]/warehouse": {
+    expect: MEMBERS,
+    params: (f) => ({ destinationId: f.warehouseId }),
+  },
+  "PATCH /api/workspaces/[workspace]/destinations/[destinationId]/warehouse": {
+    expect: ADMINS_PROD,
+    params: (f) => ({ destinationId: f.warehouseId }),
+    body: () => ({}),
+  },
+
+  // Privacy (owners change settings; every member reads, samples masked)
+  "GET /api/workspaces/[workspace]/privacy": { expect: MEMBERS },
+  "PUT /api/workspaces/[workspace]/privacy/fields": {
+    expect: OWNERS,
+    body: () => ({ path: "traits.email", classification: "red" }),
+  },
+  "POST /api/workspaces/[workspace]/privacy/matchers": {
+    expect: OWNERS,
+    body: () => ({ name: `M ${unique()}`, keyPatterns: ["secret_*"], suggested: "red" }),
+  },
+  "PATCH /api/workspaces/[workspace]/privacy/matchers/[matcherId]": {
+    expect: OWNERS,
+    params: async (f) => ({ matcherId: await matcher(f) }),
+    body: () => ({ enabled: false }),
+  },
+  "DELETE /api/workspaces/[workspace]/privacy/matchers/[matcherId]": {
+    expect: OWNERS,
+    params: async (f) => ({ matcherId: await matcher(f) }),
+  },
+  "PUT /api/workspaces/[workspace]/privacy/destinations/[destinationId]": {
+    expect: OWNERS,
+    body: () => ({ policy: "all" }),
+  },
+  "PUT /api/workspaces/[workspace]/privacy/sources/[sourceId]": {
+    expect: OWNERS,
+    body: () => ({ withoutConsent: "deliver" }),
+  },
+  "POST /api/workspaces/[workspace]/privacy/deletions": {
+    expect: OWNERS,
+    body: () => ({ idType: "userId", idValue: `gone-${unique()}` }),
+  },
+  "PUT /api/workspaces/[workspace]/privacy/suppressions": {
+    expect: OWNERS,
+    body: () => ({ userId: `quiet-${unique()}`, suppressed: true }),
+  },
+  "GET /api/workspaces/[workspace]/sources/[sourceId]/events/[seq]/deliveries": {
+    expect: MEMBERS,
+    params: () => ({ seq: "1" }),
+  },
+
   // Guided setup
   "GET /api/workspaces/[workspace]/setup": { expect: MEMBERS },
   "POST /api/workspaces/[workspace]/setup": { expect: OWNERS, body: () => ({}) },
@@ -404,6 +468,28 @@ async function insertInstance(fx: Fixtures, destinationId: string): Promise<stri
   return body.instance.instanceId;
 }
 
+/** A warehouse's settings: a real server, but a database nobody creates (nothing is ever loaded). */
+const warehouseSettings = () => ({
+  host: "127.0.0.1",
+  port: 5432,
+  database: "sy_matrix_never_created",
+  username: "postgres",
+  sslMode: "disable",
+  syncIntervalMinutes: 60,
+});
+
+async function matcher(fx: Fixtures): Promise<string> {
+  const body = await created(
+    fx.owner.post<{ matcher: { id: string } }>(`/api/workspaces/${fx.ws}/privacy/matchers`, {
+      name: `M ${unique()}`,
+      keyPatterns: ["secret_*"],
+      suggested: "red",
+    }),
+    "privacy matcher",
+  );
+  return body.matcher.id;
+}
+
 async function invitation(fx: Fixtures) {
   const token = randomToken(32);
   const row = await (await prisma()).invitation.create({
@@ -454,6 +540,16 @@ beforeAll(async () => {
     "source instance",
   );
   partial.sourceInstanceId = inst.instance.instanceId;
+  const warehouse = await created(
+    partial.owner.post<{ destination: { id: string } }>(`/api/workspaces/${partial.ws}/destinations`, {
+      type: "postgres",
+      name: `Matrix warehouse ${unique()}`,
+      sourceIds: [partial.sourceId],
+      settings: { ...warehouseSettings(), password: "not-used" },
+    }),
+    "warehouse",
+  );
+  partial.warehouseId = warehouse.destination.id;
   f = partial;
 }, 120_000);
 
