@@ -21,6 +21,7 @@ import { SETTINGS_PATH, settingsDocument } from "@/lib/ingest/settings-doc";
 import type { ArchiveStore } from "@/lib/ingest/store";
 import { isMessageType, type MessageType } from "@/lib/ingest/validate";
 import { createWriteKeyResolver, type SourceRef } from "@/lib/ingest/writekeys";
+import { createProtocolsResolver } from "@/lib/protocols/resolver";
 import { getTap, type Tap } from "@/lib/tap";
 
 // The Segment-compatible tracking API on a bare node:http handler: the custom server sends
@@ -46,6 +47,8 @@ export interface IngestOptions {
    * WAL is on disk, and WAL checkpoints run on a background thread, never inside a commit.
    */
   writer?: WriterMode;
+  /** Source Schema tracking at ingest (default on; bench:ingest measures its cost). */
+  schemaTracking?: boolean;
   /** Tests only: hold every commit back this long, so acknowledging early would be caught. */
   testCommitDelayMs?: number;
   store?: ArchiveStore;
@@ -116,6 +119,7 @@ export function createIngest(options: IngestOptions): Ingest {
     committer,
     tap: options.tap ?? getTap(),
     trustProxy: options.trustProxy ?? false,
+    protocols: { resolver: createProtocolsResolver(options.db), schemaTracking: options.schemaTracking ?? true },
   });
   const retention = startRetention(store, options.retentionDays ?? 7);
   let closed = false;

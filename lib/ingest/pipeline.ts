@@ -12,6 +12,7 @@ import { recordIngest, recordRateLimited } from "@/lib/ingest/stats";
 import type { AppendResult } from "@/lib/ingest/store";
 import { isIsoTimestamp, isPlainObject, type MessageType } from "@/lib/ingest/validate";
 import { type SourceRef, type WriteKeyResolver, writeKeyFromAuthorization } from "@/lib/ingest/writekeys";
+import { applyProtocols, type ProtocolsStage } from "@/lib/protocols/ingest";
 import type { Tap, TapEvent } from "@/lib/tap";
 
 // From a parsed body to an answer: write key -> source, batch shape, rate limit, validation
@@ -35,6 +36,8 @@ export interface PipelineDeps {
   committer: GroupCommitter;
   tap: Tap;
   trustProxy: boolean;
+  /** Source Schema and tracking plans (lib/protocols/ingest.ts); absent: neither. */
+  protocols?: ProtocolsStage;
 }
 
 const MISSING_KEY =
@@ -132,6 +135,7 @@ export class Pipeline {
         return;
       }
       const prepared = prepareMessages(items, ctx);
+      if (this.deps.protocols) applyProtocols(this.deps.protocols, source.id, prepared, now);
       // Kept until the commit only for tap subscribers: otherwise the parsed objects die young
       // instead of being promoted while the group commits (measured: +15-20% on /v1/batch).
       if (!this.deps.tap.hasSubscribers(source.id, source.workspaceId)) prepared.messages = null;
@@ -160,11 +164,13 @@ export class Pipeline {
     respond: Responder,
   ): void {
     const { rows, rejected } = prepared;
+    // Forwarded copies (after the request's own rows) are another source's messages.
+    const own = rows.length - (prepared.forwarded ?? 0);
     let duplicates = 0;
-    for (let i = 0; i < rows.length; i++) if (result.seqs[offset + i] === null) duplicates++;
-    const accepted = rows.length - rejected.length - duplicates;
+    for (let i = 0; i < own; i++) if (result.seqs[offset + i] === null) duplicates++;
+    const accepted = own - rejected.length - duplicates;
     const now = rows[0]!.receivedAt;
-    recordIngest(source.id, { received: rows.length, accepted, rejected: rejected.length, duplicates }, now);
+    recordIngest(source.id, { received: own, accepted, rejected: rejected.length, duplicates }, now);
     respond.ok(res, { single, accepted, duplicates, rejected });
     if (this.deps.tap.hasSubscribers(source.id, source.workspaceId)) {
       const events: TapEvent[] = [];
@@ -182,6 +188,7 @@ export class Pipeline {
           message: prepared.messages?.[i] ?? (JSON.parse(row.payload) as Record<string, unknown>),
         };
         if (row.reason !== null) event.reason = row.reason;
+        if (row.protocol) event.protocol = JSON.parse(row.protocol) as TapEvent["protocol"];
         events.push(event);
       }
       this.deps.tap.publish(events);

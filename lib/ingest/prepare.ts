@@ -20,6 +20,8 @@ export interface PreparedRequest {
    */
   messages: Record<string, unknown>[] | null;
   rejected: Rejection[];
+  /** Rows appended after the request's own: blocked messages forwarded to another source. */
+  forwarded?: number;
 }
 
 function byteLength(text: string): number {

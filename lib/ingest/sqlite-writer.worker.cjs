@@ -14,6 +14,7 @@
 const fs = require("node:fs");
 const { parentPort, workerData } = require("node:worker_threads");
 const { createAppender } = require("./sqlite-append.cjs");
+const { createSchemaWriter } = require("../protocols/sql.cjs");
 const { walWritten } = require("./wal-written.cjs");
 const Database = require(workerData.driverPath);
 
@@ -96,12 +97,18 @@ function runWriter() {
       rows[i + 8],
       rows[i + 9],
       rows[i + 10],
+      rows[i + 13],
     );
 
+  // The Source Schema's aggregates ride in the same transaction (lib/protocols/sql.cjs).
+  const schema = createSchemaWriter(db);
   const writeGroup = db.transaction((rows, seqs) => {
     for (let r = 0, i = 0; i < rows.length; r++, i += FIELDS) {
-      seqs[r] = append(insertRow, rows, i, rows[i], rows[i + 11], rows[i + 12]);
+      const seq = append(insertRow, rows, i, rows[i], rows[i + 11], rows[i + 12]);
+      seqs[r] = seq;
+      if (seq >= 0 && rows[i + 7] === "accepted") schema.add(rows[i + 1], rows[i + 14], rows[i + 13], rows[i + 9], rows[i + 2]);
     }
+    schema.flush(Date.now());
   }).immediate;
 
   // walValve in checkpointer.ts, on this thread.
@@ -191,6 +198,7 @@ function runWriter() {
     try {
       writeGroup(job.rows, seqs);
     } catch (err) {
+      schema.reset();
       parentPort.postMessage({ id: job.id, error: String(err?.message ?? err) });
       return;
     }

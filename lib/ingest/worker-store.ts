@@ -17,7 +17,7 @@ import {
 // overlap with parsing the next requests, for the price of copying rows across threads.
 // Reads and pruning stay on the caller's connection (WAL lets them run beside the writer).
 
-const FIELDS_PER_ROW = 13;
+const FIELDS_PER_ROW = 15;
 
 interface PendingJob {
   resolve(result: AppendResult): void;
@@ -47,6 +47,8 @@ function packRows(batch: ArchivedMessage[]): { rows: unknown[]; bytes: number } 
       m.payload,
       m.dedup ? m.messageId : null,
       m.receivedAt - DEDUP_WINDOW_MS,
+      m.protocol ?? null,
+      m.status === "accepted" ? (m.observation ?? null) : null,
     );
   }
   return { rows, bytes };

@@ -1,0 +1,194 @@
+// Every raw SQL statement of Protocols (Source Schema aggregates, violations, schema filter
+// counters), in one module so a PostgreSQL store can swap it. Plain CommonJS for the same reason
+// as lib/ingest/sqlite-append.cjs: the archive writer thread loads it without a TypeScript loader.
+//
+// The aggregates are written by the archive's own write path, in the same transaction as the
+// messages of one group commit: the group's observations are summed in memory first, so a group
+// of 1,000 "Order Completed" events costs one upsert per distinct row, not one per event.
+
+const HOUR_MS = 3_600_000;
+/** Hourly buckets are kept for 8 days (the page shows 24 h and 7 d). */
+const KEEP_HOURS = 8 * 24;
+const SEP = "\u001f";
+const PAIR = "\u001e";
+const MAX_SAMPLES = 3;
+
+const SQL = {
+  upsertEntry: `INSERT INTO "SchemaEntry" ("sourceId", "kind", "name", "count", "firstSeen", "lastSeen")
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT ("sourceId", "kind", "name") DO UPDATE SET
+    "count" = "SchemaEntry"."count" + excluded."count",
+    "firstSeen" = CASE WHEN excluded."firstSeen" < "SchemaEntry"."firstSeen" THEN excluded."firstSeen" ELSE "SchemaEntry"."firstSeen" END,
+    "lastSeen" = CASE WHEN excluded."lastSeen" > "SchemaEntry"."lastSeen" THEN excluded."lastSeen" ELSE "SchemaEntry"."lastSeen" END`,
+  upsertProperty: `INSERT INTO "SchemaProperty" ("sourceId", "kind", "name", "path", "type", "count")
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT ("sourceId", "kind", "name", "path", "type") DO UPDATE SET
+    "count" = "SchemaProperty"."count" + excluded."count"`,
+  upsertHour: `INSERT INTO "SchemaHour" ("sourceId", "key", "hour", "count") VALUES (?, ?, ?, ?)
+    ON CONFLICT ("sourceId", "key", "hour") DO UPDATE SET "count" = "SchemaHour"."count" + excluded."count"`,
+  pruneHours: `DELETE FROM "SchemaHour" WHERE "hour" < ?`,
+  violationSamples: `SELECT "samples" FROM "SchemaViolation" WHERE "sourceId" = ? AND "kind" = ? AND "name" = ? AND "path" = ? AND "code" = ?`,
+  upsertViolation: `INSERT INTO "SchemaViolation" ("sourceId", "kind", "name", "path", "code", "message", "count", "firstSeen", "lastSeen", "samples")
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("sourceId", "kind", "name", "path", "code") DO UPDATE SET
+    "message" = excluded."message", "count" = "SchemaViolation"."count" + excluded."count",
+    "lastSeen" = CASE WHEN excluded."lastSeen" > "SchemaViolation"."lastSeen" THEN excluded."lastSeen" ELSE "SchemaViolation"."lastSeen" END,
+    "samples" = excluded."samples"`,
+  filterHits: `UPDATE "SchemaEventFilter" SET "hits" = "hits" + ? WHERE "id" = ?`,
+
+  // Reads for the console (lib/protocols/queries.ts). Volumes sum the hourly buckets since the
+  // bound hour; the separator is bound too (the key format above), so nothing here is dialect-only.
+  entryColumns: `e."kind", e."name", e."count", e."firstSeen", e."lastSeen",
+      COALESCE((SELECT SUM(h."count") FROM "SchemaHour" h WHERE h."sourceId" = e."sourceId"
+        AND h."key" = e."kind" || ? || e."name" AND h."hour" >= ?), 0) AS "volume"`,
+  properties: `SELECT "path", "type", "count" FROM "SchemaProperty" WHERE "sourceId" = ? AND "kind" = ? AND "name" = ? ORDER BY "count" DESC, "path" LIMIT 200`,
+  violations: `SELECT v."kind", v."name", v."path", v."code", v."message", v."count", v."firstSeen", v."lastSeen", v."samples",
+      COALESCE((SELECT SUM(h."count") FROM "SchemaHour" h WHERE h."sourceId" = v."sourceId" AND h."key" =
+        'v' || ? || v."kind" || ? || v."name" || ? || v."path" || ? || v."code" AND h."hour" >= ?), 0) AS "day",
+      COALESCE((SELECT SUM(h."count") FROM "SchemaHour" h WHERE h."sourceId" = v."sourceId" AND h."key" =
+        'v' || ? || v."kind" || ? || v."name" || ? || v."path" || ? || v."code" AND h."hour" >= ?), 0) AS "week"
+    FROM "SchemaViolation" v WHERE v."sourceId" = ? ORDER BY v."lastSeen" DESC LIMIT 500`,
+};
+
+/** The hour bucket of an epoch-ms instant. */
+function hourOf(ms) {
+  return Math.floor(ms / HOUR_MS);
+}
+
+/**
+ * Collects one group's observations, then writes them with a handful of upserts. Call add() for
+ * every message actually stored (not for duplicates), then flush() inside the same transaction.
+ */
+function createSchemaWriter(db) {
+  const st = {};
+  for (const name of ["upsertEntry", "upsertProperty", "upsertHour", "pruneHours", "violationSamples", "upsertViolation", "filterHits"]) {
+    st[name] = db.prepare(SQL[name]);
+  }
+  // Observation strings repeat (the same event shape over and over): parse each once.
+  const parsed = new Map();
+  let lastPrune = 0;
+  let entries = new Map();
+  let hours = new Map();
+  let violations = new Map();
+  let hits = new Map();
+
+  function parse(obs) {
+    let p = parsed.get(obs);
+    if (p) return p;
+    const parts = obs.split(SEP);
+    p = { kind: parts[0], name: parts[1], props: parts.slice(2).map((x) => x.split(PAIR)) };
+    if (parsed.size > 5000) parsed.clear();
+    parsed.set(obs, p);
+    return p;
+  }
+
+  function entry(sourceId, kind, name, at) {
+    const key = sourceId + SEP + kind + SEP + name;
+    let e = entries.get(key);
+    if (!e) {
+      e = { sourceId, kind, name, count: 0, first: at, last: at, props: new Map() };
+      entries.set(key, e);
+    }
+    e.count++;
+    if (at < e.first) e.first = at;
+    if (at > e.last) e.last = at;
+    hour(sourceId, kind + SEP + name, at);
+    return e;
+  }
+
+  function hour(sourceId, key, at) {
+    const k = sourceId + SEP + key + SEP + hourOf(at);
+    hours.set(k, (hours.get(k) ?? 0) + 1);
+  }
+
+  /** obs: lib/protocols/observe.ts; protocol: the Message.protocol JSON or null. */
+  function add(sourceId, obs, protocol, receivedAt, messageId) {
+    if (obs) {
+      const p = parse(obs);
+      if (p.kind === "identify" || p.kind === "group") {
+        // One entry per trait; its "property" is the trait's own value (path "").
+        for (const [trait, type] of p.props) {
+          const e = entry(sourceId, p.kind, trait, receivedAt);
+          e.props.set(PAIR + type, (e.props.get(PAIR + type) ?? 0) + 1);
+        }
+      } else {
+        const e = entry(sourceId, p.kind, p.name, receivedAt);
+        for (const [path, type] of p.props) {
+          const k = path + PAIR + type;
+          e.props.set(k, (e.props.get(k) ?? 0) + 1);
+        }
+      }
+    }
+    if (!protocol) return;
+    let verdict;
+    try {
+      verdict = JSON.parse(protocol);
+    } catch {
+      return;
+    }
+    for (const v of verdict.violations ?? []) {
+      const key = [sourceId, v.kind, v.name, v.path, v.code].join(SEP);
+      let agg = violations.get(key);
+      if (!agg) {
+        agg = { sourceId, kind: v.kind, name: v.name, path: v.path, code: v.code, message: v.message, count: 0, first: receivedAt, last: receivedAt, samples: [] };
+        violations.set(key, agg);
+      }
+      agg.count++;
+      agg.message = v.message;
+      if (receivedAt > agg.last) agg.last = receivedAt;
+      agg.samples.push({ messageId, receivedAt, value: v.value });
+      if (agg.samples.length > MAX_SAMPLES) agg.samples.shift();
+      hour(sourceId, ["v", v.kind, v.name, v.path, v.code].join(SEP), receivedAt);
+    }
+    const ids = [];
+    if (verdict.blocked?.filterId) ids.push(verdict.blocked.filterId);
+    for (const o of verdict.omitted ?? []) if (o.filterId) ids.push(o.filterId);
+    for (const id of new Set(ids)) hits.set(id, (hits.get(id) ?? 0) + 1);
+  }
+
+  function flush(now) {
+    for (const e of entries.values()) {
+      st.upsertEntry.run(e.sourceId, e.kind, e.name, e.count, e.first, e.last);
+      for (const [k, n] of e.props) {
+        const i = k.indexOf(PAIR);
+        st.upsertProperty.run(e.sourceId, e.kind, e.name, k.slice(0, i), k.slice(i + 1), n);
+      }
+    }
+    for (const [k, n] of hours) {
+      const first = k.indexOf(SEP);
+      const last = k.lastIndexOf(SEP);
+      st.upsertHour.run(k.slice(0, first), k.slice(first + 1, last), Number(k.slice(last + 1)), n);
+    }
+    for (const v of violations.values()) {
+      const old = st.violationSamples.get(v.sourceId, v.kind, v.name, v.path, v.code);
+      let samples = v.samples;
+      if (old && samples.length < MAX_SAMPLES) {
+        try {
+          samples = JSON.parse(old.samples).concat(samples).slice(-MAX_SAMPLES);
+        } catch {
+          // a damaged sample list is replaced
+        }
+      }
+      st.upsertViolation.run(v.sourceId, v.kind, v.name, v.path, v.code, v.message, v.count, v.first, v.last, JSON.stringify(samples));
+    }
+    for (const [id, n] of hits) st.filterHits.run(n, id);
+    const current = hourOf(now);
+    if (current !== lastPrune) {
+      lastPrune = current;
+      st.pruneHours.run(current - KEEP_HOURS);
+    }
+    entries = new Map();
+    hours = new Map();
+    violations = new Map();
+    hits = new Map();
+  }
+
+  /** Drops what was collected (the transaction failed). */
+  function reset() {
+    entries = new Map();
+    hours = new Map();
+    violations = new Map();
+    hits = new Map();
+  }
+
+  return { add, flush, reset };
+}
+
+module.exports = { SQL, SEP, PAIR, HOUR_MS, hourOf, createSchemaWriter };
