@@ -119,7 +119,10 @@ export function createIngest(options: IngestOptions): Ingest {
     committer,
     tap: options.tap ?? getTap(),
     trustProxy: options.trustProxy ?? false,
-    protocols: { resolver: createProtocolsResolver(options.db), schemaTracking: options.schemaTracking ?? true },
+    protocols: {
+      resolver: createProtocolsResolver(options.db),
+      schemaTracking: options.schemaTracking ?? true,
+    },
   });
   const retention = startRetention(store, options.retentionDays ?? 7);
   let closed = false;

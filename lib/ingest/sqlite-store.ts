@@ -1,6 +1,5 @@
 import type Database from "better-sqlite3";
 import { type Append, createAppender, type InsertOne } from "@/lib/ingest/sqlite-append.cjs";
-import { createSchemaWriter, type SchemaWriter } from "@/lib/protocols/sql.cjs";
 import {
   type AppendResult,
   type ArchivedMessage,
@@ -9,6 +8,7 @@ import {
   DEDUP_WINDOW_MS,
   type RecentFilter,
 } from "@/lib/ingest/store";
+import { createSchemaWriter, type SchemaWriter } from "@/lib/protocols/sql.cjs";
 
 // ArchiveStore on better-sqlite3. SQL kept portable (ON CONFLICT, row-value IN, LIMIT in
 // subqueries) so the PostgreSQL store can reuse it nearly verbatim.

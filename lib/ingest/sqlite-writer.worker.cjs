@@ -106,7 +106,8 @@ function runWriter() {
     for (let r = 0, i = 0; i < rows.length; r++, i += FIELDS) {
       const seq = append(insertRow, rows, i, rows[i], rows[i + 11], rows[i + 12]);
       seqs[r] = seq;
-      if (seq >= 0 && rows[i + 7] === "accepted") schema.add(rows[i + 1], rows[i + 14], rows[i + 13], rows[i + 9], rows[i + 2]);
+      if (seq >= 0 && rows[i + 7] === "accepted")
+        schema.add(rows[i + 1], rows[i + 14], rows[i + 13], rows[i + 9], rows[i + 2]);
     }
     schema.flush(Date.now());
   }).immediate;

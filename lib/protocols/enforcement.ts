@@ -1,7 +1,7 @@
 import type { ErrorObject } from "ajv";
 import { z } from "zod";
-import type { CompiledPlan } from "@/lib/protocols/plan";
 import { type SchemaKind, schemaName } from "@/lib/protocols/observe";
+import type { CompiledPlan } from "@/lib/protocols/plan";
 
 // What a source's tracking plan (with its Schema Configuration) or, without a plan, its schema
 // event filters decide for one accepted message, at ingest. The archive keeps the message as sent
@@ -82,7 +82,8 @@ function errorPath(bag: string, err: ErrorObject): string {
     .slice(1)
     .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
   const params = err.params as Record<string, unknown>;
-  if (err.keyword === "required" && typeof params.missingProperty === "string") parts.push(params.missingProperty);
+  if (err.keyword === "required" && typeof params.missingProperty === "string")
+    parts.push(params.missingProperty);
   if (err.keyword === "additionalProperties" && typeof params.additionalProperty === "string")
     parts.push(params.additionalProperty);
   return [bag, ...parts].join(".");
@@ -105,7 +106,17 @@ function schemaViolations(
     const path = errorPath(bag, err);
     const value = err.keyword === "required" ? undefined : pointerGet(data, err.instancePath);
     const v: Violation = { kind, name, path, code: err.keyword, message: describe(err, path) };
-    const s = err.keyword === "additionalProperties" ? sample(pointerGet(data, `${err.instancePath}/${String((err.params as Record<string, unknown>).additionalProperty).replace(/~/g, "~0").replace(/\//g, "~1")}`)) : sample(value);
+    const s =
+      err.keyword === "additionalProperties"
+        ? sample(
+            pointerGet(
+              data,
+              `${err.instancePath}/${String((err.params as Record<string, unknown>).additionalProperty)
+                .replace(/~/g, "~0")
+                .replace(/\//g, "~1")}`,
+            ),
+          )
+        : sample(value);
     if (s !== undefined) v.value = s;
     out.push(v);
   }
@@ -124,7 +135,11 @@ function omittable(path: string, bag: string, code: string): string | null {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-function planVerdict(plan: CompiledPlan, config: SchemaConfig, message: Record<string, unknown>): Verdict | null {
+function planVerdict(
+  plan: CompiledPlan,
+  config: SchemaConfig,
+  message: Record<string, unknown>,
+): Verdict | null {
   const id = schemaName(message);
   if (!id) return null;
   const { kind, name } = id;
@@ -142,7 +157,10 @@ function planVerdict(plan: CompiledPlan, config: SchemaConfig, message: Record<s
       };
       const verdict: Verdict = { violations: [violation] };
       if (config.trackUnplanned === "block")
-        verdict.blocked = { step: "tracking_plan", reason: `Blocked by tracking plan: unplanned event "${name}"` };
+        verdict.blocked = {
+          step: "tracking_plan",
+          reason: `Blocked by tracking plan: unplanned event "${name}"`,
+        };
       return verdict;
     }
     const props = message.properties ?? {};
@@ -155,7 +173,9 @@ function planVerdict(plan: CompiledPlan, config: SchemaConfig, message: Record<s
         reason: `Blocked by tracking plan: ${violations.map((v) => v.message).join("; ")}`,
       };
     } else if (config.trackInvalid === "omit") {
-      const paths = new Set(violations.map((v) => omittable(v.path, "properties", v.code)).filter((p) => p !== null));
+      const paths = new Set(
+        violations.map((v) => omittable(v.path, "properties", v.code)).filter((p) => p !== null),
+      );
       if (paths.size > 0) verdict.omitted = [...paths].map((path) => ({ step: "tracking_plan", path }));
     }
     return verdict;
@@ -181,9 +201,12 @@ function planVerdict(plan: CompiledPlan, config: SchemaConfig, message: Record<s
       violations.push(v);
     }
   }
-  const invalid = rule.validate(traits) ? [] : schemaViolations(kind, "", "traits", traits, rule.validate.errors);
+  const invalid = rule.validate(traits)
+    ? []
+    : schemaViolations(kind, "", "traits", traits, rule.validate.errors);
   // An unplanned trait that the schema also refuses (additionalProperties: false) counts once.
-  for (const v of invalid) if (!(v.code === "additionalProperties" && unplanned.includes(v.path))) violations.push(v);
+  for (const v of invalid)
+    if (!(v.code === "additionalProperties" && unplanned.includes(v.path))) violations.push(v);
   if (violations.length === 0) return null;
   const verdict: Verdict = { violations };
   const realInvalid = invalid.filter((v) => !unplanned.includes(v.path));
@@ -198,7 +221,10 @@ function planVerdict(plan: CompiledPlan, config: SchemaConfig, message: Record<s
   return verdict;
 }
 
-function filterVerdict(filters: Map<string, EventFilterRule>, message: Record<string, unknown>): Verdict | null {
+function filterVerdict(
+  filters: Map<string, EventFilterRule>,
+  message: Record<string, unknown>,
+): Verdict | null {
   const id = schemaName(message);
   if (!id) return null;
   if (id.kind === "identify" || id.kind === "group") {
@@ -206,14 +232,21 @@ function filterVerdict(filters: Map<string, EventFilterRule>, message: Record<st
     const omitted: NonNullable<Verdict["omitted"]> = [];
     for (const key of Object.keys(message.traits)) {
       const rule = filters.get(`${id.kind}:${key}`);
-      if (rule?.action === "omit") omitted.push({ step: "schema_event_filter", path: `traits.${key}`, filterId: rule.id });
+      if (rule?.action === "omit")
+        omitted.push({ step: "schema_event_filter", path: `traits.${key}`, filterId: rule.id });
     }
     return omitted.length > 0 ? { omitted } : null;
   }
   const rule = filters.get(`${id.kind}:${id.name}`);
   if (rule?.action !== "block") return null;
   const label = id.kind === "track" ? `event "${id.name}"` : `${id.kind} "${id.name}"`;
-  return { blocked: { step: "schema_event_filter", reason: `Blocked by schema: ${label} is blocked`, filterId: rule.id } };
+  return {
+    blocked: {
+      step: "schema_event_filter",
+      reason: `Blocked by schema: ${label} is blocked`,
+      filterId: rule.id,
+    },
+  };
 }
 
 /**

@@ -45,7 +45,10 @@ export function applyProtocols(
         payload: JSON.stringify(copy),
         // Same messageId as the original in the same workspace: never a duplicate of it.
         dedup: false,
-        protocol: JSON.stringify({ forwardedFrom: sourceId, violations: verdict.violations } satisfies Verdict),
+        protocol: JSON.stringify({
+          forwardedFrom: sourceId,
+          violations: verdict.violations,
+        } satisfies Verdict),
         observation: stage.schemaTracking ? observe(copy) : null,
       };
       rows.push(forwarded);

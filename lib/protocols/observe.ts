@@ -33,7 +33,8 @@ function walk(obj: Record<string, unknown>, prefix: string, depth: number, out: 
     const path = prefix + clean(key);
     const type = jsonType(value);
     out.push(path + PAIR + type);
-    if (type === "object" && depth < MAX_DEPTH) walk(value as Record<string, unknown>, `${path}.`, depth + 1, out);
+    if (type === "object" && depth < MAX_DEPTH)
+      walk(value as Record<string, unknown>, `${path}.`, depth + 1, out);
   }
 }
 

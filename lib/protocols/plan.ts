@@ -47,7 +47,11 @@ export const planRules = z
     rules.events.forEach((e, i) => {
       const key = `${e.type}:${e.name}`;
       if (seen.has(key)) {
-        ctx.addIssue({ code: "custom", path: ["events", i, "name"], message: `${e.type} "${e.name}" is listed twice` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["events", i, "name"],
+          message: `${e.type} "${e.name}" is listed twice`,
+        });
       }
       seen.add(key);
       const problem = checkSchema(e.schema);
@@ -162,7 +166,13 @@ export function compilePlan(id: string, version: number, rules: PlanRules): Comp
   for (const e of rules.events) events.set(`${e.type}:${e.name}`, compile(e.schema, `${e.type} "${e.name}"`));
   const traits = (rule: PlanRules["identify"], label: string) =>
     rule ? { validate: compile(rule.schema, label), planned: plannedKeys(rule.schema) } : null;
-  return { id, version, events, identify: traits(rules.identify, "identify"), group: traits(rules.group, "group") };
+  return {
+    id,
+    version,
+    events,
+    identify: traits(rules.identify, "identify"),
+    group: traits(rules.group, "group"),
+  };
 }
 
 /** Parses stored rules (they were validated when saved). */

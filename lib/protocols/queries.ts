@@ -71,7 +71,13 @@ export function readSchema(
       `SELECT * FROM (SELECT ${SQL.entryColumns} FROM "SchemaEntry" e WHERE ${where.join(" AND ")})
        ORDER BY ${order} LIMIT ? OFFSET ?`,
     )
-    .all(SEP, windowStartHour(query.window, now), ...params, query.pageSize, (query.page - 1) * query.pageSize) as {
+    .all(
+      SEP,
+      windowStartHour(query.window, now),
+      ...params,
+      query.pageSize,
+      (query.page - 1) * query.pageSize,
+    ) as {
     kind: string;
     name: string;
     count: number;
@@ -124,7 +130,10 @@ export function readViolations(db: Database.Database, sourceId: string, now = Da
   const week = windowStartHour("7d", now);
   const rows = db
     .prepare(SQL.violations)
-    .all(SEP, SEP, SEP, SEP, day, SEP, SEP, SEP, SEP, week, sourceId) as (Omit<ViolationItem, "samples" | "total"> & {
+    .all(SEP, SEP, SEP, SEP, day, SEP, SEP, SEP, SEP, week, sourceId) as (Omit<
+    ViolationItem,
+    "samples" | "total"
+  > & {
     count: number;
     samples: string;
   })[];

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
-import { type EventFilterRule, schemaConfig, type SourceProtocols } from "@/lib/protocols/enforcement";
+import { type EventFilterRule, type SourceProtocols, schemaConfig } from "@/lib/protocols/enforcement";
 import { type CompiledPlan, compilePlan, parseRules } from "@/lib/protocols/plan";
+import { SQL } from "@/lib/protocols/sql.cjs";
 
 // Ingest's view of each source's tracking plan, Schema Configuration and schema event filters.
 // Cached per source for at most `ttlMs` (1 s, like write keys) and dropped at once when the
@@ -28,10 +29,10 @@ interface Entry {
 }
 
 export function createProtocolsResolver(db: Database.Database, ttlMs = 1000): ProtocolsResolver {
-  const sourceRow = db.prepare(`SELECT "workspaceId", "trackingPlanId", "schemaConfig" FROM "Source" WHERE "id" = ?`);
-  const sameWorkspace = db.prepare(`SELECT "id" FROM "Source" WHERE "id" = ? AND "workspaceId" = ?`);
-  const planRow = db.prepare(`SELECT "id", "version", "rules" FROM "TrackingPlan" WHERE "id" = ?`);
-  const filterRows = db.prepare(`SELECT "id", "kind", "name", "action" FROM "SchemaEventFilter" WHERE "sourceId" = ?`);
+  const sourceRow = db.prepare(SQL.sourceProtocols);
+  const sameWorkspace = db.prepare(SQL.sourceInWorkspace);
+  const planRow = db.prepare(SQL.planById);
+  const filterRows = db.prepare(SQL.eventFilters);
   const cache = new Map<string, Entry>();
   const plans = new Map<string, CompiledPlan | null>();
   let seen = generation();
@@ -61,8 +62,14 @@ export function createProtocolsResolver(db: Database.Database, ttlMs = 1000): Pr
     const compiled = row.trackingPlanId ? plan(row.trackingPlanId) : null;
     const eventFilters = new Map<string, EventFilterRule>();
     if (!compiled) {
-      for (const f of filterRows.all(sourceId) as { id: string; kind: string; name: string; action: string }[]) {
-        if (f.action === "block" || f.action === "omit") eventFilters.set(`${f.kind}:${f.name}`, { id: f.id, action: f.action });
+      for (const f of filterRows.all(sourceId) as {
+        id: string;
+        kind: string;
+        name: string;
+        action: string;
+      }[]) {
+        if (f.action === "block" || f.action === "omit")
+          eventFilters.set(`${f.kind}:${f.name}`, { id: f.id, action: f.action });
       }
     }
     if (!compiled && eventFilters.size === 0) return null;

@@ -19,7 +19,12 @@ describe("Source Schema aggregation at ingest", () => {
     const batch = [
       { type: "track", userId: "u1", event: "Order Completed", properties: { total: 42, currency: "EUR" } },
       { type: "track", userId: "u2", event: "Order Completed", properties: { total: "42.5", coupon: null } },
-      { type: "track", userId: "u3", event: "Order Completed", properties: { total: 9.5, items: [{ sku: "a" }], shipping: { city: "Oslo" } } },
+      {
+        type: "track",
+        userId: "u3",
+        event: "Order Completed",
+        properties: { total: 9.5, items: [{ sku: "a" }], shipping: { city: "Oslo" } },
+      },
       { type: "track", userId: "u1", event: "Signed Up" },
       { type: "track", userId: "u1" }, // rejected: no event name, not counted
     ];
@@ -59,7 +64,9 @@ describe("Source Schema aggregation at ingest", () => {
       ["age", 1],
       ["email", 2],
     ]);
-    expect(identify.items[1]!.properties).toEqual([{ path: "", types: [{ type: "string", count: 2 }], frequency: 1 }]);
+    expect(identify.items[1]!.properties).toEqual([
+      { path: "", types: [{ type: "string", count: 2 }], frequency: 1 },
+    ]);
     expect(readSchema(h.db, h.source.id, q({ kind: "group" })).items.map((i) => i.name)).toEqual(["plan"]);
     expect(readSchema(h.db, h.source.id, q({ kind: "page" })).items.map((i) => i.name)).toEqual(["Pricing"]);
     expect(readSchema(h.db, h.source.id, q({ kind: "screen" })).items.map((i) => i.name)).toEqual(["Cart"]);
@@ -81,7 +88,12 @@ describe("Source Schema aggregation at ingest", () => {
       event: `Bulk ${String(i).padStart(4, "0")}`,
     }));
     for (let i = 0; i < batch.length; i += 500) {
-      const r = await post(h.url, "/v1/batch", { batch: batch.slice(i, i + 500) }, { writeKey: other.writeKey });
+      const r = await post(
+        h.url,
+        "/v1/batch",
+        { batch: batch.slice(i, i + 500) },
+        { writeKey: other.writeKey },
+      );
       expect(r.json.accepted).toBe(500);
     }
     const page = readSchema(h.db, other.id, q({ sort: "name", order: "desc", page: 2, pageSize: 100 }));
@@ -98,11 +110,9 @@ describe("Source Schema aggregation at ingest", () => {
     const now = Date.now();
     const item = () => readSchema(h.db, h.source.id, q({ q: "Signed Up" }), now).items[0]!;
     const old = Math.floor((now - 3 * 24 * 3_600_000) / 3_600_000);
-    h.db.prepare(`INSERT INTO "SchemaHour" ("sourceId", "key", "hour", "count") VALUES (?, ?, ?, 5)`).run(
-      h.source.id,
-      "track\u001fSigned Up",
-      old,
-    );
+    h.db
+      .prepare(`INSERT INTO "SchemaHour" ("sourceId", "key", "hour", "count") VALUES (?, ?, ?, 5)`)
+      .run(h.source.id, "track\u001fSigned Up", old);
     expect(item().volume).toBe(1);
     expect(readSchema(h.db, h.source.id, q({ q: "Signed Up", window: "7d" }), now).items[0]!.volume).toBe(6);
   });

@@ -33,6 +33,14 @@ const SQL = {
     "samples" = excluded."samples"`,
   filterHits: `UPDATE "SchemaEventFilter" SET "hits" = "hits" + ? WHERE "id" = ?`,
 
+  // Ingest's configuration reads (lib/protocols/resolver.ts) and routing's (lib/routing/table.ts).
+  sourceProtocols: `SELECT "workspaceId", "trackingPlanId", "schemaConfig" FROM "Source" WHERE "id" = ?`,
+  sourceInWorkspace: `SELECT "id" FROM "Source" WHERE "id" = ? AND "workspaceId" = ?`,
+  planById: `SELECT "id", "version", "rules" FROM "TrackingPlan" WHERE "id" = ?`,
+  eventFilters: `SELECT "id", "kind", "name", "action" FROM "SchemaEventFilter" WHERE "sourceId" = ?`,
+  integrationFilters: `SELECT "sourceId", "kind", "name", "destinationId" FROM "SchemaIntegrationFilter"`,
+  integrationFiltersFingerprint: `SELECT COUNT(*) AS n, MAX("updatedAt") AS at FROM "SchemaIntegrationFilter"`,
+
   // Reads for the console (lib/protocols/queries.ts). Volumes sum the hourly buckets since the
   // bound hour; the separator is bound too (the key format above), so nothing here is dialect-only.
   entryColumns: `e."kind", e."name", e."count", e."firstSeen", e."lastSeen",
@@ -58,7 +66,15 @@ function hourOf(ms) {
  */
 function createSchemaWriter(db) {
   const st = {};
-  for (const name of ["upsertEntry", "upsertProperty", "upsertHour", "pruneHours", "violationSamples", "upsertViolation", "filterHits"]) {
+  for (const name of [
+    "upsertEntry",
+    "upsertProperty",
+    "upsertHour",
+    "pruneHours",
+    "violationSamples",
+    "upsertViolation",
+    "filterHits",
+  ]) {
     st[name] = db.prepare(SQL[name]);
   }
   // Observation strings repeat (the same event shape over and over): parse each once.
@@ -127,7 +143,18 @@ function createSchemaWriter(db) {
       const key = [sourceId, v.kind, v.name, v.path, v.code].join(SEP);
       let agg = violations.get(key);
       if (!agg) {
-        agg = { sourceId, kind: v.kind, name: v.name, path: v.path, code: v.code, message: v.message, count: 0, first: receivedAt, last: receivedAt, samples: [] };
+        agg = {
+          sourceId,
+          kind: v.kind,
+          name: v.name,
+          path: v.path,
+          code: v.code,
+          message: v.message,
+          count: 0,
+          first: receivedAt,
+          last: receivedAt,
+          samples: [],
+        };
         violations.set(key, agg);
       }
       agg.count++;
@@ -166,7 +193,18 @@ function createSchemaWriter(db) {
           // a damaged sample list is replaced
         }
       }
-      st.upsertViolation.run(v.sourceId, v.kind, v.name, v.path, v.code, v.message, v.count, v.first, v.last, JSON.stringify(samples));
+      st.upsertViolation.run(
+        v.sourceId,
+        v.kind,
+        v.name,
+        v.path,
+        v.code,
+        v.message,
+        v.count,
+        v.first,
+        v.last,
+        JSON.stringify(samples),
+      );
     }
     for (const [id, n] of hits) st.filterHits.run(n, id);
     const current = hourOf(now);

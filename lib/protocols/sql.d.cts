@@ -8,6 +8,12 @@ export const SQL: Record<
   | "violationSamples"
   | "upsertViolation"
   | "filterHits"
+  | "sourceProtocols"
+  | "sourceInWorkspace"
+  | "planById"
+  | "eventFilters"
+  | "integrationFilters"
+  | "integrationFiltersFingerprint"
   | "entryColumns"
   | "properties"
   | "violations",
@@ -20,7 +26,13 @@ export function hourOf(ms: number): number;
 
 export interface SchemaWriter {
   /** One stored message: its observation (lib/protocols/observe.ts) and Message.protocol. */
-  add(sourceId: string, obs: string | null, protocol: string | null, receivedAt: number, messageId: string | null): void;
+  add(
+    sourceId: string,
+    obs: string | null,
+    protocol: string | null,
+    receivedAt: number,
+    messageId: string | null,
+  ): void;
   /** Writes what was added since the last flush; call inside the messages' transaction. */
   flush(now: number): void;
   reset(): void;

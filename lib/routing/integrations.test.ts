@@ -99,7 +99,14 @@ describe("routing steps", () => {
   });
 
   it("run in Segment's order: integrations object, call types, destination filters", () => {
-    expect(ROUTE_STEPS.map((s) => s.id)).toEqual(["integrations", "call_types", "destination_filters"]);
+    expect(ROUTE_STEPS.map((s) => s.id)).toEqual([
+      "tracking_plan",
+      "schema_event_filter",
+      "integrations",
+      "schema_integration_filter",
+      "call_types",
+      "destination_filters",
+    ]);
   });
 
   it("checks the integrations object first", () => {

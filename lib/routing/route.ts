@@ -1,5 +1,11 @@
 import type { ErrorType } from "@/lib/delivery/errors";
-import { type Message, ROUTE_STEPS, type RouteTarget } from "@/lib/routing/steps";
+import {
+  type Message,
+  NO_CONTEXT,
+  ROUTE_STEPS,
+  type RouteContext,
+  type RouteTarget,
+} from "@/lib/routing/steps";
 
 // The routing decision for one accepted message and one enabled destination connected to its
 // source: the steps of lib/routing/steps.ts, in their order, until one stops the message.
@@ -12,10 +18,14 @@ export type RouteDecision =
   /** `step`: the id of the step that stopped it. */
   | { kind: "filtered" | "unsupported"; errorType: ErrorType; reason: string; step: string };
 
-export function routeMessage(message: Message, target: RouteTarget): RouteDecision {
+export function routeMessage(
+  message: Message,
+  target: RouteTarget,
+  ctx: RouteContext = NO_CONTEXT,
+): RouteDecision {
   let current = message;
   for (const step of ROUTE_STEPS) {
-    const result = step.run(current, target);
+    const result = step.run(current, target, ctx);
     if (!result.continue) {
       return { kind: step.outcome, errorType: step.errorType, reason: result.reason, step: step.id };
     }

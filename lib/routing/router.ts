@@ -3,7 +3,9 @@ import type { DeliveryConfig } from "@/lib/delivery/config";
 import { RollupBatch } from "@/lib/delivery/rollups";
 import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
+import type { Verdict } from "@/lib/protocols/enforcement";
 import { routeMessage } from "@/lib/routing/route";
+import type { RouteContext } from "@/lib/routing/steps";
 import type { RoutingTable } from "@/lib/routing/table";
 
 // Routing is derived from the archive: read the messages after the cursor, decide per connected
@@ -39,6 +41,7 @@ interface ArchiveRow {
   status: string;
   receivedAt: number;
   payload: string;
+  protocol: string | null;
 }
 
 export class Router {
@@ -86,8 +89,9 @@ export class Router {
         const messageId =
           row.messageId ?? (typeof message.messageId === "string" ? message.messageId : `seq-${row.seq}`);
         const type = row.type ?? String(message.type ?? "");
+        const ctx = routeContext(row.protocol, table.schemaOff.get(row.sourceId));
         for (const dest of targets) {
-          const decision = routeMessage(message, dest);
+          const decision = routeMessage(message, dest, ctx);
           const key = { destinationId: dest.id, sourceId: row.sourceId, workspaceId: row.workspaceId };
           if (decision.kind !== "deliver") {
             const inserted = s.insertOutcome.run(
@@ -162,4 +166,16 @@ export class Router {
     for (const id of waiting) this.deps.worker(id)?.notify();
     return rows.length;
   }
+}
+
+function routeContext(protocol: string | null, schemaOff: RouteContext["schemaOff"]): RouteContext {
+  let verdict: Verdict | null = null;
+  if (protocol) {
+    try {
+      verdict = JSON.parse(protocol) as Verdict;
+    } catch {
+      verdict = null;
+    }
+  }
+  return { verdict, schemaOff };
 }

@@ -1,4 +1,5 @@
 import { applyFilters, type FilterDefinition } from "@/lib/filters/apply";
+import { applyOmissions, type Verdict } from "@/lib/protocols/enforcement";
 import { integrationsDecision } from "@/lib/routing/integrations";
 
 // The path of an accepted message to one destination, in order. Each step is a small function
@@ -14,6 +15,9 @@ import { integrationsDecision } from "@/lib/routing/integrations";
 // at all; then the destination's supported call types ("the check for unsupported events types
 // happens before any destination filter checks", Segment's destination-filters FAQ); then its
 // destination filters (sample, drop, drop properties, allow properties).
+// Before all of them come the source's Protocols steps, decided once at ingest and stored with
+// the message (Message.protocol): the tracking plan, then the schema event filters. The schema
+// integration filters run right after the integrations object, which they never override.
 
 export type Message = Record<string, unknown>;
 
@@ -30,6 +34,31 @@ export interface RouteTarget {
   filters: readonly FilterDefinition[];
 }
 
+/** What the steps know about the message beyond its JSON: its source's Protocols decisions. */
+export interface RouteContext {
+  /** The ingest verdict (Message.protocol), or null. */
+  verdict: Verdict | null;
+  /** The source's schema integration filters: schemaKey -> destination ids switched off. */
+  schemaOff?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The message with the tracking plan's / schema filters' omissions applied (computed once). */
+  omittedFor?: Map<string, Message>;
+}
+
+export const NO_CONTEXT: RouteContext = { verdict: null };
+
+/** The key schema integration filters use: track events by name; identify and group as a whole. */
+export function schemaKey(message: Message): string | null {
+  switch (message.type) {
+    case "track":
+      return typeof message.event === "string" ? `track\u001f${message.event}` : null;
+    case "identify":
+    case "group":
+      return `${message.type}\u001f`;
+    default:
+      return null;
+  }
+}
+
 export type StepResult = { continue: true; message: Message } | { continue: false; reason: string };
 
 export interface RouteStep {
@@ -42,7 +71,7 @@ export interface RouteStep {
   /** What people see, e.g. in the Event Delivery error table. */
   readonly label: string;
   readonly description: string;
-  run(message: Message, target: RouteTarget): StepResult;
+  run(message: Message, target: RouteTarget, ctx: RouteContext): StepResult;
 }
 
 const go = (message: Message): StepResult => ({ continue: true, message });
@@ -53,6 +82,45 @@ function defineStep<const S extends RouteStep>(step: S): S {
   return step;
 }
 
+/** Protocols steps stop a message for every destination, or omit fields before all of them. */
+function protocolsRun(
+  step: "tracking_plan" | "schema_event_filter",
+  message: Message,
+  ctx: RouteContext,
+): StepResult {
+  const verdict = ctx.verdict;
+  if (!verdict) return go(message);
+  if (verdict.blocked?.step === step) return stop(verdict.blocked.reason);
+  const omitted = verdict.omitted?.filter((o) => o.step === step);
+  if (!omitted || omitted.length === 0) return go(message);
+  ctx.omittedFor ??= new Map();
+  let changed = ctx.omittedFor.get(step);
+  if (!changed) {
+    changed = applyOmissions(message, omitted);
+    ctx.omittedFor.set(step, changed);
+  }
+  return go(changed);
+}
+
+export const trackingPlanStep = defineStep({
+  id: "tracking_plan",
+  errorType: "tracking_plan",
+  outcome: "filtered",
+  label: "Tracking plan",
+  description:
+    "The source's tracking plan blocked the message (unplanned event, invalid properties or traits); omitted properties are removed instead.",
+  run: (message, _target, ctx) => protocolsRun("tracking_plan", message, ctx),
+});
+
+export const schemaEventFilterStep = defineStep({
+  id: "schema_event_filter",
+  errorType: "schema_event_filter",
+  outcome: "filtered",
+  label: "Schema event filter",
+  description: "The event is blocked in the source's Schema (omitted traits are removed instead).",
+  run: (message, _target, ctx) => protocolsRun("schema_event_filter", message, ctx),
+});
+
 export const integrationsStep = defineStep({
   id: "integrations",
   errorType: "integrations_disabled",
@@ -62,6 +130,30 @@ export const integrationsStep = defineStep({
   run(message, target) {
     const decision = integrationsDecision(message.integrations, target.integrationKeys);
     return decision.enabled ? go(message) : stop(decision.reason);
+  },
+});
+
+export const schemaIntegrationsStep = defineStep({
+  id: "schema_integration_filter",
+  errorType: "schema_integration_filter",
+  outcome: "filtered",
+  label: "Schema integration filter",
+  description:
+    "This destination is switched off for the event in the source's Schema (never when the message's integrations object names the destination).",
+  run(message, target, ctx) {
+    if (!ctx.schemaOff) return go(message);
+    const key = schemaKey(message);
+    if (key === null || !ctx.schemaOff.get(key)?.has(target.id)) return go(message);
+    // As Segment's seed says: a value the message's own integrations object carries wins.
+    const integrations = message.integrations;
+    if (typeof integrations === "object" && integrations !== null) {
+      for (const k of target.integrationKeys) {
+        const v = (integrations as Record<string, unknown>)[k];
+        if (v !== undefined && v !== null) return go(message);
+      }
+    }
+    const what = message.type === "track" ? `"${String(message.event)}"` : `${String(message.type)} calls`;
+    return stop(`${what} switched off for ${target.name} in the source's Schema`);
   },
 });
 
@@ -93,7 +185,14 @@ export const destinationFiltersStep = defineStep({
 });
 
 /** The order messages take. */
-export const ROUTE_STEPS = [integrationsStep, callTypesStep, destinationFiltersStep] as const;
+export const ROUTE_STEPS = [
+  trackingPlanStep,
+  schemaEventFilterStep,
+  integrationsStep,
+  schemaIntegrationsStep,
+  callTypesStep,
+  destinationFiltersStep,
+] as const;
 
 type Step = (typeof ROUTE_STEPS)[number];
 

@@ -9,6 +9,7 @@ import {
   type DestinationBindings,
   loadDestinationBindings,
 } from "@/lib/functions/bindings";
+import { SQL } from "@/lib/protocols/sql.cjs";
 import type { RouteTarget } from "@/lib/routing/route";
 
 // Where messages go: every destination with its decrypted settings, filters and connected
@@ -35,6 +36,8 @@ export interface RoutingTable {
   bySource: Map<string, RoutedDestination[]>;
   /** Workspaces with at least one enabled, connected destination. */
   workspaces: Set<string>;
+  /** Schema integration filters: sourceId -> schemaKey (steps.ts) -> destination ids switched off. */
+  schemaOff: Map<string, Map<string, Set<string>>>;
 }
 
 interface DestinationRow {
@@ -99,7 +102,12 @@ export function loadRoutingTable(db: Database.Database, encryptionKey: () => str
     filtersOf.set(f.destinationId, list);
   }
   const functions = loadDestinationBindings(db, encryptionKey());
-  const table: RoutingTable = { destinations: new Map(), bySource: new Map(), workspaces: new Set() };
+  const table: RoutingTable = {
+    destinations: new Map(),
+    bySource: new Map(),
+    workspaces: new Set(),
+    schemaOff: loadSchemaOff(db),
+  };
   for (const row of rows) {
     const type = getDestinationType(row.type);
     if (!type) continue; // no longer in the catalog: nothing could deliver to it
@@ -152,5 +160,24 @@ export function routingFingerprint(db: Database.Database): string {
         (SELECT COUNT(*) FROM "DestinationSource") AS l, (SELECT MAX("createdAt") FROM "DestinationSource") AS lu`,
     )
     .get();
-  return JSON.stringify([row, bindingsFingerprint(db)]);
+  return JSON.stringify([row, bindingsFingerprint(db), db.prepare(SQL.integrationFiltersFingerprint).get()]);
+}
+
+function loadSchemaOff(db: Database.Database): RoutingTable["schemaOff"] {
+  const rows = db.prepare(SQL.integrationFilters).all() as {
+    sourceId: string;
+    kind: string;
+    name: string;
+    destinationId: string;
+  }[];
+  const out: RoutingTable["schemaOff"] = new Map();
+  for (const r of rows) {
+    let bySource = out.get(r.sourceId);
+    if (!bySource) out.set(r.sourceId, (bySource = new Map()));
+    const key = `${r.kind}\u001f${r.name}`;
+    let off = bySource.get(key);
+    if (!off) bySource.set(key, (off = new Set()));
+    off.add(r.destinationId);
+  }
+  return out;
 }
