@@ -89,7 +89,7 @@ function errorPath(bag: string, err: ErrorObject): string {
   return [bag, ...parts].join(".");
 }
 
-function describe(err: ErrorObject, path: string): string {
+function errorText(err: ErrorObject, path: string): string {
   return `${path} ${err.message ?? "is invalid"}`;
 }
 
@@ -105,7 +105,7 @@ function schemaViolations(
     if (out.length >= MAX_VIOLATIONS) break;
     const path = errorPath(bag, err);
     const value = err.keyword === "required" ? undefined : pointerGet(data, err.instancePath);
-    const v: Violation = { kind, name, path, code: err.keyword, message: describe(err, path) };
+    const v: Violation = { kind, name, path, code: err.keyword, message: errorText(err, path) };
     const s =
       err.keyword === "additionalProperties"
         ? sample(

@@ -23,7 +23,7 @@ export function jsonType(value: unknown): string {
 function clean(text: string): string {
   // The separators never appear in stored keys; names are capped like the page shows them.
   const cut = text.length > MAX_NAME ? text.slice(0, MAX_NAME) : text;
-  return cut.includes(SEP) || cut.includes(PAIR) ? cut.replace(/[\u001e\u001f]/g, " ") : cut;
+  return cut.includes(SEP) || cut.includes(PAIR) ? cut.split(SEP).join(" ").split(PAIR).join(" ") : cut;
 }
 
 function walk(obj: Record<string, unknown>, prefix: string, depth: number, out: string[]): void {

@@ -172,11 +172,11 @@ function loadSchemaOff(db: Database.Database): RoutingTable["schemaOff"] {
   }[];
   const out: RoutingTable["schemaOff"] = new Map();
   for (const r of rows) {
-    let bySource = out.get(r.sourceId);
-    if (!bySource) out.set(r.sourceId, (bySource = new Map()));
+    const bySource = out.get(r.sourceId) ?? new Map<string, Set<string>>();
+    out.set(r.sourceId, bySource);
     const key = `${r.kind}\u001f${r.name}`;
-    let off = bySource.get(key);
-    if (!off) bySource.set(key, (off = new Set()));
+    const off = bySource.get(key) ?? new Set<string>();
+    bySource.set(key, off);
     off.add(r.destinationId);
   }
   return out;
