@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { ProtocolNotes } from "@/components/debugger/protocol-notes";
 import type { DebugEvent } from "@/components/debugger/use-debugger-stream";
 import { CopyButton } from "@/components/ui/copy-button";
 import { prettyCall } from "@/lib/debugger/pretty";
@@ -58,6 +59,7 @@ export function EventDetail({ event }: { event: DebugEvent | null }) {
           Rejected: {event.reason}
         </p>
       )}
+      <ProtocolNotes event={event} />
       <pre className="min-h-0 flex-1 overflow-auto p-4 text-xs leading-relaxed" data-testid="payload">
         <code>{shown}</code>
       </pre>
