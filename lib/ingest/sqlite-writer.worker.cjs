@@ -102,12 +102,18 @@ function runWriter() {
 
   // The Source Schema's aggregates ride in the same transaction (lib/protocols/sql.cjs).
   const schema = createSchemaWriter(db);
-  const writeGroup = db.transaction((rows, seqs) => {
+  const writeGroup = db.transaction((rows, seqs, observations) => {
     for (let r = 0, i = 0; i < rows.length; r++, i += FIELDS) {
       const seq = append(insertRow, rows, i, rows[i], rows[i + 11], rows[i + 12]);
       seqs[r] = seq;
       if (seq >= 0 && rows[i + 7] === "accepted")
-        schema.add(rows[i + 1], rows[i + 14], rows[i + 13], rows[i + 9], rows[i + 2]);
+        schema.add(
+          rows[i + 1],
+          rows[i + 14] >= 0 ? observations[rows[i + 14]] : null,
+          rows[i + 13],
+          rows[i + 9],
+          rows[i + 2],
+        );
     }
     schema.flush(Date.now());
   }).immediate;
@@ -197,7 +203,7 @@ function runWriter() {
     // Tests only: hold the commit back, so an acknowledgement sent before it would be caught.
     if (workerData.commitDelayMs > 0) Atomics.wait(pause, 0, 0, workerData.commitDelayMs);
     try {
-      writeGroup(job.rows, seqs);
+      writeGroup(job.rows, seqs, job.observations ?? []);
     } catch (err) {
       schema.reset();
       parentPort.postMessage({ id: job.id, error: String(err?.message ?? err) });

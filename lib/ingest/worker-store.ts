@@ -28,10 +28,22 @@ interface PendingJob {
  * Flat array of primitives: far cheaper to post to the thread than an array of objects. Also
  * the payload bytes, which the thread counts towards the next WAL checkpoint.
  */
-function packRows(batch: ArchivedMessage[]): { rows: unknown[]; bytes: number } {
+function packRows(batch: ArchivedMessage[]): { rows: unknown[]; bytes: number; observations: string[] } {
   const rows: unknown[] = [];
   let bytes = 0;
+  // Source Schema observations repeat across a group: each distinct one crosses to the thread
+  // once, rows carry its index (-1: none).
+  const observations: string[] = [];
+  const seen = new Map<string, number>();
   for (const m of batch) {
+    let obs = -1;
+    if (m.status === "accepted" && m.observation) {
+      obs = seen.get(m.observation) ?? -1;
+      if (obs < 0) {
+        obs = observations.push(m.observation) - 1;
+        seen.set(m.observation, obs);
+      }
+    }
     bytes += m.payload.length;
     rows.push(
       m.workspaceId,
@@ -48,10 +60,10 @@ function packRows(batch: ArchivedMessage[]): { rows: unknown[]; bytes: number } 
       m.dedup ? m.messageId : null,
       m.receivedAt - DEDUP_WINDOW_MS,
       m.protocol ?? null,
-      m.status === "accepted" ? (m.observation ?? null) : null,
+      obs,
     );
   }
-  return { rows, bytes };
+  return { rows, bytes, observations };
 }
 
 export class WorkerArchiveStore implements ArchiveStore {

@@ -80,6 +80,7 @@ function createSchemaWriter(db) {
   // Observation strings repeat (the same event shape over and over): parse each once.
   const parsed = new Map();
   let lastPrune = 0;
+  let groups = new Map();
   let entries = new Map();
   let hours = new Map();
   let violations = new Map();
@@ -95,41 +96,50 @@ function createSchemaWriter(db) {
     return p;
   }
 
-  function entry(sourceId, kind, name, at) {
+  function entry(sourceId, kind, name, g) {
     const key = sourceId + SEP + kind + SEP + name;
     let e = entries.get(key);
     if (!e) {
-      e = { sourceId, kind, name, count: 0, first: at, last: at, props: new Map() };
+      e = { sourceId, kind, name, count: 0, first: g.first, last: g.last, props: new Map() };
       entries.set(key, e);
     }
-    e.count++;
-    if (at < e.first) e.first = at;
-    if (at > e.last) e.last = at;
-    hour(sourceId, kind + SEP + name, at);
+    e.count += g.count;
+    if (g.first < e.first) e.first = g.first;
+    if (g.last > e.last) e.last = g.last;
+    hour(sourceId, kind + SEP + name, g.hour, g.hourCount);
+    if (g.otherHours) for (const [h, n] of g.otherHours) hour(sourceId, kind + SEP + name, h, n);
     return e;
   }
 
-  function hour(sourceId, key, at) {
-    const k = sourceId + SEP + key + SEP + hourOf(at);
-    hours.set(k, (hours.get(k) ?? 0) + 1);
+  function hour(sourceId, key, h, n) {
+    const k = sourceId + SEP + key + SEP + h;
+    hours.set(k, (hours.get(k) ?? 0) + n);
   }
 
-  /** obs: lib/protocols/observe.ts; protocol: the Message.protocol JSON or null. */
+  /**
+   * obs: lib/protocols/observe.ts; protocol: the Message.protocol JSON or null. The hot path only
+   * counts identical observations (one Map lookup per message); flush() expands them.
+   */
   function add(sourceId, obs, protocol, receivedAt, messageId) {
     if (obs) {
-      const p = parse(obs);
-      if (p.kind === "identify" || p.kind === "group") {
-        // One entry per trait; its "property" is the trait's own value (path "").
-        for (const [trait, type] of p.props) {
-          const e = entry(sourceId, p.kind, trait, receivedAt);
-          e.props.set(PAIR + type, (e.props.get(PAIR + type) ?? 0) + 1);
-        }
-      } else {
-        const e = entry(sourceId, p.kind, p.name, receivedAt);
-        for (const [path, type] of p.props) {
-          const k = path + PAIR + type;
-          e.props.set(k, (e.props.get(k) ?? 0) + 1);
-        }
+      let bySource = groups.get(sourceId);
+      if (!bySource) {
+        bySource = new Map();
+        groups.set(sourceId, bySource);
+      }
+      let g = bySource.get(obs);
+      const h = Math.floor(receivedAt / HOUR_MS);
+      if (!g) {
+        g = { count: 0, first: receivedAt, last: receivedAt, hour: h, hourCount: 0, otherHours: null };
+        bySource.set(obs, g);
+      }
+      g.count++;
+      if (receivedAt < g.first) g.first = receivedAt;
+      if (receivedAt > g.last) g.last = receivedAt;
+      if (h === g.hour) g.hourCount++;
+      else {
+        g.otherHours ??= new Map();
+        g.otherHours.set(h, (g.otherHours.get(h) ?? 0) + 1);
       }
     }
     if (!protocol) return;
@@ -162,7 +172,7 @@ function createSchemaWriter(db) {
       if (receivedAt > agg.last) agg.last = receivedAt;
       agg.samples.push({ messageId, receivedAt, value: v.value });
       if (agg.samples.length > MAX_SAMPLES) agg.samples.shift();
-      hour(sourceId, ["v", v.kind, v.name, v.path, v.code].join(SEP), receivedAt);
+      hour(sourceId, ["v", v.kind, v.name, v.path, v.code].join(SEP), hourOf(receivedAt), 1);
     }
     const ids = [];
     if (verdict.blocked?.filterId) ids.push(verdict.blocked.filterId);
@@ -170,7 +180,29 @@ function createSchemaWriter(db) {
     for (const id of new Set(ids)) hits.set(id, (hits.get(id) ?? 0) + 1);
   }
 
+  function expand() {
+    for (const [sourceId, bySource] of groups) {
+      for (const [obs, g] of bySource) {
+        const p = parse(obs);
+        if (p.kind === "identify" || p.kind === "group") {
+          // One entry per trait; its "property" is the trait's own value (path "").
+          for (const [trait, type] of p.props) {
+            const e = entry(sourceId, p.kind, trait, g);
+            e.props.set(PAIR + type, (e.props.get(PAIR + type) ?? 0) + g.count);
+          }
+        } else {
+          const e = entry(sourceId, p.kind, p.name, g);
+          for (const [path, type] of p.props) {
+            const k = path + PAIR + type;
+            e.props.set(k, (e.props.get(k) ?? 0) + g.count);
+          }
+        }
+      }
+    }
+  }
+
   function flush(now) {
+    expand();
     for (const e of entries.values()) {
       st.upsertEntry.run(e.sourceId, e.kind, e.name, e.count, e.first, e.last);
       for (const [k, n] of e.props) {
@@ -212,6 +244,7 @@ function createSchemaWriter(db) {
       lastPrune = current;
       st.pruneHours.run(current - KEEP_HOURS);
     }
+    groups = new Map();
     entries = new Map();
     hours = new Map();
     violations = new Map();
@@ -220,6 +253,7 @@ function createSchemaWriter(db) {
 
   /** Drops what was collected (the transaction failed). */
   function reset() {
+    groups = new Map();
     entries = new Map();
     hours = new Map();
     violations = new Map();

@@ -7,7 +7,8 @@ import { createIngest } from "@/lib/ingest/http";
 //   node --import tsx lib/ingest/testing/serve.ts <db-file> [port] [rateLimitPerSecond]
 // The database must already be migrated and hold the sources. Prints {"port":N} when ready.
 // INGEST_WRITER=inline commits on the event loop instead of the writer thread;
-// INGEST_TEST_COMMIT_DELAY_MS holds every commit back (durability test).
+// INGEST_TEST_COMMIT_DELAY_MS holds every commit back (durability test);
+// INGEST_SCHEMA_TRACKING=off turns the Source Schema off (bench:protocols' baseline).
 
 const [file, portArg, rateArg] = process.argv.slice(2);
 if (!file) {
@@ -23,6 +24,7 @@ const ingest = createIngest({
   writer: process.env.INGEST_WRITER === "inline" ? "inline" : "thread",
   commitWindowMs: Number(process.env.INGEST_COMMIT_WINDOW_MS ?? 0),
   testCommitDelayMs: Number(process.env.INGEST_TEST_COMMIT_DELAY_MS ?? 0),
+  schemaTracking: process.env.INGEST_SCHEMA_TRACKING !== "off",
 });
 const server = http.createServer((req, res) => {
   if (ingest.matches(req.url)) return ingest.handle(req, res);
