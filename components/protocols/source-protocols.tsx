@@ -70,7 +70,7 @@ export function SourceProtocols({ sourceId, editable }: { sourceId: string; edit
             <option value="">No tracking plan</option>
             {(plans.data ?? []).map((p) => (
               <option key={p.id} value={p.id}>
-                {p.name} (v{p.version}, {p.events} events)
+                {p.name} (v{p.version}, {p.events} event{p.events === 1 ? "" : "s"})
               </option>
             ))}
           </SelectField>

@@ -10,7 +10,13 @@ interface SchemaReply {
   total: number;
   hasTrackingPlan: boolean;
   canEdit: boolean;
-  items: { name: string; total: number; volume: number; filter: { hits: number } | null; properties: { path: string }[] }[];
+  items: {
+    name: string;
+    total: number;
+    volume: number;
+    filter: { hits: number } | null;
+    properties: { path: string }[];
+  }[];
 }
 
 let ws: string;
@@ -32,14 +38,19 @@ const plans = () => `/api/workspaces/${ws}/tracking-plans`;
 async function send(writeKey: string, path: string, body: Record<string, unknown>) {
   const res = await fetch(`${baseUrl}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}` },
+    headers: {
+      "content-type": "application/json",
+      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}`,
+    },
     body: JSON.stringify(body),
   });
   expect(res.status).toBe(200);
 }
 
 beforeAll(async () => {
-  const [o, a, d, r, x] = await Promise.all(["owner", "admin", "devadmin", "reader", "outsider"].map((l) => createUser(l)));
+  const [o, a, d, r, x] = await Promise.all(
+    ["owner", "admin", "devadmin", "reader", "outsider"].map((l) => createUser(l)),
+  );
   const workspace = await createWorkspace(o!.id);
   const other = await createWorkspace(x!.id);
   ws = workspace.slug;
@@ -49,11 +60,14 @@ beforeAll(async () => {
   await addMember(workspace.id, r!.id, "read_only");
   [owner, admin, devAdmin, reader, outsider, anon] = [o!, a!, d!, r!, x!, null].map((u) => clientFor(u));
   const source = async (c: Client, slug: string, environment: string) => {
-    const res = await c.post<{ source: { id: string }; writeKey: string }>(`/api/workspaces/${slug}/sources`, {
-      name: `${environment} app`,
-      type: "node",
-      environment,
-    });
+    const res = await c.post<{ source: { id: string }; writeKey: string }>(
+      `/api/workspaces/${slug}/sources`,
+      {
+        name: `${environment} app`,
+        type: "node",
+        environment,
+      },
+    );
     return { id: res.body.source.id, writeKey: res.body.writeKey };
   };
   prod = await source(owner, ws, "prod");
@@ -67,8 +81,16 @@ beforeAll(async () => {
       settings: { url: "https://hooks.example.com/in" },
     })
   ).body.destination.id;
-  await send(prod.writeKey, "/v1/track", { userId: "u1", event: "Order Completed", properties: { total: 5, sku: "a" } });
-  await send(prod.writeKey, "/v1/track", { userId: "u1", event: "Order Completed", properties: { total: "5" } });
+  await send(prod.writeKey, "/v1/track", {
+    userId: "u1",
+    event: "Order Completed",
+    properties: { total: 5, sku: "a" },
+  });
+  await send(prod.writeKey, "/v1/track", {
+    userId: "u1",
+    event: "Order Completed",
+    properties: { total: "5" },
+  });
   await send(prod.writeKey, "/v1/identify", { userId: "u1", traits: { email: "a@b.c" } });
 });
 
@@ -97,7 +119,8 @@ describe("Source Schema API", () => {
 });
 
 describe("schema event filters", () => {
-  const toggle = (c: Client, id: string, body: unknown) => c.put<ErrorReply>(src(id, "/schema/event-filters"), body);
+  const toggle = (c: Client, id: string, body: unknown) =>
+    c.put<ErrorReply>(src(id, "/schema/event-filters"), body);
 
   it("owners and Source Admins within their labels block; others cannot", async () => {
     const body = { kind: "track", name: "Order Completed", enabled: true };
@@ -106,19 +129,34 @@ describe("schema event filters", () => {
     expect((await toggle(anon, prod.id, body)).status).toBe(401);
     expect((await toggle(outsider, prod.id, body)).status).toBe(404);
     expect((await toggle(owner, foreign.id, body)).status).toBe(404);
-    expect((await toggle(devAdmin, dev.id, { kind: "track", name: "Debug", enabled: true })).status).toBe(200);
+    expect((await toggle(devAdmin, dev.id, { kind: "track", name: "Debug", enabled: true })).status).toBe(
+      200,
+    );
     expect((await toggle(admin, prod.id, body)).status).toBe(200);
   });
 
   it("blocked events are counted; the block is audited", async () => {
-    await send(prod.writeKey, "/v1/track", { userId: "u1", event: "Order Completed", properties: { total: 1 } });
-    await send(prod.writeKey, "/v1/track", { userId: "u1", event: "Order Completed", properties: { total: 2 } });
+    await send(prod.writeKey, "/v1/track", {
+      userId: "u1",
+      event: "Order Completed",
+      properties: { total: 1 },
+    });
+    await send(prod.writeKey, "/v1/track", {
+      userId: "u1",
+      event: "Order Completed",
+      properties: { total: 2 },
+    });
     await expect
-      .poll(async () => (await reader.get<SchemaReply>(src(prod.id, "/schema"))).body.items[0]!.filter?.hits, { timeout: 5000 })
+      .poll(
+        async () => (await reader.get<SchemaReply>(src(prod.id, "/schema"))).body.items[0]!.filter?.hits,
+        { timeout: 5000 },
+      )
       .toBe(2);
     const audit = await owner.get<{ events: { action: string }[] }>(`/api/workspaces/${ws}/audit`);
     expect(audit.body.events.map((e) => e.action)).toContain("schema.event_blocked");
-    expect((await toggle(admin, prod.id, { kind: "track", name: "Order Completed", enabled: false })).status).toBe(200);
+    expect(
+      (await toggle(admin, prod.id, { kind: "track", name: "Order Completed", enabled: false })).status,
+    ).toBe(200);
   });
 
   it("refuses malformed and oversized bodies with a JSON 4xx", async () => {
@@ -133,7 +171,8 @@ describe("schema event filters", () => {
 });
 
 describe("schema integration filters", () => {
-  const toggle = (c: Client, body: unknown) => c.put<ErrorReply>(src(prod.id, "/schema/integration-filters"), body);
+  const toggle = (c: Client, body: unknown) =>
+    c.put<ErrorReply>(src(prod.id, "/schema/integration-filters"), body);
   it("switches a connected destination off per event; only connected destinations of the workspace", async () => {
     const body = { kind: "track", name: "Order Completed", destinationId: prodDest, enabled: false };
     expect((await toggle(reader, body)).status).toBe(403);
@@ -162,7 +201,10 @@ describe("tracking plans API", () => {
     expect((await reader.post(plans(), { name: "R" })).status).toBe(403);
     expect((await anon.post(plans(), { name: "A" })).status).toBe(401);
     expect((await outsider.post(plans(), { name: "O" })).status).toBe(404);
-    const created = await admin.post<{ plan: { id: string; version: number } }>(plans(), { name: "Checkout", rules });
+    const created = await admin.post<{ plan: { id: string; version: number } }>(plans(), {
+      name: "Checkout",
+      rules,
+    });
     expect(created.status).toBe(201);
     expect(created.body.plan.version).toBe(1);
     planId = created.body.plan.id;
@@ -183,7 +225,11 @@ describe("tracking plans API", () => {
   });
 
   it("refuses schemas that could be slow per event or do not compile, saying where", async () => {
-    const slow = { events: [{ type: "track", name: "E", schema: { properties: { a: { type: "string", pattern: "(a)\\1" } } } }] };
+    const slow = {
+      events: [
+        { type: "track", name: "E", schema: { properties: { a: { type: "string", pattern: "(a)\\1" } } } },
+      ],
+    };
     const res = await owner.patch<ErrorReply>(`${plans()}/${planId}`, { rules: slow });
     expect(res.status).toBe(400);
     expect(res.body.error.fields?.[0]?.path).toBe("rules.events.0.schema");
@@ -198,8 +244,12 @@ describe("tracking plans API", () => {
     const got = await reader.get<{ history: { version: number; summary: string }[] }>(`${plans()}/${planId}`);
     expect(got.body.history.map((h) => h.version)).toEqual([2, 1]);
     expect(got.body.history[0]!.summary).toBe("1 → 2 events");
-    const exported = await reader.get<{ name: string; rules: { events: unknown[] } }>(`${plans()}/${planId}?export=1`);
-    expect(exported.headers.get("content-disposition")).toMatch(/attachment; filename="tracking-plan-checkout-v2.json"/);
+    const exported = await reader.get<{ name: string; rules: { events: unknown[] } }>(
+      `${plans()}/${planId}?export=1`,
+    );
+    expect(exported.headers.get("content-disposition")).toMatch(
+      /attachment; filename="tracking-plan-checkout-v2.json"/,
+    );
     expect(exported.body.rules.events).toHaveLength(2);
     expect((await reader.patch(`${plans()}/${planId}`, { name: "Nope" })).status).toBe(403);
   });
@@ -212,32 +262,55 @@ describe("tracking plans API", () => {
     expect(wrongTarget.status).toBe(422);
     const wrongPlan = await owner.patch<ErrorReply>(settings, { trackingPlanId: "nope" });
     expect(wrongPlan.status).toBe(422);
-    const ok = await admin.patch<{ trackingPlan: { id: string }; config: { trackUnplanned: string } }>(settings, {
-      trackingPlanId: planId,
-      config: { trackUnplanned: "block", trackInvalid: "omit", traitsUnplanned: "allow", traitsInvalid: "allow", forwardBlockedTo: null },
-    });
+    const ok = await admin.patch<{ trackingPlan: { id: string }; config: { trackUnplanned: string } }>(
+      settings,
+      {
+        trackingPlanId: planId,
+        config: {
+          trackUnplanned: "block",
+          trackInvalid: "omit",
+          traitsUnplanned: "allow",
+          traitsInvalid: "allow",
+          forwardBlockedTo: null,
+        },
+      },
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.trackingPlan.id).toBe(planId);
-    expect((await reader.get<{ config: { trackUnplanned: string } }>(settings)).body.config.trackUnplanned).toBe("block");
+    expect(
+      (await reader.get<{ config: { trackUnplanned: string } }>(settings)).body.config.trackUnplanned,
+    ).toBe("block");
     // The ingest's cache of source settings lives at most a second.
     await new Promise((r) => setTimeout(r, 1100));
     await send(prod.writeKey, "/v1/track", { userId: "u1", event: "Unplanned Thing" });
-    await send(prod.writeKey, "/v1/track", { userId: "u1", event: "Order Completed", properties: { total: "x" } });
-    const v = await reader.get<{ violations: { name: string; code: string; path: string; day: number }[] }>(src(prod.id, "/violations"));
+    await send(prod.writeKey, "/v1/track", {
+      userId: "u1",
+      event: "Order Completed",
+      properties: { total: "x" },
+    });
+    const v = await reader.get<{ violations: { name: string; code: string; path: string; day: number }[] }>(
+      src(prod.id, "/violations"),
+    );
     expect(v.status).toBe(200);
     expect(v.body.violations.map((x) => [x.name, x.code, x.path, x.day]).sort()).toEqual([
       ["Order Completed", "type", "properties.total", 1],
       ["Unplanned Thing", "unplanned_event", "", 1],
     ]);
     expect((await outsider.get(src(prod.id, "/violations"))).status).toBe(404);
-    const blocked = await owner.put<ErrorReply>(src(prod.id, "/schema/event-filters"), { kind: "track", name: "A", enabled: true });
+    const blocked = await owner.put<ErrorReply>(src(prod.id, "/schema/event-filters"), {
+      kind: "track",
+      name: "A",
+      enabled: true,
+    });
     expect(blocked.status).toBe(409);
   });
 
   it("deleting a plan needs write access to every connected source; the source keeps no plan", async () => {
     expect((await devAdmin.delete(`${plans()}/${planId}`)).status).toBe(403);
     expect((await owner.delete(`${plans()}/${planId}`)).status).toBe(200);
-    expect((await reader.get<{ trackingPlan: unknown }>(src(prod.id, "/protocols"))).body.trackingPlan).toBeNull();
+    expect(
+      (await reader.get<{ trackingPlan: unknown }>(src(prod.id, "/protocols"))).body.trackingPlan,
+    ).toBeNull();
     expect((await owner.get(`${plans()}/${planId}`)).status).toBe(404);
   });
 });
