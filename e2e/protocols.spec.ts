@@ -62,7 +62,8 @@ test("schema, a blocked event, a plan from a use case, violations", async ({ pag
   await snap(page, "protocols-schema");
 
   // Block "Debug Ping": it stops reaching the webhook and its counter rises.
-  await page.getByLabel("Block Debug Ping").check();
+  await page.getByLabel("Block Debug Ping").click();
+  await expect(page.getByLabel("Block Debug Ping")).toBeChecked();
   await expect(page.getByTestId("block-counter")).toContainText("Blocked · 0 times");
   await page.waitForTimeout(1100); // ingest re-reads a source's filters within a second
   await send(page, writeKey, [
@@ -87,8 +88,9 @@ test("schema, a blocked event, a plan from a use case, violations", async ({ pag
   await page.getByRole("button", { name: "Create plan" }).click();
   await expect(page.getByTestId("plan-events")).toContainText("Order Completed");
   await snap(page, "protocols-plan");
+  const planId = page.url().split("/").pop()!;
   await page.goto(`${base}/settings`);
-  await page.getByLabel("Tracking plan", { exact: true }).selectOption({ label: "Lookalike plan (v1, 1 event)" });
+  await page.getByLabel("Tracking plan", { exact: true }).selectOption(planId);
   await page.getByLabel("Track: unplanned events").selectOption("block");
   await page.getByRole("button", { name: "Save" }).last().click();
   await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
@@ -113,10 +115,11 @@ test("schema, a blocked event, a plan from a use case, violations", async ({ pag
   await snap(page, "protocols-violations");
 
   await page.goto(`${base}/debugger`);
-  await expect(page.getByTestId("blocked-badge").first()).toContainText("Blocked by tracking plan");
-  await page.getByTestId("event-row").first().click();
+  await expect(page.getByTestId("blocked-badge").first()).toContainText("Blocked by plan");
+  await page.getByTestId("event-row").filter({ hasText: "Wishlist Shared" }).click();
   await expect(page.getByTestId("protocol-notes")).toContainText('unplanned event "Wishlist Shared"');
-  await page.getByTestId("event-row").nth(1).click();
+  // Newest first: the invalid order is the top row.
+  await page.getByTestId("event-row").first().click();
   await expect(page.getByTestId("protocol-notes")).toContainText("properties.total must be number");
   await snap(page, "protocols-debugger");
 });

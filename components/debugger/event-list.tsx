@@ -85,7 +85,7 @@ export function EventList({
                     <span className="w-16 shrink-0">
                       <Badge tone={TYPE_TONE[String(m.type)] ?? "gray"}>{String(m.type ?? "?")}</Badge>
                     </span>
-                    <span className="min-w-0 flex-1 truncate font-medium">{summarize(m)}</span>
+                    <span className="min-w-24 flex-1 truncate font-medium">{summarize(m)}</span>
                     {e.status === "rejected" && <Badge tone="red">Rejected</Badge>}
                     <ProtocolBadges event={e} />
                     <span className="hidden w-28 truncate text-xs text-slate-500 xl:block">{userOf(m)}</span>

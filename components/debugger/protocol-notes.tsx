@@ -8,26 +8,28 @@ const STEP_LABEL: Record<string, string> = {
   tracking_plan: "tracking plan",
   schema_event_filter: "schema",
 };
+/** Shorter, for the narrow event list. */
+const STEP_SHORT: Record<string, string> = { tracking_plan: "plan", schema_event_filter: "schema" };
 
 export function ProtocolBadges({ event }: { event: DebugEvent }) {
   const p = event.protocol;
   if (!p) return null;
   return (
-    <>
+    <span className="flex shrink-0 items-center gap-1 whitespace-nowrap">
       {p.blocked && (
-        <span data-testid="blocked-badge">
-          <Badge tone="amber">Blocked by {STEP_LABEL[p.blocked.step] ?? p.blocked.step}</Badge>
+        <span data-testid="blocked-badge" title={p.blocked.reason}>
+          <Badge tone="amber">Blocked by {STEP_SHORT[p.blocked.step] ?? p.blocked.step}</Badge>
         </span>
       )}
       {p.violations && p.violations.length > 0 && (
-        <span data-testid="violations-badge">
+        <span data-testid="violations-badge" title={p.violations.map((v) => v.message).join("\n")}>
           <Badge tone="violet">
             {p.violations.length} violation{p.violations.length === 1 ? "" : "s"}
           </Badge>
         </span>
       )}
       {p.forwardedFrom && <Badge tone="gray">Forwarded</Badge>}
-    </>
+    </span>
   );
 }
 

@@ -254,7 +254,8 @@ export function SchemaView({ sourceId }: { sourceId: string }) {
           </div>
           <nav className="flex items-center justify-between text-sm text-slate-600" aria-label="Pages">
             <span>
-              {data.total.toLocaleString()} {traits ? "traits" : "names"}
+              {data.total.toLocaleString()} {traits ? "trait" : "name"}
+              {data.total === 1 ? "" : "s"}
               {query.isFetching && " · updating…"}
             </span>
             <span className="flex items-center gap-2">
