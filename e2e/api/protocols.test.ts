@@ -96,6 +96,12 @@ beforeAll(async () => {
 
 describe("Source Schema API", () => {
   it("lists what the source sent, for every role that can see the source", async () => {
+    // The writer thread writes the aggregates at most every 250 ms.
+    await expect
+      .poll(async () => (await reader.get<SchemaReply>(src(prod.id, "/schema"))).body.total, {
+        timeout: 5000,
+      })
+      .toBe(1);
     for (const c of [owner, admin, devAdmin, reader]) {
       const res = await c.get<SchemaReply>(src(prod.id, "/schema"));
       expect(res.status).toBe(200);
@@ -104,6 +110,11 @@ describe("Source Schema API", () => {
     }
     expect((await reader.get<SchemaReply>(src(prod.id, "/schema"))).body.canEdit).toBe(false);
     expect((await devAdmin.get<SchemaReply>(src(prod.id, "/schema"))).body.canEdit).toBe(false);
+    await expect
+      .poll(async () => (await reader.get<SchemaReply>(src(prod.id, "/schema?kind=identify"))).body.total, {
+        timeout: 5000,
+      })
+      .toBe(1);
     const traits = await reader.get<SchemaReply>(src(prod.id, "/schema?kind=identify"));
     expect(traits.body.items.map((i) => i.name)).toEqual(["email"]);
   });
@@ -288,9 +299,13 @@ describe("tracking plans API", () => {
       event: "Order Completed",
       properties: { total: "x" },
     });
-    const v = await reader.get<{ violations: { name: string; code: string; path: string; day: number }[] }>(
-      src(prod.id, "/violations"),
-    );
+    type V = { violations: { name: string; code: string; path: string; day: number }[] };
+    await expect
+      .poll(async () => (await reader.get<V>(src(prod.id, "/violations"))).body.violations.length, {
+        timeout: 5000,
+      })
+      .toBe(2);
+    const v = await reader.get<V>(src(prod.id, "/violations"));
     expect(v.status).toBe(200);
     expect(v.body.violations.map((x) => [x.name, x.code, x.path, x.day]).sort()).toEqual([
       ["Order Completed", "type", "properties.total", 1],

@@ -47,7 +47,9 @@ export interface IngestOptions {
    * WAL is on disk, and WAL checkpoints run on a background thread, never inside a commit.
    */
   writer?: WriterMode;
-  /** Source Schema tracking at ingest (default on; bench:ingest measures its cost). */
+  /** How often the writer thread writes the Source Schema's aggregates (ms, default 250; 0: every commit). */
+  schemaFlushMs?: number;
+  /** Source Schema tracking at ingest (default on; bench:protocols measures its cost). */
   schemaTracking?: boolean;
   /** Tests only: hold every commit back this long, so acknowledging early would be caught. */
   testCommitDelayMs?: number;

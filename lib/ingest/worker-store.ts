@@ -75,6 +75,7 @@ export class WorkerArchiveStore implements ArchiveStore {
   private readonly busyTimeoutMs: number;
   private readonly commitDelayMs: number;
   private readonly testFlushError: string | undefined;
+  private readonly schemaFlushMs: number;
   private readonly caughtUp: Int32Array;
   private readonly checkpoints: Pick<Checkpointer, "written" | "thresholdBytes"> | undefined;
   /** A checkpointer thread runs beside it (see checkpointer.ts); else SQLite's autocheckpoint. */
@@ -91,6 +92,8 @@ export class WorkerArchiveStore implements ArchiveStore {
        * and wakes the checkpointer when it crosses `thresholdBytes`.
        */
       checkpoints?: Pick<Checkpointer, "written" | "thresholdBytes">;
+      /** How often the Source Schema's aggregates are written (ms; 0: with every group). */
+      schemaFlushMs?: number;
       /** Tests only: every WAL flush fails with this message. */
       testFlushError?: string;
     } = {},
@@ -98,6 +101,7 @@ export class WorkerArchiveStore implements ArchiveStore {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
     this.commitDelayMs = options.commitDelayMs ?? 0;
     this.testFlushError = options.testFlushError;
+    this.schemaFlushMs = options.schemaFlushMs ?? 250;
     this.caughtUp = options.caughtUp ?? new Int32Array(new SharedArrayBuffer(4));
     this.checkpoints = options.checkpoints;
     this.managedCheckpoints = options.caughtUp !== undefined;
@@ -148,6 +152,7 @@ export class WorkerArchiveStore implements ArchiveStore {
       appendSql: APPEND_SQL,
       commitDelayMs: this.commitDelayMs,
       testFlushError: this.testFlushError,
+      schemaFlushMs: this.schemaFlushMs,
       caughtUp: this.caughtUp,
       written: this.checkpoints?.written,
       checkpointBytes: this.checkpoints?.thresholdBytes,

@@ -9,7 +9,7 @@ import { invalidateProtocols } from "@/lib/protocols/resolver";
 
 let h: IngestHarness;
 beforeAll(async () => {
-  h = await setupIngest();
+  h = await setupIngest({ schemaFlushMs: 0 });
 });
 afterAll(() => h.close());
 

@@ -8,7 +8,7 @@ import { readSchema, schemaQuery } from "@/lib/protocols/queries";
 
 let h: IngestHarness;
 beforeAll(async () => {
-  h = await setupIngest();
+  h = await setupIngest({ schemaFlushMs: 0 });
 });
 afterAll(() => h.close());
 

@@ -80,6 +80,7 @@ function createSchemaWriter(db) {
   // Observation strings repeat (the same event shape over and over): parse each once.
   const parsed = new Map();
   let lastPrune = 0;
+  let pendingRows = 0;
   let groups = new Map();
   let entries = new Map();
   let hours = new Map();
@@ -121,6 +122,7 @@ function createSchemaWriter(db) {
    * counts identical observations (one Map lookup per message); flush() expands them.
    */
   function add(sourceId, obs, protocol, receivedAt, messageId) {
+    pendingRows++;
     if (obs) {
       let bySource = groups.get(sourceId);
       if (!bySource) {
@@ -202,6 +204,7 @@ function createSchemaWriter(db) {
   }
 
   function flush(now) {
+    pendingRows = 0;
     expand();
     for (const e of entries.values()) {
       st.upsertEntry.run(e.sourceId, e.kind, e.name, e.count, e.first, e.last);
@@ -253,6 +256,7 @@ function createSchemaWriter(db) {
 
   /** Drops what was collected (the transaction failed). */
   function reset() {
+    pendingRows = 0;
     groups = new Map();
     entries = new Map();
     hours = new Map();
@@ -260,7 +264,7 @@ function createSchemaWriter(db) {
     hits = new Map();
   }
 
-  return { add, flush, reset };
+  return { add, flush, reset, pending: () => pendingRows };
 }
 
 module.exports = { SQL, SEP, PAIR, HOUR_MS, hourOf, createSchemaWriter };

@@ -36,5 +36,7 @@ export interface SchemaWriter {
   /** Writes what was added since the last flush; call inside the messages' transaction. */
   flush(now: number): void;
   reset(): void;
+  /** Messages added since the last flush. */
+  pending(): number;
 }
 export function createSchemaWriter(db: Database.Database): SchemaWriter;
