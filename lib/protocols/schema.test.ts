@@ -117,3 +117,19 @@ describe("Source Schema aggregation at ingest", () => {
     expect(readSchema(h.db, h.source.id, q({ q: "Signed Up", window: "7d" }), now).items[0]!.volume).toBe(6);
   });
 });
+
+describe("Source Schema writes from the writer thread, batched over time", () => {
+  it("writes the counts within the flush interval even when no more traffic comes", async () => {
+    const lazy = await setupIngest({ schemaFlushMs: 200 });
+    try {
+      await post(lazy.url, "/v1/track", { userId: "u", event: "Lonely" }, { writeKey: lazy.source.writeKey });
+      await expect.poll(() => readSchema(lazy.db, lazy.source.id, q()).total, { timeout: 5000 }).toBe(1);
+      // Many single calls: counted exactly, whatever groups they were committed in.
+      for (let i = 0; i < 30; i++)
+        await post(lazy.url, "/v1/track", { userId: "u", event: "Lonely" }, { writeKey: lazy.source.writeKey });
+      await expect.poll(() => readSchema(lazy.db, lazy.source.id, q()).items[0]?.total, { timeout: 5000 }).toBe(31);
+    } finally {
+      await lazy.close();
+    }
+  });
+});
