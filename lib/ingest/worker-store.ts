@@ -35,14 +35,19 @@ function packRows(batch: ArchivedMessage[]): { rows: unknown[]; bytes: number; o
   // once, rows carry its index (-1: none).
   const observations: string[] = [];
   const seen = new Map<string, number>();
+  let prev: string | null = null;
+  let prevIndex = -1;
   for (const m of batch) {
     let obs = -1;
     if (m.status === "accepted" && m.observation) {
-      obs = seen.get(m.observation) ?? -1;
+      // Consecutive messages usually share their shape: a string compare beats a hash lookup.
+      obs = m.observation === prev ? prevIndex : (seen.get(m.observation) ?? -1);
       if (obs < 0) {
         obs = observations.push(m.observation) - 1;
         seen.set(m.observation, obs);
       }
+      prev = m.observation;
+      prevIndex = obs;
     }
     bytes += m.payload.length;
     rows.push(

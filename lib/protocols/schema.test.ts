@@ -126,8 +126,15 @@ describe("Source Schema writes from the writer thread, batched over time", () =>
       await expect.poll(() => readSchema(lazy.db, lazy.source.id, q()).total, { timeout: 5000 }).toBe(1);
       // Many single calls: counted exactly, whatever groups they were committed in.
       for (let i = 0; i < 30; i++)
-        await post(lazy.url, "/v1/track", { userId: "u", event: "Lonely" }, { writeKey: lazy.source.writeKey });
-      await expect.poll(() => readSchema(lazy.db, lazy.source.id, q()).items[0]?.total, { timeout: 5000 }).toBe(31);
+        await post(
+          lazy.url,
+          "/v1/track",
+          { userId: "u", event: "Lonely" },
+          { writeKey: lazy.source.writeKey },
+        );
+      await expect
+        .poll(() => readSchema(lazy.db, lazy.source.id, q()).items[0]?.total, { timeout: 5000 })
+        .toBe(31);
     } finally {
       await lazy.close();
     }

@@ -81,6 +81,9 @@ function createSchemaWriter(db) {
   const parsed = new Map();
   let lastPrune = 0;
   let pendingRows = 0;
+  // The source of the previous message (consecutive messages mostly share one).
+  let lastSource = null;
+  let lastBySource = null;
   let groups = new Map();
   let entries = new Map();
   let hours = new Map();
@@ -124,11 +127,13 @@ function createSchemaWriter(db) {
   function add(sourceId, obs, protocol, receivedAt, messageId) {
     pendingRows++;
     if (obs) {
-      let bySource = groups.get(sourceId);
+      let bySource = sourceId === lastSource ? lastBySource : groups.get(sourceId);
       if (!bySource) {
         bySource = new Map();
         groups.set(sourceId, bySource);
       }
+      lastSource = sourceId;
+      lastBySource = bySource;
       let g = bySource.get(obs);
       const h = Math.floor(receivedAt / HOUR_MS);
       if (!g) {
@@ -205,6 +210,8 @@ function createSchemaWriter(db) {
 
   function flush(now) {
     pendingRows = 0;
+    lastSource = null;
+    lastBySource = null;
     expand();
     for (const e of entries.values()) {
       st.upsertEntry.run(e.sourceId, e.kind, e.name, e.count, e.first, e.last);
@@ -257,6 +264,8 @@ function createSchemaWriter(db) {
   /** Drops what was collected (the transaction failed). */
   function reset() {
     pendingRows = 0;
+    lastSource = null;
+    lastBySource = null;
     groups = new Map();
     entries = new Map();
     hours = new Map();
