@@ -168,7 +168,8 @@ export class Router {
   }
 }
 
-function routeContext(protocol: string | null, schemaOff: RouteContext["schemaOff"]): RouteContext {
+/** The steps' context for an archived message: its Protocols verdict and its source's schema integration filters. */
+export function routeContext(protocol: string | null, schemaOff: RouteContext["schemaOff"]): RouteContext {
   let verdict: Verdict | null = null;
   if (protocol) {
     try {
