@@ -3,8 +3,12 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useWorkspace } from "@/components/console/workspace-context";
-import { usePlans, useSourceProtocols, useUpdateSourceProtocols } from "@/components/protocols/use-protocols";
-import { useSources } from "@/components/sources/use-sources";
+import {
+  usePlans,
+  useSourceOptions,
+  useSourceProtocols,
+  useUpdateSourceProtocols,
+} from "@/components/protocols/use-protocols";
 import { Button } from "@/components/ui/button";
 import { SelectField } from "@/components/ui/field";
 import { Card, ErrorState, Spinner } from "@/components/ui/states";
@@ -17,7 +21,7 @@ export function SourceProtocols({ sourceId, editable }: { sourceId: string; edit
   const ws = useWorkspace();
   const current = useSourceProtocols(sourceId);
   const plans = usePlans();
-  const sources = useSources();
+  const sources = useSourceOptions();
   const update = useUpdateSourceProtocols(sourceId);
   const [planId, setPlanId] = useState("");
   const [config, setConfig] = useState<SchemaConfig | null>(null);

@@ -153,3 +153,19 @@ export function usePlanMutations() {
     }),
   };
 }
+
+/**
+ * The workspace's sources as choices (forward blocked messages to...). Its own query key: sharing
+ * ["sources", ws] would refresh the Sources list's cached counts at odd times and let a stale
+ * copy stand in for a fresh one when the list is opened.
+ */
+export function useSourceOptions() {
+  const ws = useWorkspace();
+  return useQuery({
+    queryKey: ["source-options", ws.slug],
+    queryFn: () =>
+      api<{ sources: { id: string; name: string }[] }>(ws.api("/sources")).then((r) =>
+        r.sources.map((s) => ({ id: s.id, name: s.name })),
+      ),
+  });
+}
