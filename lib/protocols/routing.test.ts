@@ -36,7 +36,7 @@ describe("routing with Protocols", () => {
       { omitted: [{ step: "schema_event_filter", path: "traits.ssn" }] },
     ];
     const set = h.db.prepare(`UPDATE "Message" SET "protocol" = ? WHERE "seq" = ?`);
-    verdicts.forEach((v, i) => set.run(JSON.stringify(v), seqs[i]));
+    for (const [i, v] of verdicts.entries()) set.run(JSON.stringify(v), seqs[i]);
     h.db
       .prepare(
         `INSERT INTO "SchemaIntegrationFilter" ("sourceId", "kind", "name", "destinationId", "workspaceId", "updatedAt")
