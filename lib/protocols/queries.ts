@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import { escapeLike } from "@/lib/ingest/sqlite-store";
-import { HOUR_MS, hourOf, SEP, SQL } from "@/lib/protocols/sql.cjs";
+import { HOUR_MS, hourOf, SEP, SQL, schemaPageSql } from "@/lib/protocols/sql.cjs";
 
 // The Source Schema and Violations as the console reads them: straight from the aggregate
 // tables the archive writer keeps (never from the archive), filtered, sorted and paged in SQL.
@@ -37,13 +37,6 @@ export interface SchemaItem {
   properties: SchemaProperty[];
 }
 
-const SORT_SQL: Record<SchemaQuery["sort"], string> = {
-  name: `"name"`,
-  volume: `"volume"`,
-  lastSeen: `"lastSeen"`,
-  firstSeen: `"firstSeen"`,
-};
-
 export function windowStartHour(window: "24h" | "7d", now: number): number {
   return hourOf(now - (window === "24h" ? 24 : 168) * HOUR_MS) + 1;
 }
@@ -54,23 +47,12 @@ export function readSchema(
   query: SchemaQuery,
   now = Date.now(),
 ): { items: SchemaItem[]; total: number } {
-  const where = [`e."sourceId" = ?`, `e."kind" = ?`];
   const params: unknown[] = [sourceId, query.kind];
-  if (query.q) {
-    where.push(`e."name" LIKE ? ESCAPE '\\'`);
-    params.push(`%${escapeLike(query.q)}%`);
-  }
-  const total = (
-    db.prepare(`SELECT COUNT(*) AS n FROM "SchemaEntry" e WHERE ${where.join(" AND ")}`).get(...params) as {
-      n: number;
-    }
-  ).n;
-  const order = `${SORT_SQL[query.sort]} ${query.order === "asc" ? "ASC" : "DESC"}, "name" ASC`;
+  if (query.q) params.push(`%${escapeLike(query.q)}%`);
+  const sql = schemaPageSql(query.q !== "", query.sort, query.order);
+  const total = (db.prepare(sql.count).get(...params) as { n: number }).n;
   const rows = db
-    .prepare(
-      `SELECT * FROM (SELECT ${SQL.entryColumns} FROM "SchemaEntry" e WHERE ${where.join(" AND ")})
-       ORDER BY ${order} LIMIT ? OFFSET ?`,
-    )
+    .prepare(sql.page)
     .all(
       SEP,
       windowStartHour(query.window, now),

@@ -55,6 +55,24 @@ const SQL = {
     FROM "SchemaViolation" v WHERE v."sourceId" = ? ORDER BY v."lastSeen" DESC LIMIT 500`,
 };
 
+const SORT_COLUMNS = { name: '"name"', volume: '"volume"', lastSeen: '"lastSeen"', firstSeen: '"firstSeen"' };
+
+/**
+ * The Schema page's two queries (lib/protocols/queries.ts). Parameters, in order: count ->
+ * sourceId, kind[, %search%]; page -> SEP, windowStartHour, sourceId, kind[, %search%], limit, offset.
+ * sort/order are whitelisted here; nothing user-typed is spliced into SQL.
+ */
+function schemaPageSql(search, sort, order) {
+  const where = `e."sourceId" = ? AND e."kind" = ?${search ? ` AND e."name" LIKE ? ESCAPE '\\'` : ""}`;
+  const column = SORT_COLUMNS[sort] ?? '"volume"';
+  const direction = order === "asc" ? "ASC" : "DESC";
+  return {
+    count: `SELECT COUNT(*) AS n FROM "SchemaEntry" e WHERE ${where}`,
+    page: `SELECT * FROM (SELECT ${SQL.entryColumns} FROM "SchemaEntry" e WHERE ${where})
+      ORDER BY ${column} ${direction}, "name" ASC LIMIT ? OFFSET ?`,
+  };
+}
+
 /** The hour bucket of an epoch-ms instant. */
 function hourOf(ms) {
   return Math.floor(ms / HOUR_MS);
@@ -276,4 +294,4 @@ function createSchemaWriter(db) {
   return { add, flush, reset, pending: () => pendingRows };
 }
 
-module.exports = { SQL, SEP, PAIR, HOUR_MS, hourOf, createSchemaWriter };
+module.exports = { SQL, SEP, PAIR, HOUR_MS, hourOf, createSchemaWriter, schemaPageSql };

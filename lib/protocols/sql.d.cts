@@ -40,3 +40,9 @@ export interface SchemaWriter {
   pending(): number;
 }
 export function createSchemaWriter(db: Database.Database): SchemaWriter;
+
+export function schemaPageSql(
+  search: boolean,
+  sort: "name" | "volume" | "lastSeen" | "firstSeen",
+  order: "asc" | "desc",
+): { count: string; page: string };
