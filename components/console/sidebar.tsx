@@ -18,6 +18,7 @@ export function Sidebar({ workspaces }: { workspaces: { slug: string; name: stri
     { href: `${base}/sources`, label: "Sources" },
     { href: `${base}/destinations`, label: "Destinations" },
     { href: `${base}/functions`, label: "Functions" },
+    { href: `${base}/tracking-plans`, label: "Tracking plans" },
     { href: `${base}/privacy`, label: "Privacy" },
     { href: `${base}/members`, label: "Members" },
     ...(ws.can("audit.read") ? [{ href: `${base}/audit`, label: "Audit log" }] : []),

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { EventDeliveries } from "@/components/debugger/event-deliveries";
+import { ProtocolNotes } from "@/components/debugger/protocol-notes";
 import type { DebugEvent } from "@/components/debugger/use-debugger-stream";
 import { CopyButton } from "@/components/ui/copy-button";
 import { prettyCall } from "@/lib/debugger/pretty";
@@ -59,6 +60,7 @@ export function EventDetail({ event, sourceId }: { event: DebugEvent | null; sou
           Rejected: {event.reason}
         </p>
       )}
+      <ProtocolNotes event={event} />
       <pre className="min-h-0 flex-1 overflow-auto p-4 text-xs leading-relaxed" data-testid="payload">
         <code>{shown}</code>
       </pre>

@@ -2,6 +2,7 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRef } from "react";
+import { ProtocolBadges } from "@/components/debugger/protocol-notes";
 import type { DebugEvent } from "@/components/debugger/use-debugger-stream";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Spinner } from "@/components/ui/states";
@@ -84,8 +85,9 @@ export function EventList({
                     <span className="w-16 shrink-0">
                       <Badge tone={TYPE_TONE[String(m.type)] ?? "gray"}>{String(m.type ?? "?")}</Badge>
                     </span>
-                    <span className="min-w-0 flex-1 truncate font-medium">{summarize(m)}</span>
+                    <span className="min-w-24 flex-1 truncate font-medium">{summarize(m)}</span>
                     {e.status === "rejected" && <Badge tone="red">Rejected</Badge>}
+                    <ProtocolBadges event={e} />
                     <span className="hidden w-28 truncate text-xs text-slate-500 xl:block">{userOf(m)}</span>
                     <time
                       className="w-20 shrink-0 text-right text-xs text-slate-500"

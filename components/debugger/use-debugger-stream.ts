@@ -12,6 +12,13 @@ export interface DebugEvent {
   seq: number;
   status: "accepted" | "rejected";
   reason: string | null;
+  /** Protocols at ingest: violations, "blocked by schema / tracking plan", omitted fields. */
+  protocol?: {
+    violations?: { path: string; code: string; message: string }[];
+    blocked?: { step: string; reason: string };
+    omitted?: { step: string; path: string }[];
+    forwardedFrom?: string;
+  } | null;
   receivedAt: number;
   message: Record<string, unknown>;
   /** Lower-cased raw JSON, computed once, for the instant search box. */

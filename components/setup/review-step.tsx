@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { PlanFromUseCase } from "@/components/protocols/plan-from-use-case";
 import { EventsTable } from "@/components/setup/events-table";
 import { dateText } from "@/components/setup/format";
 import { Note, StepCard } from "@/components/setup/step-card";
@@ -42,6 +43,7 @@ export function ReviewStep({
       {(open || !canEdit) && (
         <div className="space-y-4" id="review-panel">
           <EventsTable events={useCase.events} />
+          <PlanFromUseCase goalId={setup.goalId} useCaseSlug={setup.useCaseSlug} name={useCase.name} />
           <TrackingPlan
             events={useCase.events}
             library={library}

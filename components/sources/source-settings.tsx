@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useWorkspace } from "@/components/console/workspace-context";
+import { SourceProtocols } from "@/components/protocols/source-protocols";
 import { useDeleteSource, useSource, useUpdateSource } from "@/components/sources/use-sources";
 import { WriteKeyPanel } from "@/components/sources/write-key-panel";
 import { Button } from "@/components/ui/button";
@@ -114,6 +115,7 @@ export function SourceSettings({ sourceId }: { sourceId: string }) {
       </Card>
 
       <WriteKeyPanel source={source} />
+      <SourceProtocols sourceId={sourceId} editable={editable} />
 
       {editable && (
         <Card title="Danger zone">

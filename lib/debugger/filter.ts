@@ -59,6 +59,7 @@ export function eventJson(e: TapEvent): string {
       seq: e.seq,
       status: e.status,
       reason: e.reason ?? null,
+      protocol: e.protocol ?? null,
       receivedAt: e.receivedAt,
       message: e.message,
     });

@@ -3,6 +3,7 @@ import { sqlite } from "@/lib/db/sqlite";
 import { loadDeliveryConfig } from "@/lib/delivery/config";
 import { env } from "@/lib/env";
 import { routeMessage } from "@/lib/routing/route";
+import { routeContext } from "@/lib/routing/router";
 import { loadRoutingTable } from "@/lib/routing/table";
 
 // "Retry failed deliveries": the not-delivered messages of one destination received in a time
@@ -33,13 +34,12 @@ export function retryNotDelivered(
   const db = opts.db ?? sqlite();
   const now = opts.now ?? Date.now();
   const deadlineMs = opts.deadlineMs ?? loadDeliveryConfig().deadlineMs;
-  const dest = loadRoutingTable(db, () => opts.encryptionKey ?? env().ENCRYPTION_KEY).destinations.get(
-    destinationId,
-  );
+  const table = loadRoutingTable(db, () => opts.encryptionKey ?? env().ENCRYPTION_KEY);
+  const dest = table.destinations.get(destinationId);
   if (!dest) throw new UnknownDestinationError(`Unknown destination ${destinationId}`);
   const page = db.prepare(
     `SELECT o."seq", o."workspaceId", o."sourceId", o."messageId", o."type", o."event", o."receivedAt", o."attempts",
-       m."payload"
+       m."payload", m."protocol"
      FROM "DeliveryOutcome" o LEFT JOIN "Message" m ON m."seq" = o."seq"
      WHERE o."destinationId" = ? AND o."status" = 'not_delivered' AND o."receivedAt" >= ? AND o."receivedAt" < ?
        AND o."seq" > ? ORDER BY o."seq" LIMIT ?`,
@@ -66,6 +66,7 @@ export function retryNotDelivered(
       receivedAt: number;
       attempts: number;
       payload: string | null;
+      protocol: string | null;
     }[];
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.seq;
@@ -75,9 +76,9 @@ export function retryNotDelivered(
           result.expired++;
           continue;
         }
-        const decision = routeMessage(JSON.parse(r.payload) as Record<string, unknown>, dest, {
-          sourceId: r.sourceId,
-        });
+        // The same steps as the first time, Protocols verdict included (omitted fields stay omitted).
+        const ctx = routeContext(r.sourceId, r.protocol, table.schemaOff.get(r.sourceId));
+        const decision = routeMessage(JSON.parse(r.payload) as Record<string, unknown>, dest, ctx);
         if (decision.kind !== "deliver") {
           mark.run(decision.kind, now, decision.errorType, decision.reason, destinationId, r.seq);
           result.filtered++;

@@ -78,7 +78,7 @@ function statements(db: Database.Database) {
        ON CONFLICT ("id") DO UPDATE SET "lastSeq" = excluded."lastSeq", "updatedAt" = excluded."updatedAt"`,
     ),
     messagesAfter: db.prepare(
-      `SELECT "seq", "workspaceId", "sourceId", "messageId", "type", "event", "status", "receivedAt", "payload"
+      `SELECT "seq", "workspaceId", "sourceId", "messageId", "type", "event", "status", "receivedAt", "payload", "protocol"
        FROM "Message" WHERE "seq" > ? ORDER BY "seq" LIMIT ?`,
     ),
     maxSeq: db.prepare(`SELECT MAX("seq") AS "seq" FROM "Message"`),

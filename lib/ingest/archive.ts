@@ -43,7 +43,12 @@ export interface Archive {
 
 export function openArchive(
   db: Database.Database,
-  opts: { writer?: WriterMode; store?: ArchiveStore; testCommitDelayMs?: number } = {},
+  opts: {
+    writer?: WriterMode;
+    store?: ArchiveStore;
+    testCommitDelayMs?: number;
+    schemaFlushMs?: number;
+  } = {},
 ): Archive {
   const inline = {
     maxRowsPerCommit: INLINE_MAX_ROWS,
@@ -59,6 +64,7 @@ export function openArchive(
   if (opts.writer !== "inline") {
     const store = new WorkerArchiveStore(db, {
       commitDelayMs: delay,
+      schemaFlushMs: opts.schemaFlushMs,
       caughtUp: checkpointer.caughtUp,
       checkpoints: checkpointer,
     });

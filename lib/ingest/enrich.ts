@@ -78,6 +78,8 @@ function toRow(
     receivedAt: ctx.receivedAt,
     payload: JSON.stringify(msg),
     dedup,
+    protocol: null,
+    observation: null,
   };
 }
 

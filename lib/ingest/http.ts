@@ -22,6 +22,7 @@ import type { ArchiveStore } from "@/lib/ingest/store";
 import { isMessageType, type MessageType } from "@/lib/ingest/validate";
 import { createWriteKeyResolver, type SourceRef } from "@/lib/ingest/writekeys";
 import { IngestPrivacy, type IngestPrivacyOptions } from "@/lib/privacy/ingest";
+import { createProtocolsResolver } from "@/lib/protocols/resolver";
 import { getTap, type Tap } from "@/lib/tap";
 import { recordRetentionLoss } from "@/lib/warehouses/store";
 
@@ -48,6 +49,10 @@ export interface IngestOptions {
    * WAL is on disk, and WAL checkpoints run on a background thread, never inside a commit.
    */
   writer?: WriterMode;
+  /** How often the writer thread writes the Source Schema's aggregates (ms, default 250; 0: every commit). */
+  schemaFlushMs?: number;
+  /** Source Schema tracking at ingest (default on; bench:protocols measures its cost). */
+  schemaTracking?: boolean;
   /** Tests only: hold every commit back this long, so acknowledging early would be caught. */
   testCommitDelayMs?: number;
   store?: ArchiveStore;
@@ -124,6 +129,10 @@ export function createIngest(options: IngestOptions): Ingest {
     committer,
     tap: options.tap ?? getTap(),
     trustProxy: options.trustProxy ?? false,
+    protocols: {
+      resolver: createProtocolsResolver(options.db),
+      schemaTracking: options.schemaTracking ?? true,
+    },
   });
   const retention = startRetention(store, options.retentionDays ?? 7, 30_000, (cutoff) => {
     const missed = recordRetentionLoss(options.db, cutoff);

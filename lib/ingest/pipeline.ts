@@ -13,6 +13,7 @@ import type { AppendResult } from "@/lib/ingest/store";
 import { isIsoTimestamp, isPlainObject, type MessageType } from "@/lib/ingest/validate";
 import { type SourceRef, type WriteKeyResolver, writeKeyFromAuthorization } from "@/lib/ingest/writekeys";
 import type { IngestPrivacy } from "@/lib/privacy/ingest";
+import { applyProtocols, type ProtocolsStage } from "@/lib/protocols/ingest";
 import type { Tap, TapEvent } from "@/lib/tap";
 
 // From a parsed body to an answer: write key -> source, batch shape, rate limit, validation
@@ -38,6 +39,8 @@ export interface PipelineDeps {
   trustProxy: boolean;
   /** Suppression, blocked fields and sampled detection (lib/privacy); absent: none. */
   privacy?: IngestPrivacy;
+  /** Source Schema and tracking plans (lib/protocols/ingest.ts); absent: neither. */
+  protocols?: ProtocolsStage;
 }
 
 const MISSING_KEY =
@@ -146,6 +149,7 @@ export class Pipeline {
         });
         return;
       }
+      if (this.deps.protocols) applyProtocols(this.deps.protocols, source.id, prepared, now);
       // Kept until the commit only for tap subscribers: otherwise the parsed objects die young
       // instead of being promoted while the group commits (measured: +15-20% on /v1/batch).
       if (!this.deps.tap.hasSubscribers(source.id, source.workspaceId)) prepared.messages = null;
@@ -174,13 +178,15 @@ export class Pipeline {
     respond: Responder,
   ): void {
     const { rows, rejected } = prepared;
+    // Forwarded copies (after the request's own rows) are another source's messages.
+    const own = rows.length - (prepared.forwarded ?? 0);
     let duplicates = 0;
-    for (let i = 0; i < rows.length; i++) if (result.seqs[offset + i] === null) duplicates++;
+    for (let i = 0; i < own; i++) if (result.seqs[offset + i] === null) duplicates++;
     // Suppressed users' messages were not stored: answered as accepted or rejected all the same.
     const storedRejected = rejected.length - prepared.suppressedRejected;
-    const accepted = rows.length - storedRejected - duplicates + prepared.suppressed;
+    const accepted = own - storedRejected - duplicates + prepared.suppressed;
     const now = rows[0]!.receivedAt;
-    recordIngest(source.id, { received: rows.length, accepted, rejected: storedRejected, duplicates }, now);
+    recordIngest(source.id, { received: own, accepted, rejected: storedRejected, duplicates }, now);
     respond.ok(res, { single, accepted, duplicates, rejected });
     if (this.deps.tap.hasSubscribers(source.id, source.workspaceId)) {
       const events: TapEvent[] = [];
@@ -198,6 +204,7 @@ export class Pipeline {
           message: prepared.messages?.[i] ?? (JSON.parse(row.payload) as Record<string, unknown>),
         };
         if (row.reason !== null) event.reason = row.reason;
+        if (row.protocol) event.protocol = JSON.parse(row.protocol) as TapEvent["protocol"];
         events.push(event);
       }
       this.deps.tap.publish(events);

@@ -25,6 +25,8 @@ export interface PreparedRequest {
   suppressed: number;
   /** Rejected messages of suppressed users: answered as rejected (listed in `rejected`), never stored. */
   suppressedRejected: number;
+  /** Rows appended after the request's own: blocked messages forwarded to another source. */
+  forwarded?: number;
 }
 
 const idOf = (v: unknown): string | null =>

@@ -8,6 +8,7 @@ import {
   DEDUP_WINDOW_MS,
   type RecentFilter,
 } from "@/lib/ingest/store";
+import { createSchemaWriter, type SchemaWriter } from "@/lib/protocols/sql.cjs";
 
 // ArchiveStore on better-sqlite3. SQL kept portable (ON CONFLICT, row-value IN, LIMIT in
 // subqueries) so the PostgreSQL store can reuse it nearly verbatim.
@@ -16,8 +17,8 @@ import {
 // the client named) is unique per workspace; see sqlite-append.cjs for how a taken key is
 // resolved. No separate table, no pruning job.
 const INSERT_MESSAGE = `INSERT INTO "Message" ("workspaceId", "sourceId", "messageId", "dedupKey", "type",
-  "event", "userId", "anonymousId", "status", "reason", "receivedAt", "payload")
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("workspaceId", "dedupKey") DO NOTHING`;
+  "event", "userId", "anonymousId", "status", "reason", "receivedAt", "payload", "protocol")
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("workspaceId", "dedupKey") DO NOTHING`;
 const FIND_KEY = `SELECT "receivedAt" FROM "Message" WHERE "workspaceId" = ? AND "dedupKey" = ?`;
 const RELEASE_KEY = `UPDATE "Message" SET "dedupKey" = NULL WHERE "workspaceId" = ? AND "dedupKey" = ?`;
 export const APPEND_SQL = { insertMessage: INSERT_MESSAGE, findKey: FIND_KEY, releaseKey: RELEASE_KEY };
@@ -74,7 +75,7 @@ export function acceptedPerSourceSince(
 }
 
 const COLUMNS = `"seq", "workspaceId", "sourceId", "messageId", "type", "event", "userId", "anonymousId",
-  "status", "reason", "receivedAt", "payload"`;
+  "status", "reason", "receivedAt", "payload", "protocol"`;
 
 export const MAX_RECENT_LIMIT = 1000;
 
@@ -133,6 +134,7 @@ const insertRow: InsertOne<ArchivedMessage[]> = (statement, batch, i) => {
     m.reason,
     m.receivedAt,
     m.payload,
+    m.protocol ?? null,
   );
 };
 
@@ -141,9 +143,11 @@ export class SqliteArchiveStore implements ArchiveStore {
   private readonly pruneMessages: Database.Statement;
   private readonly queries = new Map<string, Database.Statement>();
   private readonly write: (batch: ArchivedMessage[]) => AppendResult;
+  private readonly schema: SchemaWriter;
 
   constructor(private readonly db: Database.Database) {
     this.append1 = createAppender(db, APPEND_SQL);
+    this.schema = createSchemaWriter(db);
     this.pruneMessages = db.prepare(PRUNE_MESSAGES);
     // IMMEDIATE takes the write lock up front: a deferred transaction that upgrades later can
     // fail with SQLITE_BUSY against Prisma's connection instead of waiting for it.
@@ -155,13 +159,20 @@ export class SqliteArchiveStore implements ArchiveStore {
     try {
       return Promise.resolve(this.write(batch));
     } catch (err) {
+      this.schema.reset();
       return Promise.reject(err);
     }
   }
 
   /** Synchronous form of append for callers already on the writer thread. */
   appendSync(batch: ArchivedMessage[]): AppendResult {
-    return batch.length === 0 ? { seqs: [], stored: 0, duplicates: 0 } : this.write(batch);
+    if (batch.length === 0) return { seqs: [], stored: 0, duplicates: 0 };
+    try {
+      return this.write(batch);
+    } catch (err) {
+      this.schema.reset();
+      throw err;
+    }
   }
 
   private writeBatch(batch: ArchivedMessage[]): AppendResult {
@@ -179,7 +190,11 @@ export class SqliteArchiveStore implements ArchiveStore {
       );
       seqs[i] = seq < 0 ? null : seq;
       if (seq < 0) duplicates++;
+      else if (m.status === "accepted")
+        this.schema.add(m.sourceId, m.observation ?? null, m.protocol ?? null, m.receivedAt, m.messageId);
     }
+    // The Source Schema's aggregates, in the same transaction as the messages they count.
+    this.schema.flush(Date.now());
     return { seqs, stored: batch.length - duplicates, duplicates };
   }
 

@@ -26,6 +26,10 @@ export interface ArchivedMessage {
    * messageIds the server generated itself (nobody else can know them).
    */
   dedup: boolean;
+  /** Protocols verdict (Message.protocol JSON): violations, blocked by, omitted; null if none. */
+  protocol?: string | null;
+  /** What the Source Schema learns from it (lib/protocols/observe.ts); not stored as a column. */
+  observation?: string | null;
 }
 
 export interface AppendResult {
@@ -49,6 +53,8 @@ export interface ArchivedRow {
   receivedAt: number;
   /** The stored JSON document, unparsed (send it on as is, or JSON.parse it). */
   payload: string;
+  /** Message.protocol: the Protocols verdict JSON, or null. */
+  protocol?: string | null;
 }
 
 export interface RecentFilter {
@@ -97,5 +103,6 @@ export function rowToTapEvent(row: ArchivedRow): TapEvent {
     message: JSON.parse(row.payload) as Record<string, unknown>,
   };
   if (row.reason) event.reason = row.reason;
+  if (row.protocol) event.protocol = JSON.parse(row.protocol) as TapEvent["protocol"];
   return event;
 }

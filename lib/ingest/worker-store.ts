@@ -17,7 +17,7 @@ import {
 // overlap with parsing the next requests, for the price of copying rows across threads.
 // Reads and pruning stay on the caller's connection (WAL lets them run beside the writer).
 
-const FIELDS_PER_ROW = 13;
+const FIELDS_PER_ROW = 15;
 
 interface PendingJob {
   resolve(result: AppendResult): void;
@@ -28,10 +28,27 @@ interface PendingJob {
  * Flat array of primitives: far cheaper to post to the thread than an array of objects. Also
  * the payload bytes, which the thread counts towards the next WAL checkpoint.
  */
-function packRows(batch: ArchivedMessage[]): { rows: unknown[]; bytes: number } {
+function packRows(batch: ArchivedMessage[]): { rows: unknown[]; bytes: number; observations: string[] } {
   const rows: unknown[] = [];
   let bytes = 0;
+  // Source Schema observations repeat across a group: each distinct one crosses to the thread
+  // once, rows carry its index (-1: none).
+  const observations: string[] = [];
+  const seen = new Map<string, number>();
+  let prev: string | null = null;
+  let prevIndex = -1;
   for (const m of batch) {
+    let obs = -1;
+    if (m.status === "accepted" && m.observation) {
+      // Consecutive messages usually share their shape: a string compare beats a hash lookup.
+      obs = m.observation === prev ? prevIndex : (seen.get(m.observation) ?? -1);
+      if (obs < 0) {
+        obs = observations.push(m.observation) - 1;
+        seen.set(m.observation, obs);
+      }
+      prev = m.observation;
+      prevIndex = obs;
+    }
     bytes += m.payload.length;
     rows.push(
       m.workspaceId,
@@ -47,9 +64,11 @@ function packRows(batch: ArchivedMessage[]): { rows: unknown[]; bytes: number } 
       m.payload,
       m.dedup ? m.messageId : null,
       m.receivedAt - DEDUP_WINDOW_MS,
+      m.protocol ?? null,
+      obs,
     );
   }
-  return { rows, bytes };
+  return { rows, bytes, observations };
 }
 
 export class WorkerArchiveStore implements ArchiveStore {
@@ -61,6 +80,7 @@ export class WorkerArchiveStore implements ArchiveStore {
   private readonly busyTimeoutMs: number;
   private readonly commitDelayMs: number;
   private readonly testFlushError: string | undefined;
+  private readonly schemaFlushMs: number;
   private readonly caughtUp: Int32Array;
   private readonly checkpoints: Pick<Checkpointer, "written" | "thresholdBytes"> | undefined;
   /** A checkpointer thread runs beside it (see checkpointer.ts); else SQLite's autocheckpoint. */
@@ -77,6 +97,8 @@ export class WorkerArchiveStore implements ArchiveStore {
        * and wakes the checkpointer when it crosses `thresholdBytes`.
        */
       checkpoints?: Pick<Checkpointer, "written" | "thresholdBytes">;
+      /** How often the Source Schema's aggregates are written (ms; 0: with every group). */
+      schemaFlushMs?: number;
       /** Tests only: every WAL flush fails with this message. */
       testFlushError?: string;
     } = {},
@@ -84,6 +106,7 @@ export class WorkerArchiveStore implements ArchiveStore {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
     this.commitDelayMs = options.commitDelayMs ?? 0;
     this.testFlushError = options.testFlushError;
+    this.schemaFlushMs = options.schemaFlushMs ?? 250;
     this.caughtUp = options.caughtUp ?? new Int32Array(new SharedArrayBuffer(4));
     this.checkpoints = options.checkpoints;
     this.managedCheckpoints = options.caughtUp !== undefined;
@@ -134,6 +157,7 @@ export class WorkerArchiveStore implements ArchiveStore {
       appendSql: APPEND_SQL,
       commitDelayMs: this.commitDelayMs,
       testFlushError: this.testFlushError,
+      schemaFlushMs: this.schemaFlushMs,
       caughtUp: this.caughtUp,
       written: this.checkpoints?.written,
       checkpointBytes: this.checkpoints?.thresholdBytes,

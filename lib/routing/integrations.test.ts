@@ -98,11 +98,14 @@ describe("routing steps", () => {
     position: 0,
   });
 
-  it("run in Segment's order: consent, privacy, integrations object, call types, destination filters", () => {
+  it("run in order: tracking plan, schema event filters, consent, privacy, integrations object, schema integration filters, call types, destination filters", () => {
     expect(ROUTE_STEPS.map((s) => s.id)).toEqual([
+      "tracking_plan",
+      "schema_event_filter",
       "consent",
       "privacy",
       "integrations",
+      "schema_integration_filter",
       "call_types",
       "destination_filters",
     ]);

@@ -1,5 +1,11 @@
 import type { ErrorType } from "@/lib/delivery/errors";
-import { type Message, ROUTE_STEPS, type RouteContext, type RouteTarget } from "@/lib/routing/steps";
+import {
+  type Message,
+  NO_CONTEXT,
+  ROUTE_STEPS,
+  type RouteContext,
+  type RouteTarget,
+} from "@/lib/routing/steps";
 
 // The routing decision for one accepted message and one enabled destination connected to its
 // source: the steps of lib/routing/steps.ts, in their order, until one stops the message.
@@ -20,7 +26,7 @@ const NONE: string[] = [];
 export function routeMessage(
   message: Message,
   target: RouteTarget,
-  ctx: RouteContext = { sourceId: "" },
+  ctx: RouteContext = NO_CONTEXT,
 ): RouteDecision {
   let current = message;
   let removed = NONE;

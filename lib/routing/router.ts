@@ -4,7 +4,9 @@ import { RollupBatch } from "@/lib/delivery/rollups";
 import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 import { privacySql } from "@/lib/privacy/sql";
+import type { Verdict } from "@/lib/protocols/enforcement";
 import { routeMessage } from "@/lib/routing/route";
+import type { RouteContext } from "@/lib/routing/steps";
 import type { RoutingTable } from "@/lib/routing/table";
 
 // Routing is derived from the archive: read the messages after the cursor, decide per connected
@@ -40,6 +42,7 @@ interface ArchiveRow {
   status: string;
   receivedAt: number;
   payload: string;
+  protocol: string | null;
 }
 
 export class Router {
@@ -88,8 +91,9 @@ export class Router {
         const messageId =
           row.messageId ?? (typeof message.messageId === "string" ? message.messageId : `seq-${row.seq}`);
         const type = row.type ?? String(message.type ?? "");
+        const ctx = routeContext(row.sourceId, row.protocol, table.schemaOff.get(row.sourceId));
         for (const dest of targets) {
-          const decision = routeMessage(message, dest, { sourceId: row.sourceId });
+          const decision = routeMessage(message, dest, ctx);
           const key = { destinationId: dest.id, sourceId: row.sourceId, workspaceId: row.workspaceId };
           if (decision.kind !== "deliver") {
             const inserted = s.insertOutcome.run(
@@ -176,4 +180,21 @@ export class Router {
     for (const id of waiting) this.deps.worker(id)?.notify();
     return rows.length;
   }
+}
+
+/** The steps' context for an archived message: its Protocols verdict and its source's schema integration filters. */
+export function routeContext(
+  sourceId: string,
+  protocol: string | null,
+  schemaOff: RouteContext["schemaOff"],
+): RouteContext {
+  let verdict: Verdict | null = null;
+  if (protocol) {
+    try {
+      verdict = JSON.parse(protocol) as Verdict;
+    } catch {
+      verdict = null;
+    }
+  }
+  return { sourceId, verdict, schemaOff };
 }

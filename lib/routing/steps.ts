@@ -1,6 +1,7 @@
 import { applyFilters, type FilterDefinition } from "@/lib/filters/apply";
 import { removePaths } from "@/lib/privacy/paths";
 import { consentDecision, type PrivacyRule } from "@/lib/privacy/policy";
+import { applyOmissions, type Verdict } from "@/lib/protocols/enforcement";
 import { integrationsDecision } from "@/lib/routing/integrations";
 
 // The path of an accepted message to one destination, in order. Each step is a small function
@@ -12,12 +13,16 @@ import { integrationsDecision } from "@/lib/routing/integrations";
 // To add a step (a tracking plan, a consent check, an insert function...): write one more
 // `defineStep({...})` and put it in ROUTE_STEPS where it runs.
 //
-// First the privacy steps (consent, then the destination's privacy policy), which run after the
-// tracking plan and schema filters and before anything destination-specific, as Segment's
-// Privacy Portal and Consent Management do. Then Segment's order: the integrations object decides which destinations a message goes to
-// at all; then the destination's supported call types ("the check for unsupported events types
-// happens before any destination filter checks", Segment's destination-filters FAQ); then its
-// destination filters (sample, drop, drop properties, allow properties).
+// The order (docs/filters.md draws it):
+// 1. the source's Protocols steps, decided once at ingest and stored with the message
+//    (Message.protocol): the tracking plan, then the schema event filters;
+// 2. the privacy steps, as Segment's Consent Management and Privacy Portal: consent, then the
+//    destination's privacy policy (removes fields, never stops the message);
+// 3. Segment's order: the integrations object decides which destinations a message goes to at
+//    all; the schema integration filters right after it (which never override it); then the
+//    destination's supported call types ("the check for unsupported events types happens before
+//    any destination filter checks", Segment's destination-filters FAQ); then its destination
+//    filters (sample, drop, drop properties, allow properties).
 
 export type Message = Record<string, unknown>;
 
@@ -36,9 +41,31 @@ export interface RouteTarget {
   privacy?: PrivacyRule;
 }
 
-/** What a step knows about the message besides its payload. */
+/** What the steps know about the message beyond its JSON. */
 export interface RouteContext {
-  sourceId: string;
+  /** The message's source (consent's per-source "hold back" setting); absent in unit tests. */
+  sourceId?: string;
+  /** The ingest verdict of the source's Protocols (Message.protocol), or null. */
+  verdict: Verdict | null;
+  /** The source's schema integration filters: schemaKey -> destination ids switched off. */
+  schemaOff?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The message with the tracking plan's / schema filters' omissions applied (computed once). */
+  omittedFor?: Map<string, Message>;
+}
+
+export const NO_CONTEXT: RouteContext = { verdict: null };
+
+/** The key schema integration filters use: track events by name; identify and group as a whole. */
+export function schemaKey(message: Message): string | null {
+  switch (message.type) {
+    case "track":
+      return typeof message.event === "string" ? `track\u001f${message.event}` : null;
+    case "identify":
+    case "group":
+      return `${message.type}\u001f`;
+    default:
+      return null;
+  }
 }
 
 export type StepResult =
@@ -66,6 +93,45 @@ function defineStep<const S extends RouteStep>(step: S): S {
   return step;
 }
 
+/** Protocols steps stop a message for every destination, or omit fields before all of them. */
+function protocolsRun(
+  step: "tracking_plan" | "schema_event_filter",
+  message: Message,
+  ctx: RouteContext,
+): StepResult {
+  const verdict = ctx.verdict;
+  if (!verdict) return go(message);
+  if (verdict.blocked?.step === step) return stop(verdict.blocked.reason);
+  const omitted = verdict.omitted?.filter((o) => o.step === step);
+  if (!omitted || omitted.length === 0) return go(message);
+  ctx.omittedFor ??= new Map();
+  let changed = ctx.omittedFor.get(step);
+  if (!changed) {
+    changed = applyOmissions(message, omitted);
+    ctx.omittedFor.set(step, changed);
+  }
+  return go(changed);
+}
+
+export const trackingPlanStep = defineStep({
+  id: "tracking_plan",
+  errorType: "tracking_plan",
+  outcome: "filtered",
+  label: "Tracking plan",
+  description:
+    "The source's tracking plan blocked the message (unplanned event, invalid properties or traits); omitted properties are removed instead.",
+  run: (message, _target, ctx) => protocolsRun("tracking_plan", message, ctx),
+});
+
+export const schemaEventFilterStep = defineStep({
+  id: "schema_event_filter",
+  errorType: "schema_event_filter",
+  outcome: "filtered",
+  label: "Schema event filter",
+  description: "The event is blocked in the source's Schema (omitted traits are removed instead).",
+  run: (message, _target, ctx) => protocolsRun("schema_event_filter", message, ctx),
+});
+
 export const consentStep = defineStep({
   id: "consent",
   errorType: "no_consent",
@@ -79,7 +145,7 @@ export const consentStep = defineStep({
     const decision = consentDecision(
       message,
       rule.consentCategories,
-      rule.holdWithoutConsent.has(ctx.sourceId),
+      rule.holdWithoutConsent.has(ctx.sourceId ?? ""),
     );
     return decision.ok ? go(message) : stop(decision.reason);
   },
@@ -114,6 +180,30 @@ export const integrationsStep = defineStep({
   },
 });
 
+export const schemaIntegrationsStep = defineStep({
+  id: "schema_integration_filter",
+  errorType: "schema_integration_filter",
+  outcome: "filtered",
+  label: "Schema integration filter",
+  description:
+    "This destination is switched off for the event in the source's Schema (never when the message's integrations object names the destination).",
+  run(message, target, ctx) {
+    if (!ctx.schemaOff) return go(message);
+    const key = schemaKey(message);
+    if (key === null || !ctx.schemaOff.get(key)?.has(target.id)) return go(message);
+    // As Segment's seed says: a value the message's own integrations object carries wins.
+    const integrations = message.integrations;
+    if (typeof integrations === "object" && integrations !== null) {
+      for (const k of target.integrationKeys) {
+        const v = (integrations as Record<string, unknown>)[k];
+        if (v !== undefined && v !== null) return go(message);
+      }
+    }
+    const what = message.type === "track" ? `"${String(message.event)}"` : `${String(message.type)} calls`;
+    return stop(`${what} switched off for ${target.name} in the source's Schema`);
+  },
+});
+
 export const callTypesStep = defineStep({
   id: "call_types",
   errorType: "unsupported_type",
@@ -143,9 +233,12 @@ export const destinationFiltersStep = defineStep({
 
 /** The order messages take. */
 export const ROUTE_STEPS = [
+  trackingPlanStep,
+  schemaEventFilterStep,
   consentStep,
   privacyStep,
   integrationsStep,
+  schemaIntegrationsStep,
   callTypesStep,
   destinationFiltersStep,
 ] as const;

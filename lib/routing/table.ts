@@ -10,6 +10,7 @@ import {
   loadDestinationBindings,
 } from "@/lib/functions/bindings";
 import { loadPrivacyRules, privacyFingerprint } from "@/lib/privacy/policy";
+import { SQL } from "@/lib/protocols/sql.cjs";
 import type { RouteTarget } from "@/lib/routing/route";
 
 // Where messages go: every destination with its decrypted settings, filters and connected
@@ -36,6 +37,8 @@ export interface RoutingTable {
   bySource: Map<string, RoutedDestination[]>;
   /** Workspaces with at least one enabled, connected destination. */
   workspaces: Set<string>;
+  /** Schema integration filters: sourceId -> schemaKey (steps.ts) -> destination ids switched off. */
+  schemaOff: Map<string, Map<string, Set<string>>>;
 }
 
 interface DestinationRow {
@@ -102,7 +105,12 @@ export function loadRoutingTable(db: Database.Database, encryptionKey: () => str
   const functions = loadDestinationBindings(db, encryptionKey());
   const workspaceOf = new Map(rows.map((r) => [r.id, r.workspaceId]));
   const privacy = loadPrivacyRules(db, (id) => workspaceOf.get(id));
-  const table: RoutingTable = { destinations: new Map(), bySource: new Map(), workspaces: new Set() };
+  const table: RoutingTable = {
+    destinations: new Map(),
+    bySource: new Map(),
+    workspaces: new Set(),
+    schemaOff: loadSchemaOff(db),
+  };
   for (const row of rows) {
     const type = getDestinationType(row.type);
     if (!type) continue; // no longer in the catalog: nothing could deliver to it
@@ -157,5 +165,29 @@ export function routingFingerprint(db: Database.Database): string {
         (SELECT COUNT(*) FROM "DestinationSource") AS l, (SELECT MAX("createdAt") FROM "DestinationSource") AS lu`,
     )
     .get();
-  return JSON.stringify([row, bindingsFingerprint(db), privacyFingerprint(db)]);
+  return JSON.stringify([
+    row,
+    bindingsFingerprint(db),
+    privacyFingerprint(db),
+    db.prepare(SQL.integrationFiltersFingerprint).get(),
+  ]);
+}
+
+function loadSchemaOff(db: Database.Database): RoutingTable["schemaOff"] {
+  const rows = db.prepare(SQL.integrationFilters).all() as {
+    sourceId: string;
+    kind: string;
+    name: string;
+    destinationId: string;
+  }[];
+  const out: RoutingTable["schemaOff"] = new Map();
+  for (const r of rows) {
+    const bySource = out.get(r.sourceId) ?? new Map<string, Set<string>>();
+    out.set(r.sourceId, bySource);
+    const key = `${r.kind}\u001f${r.name}`;
+    const off = bySource.get(key) ?? new Set<string>();
+    bySource.set(key, off);
+    off.add(r.destinationId);
+  }
+  return out;
 }

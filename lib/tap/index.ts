@@ -14,6 +14,13 @@ export interface TapEvent {
   reason?: string;
   /** Server receive time, epoch milliseconds (same value as the archive column). */
   receivedAt: number;
+  /** Protocols verdict (lib/protocols/enforcement.ts Verdict): violations, blocked, omitted. */
+  protocol?: {
+    violations?: { path: string; code: string; message: string }[];
+    blocked?: { step: string; reason: string };
+    omitted?: { step: string; path: string }[];
+    forwardedFrom?: string;
+  };
   /** The stored JSON object. Shared between listeners: treat it as read-only. */
   message: Record<string, unknown>;
 }

@@ -7,7 +7,8 @@ import { createIngest } from "@/lib/ingest/http";
 //   node --import tsx lib/ingest/testing/serve.ts <db-file> [port] [rateLimitPerSecond]
 // The database must already be migrated and hold the sources. Prints {"port":N} when ready.
 // INGEST_WRITER=inline commits on the event loop instead of the writer thread;
-// INGEST_TEST_COMMIT_DELAY_MS holds every commit back (durability test).
+// INGEST_TEST_COMMIT_DELAY_MS holds every commit back (durability test);
+// INGEST_SCHEMA_TRACKING=off turns the Source Schema off (bench:protocols' baseline);
 // INGEST_PRIVACY=off turns privacy (detection, suppression, blocking) off; INGEST_PRIVACY_SCANS
 // sets how many messages per second per workspace detection may look at (bench:privacy).
 
@@ -29,6 +30,7 @@ const ingest = createIngest({
     process.env.INGEST_PRIVACY === "off"
       ? false
       : { scansPerSecond: Number(process.env.INGEST_PRIVACY_SCANS ?? 50) },
+  schemaTracking: process.env.INGEST_SCHEMA_TRACKING !== "off",
 });
 const server = http.createServer((req, res) => {
   if (ingest.matches(req.url)) return ingest.handle(req, res);

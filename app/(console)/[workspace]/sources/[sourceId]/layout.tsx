@@ -36,6 +36,8 @@ export default async function SourceLayout({
         tabs={[
           { href: base, label: "Overview" },
           { href: `${base}/debugger`, label: "Debugger" },
+          { href: `${base}/schema`, label: "Schema" },
+          { href: `${base}/violations`, label: "Violations" },
           { href: `${base}/settings`, label: "Settings" },
         ]}
       />
