@@ -140,10 +140,10 @@ describe("Event Delivery API", () => {
     const iso = (t: number) => new Date(t).toISOString();
     const cases: [string, RegExp][] = [
       ["period=2h", /period must be one of 1h, 24h, 7d, 30d/],
-      [`from=${iso(now)}&to=${iso(now - HOUR)}`, /from must be before to/],
+      [`from=${iso(now)}&to=${iso(now - HOUR)}`, /^The start must be before the end$/],
       [`from=${iso(now - 91 * DAY)}&to=${iso(now)}`, /at most 90 days/],
-      [`from=${iso(now - HOUR)}`, /needs both from and to/],
-      [`period=1h&from=${iso(now - HOUR)}&to=${iso(now)}`, /either period or from and to/],
+      [`from=${iso(now - HOUR)}`, /needs both a start and an end/],
+      [`period=1h&from=${iso(now - HOUR)}&to=${iso(now)}`, /either a preset period or a custom range/],
       ["from=yesterday&to=today", /ISO 8601/],
     ];
     for (const [qs, message] of cases) {

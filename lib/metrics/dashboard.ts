@@ -1,8 +1,9 @@
 import type Database from "better-sqlite3";
 import { sqlite } from "@/lib/db/sqlite";
+import { readControl } from "@/lib/delivery/control";
 import { ERROR_TYPES, type ErrorType } from "@/lib/delivery/errors";
 import { DenseHistogram } from "@/lib/metrics/dense";
-import { bucketStarts, HOUR, type Window, windowView } from "@/lib/metrics/period";
+import { bucketIndex, bucketStarts, HOUR, type Window, windowView } from "@/lib/metrics/period";
 import { readRollups } from "@/lib/metrics/rollup-reader";
 import { ensureCompacted } from "@/lib/metrics/scheduler";
 import type { KeyMetricsView, TrendPoint, TrendsView } from "@/lib/metrics/types";
@@ -19,7 +20,7 @@ interface Opts {
 
 const rate = (bad: number, good: number) => (bad + good > 0 ? bad / (bad + good) : null);
 
-function queueCounts(db: Database.Database, destinationId: string) {
+export function queueCounts(db: Database.Database, destinationId: string) {
   // The LIMIT keeps a dead destination with millions of queued messages cheap to show.
   const count = (condition: string) =>
     db
@@ -77,6 +78,8 @@ export function keyMetrics(destinationId: string, w: Window, opts: Opts = {}): K
     p50Ms: hist.quantile(0.5),
     p95Ms: hist.quantile(0.95),
     retryingNow: queue.retrying,
+    failedAttempts: sums.retried + sums.notDelivered,
+    control: readControl(db, destinationId),
     queuedNow: queue.queued,
     hasHistory: hasHistory(db, destinationId),
     filteredBy: filteredBy(db, destinationId, w),
@@ -98,9 +101,9 @@ export function trends(destinationId: string, w: Window, opts: Opts = {}): Trend
   }));
   const hists: (DenseHistogram | null)[] = starts.map(() => null);
   // Hourly rows are usable only when every hour falls inside one bucket.
-  const hourly = w.bucketMs % HOUR === 0 && w.from % HOUR === 0;
+  const hourly = w.bucketMs % HOUR === 0 && w.origin % HOUR === 0;
   readRollups(db, { destinationId }, w.from, w.to, { hourly }, (r) => {
-    const i = Math.floor((r.t - w.from) / w.bucketMs);
+    const i = bucketIndex(w, r.t);
     const p = points[i];
     if (!p) return;
     p.delivered += r.delivered;
