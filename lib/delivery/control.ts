@@ -165,3 +165,28 @@ export function discardJobs(
     .get(destinationId, now, ...params) as number;
   return result;
 }
+
+/**
+ * The breaker's openings and closings go into the health feed (Delivery activity). An opening is
+ * recorded as "failing"; a closing keeps the state the health evaluation last judged, so the two
+ * never fight (the evaluation re-judges from the rollups every 15 s).
+ */
+export function recordBreakerEvent(
+  db: Database.Database,
+  d: { destinationId: string; workspaceId: string },
+  now: number,
+  reason: string,
+  opened: boolean,
+): void {
+  const last = db
+    .prepare(
+      `SELECT "state" FROM "DestinationHealthEvent" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1`,
+    )
+    .pluck()
+    .get(d.destinationId) as string | undefined;
+  const previous = last ?? "healthy";
+  db.prepare(
+    `INSERT INTO "DestinationHealthEvent" ("destinationId", "workspaceId", "state", "previousState", "at", "reason")
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  ).run(d.destinationId, d.workspaceId, opened ? "failing" : previous, previous, now, reason);
+}

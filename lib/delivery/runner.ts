@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { type DeliveryConfig, loadDeliveryConfig } from "@/lib/delivery/config";
+import { pausedDestinations } from "@/lib/delivery/control";
 import { getMapping } from "@/lib/delivery/destinations";
 import { evaluateHealth } from "@/lib/delivery/health";
 import { Recorder } from "@/lib/delivery/recorder";
@@ -31,7 +32,15 @@ export interface DeliveryOptions {
 export interface DeliveryStats {
   cursor: number;
   recorderPending: number;
-  destinations: { id: string; name: string; type: string; inflight: number; queued: number }[];
+  destinations: {
+    id: string;
+    name: string;
+    type: string;
+    inflight: number;
+    queued: number;
+    paused: boolean;
+    breaker: string;
+  }[];
 }
 
 export interface DeliveryRunner {
@@ -64,12 +73,16 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   let stopped = false;
 
   const syncWorkers = () => {
+    const fresh: string[] = [];
     for (const dest of table.destinations.values()) {
       const worker = workers.get(dest.id);
       if (worker) worker.update(dest);
-      else if (dest.enabled && getMapping(dest.type))
+      else if (dest.enabled && getMapping(dest.type)) {
         workers.set(dest.id, new DestinationWorker(dest, { db, cfg, recorder, now, random }));
+        fresh.push(dest.id);
+      }
     }
+    if (fresh.length) applyPause();
     for (const [id, worker] of workers) {
       if (table.destinations.get(id)?.enabled) continue;
       workers.delete(id);
@@ -84,7 +97,18 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       }
   };
 
+  // Pause and resume from the console apply within a second (one indexed read).
+  const applyPause = () => {
+    try {
+      const paused = pausedDestinations(db);
+      for (const [id, worker] of workers) worker.setPaused(paused.has(id));
+    } catch (err) {
+      console.error("[switchyard] delivery: reading paused destinations failed:", err);
+    }
+  };
+
   const refresh = () => {
+    applyPause();
     try {
       const next = routingFingerprint(db);
       if (next === fingerprint && now() - lastFullReload < FULL_RELOAD_MS) return;
