@@ -70,3 +70,14 @@ export function useDeliveryOverview() {
     placeholderData: keepPreviousData,
   });
 }
+
+/** Pause, resume or discard; every panel of the destination is refreshed afterwards. */
+export function useDeliveryOperation<T>(destinationId: string, operation: "pause" | "resume" | "discard") {
+  const ws = useWorkspace();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Record<string, unknown> = {}) =>
+      api<T>(ws.api(`/destinations/${destinationId}/delivery/${operation}`), { method: "POST", body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["delivery", ws.slug, destinationId] }),
+  });
+}
