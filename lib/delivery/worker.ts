@@ -256,12 +256,13 @@ export class DestinationWorker {
     if (this.blocked()) {
       const now = this.deps.now();
       this.expireOverdue(now);
-      if (this.paused) return this.scheduleClaim(IDLE_POLL_MS);
       // Open breaker: one job for the probe, once it is due and nothing is in flight.
       const probeAt = this.breaker.nextProbeAt ?? now;
-      if (this.inflight > 0 || this.queue.length > 0 || this.breaker.state === "probing")
-        return this.scheduleClaim(IDLE_POLL_MS);
-      if (probeAt > now) return this.scheduleClaim(Math.min(IDLE_POLL_MS, probeAt - now));
+      const busy = this.inflight > 0 || this.queue.length > 0 || this.breaker.state === "probing";
+      if (this.paused || busy || probeAt > now) {
+        this.scheduleClaim(this.paused || busy ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, probeAt - now));
+        return;
+      }
       want = 1;
     }
     if (want === 0) {

@@ -3,7 +3,7 @@ import { sqlite } from "@/lib/db/sqlite";
 import { readControl } from "@/lib/delivery/control";
 import { ERROR_TYPES, type ErrorType } from "@/lib/delivery/errors";
 import { DenseHistogram } from "@/lib/metrics/dense";
-import { bucketIndex, bucketStarts, HOUR, type Window, windowView } from "@/lib/metrics/period";
+import { bucketIndex, bucketStarts, HOUR, rawEnd, type Window, windowView } from "@/lib/metrics/period";
 import { readRollups } from "@/lib/metrics/rollup-reader";
 import { ensureCompacted } from "@/lib/metrics/scheduler";
 import type { KeyMetricsView, TrendPoint, TrendsView } from "@/lib/metrics/types";
@@ -42,7 +42,7 @@ function filteredBy(db: Database.Database, destinationId: string, w: Window) {
          LIMIT 100000) AS "x"
        GROUP BY "errorType" ORDER BY "count" DESC`,
     )
-    .all(destinationId, w.from, w.to) as { errorType: string | null; count: number }[];
+    .all(destinationId, w.from, rawEnd(w)) as { errorType: string | null; count: number }[];
   return rows.map((r) => {
     const type = (r.errorType ?? "destination_filter") as ErrorType;
     return { errorType: type, title: ERROR_TYPES[type]?.title ?? type, count: Number(r.count) };

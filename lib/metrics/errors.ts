@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { sqlite } from "@/lib/db/sqlite";
 import { ERROR_TYPES, type ErrorType } from "@/lib/delivery/errors";
-import { type Window, windowView } from "@/lib/metrics/period";
+import { rawEnd, type Window, windowView } from "@/lib/metrics/period";
 import { ensureCompacted } from "@/lib/metrics/scheduler";
 import type { ErrorRowView, ErrorsView, SampleSummary, SampleView } from "@/lib/metrics/types";
 import { watermark } from "@/lib/metrics/watermark";
@@ -102,7 +102,8 @@ const ROW_SAMPLES = 3;
 export function errorSummary(destinationId: string, w: Window, opts: Opts = {}): ErrorsView {
   const db = opts.db ?? sqlite();
   ensureCompacted(db, opts.now ?? Date.now());
-  const through = Math.min(Math.max(watermark(db, "errors") ?? w.from, w.from), w.to);
+  const end = rawEnd(w);
+  const through = Math.min(Math.max(watermark(db, "errors") ?? w.from, w.from), end);
   const parts: Part[] = [];
   if (through > w.from)
     parts.push(
@@ -113,7 +114,7 @@ export function errorSummary(destinationId: string, w: Window, opts: Opts = {}):
         )
         .all(destinationId, w.from, through) as Part[]),
     );
-  if (through < w.to)
+  if (through < end)
     parts.push(
       ...(db
         .prepare(
@@ -122,7 +123,7 @@ export function errorSummary(destinationId: string, w: Window, opts: Opts = {}):
            WHERE "destinationId" = ? AND "finishedAt" >= ? AND "finishedAt" < ? AND "status" = 'not_delivered'
            GROUP BY 1, 2`,
         )
-        .all(destinationId, through, w.to) as Part[]),
+        .all(destinationId, through, end) as Part[]),
     );
   const finals = new Map<string, Part>();
   for (const p of parts) {

@@ -107,6 +107,12 @@ export function resolveWindow(q: PeriodQuery, now: number): Window {
   return { period, from: floorTo(now - durationMs, MINUTE), to: now, bucketMs, origin: 0 };
 }
 
+/**
+ * The exclusive end for queries on raw rows (outcomes): the end of the minute holding `to`, so they
+ * agree with the per-minute rollups (a preset's `to` is the present; nothing is recorded after it).
+ */
+export const rawEnd = (w: Window) => Math.ceil(w.to / MINUTE) * MINUTE;
+
 /** Start times of the window's buckets (the first and last may be cut short by `from` and `to`). */
 export function bucketStarts(w: Window): number[] {
   const out: number[] = [w.from];
