@@ -5,6 +5,7 @@ import { ErrorTable } from "@/components/delivery/error-table";
 import { formatTime } from "@/components/delivery/format";
 import { KeyMetrics, KeyMetricsSkeleton } from "@/components/delivery/key-metrics";
 import { PeriodSelector } from "@/components/delivery/period-selector";
+import { ReplayPanel } from "@/components/delivery/replay-panel";
 import { TrendCharts, TrendsSkeleton } from "@/components/delivery/trend-charts";
 import {
   type InitialPanels,
@@ -78,6 +79,7 @@ export function DeliveryDashboard({
       <div className="space-y-6">
         {header}
         {operations}
+        <ReplayPanel destinationId={destinationId} />
         <EmptyState title="No events have reached this destination yet">
           Once the connected sources send events and the destination is enabled, this tab shows how many were
           delivered and how many were not, the end-to-end P95 latency, each kind of error with sample payloads
@@ -111,6 +113,7 @@ export function DeliveryDashboard({
         <h2 className="text-sm font-semibold text-slate-900">Trends</h2>
         {trends.data ? <TrendCharts data={trends.data} /> : <TrendsSkeleton />}
       </section>
+      <ReplayPanel destinationId={destinationId} />
     </div>
   );
 }

@@ -103,6 +103,12 @@ export function KeyMetrics({ data }: { data: KeyMetricsView }) {
         {formatCount(data.finished)} messages finished in this period (delivered + not delivered + filtered);{" "}
         {formatCount(data.retryingNow + data.queuedNow)} are still in the queue. Not delivered counts only
         messages given up on; {formatCount(data.retried)} failed attempts in this period were retried.
+        {data.replayed > 0 && (
+          <span data-testid="metric-replayed">
+            {" "}
+            {formatCount(data.replayed)} of the messages finished in this period were replayed.
+          </span>
+        )}
       </p>
     </section>
   );

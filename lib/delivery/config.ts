@@ -32,6 +32,8 @@ const schema = z.object({
   DELIVERY_BREAKER_BASE_MS: num(1000, 10, 3_600_000),
   /** Longest probe interval. */
   DELIVERY_BREAKER_MAX_MS: num(60_000, 10, 3_600_000),
+  /** Messages a replay queues per second (per replay), so live traffic keeps its latency. */
+  DELIVERY_REPLAY_RATE: num(200, 1, 100_000),
 });
 
 export interface DeliveryConfig {
@@ -63,6 +65,9 @@ export interface DeliveryConfig {
   configRefreshMs: number;
   /** Destination-level backoff (lib/delivery/breaker.ts). */
   breaker: BreakerConfig;
+  /** Messages a replay queues per step, and how often it steps. */
+  replayRate: number;
+  replayIntervalMs: number;
 }
 
 const DAY = 86_400_000;
@@ -92,6 +97,8 @@ export function loadDeliveryConfig(source: Record<string, string | undefined> = 
     samplesPerType: 5,
     healthIntervalMs: 15_000,
     configRefreshMs: 1000,
+    replayRate: Math.floor(e.DELIVERY_REPLAY_RATE),
+    replayIntervalMs: 1000,
     breaker: {
       ...DEFAULT_BREAKER,
       threshold: Math.floor(e.DELIVERY_BREAKER_THRESHOLD),

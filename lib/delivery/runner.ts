@@ -4,6 +4,7 @@ import { pausedDestinations } from "@/lib/delivery/control";
 import { getMapping } from "@/lib/delivery/destinations";
 import { evaluateHealth } from "@/lib/delivery/health";
 import { Recorder } from "@/lib/delivery/recorder";
+import { advanceReplays } from "@/lib/delivery/replay-runs";
 import { pruneDelivery } from "@/lib/delivery/retention";
 import { DestinationWorker } from "@/lib/delivery/worker";
 import { env } from "@/lib/env";
@@ -159,6 +160,23 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       console.error("[switchyard] delivery: health evaluation failed:", err);
     }
   };
+  // Replays advance once a second by at most replayRate messages each (lib/delivery/replay-runs.ts).
+  const replays = () => {
+    try {
+      const woken = advanceReplays(db, {
+        now: now(),
+        deadlineMs: cfg.deadlineMs,
+        budget: cfg.replayRate,
+        destination: (id) => {
+          const d = table.destinations.get(id);
+          return d?.enabled ? d : undefined;
+        },
+      });
+      for (const id of woken) workers.get(id)?.notify();
+    } catch (err) {
+      console.error("[switchyard] delivery: advancing replays failed:", err);
+    }
+  };
   const prune = () => {
     try {
       pruneDelivery(db, cfg, now(), new Set(workers.keys()));
@@ -172,6 +190,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     setInterval(wake, cfg.pollMs),
     setInterval(refresh, cfg.configRefreshMs),
     setInterval(health, cfg.healthIntervalMs),
+    setInterval(replays, cfg.replayIntervalMs),
     setInterval(prune, HOUR),
     setTimeout(prune, 60_000),
   ];

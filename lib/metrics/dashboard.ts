@@ -49,6 +49,17 @@ function filteredBy(db: Database.Database, destinationId: string, w: Window) {
   });
 }
 
+/** Outcomes of the period that came from a Replay (bounded scan of the finishedAt index). */
+function replayedIn(db: Database.Database, destinationId: string, w: Window): number {
+  return db
+    .prepare(
+      `SELECT COUNT(*) FROM (SELECT 1 FROM "DeliveryOutcome" WHERE "destinationId" = ? AND "finishedAt" >= ?
+         AND "finishedAt" < ? AND "replayId" IS NOT NULL LIMIT 100000) AS "x"`,
+    )
+    .pluck()
+    .get(destinationId, w.from, rawEnd(w)) as number;
+}
+
 function hasHistory(db: Database.Database, destinationId: string): boolean {
   const any = (table: string) =>
     db.prepare(`SELECT 1 FROM "${table}" WHERE "destinationId" = ? LIMIT 1`).pluck().get(destinationId) !==
@@ -80,6 +91,7 @@ export function keyMetrics(destinationId: string, w: Window, opts: Opts = {}): K
     retryingNow: queue.retrying,
     failedAttempts: sums.retried + sums.notDelivered,
     control: readControl(db, destinationId),
+    replayed: replayedIn(db, destinationId, w),
     queuedNow: queue.queued,
     hasHistory: hasHistory(db, destinationId),
     filteredBy: filteredBy(db, destinationId, w),

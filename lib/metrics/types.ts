@@ -36,6 +36,8 @@ export interface KeyMetricsView {
   failedAttempts: number;
   /** Paused by a person, and the circuit breaker's state (lib/delivery/control.ts). */
   control: DeliveryControlView;
+  /** Messages of the period (any status) that a Replay sent again. */
+  replayed: number;
   /** Messages in the queue right now waiting for (or in) their first attempt. */
   queuedNow: number;
   /** False until the destination has had any outcome or queued message (drives the empty state). */

@@ -42,6 +42,7 @@ CREATE TABLE "DeliveryReplay" (
     "toMs" BIGINT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'running',
     "afterSeq" INTEGER NOT NULL DEFAULT 0,
+    "endSeq" INTEGER NOT NULL DEFAULT 0,
     "routed" INTEGER NOT NULL DEFAULT 0,
     "filtered" INTEGER NOT NULL DEFAULT 0,
     "expired" INTEGER NOT NULL DEFAULT 0,
