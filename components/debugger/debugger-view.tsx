@@ -128,7 +128,7 @@ export function DebuggerView({ sourceId }: { sourceId: string }) {
             selected={selected}
             onSelect={setSelected}
           />
-          <EventDetail event={current} />
+          <EventDetail event={current} sourceId={sourceId} />
         </div>
       )}
     </div>
