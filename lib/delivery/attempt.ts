@@ -116,7 +116,9 @@ function judge(job: JobRow, ex: Exchange, deps: AttemptDeps): AttemptResult {
         job,
         attempts: counted,
         at,
-        latencyMs: Math.max(0, at - job.receivedAt),
+        // A replayed message is timed from when the replay queued it: its original receivedAt may
+        // be days old and would swamp the destination's P95.
+        latencyMs: Math.max(0, at - Number(job.replayQueuedAt ?? job.receivedAt)),
         httpStatus,
       },
       health: { ok: true },

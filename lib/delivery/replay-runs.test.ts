@@ -95,6 +95,12 @@ describe("replay", () => {
     expect(rows.every((r) => r.replayId === replay.id)).toBe(true);
     expect(rows.filter((r) => r.errorType === "destination_filter")).toHaveLength(3);
     expect(rows.filter((r) => r.errorType === "integrations_disabled")).toHaveLength(2);
+    // Replayed deliveries are timed from when the replay queued them, not from 30 minutes ago.
+    const latencies = outcomes(h.db, dest)
+      .filter((r) => r.status === "delivered")
+      .map((r) => r.latencyMs!);
+    expect(latencies).toHaveLength(10);
+    expect(Math.max(...latencies)).toBeLessThan(10 * MIN);
   }, 30_000);
 
   it("refuses windows beyond the archive's retention or in the future, and a second replay at once; cancels", async () => {

@@ -23,6 +23,8 @@ export interface JobRow {
   message?: Record<string, unknown>;
   /** The Replay that queued this job (null for live traffic). */
   replayId?: number | null;
+  /** When the Replay queued it: a replayed message's latency runs from here, not from receivedAt. */
+  replayQueuedAt?: number | null;
 }
 
 const JOB_COLUMNS = `"destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event", "receivedAt",
@@ -39,7 +41,8 @@ function statements(db: Database.Database) {
     ),
     dueJobs: db.prepare(
       `SELECT j."id", j."destinationId", j."workspaceId", j."sourceId", j."seq", j."messageId", j."type", j."event",
-         j."receivedAt", j."attempts", j."deadlineAt", j."replayId", COALESCE(j."payload", m."payload") AS "payload",
+         j."receivedAt", j."attempts", j."deadlineAt", j."replayId",
+         CASE WHEN j."replayId" IS NULL THEN NULL ELSE j."createdAt" END AS "replayQueuedAt", COALESCE(j."payload", m."payload") AS "payload",
          CASE WHEN j."payload" IS NULL THEN 0 ELSE 1 END AS "modified"
        FROM "DeliveryJob" j LEFT JOIN "Message" m ON m."seq" = j."seq"
        WHERE j."destinationId" = ? AND j."nextAttemptAt" <= ? ORDER BY j."nextAttemptAt" LIMIT ?`,
