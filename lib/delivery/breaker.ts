@@ -23,7 +23,7 @@ export interface BreakerConfig {
 export const DEFAULT_BREAKER: BreakerConfig = {
   threshold: 5,
   baseMs: 1000,
-  maxMs: 60_000,
+  maxMs: 30_000,
   maxRetryAfterMs: 600_000,
 };
 

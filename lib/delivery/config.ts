@@ -31,7 +31,7 @@ const schema = z.object({
   /** First probe interval of an open breaker (doubles per failed probe). */
   DELIVERY_BREAKER_BASE_MS: num(1000, 10, 3_600_000),
   /** Longest probe interval. */
-  DELIVERY_BREAKER_MAX_MS: num(60_000, 10, 3_600_000),
+  DELIVERY_BREAKER_MAX_MS: num(30_000, 10, 3_600_000),
   /** Messages a replay queues per second (per replay), so live traffic keeps its latency. */
   DELIVERY_REPLAY_RATE: num(200, 1, 100_000),
 });
