@@ -5,7 +5,8 @@ import { type Sink, startSink } from "@/lib/delivery/testing/sink";
 // A workspace owner's outage: a webhook answering 500 shows the status code and a sample on its
 // Event Delivery tab while the messages are still being retried (within a minute of the first
 // failure), the owner pauses and resumes it, then adds a second webhook and replays the last hour
-// to it; the replay's progress reaches every event, sent with the original messageIds.
+// to it; the replay's progress reaches every event, sent with the original messageIds; the debugger
+// shows one event's fate at both destinations.
 
 const EVENTS = 5;
 let down: Sink;
@@ -93,4 +94,25 @@ test("retrying failures are visible, pause and resume, replay the last hour to a
     timeout: 15_000,
   });
   await snap(page, "delivery-ops-replayed");
+
+  // The debugger: one event's fate at both destinations, with links to their Event Delivery.
+  await page.goto(`/demo/sources/${source.id}/debugger`);
+  await page.getByTestId("event-row").first().click();
+  await page.getByRole("tab", { name: "Delivery" }).click();
+  const fates = page.getByTestId("event-delivery-row");
+  await expect(fates).toHaveCount(2);
+  await expect(fates.filter({ hasText: "Replay target" })).toHaveAttribute("data-state", "delivered");
+  await expect(fates.filter({ hasText: "Replay target" })).toContainText("replayed");
+  await expect(fates.filter({ hasText: "Replay target" }).getByTestId("event-delivery-detail")).toContainText(
+    "HTTP 200",
+  );
+  await expect(fates.filter({ hasText: "Outage hook" })).toHaveAttribute("data-state", "retrying");
+  await expect(fates.filter({ hasText: "Outage hook" })).toContainText("Server error (HTTP 500)");
+  await snap(page, "delivery-ops-debugger");
+  await fates
+    .filter({ hasText: "Outage hook" })
+    .getByRole("link", { name: "Event Delivery at that time" })
+    .click();
+  await expect(page).toHaveURL(new RegExp(`/destinations/${failing}/delivery\\?from=`));
+  await expect(page.getByTestId("period-range")).toBeVisible();
 });
