@@ -1,4 +1,4 @@
-// The delivery engine as its own process (instead of inside scripts/server.ts):
+// The delivery engine (and warehouse syncs) as its own process (instead of inside scripts/server.ts):
 //   npx tsx scripts/delivery-worker.ts
 // Same configuration as the server (DATABASE_URL, ENCRYPTION_KEY or DATA_DIR, DELIVERY_*). Run
 // only one delivery engine per database: either this or the one inside the server.
@@ -7,6 +7,7 @@ import { migrate } from "@/lib/db/migrate";
 import { sqlite } from "@/lib/db/sqlite";
 import { startDelivery } from "@/lib/delivery/runner";
 import { EnvError, env } from "@/lib/env";
+import { startWarehouseScheduler } from "@/lib/warehouses/scheduler";
 
 try {
   env();
@@ -21,6 +22,12 @@ try {
 const db = sqlite();
 migrate(db);
 const runner = startDelivery({ db });
+// Warehouse syncs run wherever the delivery engine runs.
+const warehouses = startWarehouseScheduler({
+  db,
+  encryptionKey: () => env().ENCRYPTION_KEY,
+  allowPrivate: () => env().ALLOW_PRIVATE_DESTINATIONS,
+});
 process.stdout.write(`${JSON.stringify({ ready: true, pid: process.pid })}\n`);
 
 let stopping = false;
@@ -28,6 +35,7 @@ const shutdown = async () => {
   if (stopping) return;
   stopping = true;
   await runner.stop();
+  await warehouses.stop();
   db.close();
   process.exit(0);
 };

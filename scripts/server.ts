@@ -12,6 +12,7 @@ import { createIngest } from "@/lib/ingest/http";
 import { createHardenedServer } from "@/lib/ingest/http-server";
 import { startMetricsCompaction } from "@/lib/metrics/scheduler";
 import { seedDemo } from "@/lib/seed/demo";
+import { startWarehouseScheduler } from "@/lib/warehouses/scheduler";
 
 async function main() {
   const dev = process.argv.includes("--dev");
@@ -48,6 +49,14 @@ async function main() {
 
   // Routing and delivery run in this process by default (scripts/delivery-worker.ts runs them alone).
   const delivery = e.DELIVERY_IN_PROCESS ? startDelivery({ db: sqlite() }) : null;
+  // Warehouse syncs (lib/warehouses) run wherever the delivery engine runs.
+  const warehouses = e.DELIVERY_IN_PROCESS
+    ? startWarehouseScheduler({
+        db: sqlite(),
+        encryptionKey: () => e.ENCRYPTION_KEY,
+        allowPrivate: () => e.ALLOW_PRIVATE_DESTINATIONS,
+      })
+    : null;
   const compaction = startMetricsCompaction(); // hourly rollups the dashboards read
 
   // Parser errors and slow clients get JSON answers and bounded time (docs/tracking-api.md#limits).
@@ -77,6 +86,7 @@ async function main() {
     server.close();
     await ingest.close();
     await delivery?.stop({ graceMs: 1500 });
+    await warehouses?.stop();
     functions.close();
     await getFunctionRuntime().close();
     compaction.stop();

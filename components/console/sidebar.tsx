@@ -17,6 +17,7 @@ export function Sidebar({ workspaces }: { workspaces: { slug: string; name: stri
     { href: `${base}/sources`, label: "Sources" },
     { href: `${base}/destinations`, label: "Destinations" },
     { href: `${base}/functions`, label: "Functions" },
+    { href: `${base}/privacy`, label: "Privacy" },
     { href: `${base}/members`, label: "Members" },
     ...(ws.can("audit.read") ? [{ href: `${base}/audit`, label: "Audit log" }] : []),
     ...(ws.can("workspace.update") ? [{ href: `${base}/settings`, label: "Settings" }] : []),

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { EventDeliveries } from "@/components/debugger/event-deliveries";
 import { EventDelivery } from "@/components/debugger/event-delivery";
 import type { DebugEvent } from "@/components/debugger/use-debugger-stream";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -68,9 +69,13 @@ export function EventDetail({ event, sourceId }: { event: DebugEvent | null; sou
       {view === "delivery" ? (
         <EventDelivery sourceId={sourceId} seq={event.seq} />
       ) : (
-        <pre className="min-h-0 flex-1 overflow-auto p-4 text-xs leading-relaxed" data-testid="payload">
-          <code>{shown}</code>
-        </pre>
+        <>
+          <pre className="min-h-0 flex-1 overflow-auto p-4 text-xs leading-relaxed" data-testid="payload">
+            <code>{shown}</code>
+          </pre>
+          {/* The privacy branch's one-line summary per destination; the Delivery tab has the detail. */}
+          {event.status === "accepted" && <EventDeliveries sourceId={sourceId} seq={event.seq} />}
+        </>
       )}
     </section>
   );

@@ -40,7 +40,14 @@ export function KeyMetrics({ data }: { data: KeyMetricsView }) {
           testId="metric-delivered"
           value={formatCount(data.delivered)}
           tone="text-emerald-700"
-          help="Messages the destination acknowledged in this period."
+          detail={
+            data.privacy && data.privacy.fields > 0 ? (
+              <span data-testid="metric-privacy">
+                {`privacy: ${formatCount(data.privacy.fields)} field${data.privacy.fields === 1 ? "" : "s"} removed from ${formatCount(data.privacy.events)} event${data.privacy.events === 1 ? "" : "s"}`}
+              </span>
+            ) : undefined
+          }
+          help="Messages the destination acknowledged in this period. Fields its privacy policy does not allow were removed before sending (the event still went)."
         />
         <Metric
           label="Not delivered"

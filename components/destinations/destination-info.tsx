@@ -7,6 +7,7 @@ import type { DestinationType } from "@/lib/catalog/types";
  * types it accepts (others are recorded as unsupported).
  */
 export function DestinationInfo({ type }: { type: DestinationType }) {
+  if (type.warehouse) return <WarehouseInfo type={type} />;
   const keys = integrationKeys(type);
   return (
     <dl
@@ -28,6 +29,27 @@ export function DestinationInfo({ type }: { type: DestinationType }) {
       </dd>
       <dt className="font-medium text-slate-700">Accepts</dt>
       <dd>{type.supportedTypes.join(", ")} calls; other call types are recorded as unsupported</dd>
+    </dl>
+  );
+}
+
+/** Warehouses load every accepted message in bulk: the integrations object and filters do not apply. */
+function WarehouseInfo({ type }: { type: DestinationType }) {
+  return (
+    <dl
+      aria-label="Destination info"
+      className="mb-4 grid gap-x-6 gap-y-1 rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-xs text-slate-600 sm:grid-cols-[auto_1fr]"
+    >
+      <dt className="font-medium text-slate-700">Loads</dt>
+      <dd>
+        every accepted {type.supportedTypes.join(", ")} call of its sources, in bulk on its sync interval,
+        into Segment&apos;s warehouse schema
+      </dd>
+      <dt className="font-medium text-slate-700">In the integrations object</dt>
+      <dd data-testid="integration-keys">
+        not addressable: <code>{'"All": false'}</code> and destination filters do not stop a warehouse; use
+        Selective Sync
+      </dd>
     </dl>
   );
 }

@@ -21,6 +21,7 @@ import {
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { Card, ErrorState, Spinner } from "@/components/ui/states";
+import { TestConnection } from "@/components/warehouses/test-connection";
 import { ApiError } from "@/lib/api/client";
 import { getDestinationType } from "@/lib/catalog";
 import type { DestinationView } from "@/lib/destinations/queries";
@@ -144,6 +145,15 @@ function GeneralForm({
                 storedSecrets={stored}
                 reenter={reenter}
               />
+              {type.warehouse && editable && (
+                <div className="mt-4 border-t border-slate-100 pt-4">
+                  <TestConnection
+                    type={type.id}
+                    settings={settingsPayload(fields, values)}
+                    destinationId={destination.id}
+                  />
+                </div>
+              )}
             </>
           ) : (
             <p className="text-sm text-slate-600">

@@ -12,6 +12,7 @@ import { useSources } from "@/components/sources/use-sources";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { Card, PageHeader } from "@/components/ui/states";
+import { TestConnection } from "@/components/warehouses/test-connection";
 import { ApiError } from "@/lib/api/client";
 import { getDestinationType } from "@/lib/catalog";
 
@@ -38,6 +39,8 @@ export function NewDestination({
   const [name, setName] = useState(type?.name ?? "");
   const [values, setValues] = useState(() => initialValues(type?.fields ?? []));
   const [enabled, setEnabled] = useState(false);
+  // A warehouse is saved only after Test connection passed with exactly these settings.
+  const [tested, setTested] = useState<string | null>(null);
   const error = create.error instanceof ApiError ? create.error : null;
 
   function pick(id: string) {
@@ -76,6 +79,8 @@ export function NewDestination({
   }
 
   const formLevel = error && !error.fields.length ? error.message : null;
+  const payload = settingsPayload(type.fields, values);
+  const needsTest = Boolean(type.warehouse) && tested !== JSON.stringify(payload);
   return (
     <>
       <PageHeader
@@ -121,6 +126,19 @@ export function NewDestination({
         <Card title="3. Settings">
           <SettingsForm fields={type.fields} values={values} onChange={setValues} errors={error?.fields} />
         </Card>
+        {type.warehouse && (
+          <Card title="4. Test connection">
+            <p className="mb-3 text-sm text-slate-600">
+              Switchyard signs in with these settings and checks that it may create schemas (nothing is left
+              behind).
+            </p>
+            <TestConnection
+              type={type.id}
+              settings={payload}
+              onResult={(r) => setTested(r?.ok ? JSON.stringify(payload) : null)}
+            />
+          </Card>
+        )}
         <div className="flex items-center gap-2">
           <input
             id="enable-now"
@@ -130,13 +148,16 @@ export function NewDestination({
             onChange={(e) => setEnabled(e.target.checked)}
           />
           <label htmlFor="enable-now" className="text-sm text-slate-700">
-            Enable now (otherwise it is created disabled and receives nothing until you enable it)
+            {type.warehouse
+              ? "Enable now (scheduled syncs start; otherwise only Sync now loads it)"
+              : "Enable now (otherwise it is created disabled and receives nothing until you enable it)"}
           </label>
         </div>
         <div className="flex gap-2">
-          <Button type="submit" pending={create.isPending}>
+          <Button type="submit" pending={create.isPending} disabled={needsTest}>
             Create destination
           </Button>
+          {needsTest && <span className="self-center text-sm text-slate-500">Test the connection first</span>}
           <Button variant="secondary" onClick={() => setType(undefined)}>
             Choose another destination
           </Button>

@@ -89,6 +89,35 @@ describe("SSRF check when a destination is saved", () => {
     );
   });
 
+  it("judges a warehouse's host and port by the same policy, on save and in Test connection", async () => {
+    const warehouse = (name: string, host: string) => ({
+      type: "postgres",
+      name,
+      sourceIds: [],
+      settings: { host, port: 5432, database: "analytics", username: "switchyard" },
+    });
+    for (const host of ["127.0.0.1", "localhost", "10.1.2.3", "::1"]) {
+      const res = await call<ErrorReply>("POST", api(), warehouse(`pg ${host}`, host));
+      expect(res.status, host).toBe(400);
+      expect(res.body.error.fields?.[0]?.path, host).toBe("settings.host");
+      expect(res.body.error.message, host).toMatch(/ALLOW_PRIVATE_DESTINATIONS=true/);
+    }
+    const test = await call<{ ok: boolean; steps: { step: string; message: string }[] }>(
+      "POST",
+      api("/test-connection"),
+      { type: "postgres", settings: warehouse("t", "127.0.0.1").settings },
+    );
+    expect(test.status).toBe(200);
+    expect(test.body.ok).toBe(false);
+    expect(test.body.steps).toEqual([
+      {
+        step: "address",
+        ok: false,
+        message: expect.stringMatching(/loopback.*ALLOW_PRIVATE_DESTINATIONS=true/),
+      },
+    ]);
+  });
+
   it("checks a changed URL on update, and nothing is stored when refused", async () => {
     const made = await call<Created>("POST", api(), hook("public", "https://203.0.113.10/in"));
     expect(made.status).toBe(201);

@@ -154,8 +154,12 @@ describe("destination catalog", () => {
       expect(type.supportedTypes.length).toBeGreaterThan(0);
       expect(type.fields.map((f) => f.key)).toEqual(Object.keys(type.settings.shape));
       const endpoint = type.fields.find((f) => f.key === type.endpointField);
-      expect(endpoint?.kind === "url" || (endpoint?.kind === "password" && endpoint.secret)).toBe(true);
-      if (id !== "webhook" && id !== "slack") expect(type.endpointField).toBe("baseUrl");
+      // A warehouse connects to a host and port (checked by the same address policy), not a URL.
+      if (type.warehouse) expect(endpoint?.kind).toBe("text");
+      else expect(endpoint?.kind === "url" || (endpoint?.kind === "password" && endpoint.secret)).toBe(true);
+      if (id !== "webhook" && id !== "slack" && !type.warehouse) expect(type.endpointField).toBe("baseUrl");
+      if (type.warehouse)
+        expect(type.fields.find((f) => f.key === type.warehouse?.portField)?.routing).toBe(true);
       for (const f of type.fields) if (f.kind === "password") expect(f.secret, f.key).toBe(true);
       // What decides where requests go is declared, so a URL change cannot carry secrets away.
       expect(endpoint?.routing, `${type.endpointField} must be marked routing`).toBe(true);
@@ -169,7 +173,8 @@ describe("destination catalog", () => {
     it("accepts its documented example and resolves an http(s) endpoint", () => {
       const result = validateSettings(id, type.example);
       expect(result).toMatchObject({ ok: true });
-      if (result.ok) expect(resolveEndpoint(id, result.settings)).toMatch(/^https?:\/\/[^/]+/);
+      if (result.ok && type.warehouse) expect(resolveEndpoint(id, result.settings)).toBe(type.example.host);
+      else if (result.ok) expect(resolveEndpoint(id, result.settings)).toMatch(/^https?:\/\/[^/]+/);
     });
 
     it("rejects a bad URL with the field key as path", () => {

@@ -43,6 +43,8 @@ interface TextOpts extends Common {
   patternMessage?: string;
   multiline?: boolean;
   maxLength?: number;
+  /** Decides where connections go (a warehouse host; see FieldSpec.routing). */
+  routing?: boolean;
 }
 
 export function text(key: string, o: TextOpts): FieldDef {
@@ -161,7 +163,10 @@ export function boolean(key: string, o: Common & { default: boolean }): FieldDef
   return def({ key, kind: "boolean", required: false, secret: false, ...o }, schema);
 }
 
-export function number(key: string, o: Common & { min: number; max: number; default: number }): FieldDef {
+export function number(
+  key: string,
+  o: Common & { min: number; max: number; default: number; routing?: boolean },
+): FieldDef {
   const schema = z.preprocess(
     blank,
     z.coerce

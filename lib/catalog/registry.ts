@@ -9,6 +9,7 @@ import { httpTrackingApi } from "./destinations/http-tracking-api";
 import { intercom } from "./destinations/intercom";
 import { metaConversionsApi } from "./destinations/meta-conversions-api";
 import { mixpanel } from "./destinations/mixpanel";
+import { postgres } from "./destinations/postgres";
 import { posthog } from "./destinations/posthog";
 import { slack } from "./destinations/slack";
 import { webhook } from "./destinations/webhook";
@@ -29,6 +30,7 @@ export const DESTINATION_TYPES: readonly DestinationType[] = [
   webhook,
   httpTrackingApi,
   slack,
+  postgres,
 ];
 
 /** Alias of DESTINATION_TYPES, matching `sourceTypes`. */

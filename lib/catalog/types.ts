@@ -16,6 +16,7 @@ export const DESTINATION_CATEGORIES = [
   "SMS & Push Notifications",
   "Reverse ETL",
   "Raw Data/Webhooks",
+  "Warehouses",
 ] as const;
 export type DestinationCategory = (typeof DESTINATION_CATEGORIES)[number];
 
@@ -125,4 +126,10 @@ export interface DestinationType {
   regions?: RegionEndpoints;
   /** A valid settings object, shown in docs and checked by the tests. */
   example: Record<string, unknown>;
+  /**
+   * Warehouses (lib/warehouses) are loaded in bulk from the archive on an interval instead of
+   * receiving each message: the router skips them, and integrations/destination filters do not
+   * apply. `endpointField` then names the host setting, checked by the same SSRF policy.
+   */
+  warehouse?: { portField: string };
 }

@@ -247,7 +247,7 @@ export function advanceReplays(
         const messageId =
           m.messageId ?? (typeof message.messageId === "string" ? message.messageId : `seq-${m.seq}`);
         const type = m.type ?? String(message.type ?? "");
-        const decision = routeMessage(message, dest!);
+        const decision = routeMessage(message, dest!, { sourceId: m.sourceId });
         const key = { destinationId: r.destinationId, sourceId: m.sourceId, workspaceId: m.workspaceId };
         if (decision.kind !== "deliver") {
           s.upsertOutcome.run(

@@ -75,7 +75,9 @@ export function retryNotDelivered(
           result.expired++;
           continue;
         }
-        const decision = routeMessage(JSON.parse(r.payload) as Record<string, unknown>, dest);
+        const decision = routeMessage(JSON.parse(r.payload) as Record<string, unknown>, dest, {
+          sourceId: r.sourceId,
+        });
         if (decision.kind !== "deliver") {
           mark.run(decision.kind, now, decision.errorType, decision.reason, destinationId, r.seq);
           result.filtered++;

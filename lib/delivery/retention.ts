@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { DeliveryConfig } from "@/lib/delivery/config";
 import { RollupBatch } from "@/lib/delivery/rollups";
 import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
+import { prunePrivacy } from "@/lib/privacy/sql";
 
 // Hourly housekeeping, in small chunks so ingest and delivery never wait long for the lock:
 // raw outcomes and samples follow the archive's retention (ARCHIVE_RETENTION_DAYS), rollups and
@@ -127,6 +128,8 @@ export function pruneDelivery(
     db,
     `DELETE FROM "DeliverySample" WHERE "id" IN (SELECT "id" FROM "DeliverySample" WHERE "destinationId" ${orphan} LIMIT ?)`,
   );
+  // Privacy removal notes follow the outcomes; settings of deleted destinations and sources go.
+  prunePrivacy(db, rawCutoff);
   const ids = (db.prepare(`SELECT "id" FROM "Destination"`).all() as { id: string }[]).map((r) => r.id);
   for (const id of ids) {
     if (activeDestinations.has(id)) continue;

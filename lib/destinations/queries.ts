@@ -6,6 +6,7 @@ import { type CurrentHealth, currentHealth, HEALTHY } from "@/lib/delivery/healt
 import { notFound } from "@/lib/errors";
 import type { DeliveryControlView } from "@/lib/metrics/types";
 import { allInScope } from "@/lib/rbac/scope";
+import { warehouseHealth } from "@/lib/warehouses/health";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
 
 // Reading destinations for the console. The browser gets public settings plus SECRET_MASK for
@@ -68,10 +69,15 @@ export function destinationInScope(access: WorkspaceAccess, row: Pick<Destinatio
   );
 }
 
+/** Delivery health, and for warehouses the health of their syncs. */
+export function destinationHealth(workspaceId: string): Map<string, CurrentHealth> {
+  return new Map([...currentHealth(workspaceId), ...warehouseHealth(workspaceId, sqlite())]);
+}
+
 export function toDestinationView(
   row: DestinationRow,
   access: WorkspaceAccess,
-  health: Map<string, CurrentHealth> = currentHealth(access.workspace.id),
+  health: Map<string, CurrentHealth> = destinationHealth(access.workspace.id),
 ): DestinationView {
   const type = getDestinationType(row.type);
   return {
@@ -109,7 +115,7 @@ export async function listDestinations(access: WorkspaceAccess) {
     include: destinationInclude,
     orderBy: { name: "asc" },
   });
-  const health = currentHealth(access.workspace.id);
+  const health = destinationHealth(access.workspace.id);
   const controls = readControls(sqlite(), access.workspace.id);
   return rows.map((r) => {
     const view = toDestinationView(r, access, health);

@@ -118,13 +118,23 @@ export interface SaveWarning {
  * the vendors' own). Blocked: 400 on the endpoint field. Unresolvable: saved, with a warning.
  */
 async function checkEndpointOnSave(type: DestinationType, settings: Settings): Promise<SaveWarning[]> {
-  const entered = settings[type.endpointField];
-  if (typeof entered !== "string" || !entered.trim()) return [];
+  const entered = endpointUrl(type, settings);
+  if (!entered) return [];
   const result = await checkEndpoint(entered, { allowPrivate: env().ALLOW_PRIVATE_DESTINATIONS });
   const path = `settings.${type.endpointField}`;
   if (result.status === "blocked")
     throw new AppError("bad_request", `${path}: ${result.message}`, [{ path, message: result.message }]);
   return result.status === "unresolved" ? [{ path, message: result.message }] : [];
+}
+
+/** The URL the address policy judges: the endpoint setting, or postgres://host:port for a warehouse. */
+export function endpointUrl(type: DestinationType, settings: Settings): string | null {
+  const entered = settings[type.endpointField];
+  if (typeof entered !== "string" || !entered.trim()) return null;
+  if (!type.warehouse) return entered;
+  const host =
+    entered.trim().includes(":") && !entered.startsWith("[") ? `[${entered.trim()}]` : entered.trim();
+  return `postgres://${host}:${Number(settings[type.warehouse.portField] ?? 5432)}`;
 }
 
 const labelOf = (type: DestinationType, key: string) => type.fields.find((f) => f.key === key)?.label ?? key;

@@ -81,8 +81,15 @@ function toRow(
   };
 }
 
-/** Enriches a validated message; returns the archive row (payload serialised once). */
-export function enrichAccepted(msg: Record<string, unknown>, ctx: RequestContext): ArchivedMessage {
+/**
+ * Enriches a validated message; returns the archive row (payload serialised once). `finish` sees
+ * the enriched message just before it is serialised (privacy removes blocked fields there).
+ */
+export function enrichAccepted(
+  msg: Record<string, unknown>,
+  ctx: RequestContext,
+  finish?: (msg: Record<string, unknown>) => void,
+): ArchivedMessage {
   if (ctx.endpointType !== null) msg.type = ctx.endpointType;
   if (msg.writeKey !== undefined) delete msg.writeKey;
   if (ctx.batchContext) {
@@ -104,6 +111,7 @@ export function enrichAccepted(msg: Record<string, unknown>, ctx: RequestContext
   setTimestamps(msg, ctx);
   msg.receivedAt = ctx.receivedAtIso;
   setIp(msg, ctx);
+  finish?.(msg);
   return toRow(msg, ctx, "accepted", null, !generatedId);
 }
 

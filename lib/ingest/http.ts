@@ -21,7 +21,9 @@ import { SETTINGS_PATH, settingsDocument } from "@/lib/ingest/settings-doc";
 import type { ArchiveStore } from "@/lib/ingest/store";
 import { isMessageType, type MessageType } from "@/lib/ingest/validate";
 import { createWriteKeyResolver, type SourceRef } from "@/lib/ingest/writekeys";
+import { IngestPrivacy, type IngestPrivacyOptions } from "@/lib/privacy/ingest";
 import { getTap, type Tap } from "@/lib/tap";
+import { recordRetentionLoss } from "@/lib/warehouses/store";
 
 // The Segment-compatible tracking API on a bare node:http handler: the custom server sends
 // every /v1/* request here before Next sees it (a Next route handler is ~26x slower).
@@ -52,6 +54,8 @@ export interface IngestOptions {
   tap?: Tap;
   /** Source functions' inbound URLs, POST /v1/functions/{token} (lib/functions/source-endpoint.ts). */
   functions?: FunctionEndpoint;
+  /** Suppression, blocked fields and sampled PII detection (lib/privacy); false turns all off. */
+  privacy?: IngestPrivacyOptions | false;
 }
 
 /** Hands a source function's request over; `ingest` runs its emitted calls through the pipeline. */
@@ -67,6 +71,8 @@ export interface Ingest {
   /** Stops taking requests (503), commits what is pending, stops the prune timer. */
   close(): Promise<void>;
   readonly store: ArchiveStore;
+  /** Writes the privacy inbox's pending sightings now (tests; otherwise every 2 s and at close). */
+  privacyFlush(): void;
 }
 
 const SINGLE = new Map<string, MessageType>();
@@ -110,14 +116,20 @@ export function createIngest(options: IngestOptions): Ingest {
     maxInFlight: archive.maxInFlight,
   });
   const resolver = createWriteKeyResolver(options.db);
+  const privacy = options.privacy === false ? undefined : new IngestPrivacy(options.db, options.privacy);
   const pipeline = new Pipeline({
+    privacy,
     resolver,
     limiter: new RateLimiter(options.rateLimitPerSecond ?? 0),
     committer,
     tap: options.tap ?? getTap(),
     trustProxy: options.trustProxy ?? false,
   });
-  const retention = startRetention(store, options.retentionDays ?? 7);
+  const retention = startRetention(store, options.retentionDays ?? 7, 30_000, (cutoff) => {
+    const missed = recordRetentionLoss(options.db, cutoff);
+    if (missed)
+      console.warn(`[switchyard] retention pruned ${missed} messages that warehouses had not loaded yet`);
+  });
   let closed = false;
 
   const ingest = (req: IncomingMessage, res: ServerResponse, type: MessageType | null) => {
@@ -204,6 +216,7 @@ export function createIngest(options: IngestOptions): Ingest {
 
   return {
     store,
+    privacyFlush: () => void privacy?.flush(),
     matches: (url) =>
       url !== undefined && (url === "/v1" || url.startsWith("/v1/") || url.startsWith("/v1?")),
     handle(req, res) {
@@ -223,6 +236,7 @@ export function createIngest(options: IngestOptions): Ingest {
     async close() {
       closed = true;
       await committer.flush();
+      privacy?.close();
       await retention.stop();
       await archive.close();
     },

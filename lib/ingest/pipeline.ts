@@ -12,6 +12,7 @@ import { recordIngest, recordRateLimited } from "@/lib/ingest/stats";
 import type { AppendResult } from "@/lib/ingest/store";
 import { isIsoTimestamp, isPlainObject, type MessageType } from "@/lib/ingest/validate";
 import { type SourceRef, type WriteKeyResolver, writeKeyFromAuthorization } from "@/lib/ingest/writekeys";
+import type { IngestPrivacy } from "@/lib/privacy/ingest";
 import type { Tap, TapEvent } from "@/lib/tap";
 
 // From a parsed body to an answer: write key -> source, batch shape, rate limit, validation
@@ -35,6 +36,8 @@ export interface PipelineDeps {
   committer: GroupCommitter;
   tap: Tap;
   trustProxy: boolean;
+  /** Suppression, blocked fields and sampled detection (lib/privacy); absent: none. */
+  privacy?: IngestPrivacy;
 }
 
 const MISSING_KEY =
@@ -131,7 +134,18 @@ export class Pipeline {
         respond.ok(res, { single: false, accepted: 0, duplicates: 0, rejected: [] });
         return;
       }
-      const prepared = prepareMessages(items, ctx);
+      const prepared = prepareMessages(items, ctx, this.deps.privacy?.forWorkspace(source.workspaceId, now));
+      if (prepared.rows.length === 0) {
+        // Every message came from a suppressed user: nothing to store, answered as accepted.
+        recordIngest(source.id, { received: items.length, accepted: 0, rejected: 0, duplicates: 0 }, now);
+        respond.ok(res, {
+          single: type !== null,
+          accepted: prepared.suppressed,
+          duplicates: 0,
+          rejected: [],
+        });
+        return;
+      }
       // Kept until the commit only for tap subscribers: otherwise the parsed objects die young
       // instead of being promoted while the group commits (measured: +15-20% on /v1/batch).
       if (!this.deps.tap.hasSubscribers(source.id, source.workspaceId)) prepared.messages = null;
@@ -162,9 +176,11 @@ export class Pipeline {
     const { rows, rejected } = prepared;
     let duplicates = 0;
     for (let i = 0; i < rows.length; i++) if (result.seqs[offset + i] === null) duplicates++;
-    const accepted = rows.length - rejected.length - duplicates;
+    // Suppressed users' messages were not stored: answered as accepted or rejected all the same.
+    const storedRejected = rejected.length - prepared.suppressedRejected;
+    const accepted = rows.length - storedRejected - duplicates + prepared.suppressed;
     const now = rows[0]!.receivedAt;
-    recordIngest(source.id, { received: rows.length, accepted, rejected: rejected.length, duplicates }, now);
+    recordIngest(source.id, { received: rows.length, accepted, rejected: storedRejected, duplicates }, now);
     respond.ok(res, { single, accepted, duplicates, rejected });
     if (this.deps.tap.hasSubscribers(source.id, source.workspaceId)) {
       const events: TapEvent[] = [];

@@ -33,7 +33,10 @@ export async function pruneArchive(
   retentionDays: number,
   now = Date.now(),
   stopped: () => boolean = () => false,
+  beforePrune?: (cutoff: number) => void,
 ): Promise<PruneResult> {
+  // Warehouses that have not loaded these messages yet count them as missed (lib/warehouses).
+  beforePrune?.(now - retentionDays * 24 * HOUR);
   const messages = await drain((c, m) => store.prune(c, m), now - retentionDays * 24 * HOUR, stopped);
   return { messages };
 }
@@ -46,12 +49,13 @@ export function startRetention(
   store: ArchiveStore,
   retentionDays: number,
   firstRunMs = 30_000,
+  beforePrune?: (cutoff: number) => void,
 ): RetentionTimer {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const run = () => {
     if (stopped) return;
-    running = pruneArchive(store, retentionDays, Date.now(), () => stopped).catch((err) => {
+    running = pruneArchive(store, retentionDays, Date.now(), () => stopped, beforePrune).catch((err) => {
       console.error("[switchyard] archive prune failed:", err);
     });
   };

@@ -7,6 +7,7 @@ import { bucketIndex, bucketStarts, HOUR, rawEnd, type Window, windowView } from
 import { readRollups } from "@/lib/metrics/rollup-reader";
 import { ensureCompacted } from "@/lib/metrics/scheduler";
 import type { KeyMetricsView, TrendPoint, TrendsView } from "@/lib/metrics/types";
+import { privacySql } from "@/lib/privacy/sql";
 
 // The Key metrics and Trends panels of a destination's Event Delivery tab. Both read the rollups
 // the delivery engine writes in the same transaction as the outcomes (by the minute the outcome
@@ -60,6 +61,15 @@ function replayedIn(db: Database.Database, destinationId: string, w: Window): nu
     .get(destinationId, w.from, rawEnd(w)) as number;
 }
 
+/** "privacy: N fields removed" (routing time within the window, bounded scan). */
+function privacyRemovals(db: Database.Database, destinationId: string, w: Window) {
+  const r = privacySql(db).removalTotals.get(destinationId, w.from, rawEnd(w)) as {
+    events: number;
+    fields: number;
+  };
+  return { events: Number(r.events), fields: Number(r.fields) };
+}
+
 function hasHistory(db: Database.Database, destinationId: string): boolean {
   const any = (table: string) =>
     db.prepare(`SELECT 1 FROM "${table}" WHERE "destinationId" = ? LIMIT 1`).pluck().get(destinationId) !==
@@ -95,6 +105,7 @@ export function keyMetrics(destinationId: string, w: Window, opts: Opts = {}): K
     queuedNow: queue.queued,
     hasHistory: hasHistory(db, destinationId),
     filteredBy: filteredBy(db, destinationId, w),
+    privacy: privacyRemovals(db, destinationId, w),
   };
 }
 

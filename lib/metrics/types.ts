@@ -42,6 +42,8 @@ export interface KeyMetricsView {
   queuedNow: number;
   /** False until the destination has had any outcome or queued message (drives the empty state). */
   hasHistory: boolean;
+  /** Delivered messages the privacy step removed fields from, and how many fields in all. */
+  privacy?: { events: number; fields: number };
   /**
    * Which step stopped the filtered and unsupported messages (outcome error types, e.g.
    * "insert_function", "destination_filter"), counted from the outcomes kept for the archive's

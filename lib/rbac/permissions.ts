@@ -30,6 +30,8 @@ export const ACTIONS = [
   "setup.write",
   "functions.read",
   "functions.write",
+  "privacy.read",
+  "privacy.write",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -42,6 +44,7 @@ const READ: Action[] = [
   "delivery.read",
   "setup.read",
   "functions.read",
+  "privacy.read",
 ];
 
 export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {

@@ -98,8 +98,14 @@ describe("routing steps", () => {
     position: 0,
   });
 
-  it("run in Segment's order: integrations object, call types, destination filters", () => {
-    expect(ROUTE_STEPS.map((s) => s.id)).toEqual(["integrations", "call_types", "destination_filters"]);
+  it("run in Segment's order: consent, privacy, integrations object, call types, destination filters", () => {
+    expect(ROUTE_STEPS.map((s) => s.id)).toEqual([
+      "consent",
+      "privacy",
+      "integrations",
+      "call_types",
+      "destination_filters",
+    ]);
   });
 
   it("checks the integrations object first", () => {

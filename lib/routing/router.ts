@@ -3,6 +3,7 @@ import type { DeliveryConfig } from "@/lib/delivery/config";
 import { RollupBatch } from "@/lib/delivery/rollups";
 import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
+import { privacySql } from "@/lib/privacy/sql";
 import { routeMessage } from "@/lib/routing/route";
 import type { RoutingTable } from "@/lib/routing/table";
 
@@ -63,6 +64,7 @@ export class Router {
   pass(limit = 1000): number {
     const { db, cfg, now: clock } = this.deps;
     const s = sql(db);
+    const ps = privacySql(db);
     const rows = s.messagesAfter.all(this.lastSeq, limit) as ArchiveRow[];
     if (rows.length === 0) return 0;
     const table = this.deps.table();
@@ -87,7 +89,7 @@ export class Router {
           row.messageId ?? (typeof message.messageId === "string" ? message.messageId : `seq-${row.seq}`);
         const type = row.type ?? String(message.type ?? "");
         for (const dest of targets) {
-          const decision = routeMessage(message, dest);
+          const decision = routeMessage(message, dest, { sourceId: row.sourceId });
           const key = { destinationId: dest.id, sourceId: row.sourceId, workspaceId: row.workspaceId };
           if (decision.kind !== "deliver") {
             const inserted = s.insertOutcome.run(
@@ -109,6 +111,18 @@ export class Router {
             ).changes;
             if (inserted) rollups.add(key, now, decision.kind);
             continue;
+          }
+          if (decision.privacyRemoved.length > 0) {
+            // "privacy: N fields removed" for Event Delivery and the debugger's delivery view.
+            ps.insertRemoval.run(
+              dest.id,
+              row.seq,
+              row.workspaceId,
+              row.sourceId,
+              decision.privacyRemoved.length,
+              JSON.stringify(decision.privacyRemoved),
+              now,
+            );
           }
           const worker = this.deps.worker(dest.id);
           if (!room.has(dest.id)) room.set(dest.id, worker?.capacity() ?? 0);

@@ -1,4 +1,6 @@
 import { applyFilters, type FilterDefinition } from "@/lib/filters/apply";
+import { removePaths } from "@/lib/privacy/paths";
+import { consentDecision, type PrivacyRule } from "@/lib/privacy/policy";
 import { integrationsDecision } from "@/lib/routing/integrations";
 
 // The path of an accepted message to one destination, in order. Each step is a small function
@@ -10,7 +12,9 @@ import { integrationsDecision } from "@/lib/routing/integrations";
 // To add a step (a tracking plan, a consent check, an insert function...): write one more
 // `defineStep({...})` and put it in ROUTE_STEPS where it runs.
 //
-// The order is Segment's: the integrations object decides which destinations a message goes to
+// First the privacy steps (consent, then the destination's privacy policy), which run after the
+// tracking plan and schema filters and before anything destination-specific, as Segment's
+// Privacy Portal and Consent Management do. Then Segment's order: the integrations object decides which destinations a message goes to
 // at all; then the destination's supported call types ("the check for unsupported events types
 // happens before any destination filter checks", Segment's destination-filters FAQ); then its
 // destination filters (sample, drop, drop properties, allow properties).
@@ -28,9 +32,18 @@ export interface RouteTarget {
   integrationKeys: readonly string[];
   supportedTypes: ReadonlySet<string>;
   filters: readonly FilterDefinition[];
+  /** Its consent categories and privacy policy (lib/privacy/policy.ts); absent: none set. */
+  privacy?: PrivacyRule;
 }
 
-export type StepResult = { continue: true; message: Message } | { continue: false; reason: string };
+/** What a step knows about the message besides its payload. */
+export interface RouteContext {
+  sourceId: string;
+}
+
+export type StepResult =
+  /** removed: field paths the step took out (the privacy step), for "privacy: N fields removed". */
+  { continue: true; message: Message; removed?: string[] } | { continue: false; reason: string };
 
 export interface RouteStep {
   /** Stable name of the step (docs, logs). */
@@ -42,7 +55,7 @@ export interface RouteStep {
   /** What people see, e.g. in the Event Delivery error table. */
   readonly label: string;
   readonly description: string;
-  run(message: Message, target: RouteTarget): StepResult;
+  run(message: Message, target: RouteTarget, ctx: RouteContext): StepResult;
 }
 
 const go = (message: Message): StepResult => ({ continue: true, message });
@@ -52,6 +65,42 @@ const stop = (reason: string): StepResult => ({ continue: false, reason });
 function defineStep<const S extends RouteStep>(step: S): S {
   return step;
 }
+
+export const consentStep = defineStep({
+  id: "consent",
+  errorType: "no_consent",
+  outcome: "filtered",
+  label: "No consent",
+  description:
+    "The event's consent preferences (context.consent.categoryPreferences) do not grant every consent category of this destination, or it has none and its source holds such events back.",
+  run(message, target, ctx) {
+    const rule = target.privacy;
+    if (!rule || rule.consentCategories.length === 0) return go(message);
+    const decision = consentDecision(
+      message,
+      rule.consentCategories,
+      rule.holdWithoutConsent.has(ctx.sourceId),
+    );
+    return decision.ok ? go(message) : stop(decision.reason);
+  },
+});
+
+export const privacyStep = defineStep({
+  id: "privacy",
+  errorType: "privacy",
+  outcome: "filtered",
+  label: "Privacy",
+  description:
+    'Never stops a message: removes the fields this destination\'s privacy policy does not allow (Red, or Red and Yellow), recorded as "privacy: N fields removed".',
+  run(message, target) {
+    const remove = target.privacy?.remove;
+    if (!remove || remove.length === 0) return go(message);
+    const result = removePaths(message, remove);
+    return result.removed.length === 0
+      ? go(message)
+      : { continue: true, message: result.message, removed: result.removed };
+  },
+});
 
 export const integrationsStep = defineStep({
   id: "integrations",
@@ -93,7 +142,13 @@ export const destinationFiltersStep = defineStep({
 });
 
 /** The order messages take. */
-export const ROUTE_STEPS = [integrationsStep, callTypesStep, destinationFiltersStep] as const;
+export const ROUTE_STEPS = [
+  consentStep,
+  privacyStep,
+  integrationsStep,
+  callTypesStep,
+  destinationFiltersStep,
+] as const;
 
 type Step = (typeof ROUTE_STEPS)[number];
 

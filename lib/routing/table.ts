@@ -9,6 +9,7 @@ import {
   type DestinationBindings,
   loadDestinationBindings,
 } from "@/lib/functions/bindings";
+import { loadPrivacyRules, privacyFingerprint } from "@/lib/privacy/policy";
 import type { RouteTarget } from "@/lib/routing/route";
 
 // Where messages go: every destination with its decrypted settings, filters and connected
@@ -99,10 +100,13 @@ export function loadRoutingTable(db: Database.Database, encryptionKey: () => str
     filtersOf.set(f.destinationId, list);
   }
   const functions = loadDestinationBindings(db, encryptionKey());
+  const workspaceOf = new Map(rows.map((r) => [r.id, r.workspaceId]));
+  const privacy = loadPrivacyRules(db, (id) => workspaceOf.get(id));
   const table: RoutingTable = { destinations: new Map(), bySource: new Map(), workspaces: new Set() };
   for (const row of rows) {
     const type = getDestinationType(row.type);
     if (!type) continue; // no longer in the catalog: nothing could deliver to it
+    if (type.warehouse) continue; // loaded in bulk from the archive (lib/warehouses), never routed
     const { settings, error } = fullSettings(row, encryptionKey);
     const destFilters = filtersOf.get(row.id) ?? [];
     const fns = functions.get(row.id);
@@ -118,6 +122,7 @@ export function loadRoutingTable(db: Database.Database, encryptionKey: () => str
       integrationKeys: integrationKeys(type),
       supportedTypes: new Set(type.supportedTypes),
       filters: destFilters,
+      privacy: privacy.get(row.id),
       enabled: Boolean(row.enabled),
       settings,
       settingsError: error,
@@ -152,5 +157,5 @@ export function routingFingerprint(db: Database.Database): string {
         (SELECT COUNT(*) FROM "DestinationSource") AS l, (SELECT MAX("createdAt") FROM "DestinationSource") AS lu`,
     )
     .get();
-  return JSON.stringify([row, bindingsFingerprint(db)]);
+  return JSON.stringify([row, bindingsFingerprint(db), privacyFingerprint(db)]);
 }

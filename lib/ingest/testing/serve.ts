@@ -8,6 +8,8 @@ import { createIngest } from "@/lib/ingest/http";
 // The database must already be migrated and hold the sources. Prints {"port":N} when ready.
 // INGEST_WRITER=inline commits on the event loop instead of the writer thread;
 // INGEST_TEST_COMMIT_DELAY_MS holds every commit back (durability test).
+// INGEST_PRIVACY=off turns privacy (detection, suppression, blocking) off; INGEST_PRIVACY_SCANS
+// sets how many messages per second per workspace detection may look at (bench:privacy).
 
 const [file, portArg, rateArg] = process.argv.slice(2);
 if (!file) {
@@ -23,6 +25,10 @@ const ingest = createIngest({
   writer: process.env.INGEST_WRITER === "inline" ? "inline" : "thread",
   commitWindowMs: Number(process.env.INGEST_COMMIT_WINDOW_MS ?? 0),
   testCommitDelayMs: Number(process.env.INGEST_TEST_COMMIT_DELAY_MS ?? 0),
+  privacy:
+    process.env.INGEST_PRIVACY === "off"
+      ? false
+      : { scansPerSecond: Number(process.env.INGEST_PRIVACY_SCANS ?? 50) },
 });
 const server = http.createServer((req, res) => {
   if (ingest.matches(req.url)) return ingest.handle(req, res);

@@ -9,7 +9,8 @@ import { getDestinationType } from "@/lib/catalog";
 import { db } from "@/lib/db";
 import { sqlite } from "@/lib/db/sqlite";
 import { readControl } from "@/lib/delivery/control";
-import { currentHealth, HEALTHY } from "@/lib/delivery/health";
+import { HEALTHY } from "@/lib/delivery/health";
+import { destinationHealth } from "@/lib/destinations/queries";
 import { pageAccess } from "@/lib/workspaces/page-access";
 
 export default async function DestinationLayout({
@@ -27,7 +28,7 @@ export default async function DestinationLayout({
   });
   if (!destination) notFound();
   const type = getDestinationType(destination.type);
-  const health = currentHealth(access.workspace.id).get(destination.id) ?? HEALTHY;
+  const health = destinationHealth(access.workspace.id).get(destination.id) ?? HEALTHY;
   const control = readControl(sqlite(), destination.id);
   const base = `/${workspace}/destinations/${destination.id}`;
   return (
@@ -53,11 +54,20 @@ export default async function DestinationLayout({
       </div>
       {type && <DestinationInfo type={type} />}
       <Tabs
-        tabs={[
-          { href: base, label: "Settings" },
-          { href: `${base}/filters`, label: "Filters" },
-          { href: `${base}/delivery`, label: "Event Delivery" },
-        ]}
+        tabs={
+          type?.warehouse
+            ? // Warehouses load in bulk: no per-message delivery, and destination filters do not apply.
+              [
+                { href: base, label: "Settings" },
+                { href: `${base}/syncs`, label: "Syncs" },
+                { href: `${base}/selective-sync`, label: "Selective Sync" },
+              ]
+            : [
+                { href: base, label: "Settings" },
+                { href: `${base}/filters`, label: "Filters" },
+                { href: `${base}/delivery`, label: "Event Delivery" },
+              ]
+        }
       />
       {children}
     </>

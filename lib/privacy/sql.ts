@@ -1,0 +1,272 @@
+import type Database from "better-sqlite3";
+
+// Every raw SQL statement of the privacy feature, in one place (a PostgreSQL store mirrors this
+// module): the ingest's and the router's reads, the inbox's batched writes, the router's removal
+// notes and the deletion purge. Plain portable SQL: ON CONFLICT, IN lists of parameters, no
+// SQLite-only functions. The console's settings go through Prisma (lib/privacy/service.ts).
+
+export interface FieldRow {
+  workspaceId: string;
+  path: string;
+  classification: string | null;
+  blockAtIngest: number | boolean;
+}
+
+export interface InboxWrite {
+  workspaceId: string;
+  path: string;
+  matcher: string;
+  suggested: string;
+  sources: string;
+  firstSeen: number;
+  lastSeen: number;
+  sample: string | null;
+  sampleUserId: string | null;
+  sampleAnonymousId: string | null;
+}
+
+function statements(db: Database.Database) {
+  return {
+    workspaceFields: db.prepare(
+      `SELECT "workspaceId", "path", "classification", "blockAtIngest" FROM "PrivacyField" WHERE "workspaceId" = ?`,
+    ),
+    classifiedFields: db.prepare(
+      `SELECT "workspaceId", "path", "classification", "blockAtIngest" FROM "PrivacyField" WHERE "classification" IS NOT NULL`,
+    ),
+    fieldSources: db.prepare(`SELECT "path", "sources" FROM "PrivacyField" WHERE "workspaceId" = ?`),
+    matchers: db.prepare(
+      `SELECT "id", "name", "keyPatterns", "valuePatterns", "suggested", "enabled" FROM "PrivacyMatcher" WHERE "workspaceId" = ?`,
+    ),
+    suppressed: db.prepare(`SELECT "userId" FROM "PrivacySuppression" WHERE "workspaceId" = ?`),
+    destinations: db.prepare(
+      `SELECT "destinationId", "policy", "consentCategories" FROM "PrivacyDestination"`,
+    ),
+    sources: db.prepare(`SELECT "sourceId", "withoutConsent" FROM "PrivacySource"`),
+    upsertInbox: db.prepare(
+      `INSERT INTO "PrivacyField" ("workspaceId", "path", "matcher", "suggested", "sources", "firstSeen", "lastSeen",
+         "sample", "sampleUserId", "sampleAnonymousId", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT ("workspaceId", "path") DO UPDATE SET "lastSeen" = excluded."lastSeen",
+         "sources" = excluded."sources", "updatedAt" = excluded."updatedAt"`,
+    ),
+    touchInbox: db.prepare(
+      `UPDATE "PrivacyField" SET "lastSeen" = ?, "sources" = ?, "updatedAt" = ? WHERE "workspaceId" = ? AND "path" = ?`,
+    ),
+    insertRemoval: db.prepare(
+      `INSERT INTO "PrivacyRemoval" ("destinationId", "seq", "workspaceId", "sourceId", "removed", "fields", "at")
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("destinationId", "seq") DO NOTHING`,
+    ),
+    fingerprint: db.prepare(
+      `SELECT (SELECT COUNT(*) FROM "PrivacyField" WHERE "classification" IS NOT NULL) AS f,
+         (SELECT MAX("updatedAt") FROM "PrivacyField" WHERE "classification" IS NOT NULL) AS fu,
+         (SELECT COUNT(*) FROM "PrivacyDestination") AS d, (SELECT MAX("updatedAt") FROM "PrivacyDestination") AS du,
+         (SELECT COUNT(*) FROM "PrivacySource") AS s, (SELECT MAX("updatedAt") FROM "PrivacySource") AS su`,
+    ),
+    removalTotals: db.prepare(
+      `SELECT COUNT(*) AS "events", COALESCE(SUM("removed"), 0) AS "fields" FROM (
+         SELECT "removed" FROM "PrivacyRemoval" WHERE "destinationId" = ? AND "at" >= ? AND "at" < ? LIMIT 100000) AS "x"`,
+    ),
+    // Per-message reads go through the workspace's destinations, so the (destinationId, seq) keys are used.
+    removalsOfMessage: db.prepare(
+      `SELECT r."destinationId", r."removed", r."fields" FROM "Destination" d
+       JOIN "PrivacyRemoval" r ON r."destinationId" = d."id" AND r."seq" = ?
+       WHERE d."workspaceId" = ?`,
+    ),
+    eventOutcomes: db.prepare(
+      `SELECT o."destinationId", d."name", o."status", o."errorType", o."errorMessage", o."attempts", o."httpStatus"
+       FROM "Destination" d JOIN "DeliveryOutcome" o ON o."destinationId" = d."id" AND o."seq" = ?
+       WHERE d."workspaceId" = ? AND o."sourceId" = ?`,
+    ),
+    eventJobs: db.prepare(
+      `SELECT j."destinationId", d."name", j."attempts", j."lastError"
+       FROM "Destination" d JOIN "DeliveryJob" j ON j."destinationId" = d."id" AND j."seq" = ?
+       WHERE d."workspaceId" = ? AND j."sourceId" = ?`,
+    ),
+    pruneRemovals: db.prepare(`DELETE FROM "PrivacyRemoval" WHERE "at" < ?`),
+  };
+}
+
+const cache = new WeakMap<Database.Database, ReturnType<typeof statements>>();
+
+export function privacySql(db: Database.Database) {
+  let s = cache.get(db);
+  if (!s) {
+    s = statements(db);
+    cache.set(db, s);
+  }
+  return s;
+}
+
+/**
+ * One transaction for a whole batch of inbox sightings. A sighting of a path already recorded
+ * (matcher "") only refreshes it, so a row deleted meanwhile is not brought back half-empty.
+ */
+export function writeInbox(db: Database.Database, rows: readonly InboxWrite[], now: number): void {
+  if (rows.length === 0) return;
+  const s = privacySql(db);
+  db.transaction(() => {
+    for (const r of rows) {
+      if (r.matcher === "") {
+        s.touchInbox.run(r.lastSeen, r.sources, now, r.workspaceId, r.path);
+        continue;
+      }
+      s.upsertInbox.run(
+        r.workspaceId,
+        r.path,
+        r.matcher,
+        r.suggested,
+        r.sources,
+        r.firstSeen,
+        r.lastSeen,
+        r.sample,
+        r.sampleUserId,
+        r.sampleAnonymousId,
+        now,
+      );
+    }
+  })();
+}
+
+export interface EventDelivery {
+  destinationId: string;
+  name: string;
+  status: string;
+  reason: string | null;
+  /** "privacy: N fields removed" for this destination, with the fields. */
+  privacyRemoved: string[];
+}
+
+/** Per destination, what became of one archived message (the debugger's delivery view). */
+export function eventDeliveries(
+  db: Database.Database,
+  workspaceId: string,
+  sourceId: string,
+  seq: number,
+): EventDelivery[] {
+  const s = privacySql(db);
+  const removals = new Map(
+    (s.removalsOfMessage.all(seq, workspaceId) as { destinationId: string; fields: string }[]).map((r) => [
+      r.destinationId,
+      JSON.parse(r.fields) as string[],
+    ]),
+  );
+  const outcomes = s.eventOutcomes.all(seq, workspaceId, sourceId) as {
+    destinationId: string;
+    name: string;
+    status: string;
+    errorMessage: string | null;
+  }[];
+  const jobs = s.eventJobs.all(seq, workspaceId, sourceId) as {
+    destinationId: string;
+    name: string;
+    attempts: number;
+    lastError: string | null;
+  }[];
+  const seen = new Set(outcomes.map((o) => o.destinationId));
+  return [
+    ...outcomes.map((o) => ({
+      destinationId: o.destinationId,
+      name: o.name,
+      status: o.status,
+      reason: o.errorMessage,
+      privacyRemoved: removals.get(o.destinationId) ?? [],
+    })),
+    ...jobs
+      .filter((j) => !seen.has(j.destinationId))
+      .map((j) => ({
+        destinationId: j.destinationId,
+        name: j.name,
+        status: j.attempts > 0 ? "retrying" : "queued",
+        reason: j.lastError,
+        privacyRemoved: removals.get(j.destinationId) ?? [],
+      })),
+  ].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Removal notes older than the outcomes' retention; settings rows of deleted destinations and sources. */
+export function prunePrivacy(db: Database.Database, cutoff: number): void {
+  privacySql(db).pruneRemovals.run(cutoff);
+  db.prepare(
+    `DELETE FROM "PrivacyRemoval" WHERE "destinationId" NOT IN (SELECT "id" FROM "Destination")`,
+  ).run();
+  db.prepare(
+    `DELETE FROM "PrivacyDestination" WHERE "destinationId" NOT IN (SELECT "id" FROM "Destination")`,
+  ).run();
+  db.prepare(`DELETE FROM "PrivacySource" WHERE "sourceId" NOT IN (SELECT "id" FROM "Source")`).run();
+}
+
+// ---- Deletion: every table that holds a user's messages or parts of them ----
+
+const SEQ_CHUNK = 500;
+
+export interface PurgeCounts {
+  archive: number;
+  deliveryJobs: number;
+  deliveryOutcomes: number;
+  deliverySamples: number;
+  privacyRemovals: number;
+  functionRuns: number;
+  inboxSamples: number;
+}
+
+/**
+ * Removes one user's messages from the archive (which is also the debugger's backlog) and what
+ * was derived from them: queued deliveries, outcome rows and samples, privacy notes, function run
+ * inputs that name the id, inbox samples taken from them. Works in chunks, each its own
+ * transaction, so ingest never waits long for the lock.
+ */
+export function purgeUser(
+  db: Database.Database,
+  workspaceId: string,
+  idType: "userId" | "anonymousId",
+  idValue: string,
+): PurgeCounts {
+  const counts: PurgeCounts = {
+    archive: 0,
+    deliveryJobs: 0,
+    deliveryOutcomes: 0,
+    deliverySamples: 0,
+    privacyRemovals: 0,
+    functionRuns: 0,
+    inboxSamples: 0,
+  };
+  const column = idType === "userId" ? `"userId"` : `"anonymousId"`;
+  const findSeqs = db.prepare(
+    `SELECT "seq" FROM "Message" WHERE "workspaceId" = ? AND ${column} = ? LIMIT ?`,
+  );
+  for (;;) {
+    const seqs = (findSeqs.all(workspaceId, idValue, SEQ_CHUNK) as { seq: number }[]).map((r) => r.seq);
+    if (seqs.length === 0) break;
+    const list = seqs.map(() => "?").join(", ");
+    const del = (table: string) =>
+      db
+        .prepare(`DELETE FROM "${table}" WHERE "workspaceId" = ? AND "seq" IN (${list})`)
+        .run(workspaceId, ...seqs).changes;
+    db.transaction(() => {
+      counts.deliveryJobs += del("DeliveryJob");
+      counts.deliveryOutcomes += del("DeliveryOutcome");
+      counts.deliverySamples += del("DeliverySample");
+      counts.privacyRemovals += del("PrivacyRemoval");
+      counts.archive += del("Message");
+    })();
+    if (seqs.length < SEQ_CHUNK) break;
+  }
+  // Function runs keep their input as JSON text (the id appears JSON-quoted) and their console
+  // output as free text (the raw id, looked for only when it is long enough to be specific).
+  const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const quoted = like(JSON.stringify(idValue));
+  const raw = idValue.length >= 6 ? like(idValue) : quoted;
+  counts.functionRuns = db
+    .prepare(
+      `DELETE FROM "FunctionRun" WHERE "workspaceId" = ?
+         AND ("input" LIKE ? ESCAPE '\\' OR "logs" LIKE ? ESCAPE '\\' OR "message" LIKE ? ESCAPE '\\')`,
+    )
+    .run(workspaceId, quoted, raw, raw).changes;
+  const sampleColumn = idType === "userId" ? `"sampleUserId"` : `"sampleAnonymousId"`;
+  counts.inboxSamples = db
+    .prepare(
+      `UPDATE "PrivacyField" SET "sample" = NULL, "sampleUserId" = NULL, "sampleAnonymousId" = NULL
+       WHERE "workspaceId" = ? AND ${sampleColumn} = ?`,
+    )
+    .run(workspaceId, idValue).changes;
+  return counts;
+}

@@ -1,0 +1,35 @@
+import type { TableColumns, TableLoad } from "./plan";
+
+// What a warehouse must do for Switchyard to load it. PostgreSQL implements it
+// (lib/warehouses/postgres/loader.ts); a ClickHouse, BigQuery or Snowflake loader implements the
+// same four calls and reuses everything else (flattening, planning, cursor, scheduling).
+
+export interface ConnectionCheck {
+  ok: boolean;
+  /** Each step with what it found: address, login, create schema. */
+  steps: { step: string; ok: boolean; message: string }[];
+}
+
+export interface WarehouseLoader {
+  /** Reaches the host, signs in and checks the right to create schemas (without leaving one). */
+  check(): Promise<ConnectionCheck>;
+  /** The tables and columns of one schema (empty when the schema does not exist yet). */
+  describe(schema: string): Promise<TableColumns>;
+  /**
+   * Loads one table's rows in ONE transaction: creates the schema/table or adds columns as the
+   * plan says, inserts new ids (existing ids are left alone) or upserts users/accounts.
+   * Returns the rows written.
+   */
+  load(schema: string, plan: TableLoad): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A load or connection failure with a message fit for the sync history. */
+export class WarehouseError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,207 @@
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import type { ColumnType } from "@/lib/warehouses/flatten";
+import type { ConnectionCheck, WarehouseLoader } from "@/lib/warehouses/loader";
+import { q } from "@/lib/warehouses/naming";
+import type { TableColumns, TableLoad } from "@/lib/warehouses/plan";
+import { connectPostgres, describePgError, type PostgresSettings, resolveAllowed } from "./connect";
+
+// The PostgreSQL loader. One table batch = one transaction:
+//   CREATE SCHEMA/TABLE IF NOT EXISTS, ALTER TABLE ADD COLUMN IF NOT EXISTS (new keys),
+//   COPY the rows into a temporary staging table, then
+//   INSERT INTO target SELECT … FROM staging ON CONFLICT (id) DO NOTHING      (call tables)
+//   INSERT … ON CONFLICT (id) DO UPDATE SET col = COALESCE(new, old) WHERE newer  (users, accounts)
+// The primary key on id makes a batch loaded twice (after a crash before the cursor moved)
+// change nothing: dedup on messageId holds forever, not only for 24 hours.
+
+const PG_TYPES: Record<string, ColumnType> = {
+  bigint: "bigint",
+  integer: "bigint",
+  smallint: "bigint",
+  "double precision": "double precision",
+  real: "double precision",
+  numeric: "double precision",
+  boolean: "boolean",
+  "timestamp with time zone": "timestamptz",
+  "timestamp without time zone": "timestamptz",
+};
+
+/** COPY text format: backslash escapes, \N for NULL; PostgreSQL text cannot hold NUL. */
+function copyValue(v: string | null): string {
+  if (v === null) return "\\N";
+  if (!/[\\\t\n\r\0]/.test(v)) return v;
+  return v
+    .replace(/\0/g, "")
+    .replace(/\\/g, "\\\\")
+    .replace(/\t/g, "\\t")
+    .replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r");
+}
+
+export function copyText(rows: (string | null)[][]): string {
+  let out = "";
+  for (const row of rows) out += `${row.map(copyValue).join("\t")}\n`;
+  return out;
+}
+
+export class PostgresLoader implements WarehouseLoader {
+  private client: pg.Client | null = null;
+  private readonly schemas = new Set<string>();
+
+  constructor(
+    private readonly settings: PostgresSettings,
+    private readonly allowPrivate: boolean,
+  ) {}
+
+  private async conn(): Promise<pg.Client> {
+    this.client ??= await connectPostgres(this.settings, this.allowPrivate);
+    return this.client;
+  }
+
+  async check(): Promise<ConnectionCheck> {
+    const steps: ConnectionCheck["steps"] = [];
+    const fail = (step: string, err: unknown) => {
+      steps.push({ step, ok: false, message: describePgError(err).message });
+      return { ok: false, steps };
+    };
+    try {
+      const address = await resolveAllowed(this.settings.host, this.allowPrivate);
+      steps.push({ step: "address", ok: true, message: `${this.settings.host} → ${address}, allowed` });
+    } catch (err) {
+      return fail("address", err);
+    }
+    let client: pg.Client;
+    try {
+      client = await this.conn();
+      const who = await client.query("SELECT current_user AS u, version() AS v");
+      const version = String(who.rows[0]?.v ?? "")
+        .split(" ")
+        .slice(0, 2)
+        .join(" ");
+      steps.push({ step: "sign-in", ok: true, message: `Signed in as ${who.rows[0]?.u} (${version})` });
+    } catch (err) {
+      return fail("sign-in", err);
+    }
+    const probe = `switchyard_check_${randomBytes(4).toString("hex")}`;
+    try {
+      await client.query("BEGIN");
+      await client.query(`CREATE SCHEMA ${q(probe)}`);
+      await client.query(`CREATE TABLE ${q(probe)}.probe (id text PRIMARY KEY)`);
+      steps.push({ step: "create schema", ok: true, message: "May create schemas and tables" });
+    } catch (err) {
+      return fail("create schema", err);
+    } finally {
+      await client.query("ROLLBACK").catch(() => {});
+    }
+    return { ok: true, steps };
+  }
+
+  async describe(schema: string): Promise<TableColumns> {
+    const client = await this.conn();
+    const res = await client.query<{ table_name: string; column_name: string; data_type: string }>(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns
+        WHERE table_schema = $1 ORDER BY table_name, ordinal_position`,
+      [schema],
+    );
+    const out: TableColumns = new Map();
+    for (const r of res.rows) {
+      const cols = out.get(r.table_name) ?? new Map<string, ColumnType>();
+      cols.set(r.column_name, PG_TYPES[r.data_type] ?? "text");
+      out.set(r.table_name, cols);
+    }
+    if (out.size) this.schemas.add(schema);
+    return out;
+  }
+
+  async load(schema: string, plan: TableLoad): Promise<number> {
+    if (!plan.rows.length) return 0;
+    const client = await this.conn();
+    const target = `${q(schema)}.${q(plan.table)}`;
+    const cols = plan.columns.map(q).join(", ");
+    try {
+      await client.query("BEGIN");
+      if (!this.schemas.has(schema)) await client.query(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
+      if (!plan.exists) {
+        const defs = plan.add.map(([c, t]) => `${q(c)} ${t}${c === "id" ? " PRIMARY KEY" : ""}`);
+        await client.query(`CREATE TABLE IF NOT EXISTS ${target} (${defs.join(", ")})`);
+      }
+      // IF NOT EXISTS: a new table above already has them; a concurrent add is harmless.
+      const adds = plan.add.filter(([c]) => c !== "id" || plan.exists);
+      if (adds.length)
+        await client.query(
+          `ALTER TABLE ${target} ${adds.map(([c, t]) => `ADD COLUMN IF NOT EXISTS ${q(c)} ${t}`).join(", ")}`,
+        );
+      const written = plan.mode === "insert" ? await this.copyDirect(client, target, cols, plan) : null;
+      const count = written ?? (await this.viaStaging(client, target, cols, plan));
+      await client.query("COMMIT");
+      this.schemas.add(schema);
+      return count;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw describePgError(err);
+    }
+  }
+
+  /**
+   * The fast path: COPY straight into the table. New ids are the common case; if any id is already
+   * there (a copy sent again after 24 h, a batch re-loaded after a crash) the primary key refuses
+   * the COPY, the savepoint undoes it, and the staging path below deduplicates. Null then.
+   */
+  private async copyDirect(
+    client: pg.Client,
+    target: string,
+    cols: string,
+    plan: TableLoad,
+  ): Promise<number | null> {
+    await client.query("SAVEPOINT direct_copy");
+    try {
+      await pipeline(
+        Readable.from([copyText(plan.rows)]),
+        client.query(copyFrom(`COPY ${target} (${cols}) FROM STDIN`)),
+      );
+      await client.query("RELEASE SAVEPOINT direct_copy");
+      return plan.rows.length;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "23505") throw err;
+      await client.query("ROLLBACK TO SAVEPOINT direct_copy");
+      return null;
+    }
+  }
+
+  /** COPY into a temporary table, then INSERT … ON CONFLICT: skips existing ids, or upserts. */
+  private async viaStaging(
+    client: pg.Client,
+    target: string,
+    cols: string,
+    plan: TableLoad,
+  ): Promise<number> {
+    const stage = `stage_${plan.table}`.slice(0, 63);
+    await client.query(
+      `CREATE TEMP TABLE ${q(stage)} (${plan.columns.map((c, i) => `${q(c)} ${plan.types[i]}`).join(", ")}) ON COMMIT DROP`,
+    );
+    await pipeline(
+      Readable.from([copyText(plan.rows)]),
+      client.query(copyFrom(`COPY ${q(stage)} (${cols}) FROM STDIN`)),
+    );
+    const res = await client.query(
+      plan.mode === "insert"
+        ? `INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${q(stage)} ON CONFLICT ("id") DO NOTHING`
+        : `INSERT INTO ${target} AS t (${cols}) SELECT ${cols} FROM ${q(stage)}
+           ON CONFLICT ("id") DO UPDATE SET ${plan.columns
+             .filter((c) => c !== "id")
+             .map((c) => `${q(c)} = COALESCE(EXCLUDED.${q(c)}, t.${q(c)})`)
+             .join(", ")}
+           WHERE EXCLUDED."received_at" >= t."received_at" OR t."received_at" IS NULL`,
+    );
+    return res.rowCount ?? 0;
+  }
+
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = null;
+    await c?.end().catch(() => {});
+  }
+}

@@ -1,0 +1,407 @@
+import type Database from "better-sqlite3";
+import { getDestinationType, joinSettings, validateSettings } from "@/lib/catalog";
+import { open } from "@/lib/crypto/secrets";
+import type { ArchivedMessage } from "./flatten";
+import { defaultSchemaName } from "./naming";
+
+// Every read and write of Switchyard's own database for warehouses, in one module of portable SQL
+// (double-quoted identifiers, no SQLite-only syntax) so it moves to PostgreSQL as it is. Tables:
+// WarehouseState (cursor, lease, schedule, missed), WarehouseSchema (source -> schema),
+// WarehouseSyncRun (history), WarehouseSelection (Selective Sync), plus reads of the archive.
+
+type Db = Database.Database;
+type Settings = Record<string, unknown>;
+
+export interface WarehouseRow {
+  id: string;
+  workspaceId: string;
+  type: string;
+  name: string;
+  enabled: boolean;
+  settings: Settings;
+  settingsError: string | null;
+  sources: { id: string; slug: string; name: string }[];
+}
+
+export interface StateRow {
+  destinationId: string;
+  lastSeq: number;
+  leaseUntil: number;
+  nextSyncAt: number;
+  failures: number;
+  missed: number;
+  columns: string;
+}
+
+export interface RunRow {
+  id: number;
+  destinationId: string;
+  workspaceId: string;
+  trigger: string;
+  status: string;
+  queuedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  fromSeq: number | null;
+  toSeq: number | null;
+  messages: number;
+  rows: string;
+  pending: number | null;
+  error: string | null;
+  requestedBy: string | null;
+}
+
+const parse = (text: string | null): Settings => {
+  const v = text ? (JSON.parse(text) as unknown) : {};
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Settings) : {};
+};
+
+/** Warehouse destinations (every type with `warehouse` in the catalog), settings decrypted. */
+export function listWarehouses(db: Db, encryptionKey: string, onlyId?: string): WarehouseRow[] {
+  const rows = db
+    .prepare(
+      `SELECT "id", "workspaceId", "type", "name", "settings", "secretsCipher", "enabled" FROM "Destination"${onlyId ? ` WHERE "id" = ?` : ""}`,
+    )
+    .all(...(onlyId ? [onlyId] : [])) as {
+    id: string;
+    workspaceId: string;
+    type: string;
+    name: string;
+    settings: string;
+    secretsCipher: string | null;
+    enabled: number;
+  }[];
+  const out: WarehouseRow[] = [];
+  const sourcesOf = db.prepare(
+    `SELECT s."id", s."slug", s."name" FROM "DestinationSource" l JOIN "Source" s ON s."id" = l."sourceId"
+      WHERE l."destinationId" = ? ORDER BY s."name"`,
+  );
+  for (const r of rows) {
+    if (!getDestinationType(r.type)?.warehouse) continue;
+    let settings: Settings = {};
+    let settingsError: string | null = null;
+    try {
+      const joined = joinSettings(
+        parse(r.settings),
+        r.secretsCipher ? parse(open(r.secretsCipher, encryptionKey)) : {},
+      );
+      const checked = validateSettings(r.type, joined);
+      if (checked.ok) settings = checked.settings;
+      else
+        settingsError = `Invalid settings: ${checked.errors.map((e) => `${e.path} ${e.message}`).join("; ")}`;
+    } catch {
+      settingsError = "The warehouse's credentials could not be decrypted (was ENCRYPTION_KEY changed?)";
+    }
+    out.push({
+      id: r.id,
+      workspaceId: r.workspaceId,
+      type: r.type,
+      name: r.name,
+      enabled: Boolean(r.enabled),
+      settings,
+      settingsError,
+      sources: sourcesOf.all(r.id) as WarehouseRow["sources"],
+    });
+  }
+  return out;
+}
+
+/** The state row, created on first use (cursor at the archive's start: history is loaded). */
+export function getState(db: Db, destinationId: string, workspaceId: string, now: number): StateRow {
+  db.prepare(
+    `INSERT INTO "WarehouseState" ("destinationId", "workspaceId", "updatedAt") VALUES (?, ?, ?)
+      ON CONFLICT ("destinationId") DO NOTHING`,
+  ).run(destinationId, workspaceId, now);
+  const row = db
+    .prepare(`SELECT * FROM "WarehouseState" WHERE "destinationId" = ?`)
+    .get(destinationId) as StateRow;
+  return { ...row, leaseUntil: Number(row.leaseUntil), nextSyncAt: Number(row.nextSyncAt) };
+}
+
+export function findState(db: Db, destinationId: string): StateRow | undefined {
+  const row = db.prepare(`SELECT * FROM "WarehouseState" WHERE "destinationId" = ?`).get(destinationId) as
+    | StateRow
+    | undefined;
+  return row && { ...row, leaseUntil: Number(row.leaseUntil), nextSyncAt: Number(row.nextSyncAt) };
+}
+
+/** Takes the warehouse's lease if nobody holds it; false when another sync is running. */
+export function claimLease(db: Db, destinationId: string, now: number, ms: number): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE "WarehouseState" SET "leaseUntil" = ?, "updatedAt" = ? WHERE "destinationId" = ? AND "leaseUntil" < ?`,
+      )
+      .run(now + ms, now, destinationId, now).changes === 1
+  );
+}
+
+export function renewLease(db: Db, destinationId: string, now: number, ms: number): void {
+  db.prepare(`UPDATE "WarehouseState" SET "leaseUntil" = ? WHERE "destinationId" = ?`).run(
+    now + ms,
+    destinationId,
+  );
+}
+
+export function finishState(
+  db: Db,
+  destinationId: string,
+  patch: { nextSyncAt: number; failures: number; columns?: string },
+): void {
+  db.prepare(
+    `UPDATE "WarehouseState" SET "leaseUntil" = 0, "nextSyncAt" = ?, "failures" = ?, "columns" = COALESCE(?, "columns")
+      WHERE "destinationId" = ?`,
+  ).run(patch.nextSyncAt, patch.failures, patch.columns ?? null, destinationId);
+}
+
+/** Moves the cursor: called only after every table of the batch has committed in the warehouse. */
+export function advanceCursor(db: Db, destinationId: string, seq: number, now: number): void {
+  db.prepare(
+    `UPDATE "WarehouseState" SET "lastSeq" = ?, "updatedAt" = ? WHERE "destinationId" = ? AND "lastSeq" < ?`,
+  ).run(seq, now, destinationId, seq);
+}
+
+/** Accepted archived messages of these sources after the cursor, oldest first. */
+export function readArchive(db: Db, sourceIds: string[], afterSeq: number, limit: number) {
+  if (!sourceIds.length) return [];
+  return db
+    .prepare(
+      `SELECT "seq", "sourceId", "receivedAt", "payload" FROM "Message"
+        WHERE "sourceId" IN (${sourceIds.map(() => "?").join(", ")}) AND "seq" > ? AND "status" = 'accepted'
+        ORDER BY "seq" LIMIT ?`,
+    )
+    .all(...sourceIds, afterSeq, limit)
+    .map((r) => {
+      const row = r as ArchivedMessage & { sourceId: string; receivedAt: number | bigint };
+      return { ...row, receivedAt: Number(row.receivedAt) };
+    }) as (ArchivedMessage & { sourceId: string })[];
+}
+
+export function countPending(db: Db, sourceIds: string[], afterSeq: number): number {
+  if (!sourceIds.length) return 0;
+  const row = db
+    .prepare(
+      `SELECT COUNT(*) AS n FROM "Message" WHERE "sourceId" IN (${sourceIds.map(() => "?").join(", ")})
+        AND "seq" > ? AND "status" = 'accepted'`,
+    )
+    .get(...sourceIds, afterSeq) as { n: number };
+  return Number(row.n);
+}
+
+/**
+ * Called by archive retention before it deletes messages older than `cutoff`: every warehouse
+ * whose cursor has not passed them counts them as missed and moves its cursor past them, so the
+ * console can say how many messages were never loaded. Returns the total missed.
+ */
+export function recordRetentionLoss(db: Db, cutoff: number): number {
+  let total = 0;
+  const states = db.prepare(`SELECT "destinationId", "lastSeq" FROM "WarehouseState"`).all() as {
+    destinationId: string;
+    lastSeq: number;
+  }[];
+  for (const s of states) {
+    const sources = (
+      db
+        .prepare(`SELECT "sourceId" FROM "DestinationSource" WHERE "destinationId" = ?`)
+        .all(s.destinationId) as {
+        sourceId: string;
+      }[]
+    ).map((r) => r.sourceId);
+    if (!sources.length) continue;
+    const row = db
+      .prepare(
+        `SELECT COUNT(*) AS n, MAX("seq") AS last FROM "Message" WHERE "sourceId" IN (${sources.map(() => "?").join(", ")})
+          AND "seq" > ? AND "status" = 'accepted' AND "receivedAt" < ?`,
+      )
+      .get(...sources, s.lastSeq, cutoff) as { n: number; last: number | null };
+    if (!row.n) continue;
+    total += Number(row.n);
+    db.prepare(
+      `UPDATE "WarehouseState" SET "missed" = "missed" + ?, "lastSeq" = CASE WHEN "lastSeq" < ? THEN ? ELSE "lastSeq" END WHERE "destinationId" = ?`,
+    ).run(Number(row.n), row.last, row.last, s.destinationId);
+  }
+  return total;
+}
+
+// ---- schemas per source
+
+export interface SchemaRow {
+  sourceId: string;
+  schemaName: string;
+  fixedAt: number | null;
+}
+
+export function listSchemas(db: Db, destinationId: string): SchemaRow[] {
+  return (
+    db
+      .prepare(`SELECT "sourceId", "schemaName", "fixedAt" FROM "WarehouseSchema" WHERE "destinationId" = ?`)
+      .all(destinationId) as SchemaRow[]
+  ).map((r) => ({ ...r, fixedAt: r.fixedAt === null ? null : Number(r.fixedAt) }));
+}
+
+/** The schema of each connected source, creating the default (the slug in snake case) if none. */
+export function ensureSchemas(db: Db, w: Pick<WarehouseRow, "id" | "sources">): Map<string, SchemaRow> {
+  const existing = new Map(listSchemas(db, w.id).map((s) => [s.sourceId, s]));
+  const taken = new Set([...existing.values()].map((s) => s.schemaName));
+  const insert = db.prepare(
+    `INSERT INTO "WarehouseSchema" ("destinationId", "sourceId", "schemaName") VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  for (const s of w.sources) {
+    if (existing.has(s.id)) continue;
+    let name = defaultSchemaName(s.slug);
+    for (let i = 2; taken.has(name); i++) name = `${defaultSchemaName(s.slug).slice(0, 58)}_${i}`;
+    taken.add(name);
+    insert.run(w.id, s.id, name);
+    existing.set(s.id, { sourceId: s.id, schemaName: name, fixedAt: null });
+  }
+  return existing;
+}
+
+/** Sets a source's schema name; false when it is already fixed (something was loaded into it). */
+export function setSchemaName(db: Db, destinationId: string, sourceId: string, name: string): boolean {
+  const row = db
+    .prepare(`SELECT "fixedAt" FROM "WarehouseSchema" WHERE "destinationId" = ? AND "sourceId" = ?`)
+    .get(destinationId, sourceId) as { fixedAt: number | null } | undefined;
+  if (row && row.fixedAt !== null) return false;
+  db.prepare(
+    `INSERT INTO "WarehouseSchema" ("destinationId", "sourceId", "schemaName") VALUES (?, ?, ?)
+      ON CONFLICT ("destinationId", "sourceId") DO UPDATE SET "schemaName" = excluded."schemaName"`,
+  ).run(destinationId, sourceId, name);
+  return true;
+}
+
+export function fixSchema(db: Db, destinationId: string, sourceId: string, now: number): void {
+  db.prepare(
+    `UPDATE "WarehouseSchema" SET "fixedAt" = ? WHERE "destinationId" = ? AND "sourceId" = ? AND "fixedAt" IS NULL`,
+  ).run(now, destinationId, sourceId);
+}
+
+// ---- Selective Sync
+
+export interface SelectionRow {
+  tableName: string;
+  columnName: string;
+}
+
+export function listSelection(db: Db, destinationId: string): SelectionRow[] {
+  return db
+    .prepare(
+      `SELECT "tableName", "columnName" FROM "WarehouseSelection" WHERE "destinationId" = ? ORDER BY "tableName", "columnName"`,
+    )
+    .all(destinationId) as SelectionRow[];
+}
+
+export function replaceSelection(db: Db, destinationId: string, rows: SelectionRow[], now: Date): void {
+  db.transaction(() => {
+    db.prepare(`DELETE FROM "WarehouseSelection" WHERE "destinationId" = ?`).run(destinationId);
+    const insert = db.prepare(
+      `INSERT INTO "WarehouseSelection" ("destinationId", "tableName", "columnName", "createdAt") VALUES (?, ?, ?, ?)`,
+    );
+    for (const r of rows) insert.run(destinationId, r.tableName, r.columnName, now.getTime());
+  })();
+}
+
+// ---- sync runs
+
+const RUN_KEEP = 200;
+
+export function queueRun(
+  db: Db,
+  w: { id: string; workspaceId: string },
+  trigger: string,
+  now: number,
+  requestedBy: string | null,
+): { run: RunRow; created: boolean } {
+  const waiting = db
+    .prepare(
+      `SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "status" = 'queued' ORDER BY "id" LIMIT 1`,
+    )
+    .get(w.id) as RunRow | undefined;
+  if (waiting) return { run: normalize(waiting), created: false };
+  const info = db
+    .prepare(
+      `INSERT INTO "WarehouseSyncRun" ("destinationId", "workspaceId", "trigger", "status", "queuedAt", "rows", "requestedBy")
+        VALUES (?, ?, ?, 'queued', ?, '{}', ?)`,
+    )
+    .run(w.id, w.workspaceId, trigger, now, requestedBy);
+  db.prepare(
+    `DELETE FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "id" <= (
+       SELECT "id" FROM "WarehouseSyncRun" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1 OFFSET ?)`,
+  ).run(w.id, w.id, RUN_KEEP);
+  return { run: getRun(db, Number(info.lastInsertRowid))!, created: true };
+}
+
+const normalize = (r: RunRow): RunRow => ({
+  ...r,
+  queuedAt: Number(r.queuedAt),
+  startedAt: r.startedAt === null ? null : Number(r.startedAt),
+  finishedAt: r.finishedAt === null ? null : Number(r.finishedAt),
+});
+
+export function getRun(db: Db, id: number): RunRow | undefined {
+  const r = db.prepare(`SELECT * FROM "WarehouseSyncRun" WHERE "id" = ?`).get(id) as RunRow | undefined;
+  return r && normalize(r);
+}
+
+export function queuedRun(db: Db, destinationId: string): RunRow | undefined {
+  const r = db
+    .prepare(
+      `SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "status" = 'queued' ORDER BY "id" LIMIT 1`,
+    )
+    .get(destinationId) as RunRow | undefined;
+  return r && normalize(r);
+}
+
+export function listRuns(db: Db, destinationId: string, limit: number): RunRow[] {
+  return (
+    db
+      .prepare(`SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT ?`)
+      .all(destinationId, limit) as RunRow[]
+  ).map(normalize);
+}
+
+export function startRun(db: Db, id: number, now: number, fromSeq: number): void {
+  db.prepare(
+    `UPDATE "WarehouseSyncRun" SET "status" = 'running', "startedAt" = ?, "fromSeq" = ? WHERE "id" = ?`,
+  ).run(now, fromSeq, id);
+}
+
+export function progressRun(db: Db, id: number, p: { toSeq: number; messages: number; rows: string }): void {
+  db.prepare(`UPDATE "WarehouseSyncRun" SET "toSeq" = ?, "messages" = ?, "rows" = ? WHERE "id" = ?`).run(
+    p.toSeq,
+    p.messages,
+    p.rows,
+    id,
+  );
+}
+
+export function endRun(
+  db: Db,
+  id: number,
+  p: { status: string; now: number; pending: number | null; error: string | null },
+): void {
+  db.prepare(
+    `UPDATE "WarehouseSyncRun" SET "status" = ?, "finishedAt" = ?, "pending" = ?, "error" = ? WHERE "id" = ?`,
+  ).run(p.status, p.now, p.pending, p.error, id);
+}
+
+/** Runs left "running" by a process that died (its lease expired) are marked interrupted. */
+export function markInterrupted(db: Db, now: number): number {
+  return db
+    .prepare(
+      `UPDATE "WarehouseSyncRun" SET "status" = 'interrupted', "finishedAt" = ?,
+         "error" = 'The process loading this warehouse stopped; the next sync continues from the last committed batch'
+        WHERE "status" = 'running' AND "destinationId" IN (SELECT "destinationId" FROM "WarehouseState" WHERE "leaseUntil" < ?)`,
+    )
+    .run(now, now).changes;
+}
+
+/** Removes the warehouse rows of destinations that were deleted (no foreign keys on these tables). */
+export function sweepDeleted(db: Db): number {
+  let removed = 0;
+  for (const table of ["WarehouseState", "WarehouseSchema", "WarehouseSyncRun", "WarehouseSelection"])
+    removed += db
+      .prepare(`DELETE FROM "${table}" WHERE "destinationId" NOT IN (SELECT "id" FROM "Destination")`)
+      .run().changes;
+  return removed;
+}
