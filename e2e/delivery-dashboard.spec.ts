@@ -194,6 +194,10 @@ test("a read-only member views without retrying; another workspace's member gets
   await reader.getByTestId("error-row").click();
   await expect(reader.getByTestId("sample-payloads")).toBeVisible();
   await expect(reader.getByRole("button", { name: "Retry these messages" })).toHaveCount(0);
+  // The delivery state is shown, its controls are not.
+  await expect(reader.getByTestId("delivery-state")).toBeVisible();
+  await expect(reader.getByRole("button", { name: "Pause delivery" })).toHaveCount(0);
+  await expect(reader.getByRole("button", { name: "Replay events…" })).toHaveCount(0);
   await snap(reader, "delivery-read-only");
   const window = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString() };
   const retries = `/api/workspaces/demo/destinations/${ids.failing}/retries`;

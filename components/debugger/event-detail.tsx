@@ -2,13 +2,16 @@
 
 import { useState } from "react";
 import { EventDeliveries } from "@/components/debugger/event-deliveries";
+import { EventDelivery } from "@/components/debugger/event-delivery";
 import { ProtocolNotes } from "@/components/debugger/protocol-notes";
 import type { DebugEvent } from "@/components/debugger/use-debugger-stream";
 import { CopyButton } from "@/components/ui/copy-button";
 import { prettyCall } from "@/lib/debugger/pretty";
 
+const VIEWS = { pretty: "Pretty", raw: "Raw", delivery: "Delivery" } as const;
+
 export function EventDetail({ event, sourceId }: { event: DebugEvent | null; sourceId: string }) {
-  const [view, setView] = useState<"pretty" | "raw">("pretty");
+  const [view, setView] = useState<keyof typeof VIEWS>("pretty");
   if (!event) {
     return (
       <section
@@ -21,7 +24,7 @@ export function EventDetail({ event, sourceId }: { event: DebugEvent | null; sou
   }
   const raw = JSON.stringify(event.message, null, 2);
   const pretty = prettyCall(event.message);
-  const shown = view === "pretty" ? pretty.code : raw;
+  const shown = view === "raw" ? raw : pretty.code;
   return (
     <section
       aria-label="Event detail"
@@ -29,7 +32,7 @@ export function EventDetail({ event, sourceId }: { event: DebugEvent | null; sou
     >
       <header className="flex items-center gap-2 border-b border-slate-100 px-4 py-2">
         <div role="tablist" aria-label="Payload view" className="flex gap-1">
-          {(["pretty", "raw"] as const).map((v) => (
+          {(Object.keys(VIEWS) as (keyof typeof VIEWS)[]).map((v) => (
             <button
               key={v}
               role="tab"
@@ -38,18 +41,22 @@ export function EventDetail({ event, sourceId }: { event: DebugEvent | null; sou
               onClick={() => setView(v)}
               className={`rounded px-2.5 py-1 text-xs font-medium ${view === v ? "bg-slate-800 text-white" : "bg-slate-100 text-slate-700"}`}
             >
-              {v === "pretty" ? "Pretty" : "Raw"}
+              {VIEWS[v]}
             </button>
           ))}
         </div>
         <span className="text-xs text-slate-500">
           {view === "pretty"
             ? `as written with ${pretty.style === "http" ? "the HTTP API" : `the ${pretty.style} library`}`
-            : "as stored"}
+            : view === "raw"
+              ? "as stored"
+              : "what became of it at each connected destination"}
         </span>
-        <span className="ml-auto">
-          <CopyButton value={shown} label="Copy" />
-        </span>
+        {view !== "delivery" && (
+          <span className="ml-auto">
+            <CopyButton value={shown} label="Copy" />
+          </span>
+        )}
       </header>
       {event.status === "rejected" && (
         <p
@@ -61,10 +68,17 @@ export function EventDetail({ event, sourceId }: { event: DebugEvent | null; sou
         </p>
       )}
       <ProtocolNotes event={event} />
-      <pre className="min-h-0 flex-1 overflow-auto p-4 text-xs leading-relaxed" data-testid="payload">
-        <code>{shown}</code>
-      </pre>
-      {event.status === "accepted" && <EventDeliveries sourceId={sourceId} seq={event.seq} />}
+      {view === "delivery" ? (
+        <EventDelivery sourceId={sourceId} seq={event.seq} />
+      ) : (
+        <>
+          <pre className="min-h-0 flex-1 overflow-auto p-4 text-xs leading-relaxed" data-testid="payload">
+            <code>{shown}</code>
+          </pre>
+          {/* One line per destination naming the fields privacy removed; the Delivery tab has the rest. */}
+          {event.status === "accepted" && <EventDeliveries sourceId={sourceId} seq={event.seq} />}
+        </>
+      )}
     </section>
   );
 }

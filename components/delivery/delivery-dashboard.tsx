@@ -1,9 +1,11 @@
 "use client";
 
+import { DeliveryControls } from "@/components/delivery/delivery-controls";
 import { ErrorTable } from "@/components/delivery/error-table";
 import { formatTime } from "@/components/delivery/format";
 import { KeyMetrics, KeyMetricsSkeleton } from "@/components/delivery/key-metrics";
 import { PeriodSelector } from "@/components/delivery/period-selector";
+import { ReplayPanel } from "@/components/delivery/replay-panel";
 import { TrendCharts, TrendsSkeleton } from "@/components/delivery/trend-charts";
 import {
   type InitialPanels,
@@ -64,22 +66,33 @@ export function DeliveryDashboard({
       </>
     );
 
+  const operations = (
+    <>
+      {metrics.data && (
+        <DeliveryControls destinationId={destinationId} metrics={metrics.data} errors={errors.data} />
+      )}
+    </>
+  );
+
   if (metrics.data && !metrics.data.hasHistory)
     return (
-      <>
+      <div className="space-y-6">
         {header}
+        {operations}
+        <ReplayPanel destinationId={destinationId} />
         <EmptyState title="No events have reached this destination yet">
           Once the connected sources send events and the destination is enabled, this tab shows how many were
           delivered and how many were not, the end-to-end P95 latency, each kind of error with sample payloads
           (what you sent, the request to the destination and its response) and how all of it trends over time.
           It refreshes by itself.
         </EmptyState>
-      </>
+      </div>
     );
 
   return (
     <div className="space-y-6">
       {header}
+      {operations}
       {metrics.data ? <KeyMetrics data={metrics.data} /> : <KeyMetricsSkeleton />}
       <Card title="Error details">
         <div className="-m-5">
@@ -100,6 +113,7 @@ export function DeliveryDashboard({
         <h2 className="text-sm font-semibold text-slate-900">Trends</h2>
         {trends.data ? <TrendCharts data={trends.data} /> : <TrendsSkeleton />}
       </section>
+      <ReplayPanel destinationId={destinationId} />
     </div>
   );
 }

@@ -55,7 +55,14 @@ export function ErrorDetail({
             </li>
           ))}
         </ul>
-        {ws.can("delivery.retry") && (
+        {row.state === "retrying" && (
+          <p className="mt-2 text-slate-700" data-testid="retrying-note">
+            These attempts failed and were scheduled again: the delivery engine keeps retrying each message
+            until it is delivered or its retry deadline passes. {formatCount(row.waitingNow)} message
+            {row.waitingNow === 1 ? "" : "s"} wait for another attempt now.
+          </p>
+        )}
+        {row.state === "final" && ws.can("delivery.retry") && (
           <div className="mt-3 flex flex-wrap items-center gap-3">
             <Button
               size="sm"

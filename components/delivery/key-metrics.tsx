@@ -56,9 +56,11 @@ export function KeyMetrics({ data }: { data: KeyMetricsView }) {
           tone={data.notDelivered > 0 ? "text-red-700" : "text-slate-900"}
           detail={
             <span data-testid="metric-failure-rate">
-              {data.failureRate === null
-                ? "nothing was attempted"
-                : `${formatRate(data.failureRate)} failure rate`}
+              {data.failureRate !== null
+                ? `${formatRate(data.failureRate)} failure rate`
+                : data.failedAttempts > 0 || data.retryingNow > 0
+                  ? "none given up on yet"
+                  : "nothing finished in this period"}
             </span>
           }
           help="Messages given up on in this period: a terminal error, or still failing when the retry deadline passed. The reasons are in Error details below."
@@ -91,18 +93,29 @@ export function KeyMetrics({ data }: { data: KeyMetricsView }) {
           label="Retrying now"
           testId="metric-retrying"
           value={formatCount(data.retryingNow)}
+          tone={data.retryingNow > 0 ? "text-amber-700" : "text-slate-900"}
           detail={
-            data.queuedNow > 0
-              ? `${formatCount(data.queuedNow)} more waiting for a first attempt`
-              : "in the queue now"
+            <>
+              <span data-testid="metric-failed-attempts">
+                {formatCount(data.failedAttempts)} failed attempt{data.failedAttempts === 1 ? "" : "s"} in
+                this period
+              </span>
+              {data.queuedNow > 0 && ` · ${formatCount(data.queuedNow)} waiting for a first attempt`}
+            </>
           }
           help="Messages in the queue right now that failed at least once and wait for another attempt. They count as delivered or not delivered once they finish."
         />
       </div>
       <p className="mt-2 text-xs text-slate-500" data-testid="metric-finished">
         {formatCount(data.finished)} messages finished in this period (delivered + not delivered + filtered);{" "}
-        {formatCount(data.retryingNow + data.queuedNow)} are still in the queue.
-        {data.retried > 0 && ` ${formatCount(data.retried)} failed attempts were retried.`}
+        {formatCount(data.retryingNow + data.queuedNow)} are still in the queue. Not delivered counts only
+        messages given up on; {formatCount(data.retried)} failed attempts in this period were retried.
+        {data.replayed > 0 && (
+          <span data-testid="metric-replayed">
+            {" "}
+            {formatCount(data.replayed)} of the messages finished in this period were replayed.
+          </span>
+        )}
       </p>
     </section>
   );

@@ -22,6 +22,7 @@ import type { TrendsView } from "@/lib/metrics/types";
 
 const GREEN = "#059669";
 const RED = "#dc2626";
+const AMBER = "#d97706";
 const BLUE = "#2563eb";
 
 function Frame({ title, testId, children }: { title: string; testId: string; children: React.ReactElement }) {
@@ -50,7 +51,7 @@ export function TrendCharts({ data }: { data: TrendsView }) {
   } as const;
   return (
     <div className="grid gap-4 xl:grid-cols-2">
-      <Frame title="Delivered vs not delivered" testId="trend-volume">
+      <Frame title="Delivered, not delivered and retried failures" testId="trend-volume">
         <BarChart data={data.points} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
           <XAxis {...axis} />
@@ -59,6 +60,8 @@ export function TrendCharts({ data }: { data: TrendsView }) {
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Bar dataKey="delivered" name="Delivered" stackId="n" fill={GREEN} isAnimationActive={false} />
           <Bar dataKey="notDelivered" name="Not delivered" stackId="n" fill={RED} isAnimationActive={false} />
+          {/* Failed attempts that were retried: an outage is visible before anything is final. */}
+          <Bar dataKey="retried" name="Failed attempts (retried)" fill={AMBER} isAnimationActive={false} />
         </BarChart>
       </Frame>
       <Frame title="P95 latency (end to end)" testId="trend-latency">

@@ -4,6 +4,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useWorkspace } from "@/components/console/workspace-context";
 import { api } from "@/lib/api/client";
 import type { RetryResult } from "@/lib/delivery/replay";
+import type { ReplayView } from "@/lib/delivery/replay-runs";
 import type { ErrorsView, KeyMetricsView, OverviewView, SampleView, TrendsView } from "@/lib/metrics/types";
 
 // One hook per Event Delivery panel. While the tab is open every panel refreshes itself; the
@@ -68,5 +69,57 @@ export function useDeliveryOverview() {
     queryFn: () => api<OverviewView>(ws.api("/delivery/overview")),
     refetchInterval: 30_000,
     placeholderData: keepPreviousData,
+  });
+}
+
+/** Pause, resume or discard; every panel of the destination is refreshed afterwards. */
+export function useDeliveryOperation<T>(destinationId: string, operation: "pause" | "resume" | "discard") {
+  const ws = useWorkspace();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Record<string, unknown> = {}) =>
+      api<T>(ws.api(`/destinations/${destinationId}/delivery/${operation}`), { method: "POST", body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["delivery", ws.slug, destinationId] }),
+  });
+}
+
+export interface ReplaysView {
+  replays: ReplayView[];
+  sources: { id: string; name: string; environment: string }[];
+  retentionDays: number;
+  earliest: string;
+  ratePerSecond: number;
+}
+
+export function useReplays(destinationId: string) {
+  const ws = useWorkspace();
+  return useQuery({
+    queryKey: ["delivery", ws.slug, destinationId, "replays"],
+    queryFn: () => api<ReplaysView>(ws.api(`/destinations/${destinationId}/replays`)),
+    // Progress moves every second while a replay runs.
+    refetchInterval: (q) => (q.state.data?.replays.some((r) => r.status === "running") ? 1_000 : 10_000),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useStartReplay(destinationId: string) {
+  const ws = useWorkspace();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { sourceIds: string[]; from: string; to: string }) =>
+      api<ReplayView>(ws.api(`/destinations/${destinationId}/replays`), { method: "POST", body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["delivery", ws.slug, destinationId] }),
+  });
+}
+
+export function useCancelReplay(destinationId: string) {
+  const ws = useWorkspace();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (replayId: number) =>
+      api<ReplayView>(ws.api(`/destinations/${destinationId}/replays/${replayId}/cancel`), {
+        method: "POST",
+      }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["delivery", ws.slug, destinationId] }),
   });
 }

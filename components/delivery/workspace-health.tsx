@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useWorkspace } from "@/components/console/workspace-context";
 import { formatCount, formatLatency, formatRate, formatTime } from "@/components/delivery/format";
 import { HealthActivityFeed } from "@/components/delivery/health-activity";
-import { HealthBadge } from "@/components/delivery/health-badge";
+import { ControlBadges, HealthBadge } from "@/components/delivery/health-badge";
 import { HealthSparkline } from "@/components/delivery/health-sparkline";
 import { useDeliveryOverview } from "@/components/delivery/use-delivery";
 import { Card, ErrorState } from "@/components/ui/states";
@@ -55,6 +55,8 @@ export function WorkspaceHealth() {
                   <th className="px-3 pb-2 font-medium">Status</th>
                   <th className="px-3 pb-2 text-right font-medium">Delivered</th>
                   <th className="px-3 pb-2 text-right font-medium">Not delivered</th>
+                  <th className="px-3 pb-2 text-right font-medium">Retrying now</th>
+                  <th className="px-3 pb-2 text-right font-medium">Failed attempts</th>
                   <th className="px-3 pb-2 text-right font-medium">P95</th>
                   <th className="px-5 pb-2 font-medium">Trend</th>
                 </tr>
@@ -73,6 +75,7 @@ export function WorkspaceHealth() {
                     </td>
                     <td className="px-3 py-2" title={d.reason ?? undefined}>
                       <HealthBadge state={d.state} />
+                      <ControlBadges control={d.control} />
                       {d.since && d.state !== "healthy" && (
                         <span className="ml-1 text-xs text-slate-500">since {formatTime(d.since)}</span>
                       )}
@@ -83,6 +86,12 @@ export function WorkspaceHealth() {
                       {d.notDelivered > 0 && (
                         <span className="ml-1 text-xs text-slate-500">({formatRate(d.failureRate)})</span>
                       )}
+                    </td>
+                    <td className="px-3 py-2 text-right tabular-nums" data-testid="health-retrying">
+                      {formatCount(d.pendingRetries)}
+                    </td>
+                    <td className="px-3 py-2 text-right tabular-nums" data-testid="health-failed-attempts">
+                      {formatCount(d.failedAttempts)}
                     </td>
                     <td className="px-3 py-2 text-right tabular-nums">{formatLatency(d.p95Ms)}</td>
                     <td className="px-5 py-1">
@@ -99,6 +108,12 @@ export function WorkspaceHealth() {
                   <td className="px-3 py-2 text-right tabular-nums">{formatCount(data.totals.delivered)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">
                     {formatCount(data.totals.notDelivered)}
+                  </td>
+                  <td className="px-3 py-2 text-right tabular-nums">
+                    {formatCount(data.destinations.reduce((n, d) => n + d.pendingRetries, 0))}
+                  </td>
+                  <td className="px-3 py-2 text-right tabular-nums">
+                    {formatCount(data.destinations.reduce((n, d) => n + d.failedAttempts, 0))}
                   </td>
                   <td className="px-3 py-2 text-right tabular-nums">{formatLatency(data.totals.p95Ms)}</td>
                   <td />

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useWorkspace } from "@/components/console/workspace-context";
-import { HealthBadge } from "@/components/delivery/health-badge";
+import { ControlBadges, HealthBadge } from "@/components/delivery/health-badge";
 import { EnabledSwitch } from "@/components/destinations/enabled-switch";
 import { useDestinations, useUpdateDestination } from "@/components/destinations/use-destinations";
 import { EnvironmentBadge } from "@/components/ui/badge";
@@ -76,6 +76,7 @@ function DestinationRow({ destination: d }: { destination: DestinationView }) {
             <HealthBadge state={d.health.state} />
           </span>
         )}
+        {d.control && <ControlBadges control={d.control} />}
       </td>
       <td className="px-4 py-2.5">
         <span className="block text-slate-700">{d.typeName}</span>

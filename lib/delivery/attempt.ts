@@ -32,6 +32,12 @@ export interface AttemptDeps {
 export interface AttemptResult {
   completion: Completion;
   sample?: SampleInput;
+  /**
+   * What the attempt says about the destination as a whole, for the circuit breaker: it answered
+   * (ok), or it failed in a way that is retried (timeouts, 5xx, 429...; with its Retry-After).
+   * Absent when nothing was sent or the failure concerned only this message (a 400).
+   */
+  health?: { ok: boolean; retryAfterMs?: number };
 }
 
 type Failure = Extract<Verdict, { ok: false }> & { httpStatus: number | null };
@@ -110,11 +116,15 @@ function judge(job: JobRow, ex: Exchange, deps: AttemptDeps): AttemptResult {
         job,
         attempts: counted,
         at,
-        latencyMs: Math.max(0, at - job.receivedAt),
+        // A replayed message is timed from when the replay queued it: its original receivedAt may
+        // be days old and would swamp the destination's P95.
+        latencyMs: Math.max(0, at - Number(job.replayQueuedAt ?? job.receivedAt)),
         httpStatus,
       },
+      health: { ok: true },
     };
   const f = ex.failure;
+  const health = f.retry && ex.request ? { ok: false, retryAfterMs: f.retryAfterMs } : undefined;
   const sample = sampleFor(job, ex, f, at, deps);
   const message = deps.redact(f.message);
   if (f.retry && ex.request) {
@@ -139,6 +149,7 @@ function judge(job: JobRow, ex: Exchange, deps: AttemptDeps): AttemptResult {
           message,
         },
         sample,
+        health,
       };
     return {
       completion: {
@@ -152,6 +163,7 @@ function judge(job: JobRow, ex: Exchange, deps: AttemptDeps): AttemptResult {
         message: `${message} (${plan.reason})`,
       },
       sample,
+      health,
     };
   }
   return {

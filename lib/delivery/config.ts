@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type BreakerConfig, DEFAULT_BREAKER } from "@/lib/delivery/breaker";
 
 // Delivery settings, validated from the environment when delivery starts (lib/env.ts covers the
 // rest of the configuration); every value can also be overridden per runner, which the tests use
@@ -25,6 +26,14 @@ const schema = z.object({
   DELIVERY_ROLLUP_RETENTION_DAYS: num(90, 1, 3650),
   ARCHIVE_RETENTION_DAYS: num(7, 0.001, 3650),
   ALLOW_PRIVATE_DESTINATIONS: bool.default(false),
+  /** Consecutive failed attempts after which a destination is probed one message at a time. */
+  DELIVERY_BREAKER_THRESHOLD: num(5, 1, 10_000),
+  /** First probe interval of an open breaker (doubles per failed probe). */
+  DELIVERY_BREAKER_BASE_MS: num(1000, 10, 3_600_000),
+  /** Longest probe interval. */
+  DELIVERY_BREAKER_MAX_MS: num(30_000, 10, 3_600_000),
+  /** Messages a replay queues per second (per replay), so live traffic keeps its latency. */
+  DELIVERY_REPLAY_RATE: num(200, 1, 100_000),
 });
 
 export interface DeliveryConfig {
@@ -54,6 +63,11 @@ export interface DeliveryConfig {
   healthIntervalMs: number;
   /** How often the destination list (settings, filters, connections) is re-read. */
   configRefreshMs: number;
+  /** Destination-level backoff (lib/delivery/breaker.ts). */
+  breaker: BreakerConfig;
+  /** Messages a replay queues per step, and how often it steps. */
+  replayRate: number;
+  replayIntervalMs: number;
 }
 
 const DAY = 86_400_000;
@@ -83,5 +97,13 @@ export function loadDeliveryConfig(source: Record<string, string | undefined> = 
     samplesPerType: 5,
     healthIntervalMs: 15_000,
     configRefreshMs: 1000,
+    replayRate: Math.floor(e.DELIVERY_REPLAY_RATE),
+    replayIntervalMs: 1000,
+    breaker: {
+      ...DEFAULT_BREAKER,
+      threshold: Math.floor(e.DELIVERY_BREAKER_THRESHOLD),
+      baseMs: e.DELIVERY_BREAKER_BASE_MS,
+      maxMs: Math.max(e.DELIVERY_BREAKER_MAX_MS, e.DELIVERY_BREAKER_BASE_MS),
+    },
   };
 }

@@ -94,6 +94,17 @@ export const ERROR_TYPES = {
     title: "Destination disabled",
     description: "The destination was disabled until the message's retry deadline passed.",
   },
+  destination_paused: {
+    retry: false,
+    title: "Destination paused",
+    description:
+      "Delivery to the destination was paused until the message's retry deadline passed (the deadline keeps running while paused).",
+  },
+  discarded: {
+    retry: false,
+    title: "Discarded",
+    description: "Someone discarded the message from the destination's queue; it was not sent again.",
+  },
   event_not_selected: {
     retry: false,
     title: "Event not selected",

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { RollupBatch, type RollupField } from "@/lib/delivery/rollups";
+import { RetryRollupBatch, RollupBatch, type RollupField } from "@/lib/delivery/rollups";
 import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 
@@ -126,6 +126,7 @@ export class Recorder {
   private write(batch: Completion[], samples: SampleInput[]): void {
     const s = sql(this.db);
     const rollups = new RollupBatch();
+    const retries = new RetryRollupBatch();
     for (const c of batch) {
       const j = c.job;
       if (c.kind === "release") {
@@ -144,6 +145,7 @@ export class Recorder {
         attempts: c.attempts,
         finishedAt: c.at,
         httpStatus: c.httpStatus,
+        replayId: j.replayId ?? null,
       };
       if (c.kind === "retry") {
         s.reschedule.run(c.attempts, c.nextAt, c.httpStatus, c.errorType, c.message, j.id);
@@ -157,6 +159,7 @@ export class Recorder {
           }),
         );
         rollups.add(j, c.at, "retried");
+        retries.add(j, c.at, c.errorType, c.httpStatus, j.attempts === 0);
         continue;
       }
       s.deleteJob.run(j.id);
@@ -185,6 +188,7 @@ export class Recorder {
       }
     }
     rollups.write(this.db);
+    retries.write(this.db);
     for (const x of samples) {
       s.insertSample.run(
         x.destinationId,

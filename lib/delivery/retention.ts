@@ -21,23 +21,41 @@ function drain(db: Database.Database, statement: string, ...params: unknown[]): 
   }
 }
 
-function expireParkedJobs(db: Database.Database, destinationId: string, now: number): number {
+type ParkedJob = JobRow & {
+  lastStatus: number | null;
+  lastErrorType: string | null;
+  lastError: string | null;
+};
+
+const disabledReason = (j: ParkedJob) => ({
+  errorType: "destination_disabled",
+  message: `The destination was disabled until the retry deadline passed${j.lastError ? ` (last error: ${j.lastError})` : ""}`,
+});
+
+/**
+ * Jobs that wait (not leased) past their retry deadline become "not delivered" with the reason
+ * given: a disabled destination (here), a paused one or one whose circuit breaker stayed open
+ * (lib/delivery/worker.ts). Returns how many; call again while it returns CHUNK.
+ */
+export function expireParkedJobs(
+  db: Database.Database,
+  destinationId: string,
+  now: number,
+  reason: (job: ParkedJob) => { errorType: string; message: string } = disabledReason,
+): number {
   const s = sql(db);
   const rows = db
     .prepare(
       `SELECT "id", "destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event", "receivedAt",
-         "attempts", "deadlineAt", "lastStatus", "lastErrorType", "lastError"
+         "attempts", "deadlineAt", "replayId", "lastStatus", "lastErrorType", "lastError"
        FROM "DeliveryJob" WHERE "destinationId" = ? AND "nextAttemptAt" <= ? AND "deadlineAt" < ? LIMIT ?`,
     )
-    .all(destinationId, now, now, CHUNK) as (JobRow & {
-    lastStatus: number | null;
-    lastErrorType: string | null;
-    lastError: string | null;
-  })[];
+    .all(destinationId, now, now, CHUNK) as ParkedJob[];
   if (rows.length === 0) return 0;
   const rollups = new RollupBatch();
   db.transaction(() => {
     for (const j of rows) {
+      const why = reason(j);
       s.deleteJob.run(j.id);
       s.upsertOutcome.run(
         ...outcomeParams({
@@ -46,8 +64,8 @@ function expireParkedJobs(db: Database.Database, destinationId: string, now: num
           finishedAt: now,
           latencyMs: null,
           httpStatus: j.lastStatus,
-          errorType: "destination_disabled",
-          errorMessage: `The destination was disabled until the retry deadline passed${j.lastError ? ` (last error: ${j.lastError})` : ""}`,
+          errorType: why.errorType,
+          errorMessage: why.message,
         }),
       );
       rollups.add(j, now, "notDelivered");

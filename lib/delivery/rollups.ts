@@ -114,3 +114,88 @@ export class RollupBatch {
     this.pending.clear();
   }
 }
+
+/**
+ * Failed attempts that will be retried, per minute, error type and HTTP status (0: no answer):
+ * what the Error details table shows while nothing is final yet. `messages` counts a message once,
+ * at its first failed attempt. Merged into DeliveryRetryRollup inside the recorder's transaction.
+ */
+export class RetryRollupBatch {
+  private readonly pending = new Map<
+    string,
+    {
+      destinationId: string;
+      workspaceId: string;
+      minute: number;
+      errorType: string;
+      httpStatus: number;
+      attempts: number;
+      messages: number;
+      lastAt: number;
+    }
+  >();
+
+  add(
+    key: { destinationId: string; workspaceId: string },
+    at: number,
+    errorType: string,
+    httpStatus: number | null,
+    firstFailure: boolean,
+  ): void {
+    const minute = minuteOf(at);
+    const status = httpStatus ?? 0;
+    const id = `${key.destinationId}\u0000${minute}\u0000${errorType}\u0000${status}`;
+    let p = this.pending.get(id);
+    if (!p) {
+      p = {
+        destinationId: key.destinationId,
+        workspaceId: key.workspaceId,
+        minute,
+        errorType,
+        httpStatus: status,
+        attempts: 0,
+        messages: 0,
+        lastAt: at,
+      };
+      this.pending.set(id, p);
+    }
+    p.attempts++;
+    if (firstFailure) p.messages++;
+    p.lastAt = Math.max(p.lastAt, at);
+  }
+
+  write(db: Database.Database): void {
+    if (this.pending.size === 0) return;
+    const upsert = retryStatement(db);
+    for (const p of this.pending.values())
+      upsert.run(
+        p.destinationId,
+        p.minute,
+        p.errorType,
+        p.httpStatus,
+        p.workspaceId,
+        p.attempts,
+        p.messages,
+        p.lastAt,
+      );
+    this.pending.clear();
+  }
+}
+
+const retryStatements = new WeakMap<Database.Database, Database.Statement>();
+
+function retryStatement(db: Database.Database): Database.Statement {
+  let s = retryStatements.get(db);
+  if (!s) {
+    s = db.prepare(
+      `INSERT INTO "DeliveryRetryRollup" ("destinationId", "minute", "errorType", "httpStatus", "workspaceId", "attempts",
+         "messages", "lastAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT ("destinationId", "minute", "errorType", "httpStatus") DO UPDATE SET
+         "attempts" = "DeliveryRetryRollup"."attempts" + excluded."attempts",
+         "messages" = "DeliveryRetryRollup"."messages" + excluded."messages",
+         "lastAt" = MAX("DeliveryRetryRollup"."lastAt", excluded."lastAt")`,
+    );
+    retryStatements.set(db, s);
+  }
+  return s;
+}

@@ -1,8 +1,10 @@
 import type Database from "better-sqlite3";
 import { type DeliveryConfig, loadDeliveryConfig } from "@/lib/delivery/config";
+import { pausedDestinations } from "@/lib/delivery/control";
 import { getMapping } from "@/lib/delivery/destinations";
 import { evaluateHealth } from "@/lib/delivery/health";
 import { Recorder } from "@/lib/delivery/recorder";
+import { advanceReplays } from "@/lib/delivery/replay-runs";
 import { pruneDelivery } from "@/lib/delivery/retention";
 import { DestinationWorker } from "@/lib/delivery/worker";
 import { env } from "@/lib/env";
@@ -31,7 +33,15 @@ export interface DeliveryOptions {
 export interface DeliveryStats {
   cursor: number;
   recorderPending: number;
-  destinations: { id: string; name: string; type: string; inflight: number; queued: number }[];
+  destinations: {
+    id: string;
+    name: string;
+    type: string;
+    inflight: number;
+    queued: number;
+    paused: boolean;
+    breaker: string;
+  }[];
 }
 
 export interface DeliveryRunner {
@@ -64,12 +74,16 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   let stopped = false;
 
   const syncWorkers = () => {
+    const fresh: string[] = [];
     for (const dest of table.destinations.values()) {
       const worker = workers.get(dest.id);
       if (worker) worker.update(dest);
-      else if (dest.enabled && getMapping(dest.type))
+      else if (dest.enabled && getMapping(dest.type)) {
         workers.set(dest.id, new DestinationWorker(dest, { db, cfg, recorder, now, random }));
+        fresh.push(dest.id);
+      }
     }
+    if (fresh.length) applyPause();
     for (const [id, worker] of workers) {
       if (table.destinations.get(id)?.enabled) continue;
       workers.delete(id);
@@ -84,7 +98,18 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       }
   };
 
+  // Pause and resume from the console apply within a second (one indexed read).
+  const applyPause = () => {
+    try {
+      const paused = pausedDestinations(db);
+      for (const [id, worker] of workers) worker.setPaused(paused.has(id));
+    } catch (err) {
+      console.error("[switchyard] delivery: reading paused destinations failed:", err);
+    }
+  };
+
   const refresh = () => {
+    applyPause();
     try {
       const next = routingFingerprint(db);
       if (next === fingerprint && now() - lastFullReload < FULL_RELOAD_MS) return;
@@ -135,6 +160,23 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       console.error("[switchyard] delivery: health evaluation failed:", err);
     }
   };
+  // Replays advance once a second by at most replayRate messages each (lib/delivery/replay-runs.ts).
+  const replays = () => {
+    try {
+      const woken = advanceReplays(db, {
+        now: now(),
+        deadlineMs: cfg.deadlineMs,
+        budget: cfg.replayRate,
+        destination: (id) => {
+          const d = table.destinations.get(id);
+          return d?.enabled ? d : undefined;
+        },
+      });
+      for (const id of woken) workers.get(id)?.notify();
+    } catch (err) {
+      console.error("[switchyard] delivery: advancing replays failed:", err);
+    }
+  };
   const prune = () => {
     try {
       pruneDelivery(db, cfg, now(), new Set(workers.keys()));
@@ -148,6 +190,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     setInterval(wake, cfg.pollMs),
     setInterval(refresh, cfg.configRefreshMs),
     setInterval(health, cfg.healthIntervalMs),
+    setInterval(replays, cfg.replayIntervalMs),
     setInterval(prune, HOUR),
     setTimeout(prune, 60_000),
   ];

@@ -13,7 +13,7 @@ const instant = (label: string) =>
 export const retryWindow = z
   .object({ from: instant("from"), to: instant("to") })
   .transform((w) => ({ from: Date.parse(w.from), to: Date.parse(w.to) }))
-  .refine((w) => w.from < w.to, { message: "from must be before to", path: ["to"] })
+  .refine((w) => w.from < w.to, { message: "The start must be before the end", path: ["to"] })
   .refine((w) => w.to - w.from <= MAX_WINDOW_MS, {
     message: "The window can be at most 90 days",
     path: ["to"],

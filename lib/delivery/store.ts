@@ -21,13 +21,17 @@ export interface JobRow {
   modified: number;
   /** The parsed payload, when the router hands the job over (shared, read-only: mappings never mutate it). */
   message?: Record<string, unknown>;
+  /** The Replay that queued this job (null for live traffic). */
+  replayId?: number | null;
+  /** When the Replay queued it: a replayed message's latency runs from here, not from receivedAt. */
+  replayQueuedAt?: number | null;
 }
 
 const JOB_COLUMNS = `"destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event", "receivedAt",
   "payload", "attempts", "nextAttemptAt", "leaseUntil", "deadlineAt", "createdAt"`;
 
 const OUTCOME_COLUMNS = `"destinationId", "seq", "workspaceId", "sourceId", "messageId", "type", "event", "status",
-  "attempts", "receivedAt", "finishedAt", "latencyMs", "httpStatus", "errorType", "errorMessage"`;
+  "attempts", "receivedAt", "finishedAt", "latencyMs", "httpStatus", "errorType", "errorMessage", "replayId"`;
 
 function statements(db: Database.Database) {
   return {
@@ -37,7 +41,8 @@ function statements(db: Database.Database) {
     ),
     dueJobs: db.prepare(
       `SELECT j."id", j."destinationId", j."workspaceId", j."sourceId", j."seq", j."messageId", j."type", j."event",
-         j."receivedAt", j."attempts", j."deadlineAt", COALESCE(j."payload", m."payload") AS "payload",
+         j."receivedAt", j."attempts", j."deadlineAt", j."replayId",
+         CASE WHEN j."replayId" IS NULL THEN NULL ELSE j."createdAt" END AS "replayQueuedAt", COALESCE(j."payload", m."payload") AS "payload",
          CASE WHEN j."payload" IS NULL THEN 0 ELSE 1 END AS "modified"
        FROM "DeliveryJob" j LEFT JOIN "Message" m ON m."seq" = j."seq"
        WHERE j."destinationId" = ? AND j."nextAttemptAt" <= ? ORDER BY j."nextAttemptAt" LIMIT ?`,
@@ -53,12 +58,12 @@ function statements(db: Database.Database) {
     ),
     deleteJob: db.prepare(`DELETE FROM "DeliveryJob" WHERE "id" = ?`),
     insertOutcome: db.prepare(
-      `INSERT INTO "DeliveryOutcome" (${OUTCOME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO "DeliveryOutcome" (${OUTCOME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT ("destinationId", "seq") DO NOTHING`,
     ),
     upsertOutcome: db.prepare(
-      `INSERT INTO "DeliveryOutcome" (${OUTCOME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT ("destinationId", "seq") DO UPDATE SET "status" = excluded."status",
+      `INSERT INTO "DeliveryOutcome" (${OUTCOME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT ("destinationId", "seq") DO UPDATE SET "status" = excluded."status", "replayId" = excluded."replayId",
          "attempts" = excluded."attempts", "finishedAt" = excluded."finishedAt", "latencyMs" = excluded."latencyMs",
          "httpStatus" = excluded."httpStatus", "errorType" = excluded."errorType",
          "errorMessage" = excluded."errorMessage"`,
@@ -115,6 +120,7 @@ export interface OutcomeInput {
   httpStatus: number | null;
   errorType: string | null;
   errorMessage: string | null;
+  replayId?: number | null;
 }
 
 export function outcomeParams(o: OutcomeInput): unknown[] {
@@ -134,5 +140,6 @@ export function outcomeParams(o: OutcomeInput): unknown[] {
     o.httpStatus,
     o.errorType,
     o.errorMessage,
+    o.replayId ?? null,
   ];
 }

@@ -1,10 +1,13 @@
 import type Database from "better-sqlite3";
 import { type AttemptDeps, type AttemptResult, attemptJobs } from "@/lib/delivery/attempt";
+import { CircuitBreaker } from "@/lib/delivery/breaker";
 import type { DeliveryConfig } from "@/lib/delivery/config";
+import { recordBreakerEvent, writeBreaker } from "@/lib/delivery/control";
 import { getMapping } from "@/lib/delivery/destinations";
 import { createAgents, type HttpAgents } from "@/lib/delivery/http/client";
 import type { Recorder } from "@/lib/delivery/recorder";
 import { redactor, secretValues } from "@/lib/delivery/redact";
+import { expireParkedJobs } from "@/lib/delivery/retention";
 import { type JobRow, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 import type { RoutedDestination } from "@/lib/routing/table";
@@ -13,6 +16,10 @@ import type { RoutedDestination } from "@/lib/routing/table";
 // router hands over fresh jobs while there is room, and the worker claims due jobs from the
 // table (retries, replays, anything left by a crash) when it has room. A slow or failing
 // destination therefore only fills its own slots; its backlog waits in the table.
+// A destination whose attempts keep failing is slowed as a whole by its circuit breaker
+// (lib/delivery/breaker.ts): one message per probe until one succeeds. A paused destination sends
+// nothing. In both cases the held jobs go back to the table, and messages whose retry deadline
+// passes while they wait become "not delivered" (their last error, or destination_paused).
 
 export interface WorkerDeps {
   db: Database.Database;
@@ -23,6 +30,8 @@ export interface WorkerDeps {
 }
 
 const IDLE_POLL_MS = 1000;
+/** How often a blocked (paused or open) destination's overdue messages are given up on. */
+const EXPIRE_EVERY_MS = 5000;
 
 export class DestinationWorker {
   private queue: JobRow[] = [];
@@ -39,6 +48,10 @@ export class DestinationWorker {
   private idle: (() => void) | null = null;
   private readonly agents: HttpAgents;
   private attemptDeps: AttemptDeps;
+  private readonly breaker: CircuitBreaker;
+  private paused = false;
+  private persisted: string = "closed";
+  private lastExpiry = 0;
 
   constructor(
     private dest: RoutedDestination,
@@ -46,7 +59,89 @@ export class DestinationWorker {
   ) {
     this.agents = createAgents({ allowPrivate: deps.cfg.allowPrivate, maxSockets: deps.cfg.concurrency });
     this.attemptDeps = this.makeAttemptDeps(dest);
+    this.breaker = new CircuitBreaker(deps.cfg.breaker);
     this.scheduleClaim(0);
+  }
+
+  /** Paused by a person (read from DestinationDeliveryState by the runner every second). */
+  setPaused(paused: boolean): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    if (paused) this.giveBack();
+    else this.scheduleClaim(0);
+  }
+
+  breakerState() {
+    return this.breaker.snapshot();
+  }
+
+  /** Nothing may start without a probe (breaker open) or at all (paused). */
+  private blocked(): boolean {
+    return this.paused || !this.breaker.closed;
+  }
+
+  /** Jobs held in memory go back to the table, due at once (their leases end now). */
+  private giveBack(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    const at = this.deps.now();
+    for (const job of this.queue) {
+      this.deps.recorder.add({ kind: "release", job, at });
+      this.held.delete(job.id);
+      this.queuedAt.delete(job.id);
+    }
+    this.queue = [];
+  }
+
+  /** While blocked, messages past their retry deadline are given up on (the breaker drops none itself). */
+  private expireOverdue(now: number): void {
+    if (now - this.lastExpiry < Math.min(EXPIRE_EVERY_MS, this.deps.cfg.configRefreshMs * 5)) return;
+    this.lastExpiry = now;
+    const paused = this.paused;
+    try {
+      expireParkedJobs(this.deps.db, this.dest.id, now, (j) =>
+        paused
+          ? {
+              errorType: "destination_paused",
+              message: `Delivery was paused until the retry deadline passed${j.lastError ? ` (last error: ${j.lastError})` : ""}`,
+            }
+          : {
+              errorType: j.lastErrorType ?? "server_error",
+              message: `${j.lastError ?? "The destination kept failing"} (gave up after ${j.attempts} attempts: the retry deadline passed while the destination was being probed)`,
+            },
+      );
+    } catch (err) {
+      console.error(`[switchyard] delivery: expiring overdue jobs of ${this.dest.id} failed:`, err);
+    }
+  }
+
+  private breakerChanged(now: number): void {
+    const b = this.breaker.snapshot();
+    const d = { destinationId: this.dest.id, workspaceId: this.dest.workspaceId };
+    const opened = b.state === "open" && this.persisted === "closed";
+    const closed = b.state === "closed" && this.persisted !== "closed";
+    this.persisted = b.state;
+    try {
+      writeBreaker(
+        this.deps.db,
+        d,
+        { breaker: b.state, since: b.since, nextProbeAt: b.nextProbeAt, failures: b.failures },
+        now,
+      );
+      if (opened || closed)
+        recordBreakerEvent(
+          this.deps.db,
+          d,
+          now,
+          opened
+            ? `Circuit breaker opened after ${b.failures} consecutive failed attempts: one message at a time from now on, first probe at ${new Date(b.nextProbeAt ?? now).toISOString()}`
+            : "Circuit breaker closed: a probe was delivered, the backlog drains at full speed",
+          opened,
+        );
+    } catch (err) {
+      console.error(`[switchyard] delivery: recording the breaker of ${this.dest.id} failed:`, err);
+    }
+    if (b.state === "open") this.giveBack();
   }
 
   get id(): string {
@@ -60,12 +155,14 @@ export class DestinationWorker {
       type: this.dest.type,
       inflight: this.inflightJobs,
       queued: this.queue.length,
+      paused: this.paused,
+      breaker: this.breaker.state,
     };
   }
 
   /** How many fresh jobs the router may hand over right now. */
   capacity(): number {
-    return this.stopped ? 0 : Math.max(0, this.maxHeld() - this.held.size);
+    return this.stopped || this.blocked() ? 0 : Math.max(0, this.maxHeld() - this.held.size);
   }
 
   /** Jobs the router leased to this worker. */
@@ -155,7 +252,19 @@ export class DestinationWorker {
 
   private claim(): void {
     if (this.stopped) return;
-    const want = this.capacity();
+    let want = this.capacity();
+    if (this.blocked()) {
+      const now = this.deps.now();
+      this.expireOverdue(now);
+      // Open breaker: one job for the probe, once it is due and nothing is in flight.
+      const probeAt = this.breaker.nextProbeAt ?? now;
+      const busy = this.inflight > 0 || this.queue.length > 0 || this.breaker.state === "probing";
+      if (this.paused || busy || probeAt > now) {
+        this.scheduleClaim(this.paused || busy ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, probeAt - now));
+        return;
+      }
+      want = 1;
+    }
     if (want === 0) {
       this.scheduleClaim(IDLE_POLL_MS);
       return;
@@ -180,13 +289,24 @@ export class DestinationWorker {
     }
     this.moreInTable = claimed.length === want;
     if (claimed.length) this.accept(claimed);
+    if (this.blocked()) {
+      this.scheduleClaim(IDLE_POLL_MS);
+      return;
+    }
     const due = nextDue as number | null;
     if (this.moreInTable) this.scheduleClaim(0);
     else this.scheduleClaim(due === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(5, due - now)));
   }
 
   private pump(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.paused) return;
+    if (!this.breaker.closed) {
+      if (this.inflight === 0 && this.queue.length > 0 && this.breaker.tryAcquire(this.deps.now())) {
+        this.breakerChanged(this.deps.now());
+        this.start(this.queue.splice(0, 1));
+      } else if (this.queue.length === 0) this.scheduleClaim(0);
+      return;
+    }
     const b = this.batching();
     while (this.inflight < this.deps.cfg.concurrency && this.queue.length > 0) {
       if (b) {
@@ -229,6 +349,19 @@ export class DestinationWorker {
       )
       .then((results) => {
         if (this.abandoned) return;
+        const now = this.deps.now();
+        let verdict = false;
+        let changed = false;
+        for (const r of results) {
+          if (!r.health) continue;
+          verdict = true;
+          changed = this.breaker.record(r.health, now) || changed;
+        }
+        if (!verdict && this.breaker.state === "probing") {
+          this.breaker.release();
+          changed = true;
+        }
+        if (changed) this.breakerChanged(now);
         for (const r of results) {
           this.deps.recorder.add(r.completion, r.sample);
           // Claim the retry once it is due and the recorder has written it back.

@@ -1,8 +1,10 @@
 import { getDestinationType, maskSettings } from "@/lib/catalog";
 import { db } from "@/lib/db";
 import { sqlite } from "@/lib/db/sqlite";
+import { readControls } from "@/lib/delivery/control";
 import { type CurrentHealth, currentHealth, HEALTHY } from "@/lib/delivery/health";
 import { notFound } from "@/lib/errors";
+import type { DeliveryControlView } from "@/lib/metrics/types";
 import { allInScope } from "@/lib/rbac/scope";
 import { warehouseHealth } from "@/lib/warehouses/health";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
@@ -41,6 +43,8 @@ export interface DestinationView {
   canEdit: boolean;
   /** Delivery health (healthy / degraded / failing), never acted on automatically. */
   health: CurrentHealth;
+  /** Only on the list: paused, and the circuit breaker's state (lib/delivery/control.ts). */
+  control?: DeliveryControlView;
   /** Only on the single-destination answer: masked settings (see maskSettings). */
   settings?: Record<string, unknown>;
 }
@@ -112,7 +116,12 @@ export async function listDestinations(access: WorkspaceAccess) {
     orderBy: { name: "asc" },
   });
   const health = destinationHealth(access.workspace.id);
-  return rows.map((r) => toDestinationView(r, access, health));
+  const controls = readControls(sqlite(), access.workspace.id);
+  return rows.map((r) => {
+    const view = toDestinationView(r, access, health);
+    const control = controls.get(r.id);
+    return control ? { ...view, control } : view;
+  });
 }
 
 /** A destination of this workspace, or 404 (also for ids that exist in another workspace). */

@@ -209,7 +209,7 @@ export async function deliverWithFunction(
             job: r.job,
             attempts: r.job.attempts + 1,
             at,
-            latencyMs: Math.max(0, at - r.job.receivedAt),
+            latencyMs: Math.max(0, at - Number(r.job.replayQueuedAt ?? r.job.receivedAt)),
             httpStatus: result.fetches[result.fetches.length - 1]?.status ?? null,
           },
         };

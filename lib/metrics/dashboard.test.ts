@@ -5,7 +5,15 @@ import { compactMetrics } from "@/lib/metrics/compact";
 import { keyMetrics, trends } from "@/lib/metrics/dashboard";
 import { errorSummary } from "@/lib/metrics/errors";
 import { exactQuantile } from "@/lib/metrics/histogram";
-import { DAY, HOUR, MINUTE, PRESET_KEYS, resolveWindow, type Window } from "@/lib/metrics/period";
+import {
+  bucketStarts,
+  DAY,
+  HOUR,
+  MINUTE,
+  PRESET_KEYS,
+  resolveWindow,
+  type Window,
+} from "@/lib/metrics/period";
 import { recordHistory, seeded } from "@/lib/metrics/testing/history";
 
 // The dashboards against outcomes written by the delivery engine's own recorder: every count
@@ -46,6 +54,7 @@ beforeAll(() => {
   const cut = Math.floor((NOW - 4 * HOUR) / MINUTE) * MINUTE;
   db.prepare(`DELETE FROM "DeliveryOutcome" WHERE "destinationId" = ? AND "finishedAt" >= ?`).run(quiet, cut);
   db.prepare(`DELETE FROM "DeliveryRollup" WHERE "destinationId" = ? AND "minute" >= ?`).run(quiet, cut);
+  db.prepare(`DELETE FROM "DeliveryRetryRollup" WHERE "destinationId" = ? AND "minute" >= ?`).run(quiet, cut);
 }, 120_000);
 afterAll(() => db?.close());
 
@@ -122,15 +131,22 @@ describe("Event Delivery panels", () => {
           within(km.p95Ms, exactQuantile(want.latencies, 0.95), 0.02);
           const errs = errorSummary(dest, w, opts);
           expect(errs.total).toBe(want.notDelivered);
-          expect(new Map(errs.errors.map((e) => [e.errorType, e.count]))).toEqual(want.errors);
-          expect(errs.errors.map((e) => e.count)).toEqual(
-            [...errs.errors.map((e) => e.count)].sort((a, b) => b - a),
+          const finalByType = new Map<string, number>();
+          for (const e of errs.errors.filter((x) => x.state === "final"))
+            finalByType.set(e.errorType, (finalByType.get(e.errorType) ?? 0) + e.count);
+          expect(finalByType).toEqual(want.errors);
+          // Retrying rows: every failed attempt that was retried in the period, by type and status.
+          const retrying = errs.errors.filter((x) => x.state === "retrying");
+          expect(retrying.reduce((n, e) => n + e.attempts, 0)).toBe(km.retried);
+          expect(errs.retryingAttempts).toBe(km.retried);
+          expect(km.failedAttempts).toBe(km.retried + km.notDelivered);
+          expect(errs.errors.map((e) => e.attempts)).toEqual(
+            [...errs.errors.map((e) => e.attempts)].sort((a, b) => b - a),
           );
-
           const tr = trends(dest, w, opts);
-          expect(tr.points).toHaveLength(Math.ceil((w.to - w.from) / w.bucketMs));
-          for (const p of tr.points) {
-            const b = exact(dest, p.t, Math.min(p.t + w.bucketMs, w.to));
+          expect(tr.points.map((p) => p.t)).toEqual(bucketStarts(w));
+          for (const [i, p] of tr.points.entries()) {
+            const b = exact(dest, p.t, tr.points[i + 1]?.t ?? w.to);
             expect([p.delivered, p.notDelivered, p.filtered]).toEqual([
               b.delivered,
               b.notDelivered,
@@ -154,7 +170,8 @@ describe("Event Delivery panels", () => {
   it("fills buckets where nothing happened with zeros and no latency", () => {
     const w = resolveWindow({ period: "1h" }, NOW);
     const tr = trends(quiet, w, { db, now: NOW });
-    expect(tr.points).toHaveLength(60);
+    // 60 minutes back from the present: the minute it started in, 59 whole ones, and the current one.
+    expect(tr.points).toHaveLength(61);
     expect(tr.points.every((p) => p.delivered === 0 && p.notDelivered === 0 && p.p95Ms === null)).toBe(true);
     const km = keyMetrics(quiet, w, { db, now: NOW });
     expect(km).toMatchObject({

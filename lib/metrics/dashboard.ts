@@ -1,8 +1,9 @@
 import type Database from "better-sqlite3";
 import { sqlite } from "@/lib/db/sqlite";
+import { readControl } from "@/lib/delivery/control";
 import { ERROR_TYPES, type ErrorType } from "@/lib/delivery/errors";
 import { DenseHistogram } from "@/lib/metrics/dense";
-import { bucketStarts, HOUR, type Window, windowView } from "@/lib/metrics/period";
+import { bucketIndex, bucketStarts, HOUR, rawEnd, type Window, windowView } from "@/lib/metrics/period";
 import { readRollups } from "@/lib/metrics/rollup-reader";
 import { ensureCompacted } from "@/lib/metrics/scheduler";
 import type { KeyMetricsView, TrendPoint, TrendsView } from "@/lib/metrics/types";
@@ -20,7 +21,7 @@ interface Opts {
 
 const rate = (bad: number, good: number) => (bad + good > 0 ? bad / (bad + good) : null);
 
-function queueCounts(db: Database.Database, destinationId: string) {
+export function queueCounts(db: Database.Database, destinationId: string) {
   // The LIMIT keeps a dead destination with millions of queued messages cheap to show.
   const count = (condition: string) =>
     db
@@ -42,16 +43,27 @@ function filteredBy(db: Database.Database, destinationId: string, w: Window) {
          LIMIT 100000) AS "x"
        GROUP BY "errorType" ORDER BY "count" DESC`,
     )
-    .all(destinationId, w.from, w.to) as { errorType: string | null; count: number }[];
+    .all(destinationId, w.from, rawEnd(w)) as { errorType: string | null; count: number }[];
   return rows.map((r) => {
     const type = (r.errorType ?? "destination_filter") as ErrorType;
     return { errorType: type, title: ERROR_TYPES[type]?.title ?? type, count: Number(r.count) };
   });
 }
 
+/** Outcomes of the period that came from a Replay (bounded scan of the finishedAt index). */
+function replayedIn(db: Database.Database, destinationId: string, w: Window): number {
+  return db
+    .prepare(
+      `SELECT COUNT(*) FROM (SELECT 1 FROM "DeliveryOutcome" WHERE "destinationId" = ? AND "finishedAt" >= ?
+         AND "finishedAt" < ? AND "replayId" IS NOT NULL LIMIT 100000) AS "x"`,
+    )
+    .pluck()
+    .get(destinationId, w.from, rawEnd(w)) as number;
+}
+
 /** "privacy: N fields removed" (routing time within the window, bounded scan). */
 function privacyRemovals(db: Database.Database, destinationId: string, w: Window) {
-  const r = privacySql(db).removalTotals.get(destinationId, w.from, w.to) as {
+  const r = privacySql(db).removalTotals.get(destinationId, w.from, rawEnd(w)) as {
     events: number;
     fields: number;
   };
@@ -87,6 +99,9 @@ export function keyMetrics(destinationId: string, w: Window, opts: Opts = {}): K
     p50Ms: hist.quantile(0.5),
     p95Ms: hist.quantile(0.95),
     retryingNow: queue.retrying,
+    failedAttempts: sums.retried + sums.notDelivered,
+    control: readControl(db, destinationId),
+    replayed: replayedIn(db, destinationId, w),
     queuedNow: queue.queued,
     hasHistory: hasHistory(db, destinationId),
     filteredBy: filteredBy(db, destinationId, w),
@@ -109,9 +124,9 @@ export function trends(destinationId: string, w: Window, opts: Opts = {}): Trend
   }));
   const hists: (DenseHistogram | null)[] = starts.map(() => null);
   // Hourly rows are usable only when every hour falls inside one bucket.
-  const hourly = w.bucketMs % HOUR === 0 && w.from % HOUR === 0;
+  const hourly = w.bucketMs % HOUR === 0 && w.origin % HOUR === 0;
   readRollups(db, { destinationId }, w.from, w.to, { hourly }, (r) => {
-    const i = Math.floor((r.t - w.from) / w.bucketMs);
+    const i = bucketIndex(w, r.t);
     const p = points[i];
     if (!p) return;
     p.delivered += r.delivered;

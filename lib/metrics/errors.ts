@@ -1,13 +1,13 @@
 import type Database from "better-sqlite3";
 import { sqlite } from "@/lib/db/sqlite";
 import { ERROR_TYPES, type ErrorType } from "@/lib/delivery/errors";
-import { type Window, windowView } from "@/lib/metrics/period";
+import { rawEnd, type Window, windowView } from "@/lib/metrics/period";
 import { ensureCompacted } from "@/lib/metrics/scheduler";
-import type { ErrorRowView, ErrorsView, SampleView } from "@/lib/metrics/types";
+import type { ErrorRowView, ErrorsView, SampleSummary, SampleView } from "@/lib/metrics/types";
 import { watermark } from "@/lib/metrics/watermark";
 
-// The Error details panel: not-delivered messages of a period per error type, and the stored
-// samples of one type. Counts come from DeliveryErrorRollup for minutes before the "errors"
+// The Error details panel: not-delivered messages and retried failed attempts of a period per
+// error type and status, and the stored samples of one type. Counts come from DeliveryErrorRollup for minutes before the "errors"
 // watermark and from DeliveryOutcome after it; both are keyed by the minute the outcome was
 // recorded, as the rollups behind Key metrics are, so the table adds up to "Not delivered".
 
@@ -36,10 +36,74 @@ export function describeError(errorType: string) {
   };
 }
 
+/** Failed attempts that will be retried, per error type and status, recorded in the window. */
+function retryParts(db: Database.Database, destinationId: string, w: Window) {
+  return db
+    .prepare(
+      `SELECT "errorType", "httpStatus", SUM("attempts") AS "attempts", SUM("messages") AS "messages",
+         MAX("lastAt") AS "lastAt" FROM "DeliveryRetryRollup"
+       WHERE "destinationId" = ? AND "minute" >= ? AND "minute" < ? GROUP BY 1, 2`,
+    )
+    .all(destinationId, w.from, w.to) as {
+    errorType: string;
+    httpStatus: number;
+    attempts: number;
+    messages: number;
+    lastAt: number;
+  }[];
+}
+
+/** Messages in the queue now whose last attempt failed, per error type and status. */
+function waitingNow(db: Database.Database, destinationId: string): Map<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT "lastErrorType" AS "errorType", COALESCE("lastStatus", 0) AS "httpStatus", COUNT(*) AS "n" FROM (
+         SELECT "lastErrorType", "lastStatus" FROM "DeliveryJob" WHERE "destinationId" = ? AND "attempts" > 0 LIMIT 100000
+       ) AS "x" GROUP BY 1, 2`,
+    )
+    .all(destinationId) as { errorType: string | null; httpStatus: number; n: number }[];
+  return new Map(rows.map((r) => [`${r.errorType ?? "unknown"}:${r.httpStatus}`, r.n]));
+}
+
+/** Up to three recent samples per error type and status (newest first), for the table's rows. */
+function recentSamples(db: Database.Database, destinationId: string) {
+  const rows = db
+    .prepare(
+      `SELECT "id", "errorType", "messageId", "at", "httpStatus", "errorMessage" FROM "DeliverySample"
+       WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 200`,
+    )
+    .all(destinationId) as {
+    id: number;
+    errorType: string;
+    messageId: string;
+    at: number;
+    httpStatus: number | null;
+    errorMessage: string;
+  }[];
+  const by = new Map<string, SampleSummary[]>();
+  for (const r of rows) {
+    const key = `${r.errorType}:${r.httpStatus ?? 0}`;
+    const list = by.get(key) ?? [];
+    if (list.length < ROW_SAMPLES)
+      list.push({ id: r.id, messageId: r.messageId, at: r.at, errorMessage: r.errorMessage });
+    by.set(key, list);
+  }
+  return by;
+}
+
+const ROW_SAMPLES = 3;
+
+/**
+ * The Error details table: one row per error type, HTTP status and state — "final" rows are the
+ * period's not-delivered messages (they add up to Not delivered), "retrying" rows the failed
+ * attempts of the period that were scheduled for another try (attempts, and messages counted once
+ * at their first failure), each with when it was last seen and its three newest samples.
+ */
 export function errorSummary(destinationId: string, w: Window, opts: Opts = {}): ErrorsView {
   const db = opts.db ?? sqlite();
   ensureCompacted(db, opts.now ?? Date.now());
-  const through = Math.min(Math.max(watermark(db, "errors") ?? w.from, w.from), w.to);
+  const end = rawEnd(w);
+  const through = Math.min(Math.max(watermark(db, "errors") ?? w.from, w.from), end);
   const parts: Part[] = [];
   if (through > w.from)
     parts.push(
@@ -50,7 +114,7 @@ export function errorSummary(destinationId: string, w: Window, opts: Opts = {}):
         )
         .all(destinationId, w.from, through) as Part[]),
     );
-  if (through < w.to)
+  if (through < end)
     parts.push(
       ...(db
         .prepare(
@@ -59,26 +123,52 @@ export function errorSummary(destinationId: string, w: Window, opts: Opts = {}):
            WHERE "destinationId" = ? AND "finishedAt" >= ? AND "finishedAt" < ? AND "status" = 'not_delivered'
            GROUP BY 1, 2`,
         )
-        .all(destinationId, through, w.to) as Part[]),
+        .all(destinationId, through, end) as Part[]),
     );
-  const byType = new Map<string, { count: number; lastAt: number; statuses: Map<number, number> }>();
+  const finals = new Map<string, Part>();
   for (const p of parts) {
-    const row = byType.get(p.errorType) ?? { count: 0, lastAt: 0, statuses: new Map() };
-    row.count += p.count;
-    row.lastAt = Math.max(row.lastAt, p.lastAt);
-    if (p.httpStatus) row.statuses.set(p.httpStatus, (row.statuses.get(p.httpStatus) ?? 0) + p.count);
-    byType.set(p.errorType, row);
+    const key = `${p.errorType}:${p.httpStatus}`;
+    const row = finals.get(key);
+    if (row) {
+      row.count += p.count;
+      row.lastAt = Math.max(row.lastAt, p.lastAt);
+    } else finals.set(key, { ...p });
   }
-  const errors: ErrorRowView[] = [...byType]
-    .map(([errorType, r]) => ({
-      errorType,
-      ...describeError(errorType),
-      count: r.count,
-      lastSeenAt: r.lastAt,
-      httpStatuses: [...r.statuses].sort((a, b) => b[1] - a[1]).map(([s]) => s),
-    }))
-    .sort((a, b) => b.count - a.count || b.lastSeenAt - a.lastSeenAt);
-  return { window: windowView(w), total: errors.reduce((n, e) => n + e.count, 0), errors };
+  const samples = recentSamples(db, destinationId);
+  const waiting = waitingNow(db, destinationId);
+  const view = (
+    state: "final" | "retrying",
+    p: { errorType: string; httpStatus: number; lastAt: number },
+    attempts: number,
+    messages: number,
+  ): ErrorRowView => {
+    const key = `${p.errorType}:${p.httpStatus}`;
+    return {
+      key: `${state}:${key}`,
+      state,
+      errorType: p.errorType,
+      ...describeError(p.errorType),
+      httpStatus: p.httpStatus || null,
+      httpStatuses: p.httpStatus ? [p.httpStatus] : [],
+      count: messages,
+      messages,
+      attempts,
+      waitingNow: state === "retrying" ? (waiting.get(key) ?? 0) : 0,
+      lastSeenAt: p.lastAt,
+      samples: samples.get(key) ?? [],
+    };
+  };
+  const finalRows = [...finals.values()].map((p) => view("final", p, p.count, p.count));
+  const retryRows = retryParts(db, destinationId, w).map((p) => view("retrying", p, p.attempts, p.messages));
+  const errors = [...finalRows, ...retryRows].sort(
+    (a, b) => b.attempts - a.attempts || b.lastSeenAt - a.lastSeenAt,
+  );
+  return {
+    window: windowView(w),
+    total: finalRows.reduce((n, e) => n + e.count, 0),
+    retryingAttempts: retryRows.reduce((n, e) => n + e.attempts, 0),
+    errors,
+  };
 }
 
 function parse(text: string | null): unknown {

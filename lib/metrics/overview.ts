@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { sqlite } from "@/lib/db/sqlite";
+import { readControl, readControls } from "@/lib/delivery/control";
 import { destinationHealth, HEALTH_RULES } from "@/lib/delivery/health";
 import { DenseHistogram } from "@/lib/metrics/dense";
 import { bucketStarts, DAY, HOUR, type Window, windowView } from "@/lib/metrics/period";
@@ -13,9 +14,10 @@ import type { DestinationHealthRow, HealthActivity, OverviewView } from "@/lib/m
 
 const ACTIVITY = 50;
 
+/** The last 23 whole hours and the current one, up to the present. */
 export function overviewWindow(now: number): Window {
-  const to = Math.floor(now / HOUR) * HOUR + HOUR;
-  return { period: "24h", from: to - DAY, to, bucketMs: HOUR };
+  const from = Math.floor(now / HOUR) * HOUR + HOUR - DAY;
+  return { period: "24h", from, to: now, bucketMs: HOUR, origin: 0 };
 }
 
 const rate = (bad: number, good: number) => (bad + good > 0 ? bad / (bad + good) : null);
@@ -30,6 +32,7 @@ export function workspaceOverview(
   const w = overviewWindow(now);
   const starts = bucketStarts(w);
   const health = destinationHealth(workspaceId, { db, now });
+  const controls = readControls(db, workspaceId);
   const rows = new Map<string, DestinationHealthRow & { hist: DenseHistogram }>();
   for (const h of health)
     rows.set(h.destinationId, {
@@ -45,6 +48,8 @@ export function workspaceOverview(
       failureRate: null,
       p95Ms: null,
       pendingRetries: h.pendingRetries,
+      failedAttempts: 0,
+      control: controls.get(h.destinationId) ?? readControl(db, h.destinationId),
       spark: starts.map((t) => ({ t, delivered: 0, notDelivered: 0 })),
       hist: new DenseHistogram(),
     });
@@ -54,6 +59,7 @@ export function workspaceOverview(
     if (!row || !point) return;
     row.delivered += r.delivered;
     row.notDelivered += r.notDelivered;
+    row.failedAttempts += r.retried + r.notDelivered;
     point.delivered += r.delivered;
     point.notDelivered += r.notDelivered;
     row.hist.addEncoded(r.latencyHist);

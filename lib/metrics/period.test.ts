@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
+  bucketIndex,
   bucketStarts,
   customBucketMs,
   DAY,
   HOUR,
   MAX_BUCKETS,
   MINUTE,
+  PRESETS,
   periodQuery,
   resolveWindow,
 } from "@/lib/metrics/period";
@@ -18,20 +20,26 @@ const message = (input: Record<string, string>) => {
 };
 
 describe("time periods", () => {
-  it("gives each preset a bucket size that fits it, ending with the bucket that holds now", () => {
+  it("gives each preset a bucket size that fits it, a window that ends at the present, and UTC-aligned buckets", () => {
     const cases = {
-      "1h": [MINUTE, 60],
-      "24h": [15 * MINUTE, 96],
-      "7d": [2 * HOUR, 84],
-      "30d": [6 * HOUR, 120],
+      "1h": [MINUTE, 61],
+      "24h": [15 * MINUTE, 97],
+      "7d": [2 * HOUR, 85],
+      "30d": [6 * HOUR, 121],
     };
     for (const [period, [bucketMs, buckets]] of Object.entries(cases)) {
       const w = resolveWindow(periodQuery.parse({ period }), NOW);
       expect(w.bucketMs).toBe(bucketMs);
       expect(bucketStarts(w)).toHaveLength(buckets!);
-      expect(w.from % bucketMs!).toBe(0);
-      expect(w.to).toBeGreaterThan(NOW);
-      expect(w.to - bucketMs!).toBeLessThanOrEqual(NOW);
+      expect(w.to).toBe(NOW);
+      expect(w.from).toBe(Math.floor((NOW - PRESETS[period as "1h"].durationMs) / MINUTE) * MINUTE);
+      expect(
+        bucketStarts(w)
+          .slice(1)
+          .every((t) => t % bucketMs! === 0),
+      ).toBe(true);
+      expect(bucketIndex(w, NOW - 1)).toBe(buckets! - 1);
+      expect(bucketIndex(w, w.from)).toBe(0);
     }
     expect(resolveWindow(periodQuery.parse({}), NOW).period).toBe("24h");
   });
@@ -52,15 +60,20 @@ describe("time periods", () => {
     }
   });
 
-  it("rejects bad ranges with a message naming the field", () => {
+  it("never ends a custom range in the future", () => {
+    const w = resolveWindow({ from: iso(NOW - HOUR), to: iso(NOW + HOUR) }, NOW);
+    expect(w.to).toBe(NOW);
+  });
+
+  it("rejects bad ranges in words a user understands", () => {
     expect(message({ period: "2h" })).toMatch(/^period: period must be one of 1h, 24h, 7d, 30d/);
-    expect(message({ from: iso(NOW), to: iso(NOW - 1) })).toBe("to: from must be before to");
+    expect(message({ from: iso(NOW), to: iso(NOW - 1) })).toBe("to: The start must be before the end");
     expect(message({ from: iso(NOW - 91 * DAY), to: iso(NOW) })).toBe(
       "to: A custom range can be at most 90 days",
     );
-    expect(message({ from: iso(NOW) })).toBe("to: A custom range needs both from and to");
-    expect(message({ from: "yesterday", to: iso(NOW) })).toMatch(/^from: from must be an ISO 8601 date-time/);
-    expect(message({ period: "1h", from: iso(NOW - HOUR), to: iso(NOW) })).toMatch(/^period: Give either/);
+    expect(message({ from: iso(NOW) })).toBe("to: A custom range needs both a start and an end");
+    expect(message({ from: "yesterday", to: iso(NOW) })).toMatch(/^from: The start must be a date and time/);
+    expect(message({ period: "1h", from: iso(NOW - HOUR), to: iso(NOW) })).toMatch(/^period: Choose either/);
     expect(message({ from: iso(NOW - 90 * DAY), to: iso(NOW) })).toBeNull();
   });
 });

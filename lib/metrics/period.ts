@@ -27,7 +27,7 @@ const LADDER = [1, 5, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * MINUT
 const instant = (label: string) =>
   z.iso.datetime({
     offset: true,
-    error: `${label} must be an ISO 8601 date-time, e.g. 2026-03-01T12:00:00Z`,
+    error: `The ${label} must be a date and time (ISO 8601, e.g. 2026-03-01T12:00:00Z)`,
   });
 
 export const periodQuery = z
@@ -37,8 +37,8 @@ export const periodQuery = z
         error: `period must be one of ${PRESET_KEYS.join(", ")}`,
       })
       .optional(),
-    from: instant("from").optional(),
-    to: instant("to").optional(),
+    from: instant("start").optional(),
+    to: instant("end").optional(),
   })
   .superRefine((q, ctx) => {
     const custom = q.from !== undefined || q.to !== undefined;
@@ -46,20 +46,21 @@ export const periodQuery = z
       ctx.addIssue({
         code: "custom",
         path: ["period"],
-        message: "Give either period or from and to, not both",
+        message: "Choose either a preset period or a custom range, not both",
       });
     if (!custom) return;
     if (q.from === undefined || q.to === undefined) {
       ctx.addIssue({
         code: "custom",
         path: [q.from ? "to" : "from"],
-        message: "A custom range needs both from and to",
+        message: "A custom range needs both a start and an end",
       });
       return;
     }
     const from = Date.parse(q.from);
     const to = Date.parse(q.to);
-    if (!(from < to)) ctx.addIssue({ code: "custom", path: ["to"], message: "from must be before to" });
+    if (!(from < to))
+      ctx.addIssue({ code: "custom", path: ["to"], message: "The start must be before the end" });
     else if (to - from > MAX_CUSTOM_MS)
       ctx.addIssue({ code: "custom", path: ["to"], message: "A custom range can be at most 90 days" });
   });
@@ -69,9 +70,11 @@ export interface Window {
   period: PresetPeriod | "custom";
   /** Inclusive start, epoch ms, minute-aligned. */
   from: number;
-  /** Exclusive end, epoch ms, minute-aligned. */
+  /** Exclusive end, epoch ms: the present for presets (never in the future), minute-aligned for custom ranges. */
   to: number;
   bucketMs: number;
+  /** Buckets lie on the grid origin + k x bucketMs (0 for presets: UTC-aligned; `from` for custom ranges). */
+  origin: number;
 }
 
 const floorTo = (t: number, step: number) => Math.floor(t / step) * step;
@@ -82,9 +85,10 @@ export function customBucketMs(spanMs: number): number {
 }
 
 /**
- * Presets end with the bucket that holds `now` (so the newest minute is always shown) and span
- * exactly their duration; custom ranges are widened to whole minutes, or whole hours once buckets
- * are an hour or longer, and keep a shorter last bucket when the range does not divide evenly.
+ * Presets end at the present and start their duration earlier (on the minute); their buckets lie
+ * on the UTC grid, so the first and last buckets are partial. Custom ranges are widened to whole
+ * minutes, or whole hours once buckets are an hour or longer, keep a shorter last bucket when the
+ * range does not divide evenly, and never end in the future.
  */
 export function resolveWindow(q: PeriodQuery, now: number): Window {
   if (q.from !== undefined && q.to !== undefined) {
@@ -95,19 +99,36 @@ export function resolveWindow(q: PeriodQuery, now: number): Window {
       from = floorTo(from, HOUR);
       to = ceilTo(to, HOUR);
     }
-    return { period: "custom", from, to, bucketMs };
+    if (to > now && from < now) to = now;
+    return { period: "custom", from, to, bucketMs, origin: from };
   }
   const period = q.period ?? DEFAULT_PERIOD;
   const { durationMs, bucketMs } = PRESETS[period];
-  const to = floorTo(now, bucketMs) + bucketMs;
-  return { period, from: to - durationMs, to, bucketMs };
+  return { period, from: floorTo(now - durationMs, MINUTE), to: now, bucketMs, origin: 0 };
 }
 
-/** Start times of the window's buckets (the last one may be cut short by `to`). */
+/**
+ * The exclusive end for queries on raw rows (outcomes): the end of the minute holding `to`, so they
+ * agree with the per-minute rollups (a preset's `to` is the present; nothing is recorded after it).
+ */
+export const rawEnd = (w: Window) => Math.ceil(w.to / MINUTE) * MINUTE;
+
+/** Start times of the window's buckets (the first and last may be cut short by `from` and `to`). */
 export function bucketStarts(w: Window): number[] {
-  const out: number[] = [];
-  for (let t = w.from; t < w.to; t += w.bucketMs) out.push(t);
+  const out: number[] = [w.from];
+  for (
+    let t = w.origin + (Math.floor((w.from - w.origin) / w.bucketMs) + 1) * w.bucketMs;
+    t < w.to;
+    t += w.bucketMs
+  )
+    out.push(t);
   return out;
+}
+
+/** Index in bucketStarts(w) of the bucket holding time t (t inside the window). */
+export function bucketIndex(w: Window, t: number): number {
+  const cell = (x: number) => Math.floor((x - w.origin) / w.bucketMs);
+  return cell(t) - cell(w.from);
 }
 
 /** The query string the console uses for a period (the same on the server and in the browser). */

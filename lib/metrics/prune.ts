@@ -23,6 +23,10 @@ export function pruneDerived(db: Database.Database, now: number, force = false):
     db.prepare(`DELETE FROM "DeliveryErrorRollup" WHERE "minute" < ?`).run(cutoff);
     db.prepare(`DELETE FROM "DeliveryRollupHour" WHERE "destinationId" ${gone}`).run();
     db.prepare(`DELETE FROM "DeliveryErrorRollup" WHERE "destinationId" ${gone}`).run();
+    db.prepare(`DELETE FROM "DeliveryRetryRollup" WHERE "minute" < ?`).run(cutoff);
+    db.prepare(`DELETE FROM "DeliveryRetryRollup" WHERE "destinationId" ${gone}`).run();
+    db.prepare(`DELETE FROM "DestinationDeliveryState" WHERE "destinationId" ${gone}`).run();
+    db.prepare(`DELETE FROM "DeliveryReplay" WHERE "destinationId" ${gone}`).run();
   }).immediate();
   return true;
 }

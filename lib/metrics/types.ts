@@ -1,5 +1,16 @@
 import type { WindowView } from "@/lib/metrics/period";
 
+export interface DeliveryControlView {
+  paused: boolean;
+  pausedAt: number | null;
+  pausedBy: string | null;
+  /** closed: sending normally; open: waiting for the next probe; probing: one message is being tried. */
+  breaker: "closed" | "open" | "probing";
+  breakerSince: number | null;
+  nextProbeAt: number | null;
+  consecutiveFailures: number;
+}
+
 // What the Event Delivery API answers, shared by lib/metrics, the route handlers and the client
 // hooks. Times are epoch milliseconds; latencies are milliseconds.
 
@@ -21,6 +32,12 @@ export interface KeyMetricsView {
   p95Ms: number | null;
   /** Messages in the queue right now that failed at least once and wait for another attempt. */
   retryingNow: number;
+  /** Failed attempts recorded in the period: retried ones plus the final failures (retried + notDelivered). */
+  failedAttempts: number;
+  /** Paused by a person, and the circuit breaker's state (lib/delivery/control.ts). */
+  control: DeliveryControlView;
+  /** Messages of the period (any status) that a Replay sent again. */
+  replayed: number;
   /** Messages in the queue right now waiting for (or in) their first attempt. */
   queuedNow: number;
   /** False until the destination has had any outcome or queued message (drives the empty state). */
@@ -51,8 +68,29 @@ export interface TrendsView {
   points: TrendPoint[];
 }
 
+export interface SampleSummary {
+  id: number;
+  messageId: string;
+  at: number;
+  errorMessage: string;
+}
+
 export interface ErrorRowView {
+  /** Unique per row: state, error type and status. */
+  key: string;
+  /** "final": messages given up on (part of Not delivered); "retrying": failed attempts that were retried. */
+  state: "final" | "retrying";
   errorType: string;
+  /** The HTTP status of this row (null when no answer came back). */
+  httpStatus: number | null;
+  /** Failed attempts in the period (for final rows: the messages' last attempts). */
+  attempts: number;
+  /** Distinct messages: given up on (final), or whose first failed attempt was in the period (retrying). */
+  messages: number;
+  /** Retrying rows: messages in the queue now whose last attempt failed this way. */
+  waitingNow: number;
+  /** The three newest kept samples of this error type and status. */
+  samples: SampleSummary[];
   title: string;
   description: string;
   /** Whether the delivery engine retries this kind of failure by itself. */
@@ -65,8 +103,10 @@ export interface ErrorRowView {
 
 export interface ErrorsView {
   window: WindowView;
-  /** Sum of counts; equals KeyMetricsView.notDelivered for the same window. */
+  /** Sum of the final rows' counts; equals KeyMetricsView.notDelivered for the same window. */
   total: number;
+  /** Sum of the retrying rows' attempts. */
+  retryingAttempts: number;
   errors: ErrorRowView[];
 }
 
@@ -105,6 +145,9 @@ export interface DestinationHealthRow {
   failureRate: number | null;
   p95Ms: number | null;
   pendingRetries: number;
+  /** Failed attempts in the window (retried + not delivered), as Key metrics counts them. */
+  failedAttempts: number;
+  control: DeliveryControlView;
   /** Per hour of the window: delivered and not delivered, zeros where nothing happened. */
   spark: { t: number; delivered: number; notDelivered: number }[];
 }

@@ -13,6 +13,7 @@ describe("permission table", () => {
       "sources.writeKey.read",
       "destinations.write",
       "delivery.retry",
+      "delivery.operate",
     ] as const)
       expect(can("source_admin", action), action).toBe(true);
     for (const action of ["members.write", "workspace.update", "audit.read", "setup.write"] as const)

@@ -24,6 +24,8 @@ export const ACTIONS = [
   "debugger.read",
   "delivery.read",
   "delivery.retry",
+  /** Pause, resume, discard and replay a destination's delivery. */
+  "delivery.operate",
   "setup.read",
   "setup.write",
   "functions.read",
@@ -53,6 +55,7 @@ export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
     "sources.writeKey.read",
     "destinations.write",
     "delivery.retry",
+    "delivery.operate",
     "functions.write",
   ]),
   read_only: new Set<Action>(READ),

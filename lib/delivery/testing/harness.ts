@@ -22,6 +22,7 @@ export const FAST: Partial<DeliveryConfig> = {
   allowPrivate: true,
   healthIntervalMs: 3_600_000,
   configRefreshMs: 50,
+  replayIntervalMs: 50,
 };
 
 export interface Harness {

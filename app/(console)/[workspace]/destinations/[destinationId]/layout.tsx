@@ -1,12 +1,14 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import { HealthBadge } from "@/components/delivery/health-badge";
+import { ControlBadges, HealthBadge } from "@/components/delivery/health-badge";
 import { DestinationInfo } from "@/components/destinations/destination-info";
 import { Badge } from "@/components/ui/badge";
 import { Tabs } from "@/components/ui/tabs";
 import { getDestinationType } from "@/lib/catalog";
 import { db } from "@/lib/db";
+import { sqlite } from "@/lib/db/sqlite";
+import { readControl } from "@/lib/delivery/control";
 import { HEALTHY } from "@/lib/delivery/health";
 import { destinationHealth } from "@/lib/destinations/queries";
 import { pageAccess } from "@/lib/workspaces/page-access";
@@ -27,6 +29,7 @@ export default async function DestinationLayout({
   if (!destination) notFound();
   const type = getDestinationType(destination.type);
   const health = destinationHealth(access.workspace.id).get(destination.id) ?? HEALTHY;
+  const control = readControl(sqlite(), destination.id);
   const base = `/${workspace}/destinations/${destination.id}`;
   return (
     <>
@@ -43,6 +46,7 @@ export default async function DestinationLayout({
             <HealthBadge state={health.state} />
           </span>
         )}
+        <ControlBadges control={control} />
         <span className="text-sm text-slate-500">
           {type?.name ?? destination.type}
           {type ? ` · ${type.category}` : ""}

@@ -1,0 +1,192 @@
+import type Database from "better-sqlite3";
+import { RollupBatch } from "@/lib/delivery/rollups";
+import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
+import { deliveryTransaction } from "@/lib/delivery/tx";
+import type { DeliveryControlView } from "@/lib/metrics/types";
+
+// A destination's delivery controls: paused by a person (owners and Source Admins), and the
+// circuit breaker the engine keeps (lib/delivery/breaker.ts). Both live in one row of
+// DestinationDeliveryState; no row means running with the breaker closed. Discard turns queued
+// messages into "not delivered" (reason "discarded") with their rollups, in one transaction.
+// PostgreSQL port: every statement here is plain SQL (ON CONFLICT upsert, DELETE ... RETURNING is
+// not used); the only queue statements are in discardJobs.
+
+const CLOSED: DeliveryControlView = {
+  paused: false,
+  pausedAt: null,
+  pausedBy: null,
+  breaker: "closed",
+  breakerSince: null,
+  nextProbeAt: null,
+  consecutiveFailures: 0,
+};
+
+interface StateRow {
+  destinationId: string;
+  paused: number;
+  pausedAt: number | null;
+  pausedBy: string | null;
+  breaker: string;
+  breakerSince: number | null;
+  nextProbeAt: number | null;
+  consecutiveFailures: number;
+}
+
+const view = (r: StateRow | undefined): DeliveryControlView =>
+  r
+    ? {
+        paused: Boolean(r.paused),
+        pausedAt: r.pausedAt === null ? null : Number(r.pausedAt),
+        pausedBy: r.pausedBy,
+        breaker: (["open", "probing"].includes(r.breaker)
+          ? r.breaker
+          : "closed") as DeliveryControlView["breaker"],
+        breakerSince: r.breakerSince === null ? null : Number(r.breakerSince),
+        nextProbeAt: r.nextProbeAt === null ? null : Number(r.nextProbeAt),
+        consecutiveFailures: r.consecutiveFailures,
+      }
+    : { ...CLOSED };
+
+const SELECT = `SELECT "destinationId", "paused", "pausedAt", "pausedBy", "breaker", "breakerSince", "nextProbeAt",
+  "consecutiveFailures" FROM "DestinationDeliveryState"`;
+
+export function readControl(db: Database.Database, destinationId: string): DeliveryControlView {
+  return view(db.prepare(`${SELECT} WHERE "destinationId" = ?`).get(destinationId) as StateRow | undefined);
+}
+
+export function readControls(db: Database.Database, workspaceId: string): Map<string, DeliveryControlView> {
+  const rows = db.prepare(`${SELECT} WHERE "workspaceId" = ?`).all(workspaceId) as StateRow[];
+  return new Map(rows.map((r) => [r.destinationId, view(r)]));
+}
+
+/** Ids of the paused destinations (the engine re-reads it every second). */
+export function pausedDestinations(db: Database.Database): Set<string> {
+  return new Set(
+    db
+      .prepare(`SELECT "destinationId" FROM "DestinationDeliveryState" WHERE "paused" = 1`)
+      .pluck()
+      .all() as string[],
+  );
+}
+
+export function setPaused(
+  db: Database.Database,
+  d: { destinationId: string; workspaceId: string },
+  paused: boolean,
+  by: string,
+  now: number,
+): DeliveryControlView {
+  db.prepare(
+    `INSERT INTO "DestinationDeliveryState" ("destinationId", "workspaceId", "paused", "pausedAt", "pausedBy", "updatedAt")
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT ("destinationId") DO UPDATE SET "paused" = excluded."paused", "pausedAt" = excluded."pausedAt",
+       "pausedBy" = excluded."pausedBy", "updatedAt" = excluded."updatedAt"`,
+  ).run(d.destinationId, d.workspaceId, paused ? 1 : 0, paused ? now : null, paused ? by : null, now);
+  return readControl(db, d.destinationId);
+}
+
+/** Written by the delivery engine when its breaker changes state. */
+export function writeBreaker(
+  db: Database.Database,
+  d: { destinationId: string; workspaceId: string },
+  b: { breaker: string; since: number | null; nextProbeAt: number | null; failures: number },
+  now: number,
+): void {
+  db.prepare(
+    `INSERT INTO "DestinationDeliveryState" ("destinationId", "workspaceId", "breaker", "breakerSince", "nextProbeAt",
+       "consecutiveFailures", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT ("destinationId") DO UPDATE SET "breaker" = excluded."breaker", "breakerSince" = excluded."breakerSince",
+       "nextProbeAt" = excluded."nextProbeAt", "consecutiveFailures" = excluded."consecutiveFailures",
+       "updatedAt" = excluded."updatedAt"`,
+  ).run(d.destinationId, d.workspaceId, b.breaker, b.since, b.nextProbeAt, b.failures, now);
+}
+
+export interface DiscardResult {
+  /** Messages removed from the queue and counted as not delivered ("discarded"). */
+  discarded: number;
+  /** Messages being sent at this moment: their attempt finishes as usual. */
+  inFlight: number;
+}
+
+const CHUNK = 1000;
+
+/**
+ * Discards a destination's queued messages (optionally only those whose last attempt failed with
+ * `errorType`). Jobs leased to a worker right now (an attempt in flight) are left to finish.
+ */
+export function discardJobs(
+  db: Database.Database,
+  destinationId: string,
+  now: number,
+  opts: { errorType?: string; by: string },
+): DiscardResult {
+  const s = sql(db);
+  const typeFilter = opts.errorType ? `AND "lastErrorType" = ?` : "";
+  const params = opts.errorType ? [opts.errorType] : [];
+  const page = db.prepare(
+    `SELECT "id", "destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event", "receivedAt",
+       "attempts", "deadlineAt", "replayId", "lastStatus", "lastErrorType"
+     FROM "DeliveryJob" WHERE "destinationId" = ? AND "leaseUntil" <= ? ${typeFilter} ORDER BY "id" LIMIT ${CHUNK}`,
+  );
+  const result: DiscardResult = { discarded: 0, inFlight: 0 };
+  for (;;) {
+    const rows = page.all(destinationId, now, ...params) as (JobRow & {
+      lastStatus: number | null;
+      lastErrorType: string | null;
+    })[];
+    if (rows.length === 0) break;
+    deliveryTransaction(db, () => {
+      const rollups = new RollupBatch();
+      for (const j of rows) {
+        s.deleteJob.run(j.id);
+        s.upsertOutcome.run(
+          ...outcomeParams({
+            ...j,
+            status: "not_delivered",
+            finishedAt: now,
+            latencyMs: null,
+            httpStatus: j.lastStatus,
+            errorType: "discarded",
+            errorMessage: `Discarded from the queue by ${opts.by}${j.lastErrorType ? ` (last error: ${j.lastErrorType})` : ""}`,
+          }),
+        );
+        rollups.add(j, now, "notDelivered");
+      }
+      rollups.write(db);
+    });
+    result.discarded += rows.length;
+    if (rows.length < CHUNK) break;
+  }
+  result.inFlight = db
+    .prepare(
+      `SELECT COUNT(*) FROM "DeliveryJob" WHERE "destinationId" = ? AND "leaseUntil" > ? ${typeFilter}`,
+    )
+    .pluck()
+    .get(destinationId, now, ...params) as number;
+  return result;
+}
+
+/**
+ * The breaker's openings and closings go into the health feed (Delivery activity). An opening is
+ * recorded as "failing"; a closing keeps the state the health evaluation last judged, so the two
+ * never fight (the evaluation re-judges from the rollups every 15 s).
+ */
+export function recordBreakerEvent(
+  db: Database.Database,
+  d: { destinationId: string; workspaceId: string },
+  now: number,
+  reason: string,
+  opened: boolean,
+): void {
+  const last = db
+    .prepare(
+      `SELECT "state" FROM "DestinationHealthEvent" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1`,
+    )
+    .pluck()
+    .get(d.destinationId) as string | undefined;
+  const previous = last ?? "healthy";
+  db.prepare(
+    `INSERT INTO "DestinationHealthEvent" ("destinationId", "workspaceId", "state", "previousState", "at", "reason")
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  ).run(d.destinationId, d.workspaceId, opened ? "failing" : previous, previous, now, reason);
+}

@@ -1,0 +1,164 @@
+import type Database from "better-sqlite3";
+import { readControl } from "@/lib/delivery/control";
+import { ERROR_TYPES, type ErrorType } from "@/lib/delivery/errors";
+
+// The Source Debugger's per-event delivery panel: for one archived message, what became of it at
+// every destination connected to its source — delivered (status, latency), filtered (by which
+// step), unsupported, retrying (attempts, last error, next attempt), not delivered (reason),
+// waiting in the queue, or not routed yet. Reads the outcome and queue rows by their primary
+// keys, so it is cheap whatever the traffic.
+
+export type EventDeliveryState =
+  | "delivered"
+  | "filtered"
+  | "unsupported"
+  | "retrying"
+  | "not_delivered"
+  | "queued"
+  | "not_routed";
+
+export interface EventDeliveryRow {
+  destinationId: string;
+  name: string;
+  type: string;
+  enabled: boolean;
+  paused: boolean;
+  state: EventDeliveryState;
+  /** The step or error that decided it (e.g. "destination_filter", "server_error"). */
+  errorType: string | null;
+  /** Its human title (from lib/delivery/errors.ts). */
+  title: string | null;
+  detail: string | null;
+  httpStatus: number | null;
+  latencyMs: number | null;
+  attempts: number;
+  at: number | null;
+  nextAttemptAt: number | null;
+  replayed: boolean;
+}
+
+export interface EventDeliveryView {
+  seq: number;
+  messageId: string | null;
+  status: string;
+  receivedAt: number;
+  destinations: EventDeliveryRow[];
+}
+
+const title = (t: string | null) =>
+  t ? (ERROR_TYPES[t as ErrorType]?.title ?? t.replaceAll("_", " ")) : null;
+
+export function eventDelivery(
+  db: Database.Database,
+  where: { workspaceId: string; sourceId: string; seq: number },
+): EventDeliveryView | null {
+  const message = db
+    .prepare(
+      `SELECT "seq", "messageId", "status", "receivedAt" FROM "Message" WHERE "seq" = ? AND "sourceId" = ? AND "workspaceId" = ?`,
+    )
+    .get(where.seq, where.sourceId, where.workspaceId) as
+    | { seq: number; messageId: string | null; status: string; receivedAt: number }
+    | undefined;
+  if (!message) return null;
+  const destinations = db
+    .prepare(
+      `SELECT d."id", d."name", d."type", d."enabled" FROM "DestinationSource" ds JOIN "Destination" d ON d."id" = ds."destinationId"
+       WHERE ds."sourceId" = ? ORDER BY d."name"`,
+    )
+    .all(where.sourceId) as { id: string; name: string; type: string; enabled: number }[];
+  const outcome = db.prepare(
+    `SELECT "status", "attempts", "finishedAt", "latencyMs", "httpStatus", "errorType", "errorMessage", "replayId"
+     FROM "DeliveryOutcome" WHERE "destinationId" = ? AND "seq" = ?`,
+  );
+  const job = db.prepare(
+    `SELECT "attempts", "nextAttemptAt", "lastStatus", "lastErrorType", "lastError", "replayId" FROM "DeliveryJob"
+     WHERE "destinationId" = ? AND "seq" = ?`,
+  );
+  const rows = destinations.map((d): EventDeliveryRow => {
+    const base = {
+      destinationId: d.id,
+      name: d.name,
+      type: d.type,
+      enabled: Boolean(d.enabled),
+      paused: readControl(db, d.id).paused,
+    };
+    const o = outcome.get(d.id, message.seq) as
+      | {
+          status: string;
+          attempts: number;
+          finishedAt: number;
+          latencyMs: number | null;
+          httpStatus: number | null;
+          errorType: string | null;
+          errorMessage: string | null;
+          replayId: number | null;
+        }
+      | undefined;
+    const j = job.get(d.id, message.seq) as
+      | {
+          attempts: number;
+          nextAttemptAt: number;
+          lastStatus: number | null;
+          lastErrorType: string | null;
+          lastError: string | null;
+          replayId: number | null;
+        }
+      | undefined;
+    if (j && (!o || o.status === "retrying" || j.replayId !== null)) {
+      const retrying = j.attempts > 0;
+      return {
+        ...base,
+        state: retrying ? "retrying" : "queued",
+        errorType: j.lastErrorType,
+        title: title(j.lastErrorType),
+        detail: retrying ? j.lastError : base.paused ? "Delivery to this destination is paused" : null,
+        httpStatus: j.lastStatus,
+        latencyMs: null,
+        attempts: j.attempts,
+        at: o ? Number(o.finishedAt) : null,
+        nextAttemptAt: Number(j.nextAttemptAt),
+        replayed: j.replayId !== null,
+      };
+    }
+    if (o)
+      return {
+        ...base,
+        state: o.status as EventDeliveryState,
+        errorType: o.status === "delivered" ? null : o.errorType,
+        title: o.status === "delivered" ? null : title(o.errorType),
+        detail: o.status === "delivered" ? null : o.errorMessage,
+        httpStatus: o.httpStatus,
+        latencyMs: o.latencyMs,
+        attempts: o.attempts,
+        at: Number(o.finishedAt),
+        nextAttemptAt: null,
+        replayed: o.replayId !== null,
+      };
+    const reason =
+      message.status !== "accepted"
+        ? "The tracking API rejected this event, so it was not sent to destinations"
+        : !d.enabled
+          ? "The destination is disabled"
+          : "Not routed to this destination (it may have been connected after the event arrived, or routing has not reached it yet)";
+    return {
+      ...base,
+      state: "not_routed",
+      errorType: null,
+      title: null,
+      detail: reason,
+      httpStatus: null,
+      latencyMs: null,
+      attempts: 0,
+      at: null,
+      nextAttemptAt: null,
+      replayed: false,
+    };
+  });
+  return {
+    seq: message.seq,
+    messageId: message.messageId,
+    status: message.status,
+    receivedAt: Number(message.receivedAt),
+    destinations: rows,
+  };
+}

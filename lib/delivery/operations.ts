@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { sqlite } from "@/lib/db/sqlite";
+import { loadDeliveryConfig } from "@/lib/delivery/config";
+import { type DiscardResult, discardJobs, readControl, setPaused } from "@/lib/delivery/control";
+import { ERROR_TYPES } from "@/lib/delivery/errors";
+import { cancelReplay, listReplays, type ReplayView, startReplay } from "@/lib/delivery/replay-runs";
+import { AppError, notFound } from "@/lib/errors";
+import type { DeliveryControlView } from "@/lib/metrics/types";
+
+// What the console's pause / resume / discard / replay routes call (the routes parse, authorize and audit).
+
+export const discardInput = z
+  .object({
+    errorType: z
+      .string()
+      .max(64)
+      .refine((t) => t in ERROR_TYPES, { message: "Unknown error type" })
+      .optional(),
+  })
+  .strict();
+export type DiscardInput = z.infer<typeof discardInput>;
+
+export function pauseDelivery(
+  d: { id: string; workspaceId: string },
+  paused: boolean,
+  by: string,
+  now = Date.now(),
+): DeliveryControlView {
+  return setPaused(sqlite(), { destinationId: d.id, workspaceId: d.workspaceId }, paused, by, now);
+}
+
+export function deliveryControl(destinationId: string): DeliveryControlView {
+  return readControl(sqlite(), destinationId);
+}
+
+export function discardQueued(destinationId: string, input: DiscardInput, by: string): DiscardResult {
+  return discardJobs(sqlite(), destinationId, Date.now(), { errorType: input.errorType, by });
+}
+
+const instant = (label: string) =>
+  z.iso.datetime({ offset: true, error: `The ${label} must be a date and time (ISO 8601)` });
+
+export const replayInput = z
+  .object({
+    sourceIds: z.array(z.string().min(1).max(64)).min(1, "Choose at least one source").max(100),
+    from: instant("start"),
+    to: instant("end"),
+  })
+  .strict()
+  .transform((r) => ({
+    sourceIds: [...new Set(r.sourceIds)],
+    fromMs: Date.parse(r.from),
+    toMs: Date.parse(r.to),
+  }))
+  .refine((r) => r.fromMs < r.toMs, { message: "The start must be before the end", path: ["to"] });
+export type ReplayInput = z.input<typeof replayInput>;
+
+/** What the replay form needs: the retention that bounds the window. */
+export function replayLimits(now = Date.now()) {
+  const retentionMs = loadDeliveryConfig().outcomeRetentionMs;
+  return {
+    retentionDays: retentionMs / 86_400_000,
+    earliest: new Date(now - retentionMs).toISOString(),
+    ratePerSecond: loadDeliveryConfig().replayRate,
+  };
+}
+
+export function createReplay(
+  d: { id: string; workspaceId: string; connectedSourceIds: string[] },
+  input: z.output<typeof replayInput>,
+  by: string,
+): ReplayView {
+  const unknown = input.sourceIds.filter((id) => !d.connectedSourceIds.includes(id));
+  if (unknown.length)
+    throw new AppError("bad_request", "Replay only from sources connected to this destination", [
+      { path: "sourceIds", message: `Not connected: ${unknown.join(", ")}` },
+    ]);
+  return startReplay(
+    sqlite(),
+    { workspaceId: d.workspaceId, destinationId: d.id, ...input, createdBy: by },
+    { now: Date.now(), retentionMs: loadDeliveryConfig().outcomeRetentionMs },
+  );
+}
+
+export const replays = (destinationId: string) => listReplays(sqlite(), destinationId);
+
+export function cancel(destinationId: string, replayId: number): ReplayView {
+  const r = cancelReplay(sqlite(), destinationId, replayId, Date.now());
+  if (!r) throw notFound("Replay not found");
+  return r;
+}

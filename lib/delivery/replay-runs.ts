@@ -1,0 +1,303 @@
+import type Database from "better-sqlite3";
+import { RollupBatch } from "@/lib/delivery/rollups";
+import { outcomeParams, sql } from "@/lib/delivery/store";
+import { deliveryTransaction } from "@/lib/delivery/tx";
+import { AppError, conflict } from "@/lib/errors";
+import { routeMessage } from "@/lib/routing/route";
+import type { RoutedDestination } from "@/lib/routing/table";
+
+// Replay: archived messages of chosen sources, received in a window, sent again to ONE destination
+// as if they were new — through the integrations object, call types and the destination's
+// filters (the routing steps), with their original messageId (the idempotency key). The delivery
+// engine advances each running replay once a second by at most `ratePerSecond` messages and only
+// while fewer than two seconds' worth of its jobs wait, so live traffic keeps its latency. Jobs and
+// outcomes carry the replayId; progress is counted from them. The window cannot reach further back
+// than the archive keeps messages (ARCHIVE_RETENTION_DAYS).
+// PostgreSQL port: the statements are plain SQL; the archive scan uses the Message (sourceId, seq) index.
+
+export interface ReplayView {
+  id: number;
+  destinationId: string;
+  sourceIds: string[];
+  from: string;
+  to: string;
+  status: "running" | "done" | "cancelled";
+  createdBy: string;
+  createdAt: number;
+  finishedAt: number | null;
+  /** Queued to the destination (passed the routing steps). */
+  routed: number;
+  /** Stopped by a routing step (integrations object, call type, destination filter). */
+  filtered: number;
+  delivered: number;
+  failed: number;
+  /** Queued and not finished yet. */
+  pending: number;
+}
+
+interface ReplayRow {
+  id: number;
+  workspaceId: string;
+  destinationId: string;
+  sourceIds: string;
+  fromMs: number;
+  toMs: number;
+  status: string;
+  afterSeq: number;
+  endSeq: number;
+  routed: number;
+  filtered: number;
+  expired: number;
+  createdBy: string;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+/** First seq whose receivedAt is >= t (seq and receivedAt rise together; binary search on the primary key). */
+function firstSeqAtOrAfter(db: Database.Database, t: number): number {
+  const at = db.prepare(`SELECT "seq", "receivedAt" FROM "Message" WHERE "seq" >= ? ORDER BY "seq" LIMIT 1`);
+  const max = (db.prepare(`SELECT MAX("seq") FROM "Message"`).pluck().get() as number | null) ?? 0;
+  let lo = 0;
+  let hi = max + 1;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const row = at.get(mid) as { seq: number; receivedAt: number } | undefined;
+    if (!row) hi = mid;
+    else if (Number(row.receivedAt) >= t) hi = mid;
+    else lo = row.seq + 1;
+  }
+  return lo;
+}
+
+export function startReplay(
+  db: Database.Database,
+  input: {
+    workspaceId: string;
+    destinationId: string;
+    sourceIds: string[];
+    fromMs: number;
+    toMs: number;
+    createdBy: string;
+  },
+  opts: { now: number; retentionMs: number },
+): ReplayView {
+  const earliest = opts.now - opts.retentionMs;
+  if (input.fromMs < earliest)
+    throw new AppError(
+      "bad_request",
+      `The archive keeps messages for ${Math.round(opts.retentionMs / 86_400_000)} days: the start must be after ${new Date(earliest).toISOString()}`,
+      [{ path: "from", message: "Before the archive's retention" }],
+    );
+  if (input.toMs > opts.now)
+    throw new AppError("bad_request", "The end cannot be in the future", [
+      { path: "to", message: "In the future" },
+    ]);
+  const running = db
+    .prepare(`SELECT "id" FROM "DeliveryReplay" WHERE "destinationId" = ? AND "status" = 'running' LIMIT 1`)
+    .get(input.destinationId);
+  if (running) throw conflict("A replay to this destination is already running: wait for it or cancel it");
+  const startSeq = firstSeqAtOrAfter(db, input.fromMs);
+  const endSeq = firstSeqAtOrAfter(db, input.toMs) - 1;
+  const id = db
+    .prepare(
+      `INSERT INTO "DeliveryReplay" ("workspaceId", "destinationId", "sourceIds", "fromMs", "toMs", "status", "afterSeq",
+         "endSeq", "createdBy", "createdAt") VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
+    )
+    .run(
+      input.workspaceId,
+      input.destinationId,
+      JSON.stringify(input.sourceIds),
+      input.fromMs,
+      input.toMs,
+      startSeq - 1,
+      endSeq,
+      input.createdBy,
+      opts.now,
+    ).lastInsertRowid as number;
+  return replayView(db, getRow(db, Number(id))!);
+}
+
+function getRow(db: Database.Database, id: number): ReplayRow | undefined {
+  return db.prepare(`SELECT * FROM "DeliveryReplay" WHERE "id" = ?`).get(id) as ReplayRow | undefined;
+}
+
+function replayView(db: Database.Database, r: ReplayRow): ReplayView {
+  const counts = db
+    .prepare(`SELECT "status", COUNT(*) AS "n" FROM "DeliveryOutcome" WHERE "replayId" = ? GROUP BY "status"`)
+    .all(r.id) as { status: string; n: number }[];
+  const n = (s: string) => counts.find((c) => c.status === s)?.n ?? 0;
+  const pending = db
+    .prepare(`SELECT COUNT(*) FROM "DeliveryJob" WHERE "replayId" = ?`)
+    .pluck()
+    .get(r.id) as number;
+  return {
+    id: r.id,
+    destinationId: r.destinationId,
+    sourceIds: JSON.parse(r.sourceIds) as string[],
+    from: new Date(Number(r.fromMs)).toISOString(),
+    to: new Date(Number(r.toMs)).toISOString(),
+    status: r.status as ReplayView["status"],
+    createdBy: r.createdBy,
+    createdAt: Number(r.createdAt),
+    finishedAt: r.finishedAt === null ? null : Number(r.finishedAt),
+    routed: r.routed,
+    filtered: r.filtered,
+    delivered: n("delivered"),
+    failed: n("not_delivered"),
+    pending,
+  };
+}
+
+export function listReplays(db: Database.Database, destinationId: string, limit = 10): ReplayView[] {
+  const rows = db
+    .prepare(`SELECT * FROM "DeliveryReplay" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT ?`)
+    .all(destinationId, limit) as ReplayRow[];
+  return rows.map((r) => replayView(db, r));
+}
+
+export function getReplay(db: Database.Database, destinationId: string, id: number): ReplayView | null {
+  const row = getRow(db, id);
+  return row && row.destinationId === destinationId ? replayView(db, row) : null;
+}
+
+/** Stops a running replay: its queued jobs that are not being sent right now are removed. */
+export function cancelReplay(
+  db: Database.Database,
+  destinationId: string,
+  id: number,
+  now: number,
+): ReplayView | null {
+  const row = getRow(db, id);
+  if (!row || row.destinationId !== destinationId) return null;
+  if (row.status === "running")
+    deliveryTransaction(db, () => {
+      db.prepare(`UPDATE "DeliveryReplay" SET "status" = 'cancelled', "finishedAt" = ? WHERE "id" = ?`).run(
+        now,
+        id,
+      );
+      db.prepare(`DELETE FROM "DeliveryJob" WHERE "replayId" = ? AND "leaseUntil" <= ?`).run(id, now);
+    });
+  return replayView(db, getRow(db, id)!);
+}
+
+/**
+ * Advances every running replay by at most ratePerSecond x elapsed seconds of messages. Returns
+ * the destinations that got new jobs (their workers are told). Called by the delivery engine.
+ */
+export function advanceReplays(
+  db: Database.Database,
+  deps: {
+    now: number;
+    deadlineMs: number;
+    budget: number;
+    destination: (id: string) => RoutedDestination | undefined;
+  },
+): Set<string> {
+  const woken = new Set<string>();
+  const running = db
+    .prepare(`SELECT * FROM "DeliveryReplay" WHERE "status" = 'running'`)
+    .all() as ReplayRow[];
+  const s = sql(db);
+  for (const r of running) {
+    const dest = deps.destination(r.destinationId);
+    const pending = db
+      .prepare(`SELECT COUNT(*) FROM "DeliveryJob" WHERE "replayId" = ?`)
+      .pluck()
+      .get(r.id) as number;
+    const room = Math.max(0, 2 * deps.budget - pending);
+    const sources = JSON.parse(r.sourceIds) as string[];
+    if (!dest) continue; // disabled (or just deleted): the replay waits
+    const take = Math.min(deps.budget, room);
+    const rows =
+      take > 0 && sources.length > 0
+        ? (db
+            .prepare(
+              `SELECT "seq", "workspaceId", "sourceId", "messageId", "type", "event", "receivedAt", "payload" FROM "Message"
+               WHERE "sourceId" IN (${sources.map(() => "?").join(", ")}) AND "workspaceId" = ? AND "seq" > ? AND "seq" <= ?
+                 AND "status" = 'accepted' AND "receivedAt" >= ? AND "receivedAt" < ? ORDER BY "seq" LIMIT ?`,
+            )
+            .all(...sources, r.workspaceId, r.afterSeq, r.endSeq, r.fromMs, r.toMs, take) as {
+            seq: number;
+            workspaceId: string;
+            sourceId: string;
+            messageId: string | null;
+            type: string | null;
+            event: string | null;
+            receivedAt: number;
+            payload: string;
+          }[])
+        : [];
+    const finishedReading = take > 0 && rows.length < take;
+    deliveryTransaction(db, () => {
+      let routed = 0;
+      let filtered = 0;
+      const rollups = new RollupBatch();
+      const insert = db.prepare(
+        `INSERT INTO "DeliveryJob" ("destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event",
+           "receivedAt", "payload", "attempts", "nextAttemptAt", "leaseUntil", "deadlineAt", "createdAt", "replayId")
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?) ON CONFLICT ("destinationId", "seq") DO NOTHING`,
+      );
+      for (const m of rows) {
+        let message: Record<string, unknown>;
+        try {
+          message = JSON.parse(m.payload) as Record<string, unknown>;
+        } catch {
+          continue;
+        }
+        const messageId =
+          m.messageId ?? (typeof message.messageId === "string" ? message.messageId : `seq-${m.seq}`);
+        const type = m.type ?? String(message.type ?? "");
+        const decision = routeMessage(message, dest!, { sourceId: m.sourceId });
+        const key = { destinationId: r.destinationId, sourceId: m.sourceId, workspaceId: m.workspaceId };
+        if (decision.kind !== "deliver") {
+          s.upsertOutcome.run(
+            ...outcomeParams({
+              ...key,
+              seq: m.seq,
+              messageId,
+              type,
+              event: m.event,
+              status: decision.kind,
+              attempts: 0,
+              receivedAt: Number(m.receivedAt),
+              finishedAt: deps.now,
+              latencyMs: null,
+              httpStatus: null,
+              errorType: decision.errorType,
+              errorMessage: decision.reason,
+              replayId: r.id,
+            }),
+          );
+          rollups.add(key, deps.now, decision.kind);
+          filtered++;
+          continue;
+        }
+        const added = insert.run(
+          r.destinationId,
+          m.workspaceId,
+          m.sourceId,
+          m.seq,
+          messageId,
+          type,
+          m.event,
+          m.receivedAt,
+          decision.payload,
+          deps.now,
+          deps.now + deps.deadlineMs,
+          deps.now,
+          r.id,
+        ).changes;
+        if (added) routed++;
+      }
+      rollups.write(db);
+      const after = rows.length ? rows[rows.length - 1]!.seq : r.afterSeq;
+      const done = finishedReading && pending === 0 && routed === 0;
+      db.prepare(
+        `UPDATE "DeliveryReplay" SET "afterSeq" = ?, "routed" = "routed" + ?, "filtered" = "filtered" + ?,
+           "status" = ?, "finishedAt" = ? WHERE "id" = ? AND "status" = 'running'`,
+      ).run(after, routed, filtered, done ? "done" : "running", done ? deps.now : null, r.id);
+      if (routed) woken.add(r.destinationId);
+    });
+  }
+  return woken;
+}
