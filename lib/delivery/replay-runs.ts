@@ -4,6 +4,8 @@ import { outcomeParams, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 import { AppError, conflict } from "@/lib/errors";
 import { routeMessage } from "@/lib/routing/route";
+import { routeContext } from "@/lib/routing/router";
+import type { RouteContext } from "@/lib/routing/steps";
 import type { RoutedDestination } from "@/lib/routing/table";
 
 // Replay: archived messages of chosen sources, received in a window, sent again to ONE destination
@@ -191,6 +193,8 @@ export function advanceReplays(
     deadlineMs: number;
     budget: number;
     destination: (id: string) => RoutedDestination | undefined;
+    /** The sources' schema integration filters (the routing table's), as live routing uses them. */
+    schemaOff?: (sourceId: string) => RouteContext["schemaOff"];
   },
 ): Set<string> {
   const woken = new Set<string>();
@@ -212,7 +216,7 @@ export function advanceReplays(
       take > 0 && sources.length > 0
         ? (db
             .prepare(
-              `SELECT "seq", "workspaceId", "sourceId", "messageId", "type", "event", "receivedAt", "payload" FROM "Message"
+              `SELECT "seq", "workspaceId", "sourceId", "messageId", "type", "event", "receivedAt", "payload", "protocol" FROM "Message"
                WHERE "sourceId" IN (${sources.map(() => "?").join(", ")}) AND "workspaceId" = ? AND "seq" > ? AND "seq" <= ?
                  AND "status" = 'accepted' AND "receivedAt" >= ? AND "receivedAt" < ? ORDER BY "seq" LIMIT ?`,
             )
@@ -225,6 +229,7 @@ export function advanceReplays(
             event: string | null;
             receivedAt: number;
             payload: string;
+            protocol: string | null;
           }[])
         : [];
     const finishedReading = take > 0 && rows.length < take;
@@ -247,7 +252,9 @@ export function advanceReplays(
         const messageId =
           m.messageId ?? (typeof message.messageId === "string" ? message.messageId : `seq-${m.seq}`);
         const type = m.type ?? String(message.type ?? "");
-        const decision = routeMessage(message, dest!, { sourceId: m.sourceId });
+        // The same steps as live routing, the stored Protocols verdict included.
+        const ctx = routeContext(m.sourceId, m.protocol, deps.schemaOff?.(m.sourceId));
+        const decision = routeMessage(message, dest!, ctx);
         const key = { destinationId: r.destinationId, sourceId: m.sourceId, workspaceId: m.workspaceId };
         if (decision.kind !== "deliver") {
           s.upsertOutcome.run(

@@ -171,6 +171,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
           const d = table.destinations.get(id);
           return d?.enabled ? d : undefined;
         },
+        schemaOff: (sourceId) => table.schemaOff.get(sourceId),
       });
       for (const id of woken) workers.get(id)?.notify();
     } catch (err) {
