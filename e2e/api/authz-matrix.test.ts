@@ -340,6 +340,71 @@ const EXPECT: Record<string, Row> = {
     params: () => ({ seq: "1" }),
   },
 
+  // Delivery operations (pause, resume, discard, Replay) and each event's delivery
+  "GET /api/workspaces/[workspace]/destinations/[destinationId]/delivery/control": { expect: MEMBERS },
+  "POST /api/workspaces/[workspace]/destinations/[destinationId]/delivery/pause": { expect: ADMINS_PROD },
+  "POST /api/workspaces/[workspace]/destinations/[destinationId]/delivery/resume": { expect: ADMINS_PROD },
+  "POST /api/workspaces/[workspace]/destinations/[destinationId]/delivery/discard": {
+    expect: ADMINS_PROD,
+    body: () => ({}),
+  },
+  "GET /api/workspaces/[workspace]/destinations/[destinationId]/replays": { expect: MEMBERS },
+  "POST /api/workspaces/[workspace]/destinations/[destinationId]/replays": {
+    expect: ADMINS_PROD,
+    params: async (f) => ({ destinationId: await destination(f) }),
+    body: (f) => ({
+      sourceIds: [f.sourceId],
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+      to: new Date().toISOString(),
+    }),
+  },
+  "POST /api/workspaces/[workspace]/destinations/[destinationId]/replays/[replayId]/cancel": {
+    expect: ADMINS_PROD,
+    params: async (f) => {
+      const destinationId = await destination(f);
+      return { destinationId, replayId: await replay(f, destinationId) };
+    },
+  },
+  "GET /api/workspaces/[workspace]/sources/[sourceId]/events/[seq]/delivery": {
+    expect: MEMBERS,
+    params: () => ({ seq: "1" }),
+  },
+
+  // Protocols: Source Schema, schema filters, tracking plans
+  "GET /api/workspaces/[workspace]/sources/[sourceId]/schema": { expect: MEMBERS },
+  "PUT /api/workspaces/[workspace]/sources/[sourceId]/schema/event-filters": {
+    expect: ADMINS_PROD,
+    body: () => ({ kind: "track", name: "Matrix Event", enabled: true }),
+  },
+  "PUT /api/workspaces/[workspace]/sources/[sourceId]/schema/integration-filters": {
+    expect: ADMINS_PROD,
+    body: (f) => ({ kind: "track", name: "Matrix Event", destinationId: f.destinationId, enabled: false }),
+  },
+  "GET /api/workspaces/[workspace]/sources/[sourceId]/protocols": { expect: MEMBERS },
+  "PATCH /api/workspaces/[workspace]/sources/[sourceId]/protocols": {
+    expect: ADMINS_PROD,
+    body: () => ({}),
+  },
+  "GET /api/workspaces/[workspace]/sources/[sourceId]/violations": { expect: MEMBERS },
+  "GET /api/workspaces/[workspace]/tracking-plans": { expect: MEMBERS },
+  "POST /api/workspaces/[workspace]/tracking-plans": {
+    expect: ADMINS,
+    body: () => ({ name: `Plan ${unique()}` }),
+  },
+  "GET /api/workspaces/[workspace]/tracking-plans/[planId]": {
+    expect: MEMBERS,
+    params: async (f) => ({ planId: await plan(f) }),
+  },
+  "PATCH /api/workspaces/[workspace]/tracking-plans/[planId]": {
+    expect: ADMINS,
+    params: async (f) => ({ planId: await plan(f) }),
+    body: () => ({ description: "matrix" }),
+  },
+  "DELETE /api/workspaces/[workspace]/tracking-plans/[planId]": {
+    expect: ADMINS,
+    params: async (f) => ({ planId: await plan(f) }),
+  },
+
   // Guided setup
   "GET /api/workspaces/[workspace]/setup": { expect: MEMBERS },
   "POST /api/workspaces/[workspace]/setup": { expect: OWNERS, body: () => ({}) },
@@ -488,6 +553,28 @@ async function matcher(fx: Fixtures): Promise<string> {
     "privacy matcher",
   );
   return body.matcher.id;
+}
+
+async function replay(fx: Fixtures, destinationId: string): Promise<string> {
+  const body = await created(
+    fx.owner.post<{ id: string }>(`/api/workspaces/${fx.ws}/destinations/${destinationId}/replays`, {
+      sourceIds: [fx.sourceId],
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+      to: new Date().toISOString(),
+    }),
+    "replay",
+  );
+  return body.id;
+}
+
+async function plan(fx: Fixtures): Promise<string> {
+  const body = await created(
+    fx.owner.post<{ plan: { id: string } }>(`/api/workspaces/${fx.ws}/tracking-plans`, {
+      name: `Plan ${unique()}`,
+    }),
+    "tracking plan",
+  );
+  return body.plan.id;
 }
 
 async function invitation(fx: Fixtures) {
