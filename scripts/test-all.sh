@@ -10,7 +10,7 @@ if [ ! -d node_modules ] || ! node -e "require('better-sqlite3')" 2>/dev/null; t
   npm install --no-audit --no-fund
 fi
 node -e "new (require('better-sqlite3'))(':memory:')" || { echo "better-sqlite3's native module did not build (needs python3, make, g++)"; exit 1; }
-[ -d lib/generated/prisma ] || npx prisma generate
+[ -d lib/generated/prisma ] && [ -d lib/generated/prisma-pg ] || npm run db:generate
 
 step "format and lint (biome)"
 npx biome check .

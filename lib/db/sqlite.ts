@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { dialectOf } from "@/lib/db/dialect";
 import { sqliteFilePath } from "@/lib/db/url";
 import { env } from "@/lib/env";
 
@@ -22,6 +23,13 @@ export function openSqlite(file: string): Database.Database {
 
 export function sqlite(): Database.Database {
   const g = globalThis as G;
-  g[key] ??= openSqlite(sqliteFilePath(env().DATABASE_URL));
+  if (!g[key]) {
+    const url = env().DATABASE_URL;
+    if (dialectOf(url) !== "sqlite")
+      throw new Error(
+        "sqlite() called with a PostgreSQL DATABASE_URL: this store has no PostgreSQL path yet",
+      );
+    g[key] = openSqlite(sqliteFilePath(url));
+  }
   return g[key];
 }

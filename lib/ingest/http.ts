@@ -194,12 +194,17 @@ export function createIngest(options: IngestOptions): Ingest {
     } catch {
       writeKey = encodedKey;
     }
-    if (!resolver.resolve(writeKey, Date.now())) {
-      return sendError(res, new IngestError(404, "invalid_write_key", "No source has this write key"));
-    }
-    sendJson(res, 200, settingsDocument(writeKey, options.publicUrl), {
-      "cache-control": "public, max-age=60",
-    });
+    const answer = (source: SourceRef | null) => {
+      if (!source) {
+        return sendError(res, new IngestError(404, "invalid_write_key", "No source has this write key"));
+      }
+      sendJson(res, 200, settingsDocument(writeKey, options.publicUrl), {
+        "cache-control": "public, max-age=60",
+      });
+    };
+    const found = resolver.resolve(writeKey, Date.now());
+    if (found instanceof Promise) found.then(answer, (err) => sendError(res, internalError(err)));
+    else answer(found);
   };
 
   return {

@@ -14,13 +14,13 @@ export interface PruneResult {
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function drain(
-  prune: (cutoff: number, max: number) => number,
+  prune: (cutoff: number, max: number) => number | Promise<number>,
   cutoff: number,
   stopped: () => boolean,
 ): Promise<number> {
   let total = 0;
   while (!stopped()) {
-    const deleted = prune(cutoff, CHUNK);
+    const deleted = await prune(cutoff, CHUNK);
     total += deleted;
     if (deleted === 0) break;
     await nextTurn();

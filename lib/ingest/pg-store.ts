@@ -1,0 +1,131 @@
+import type pg from "pg";
+import { toPg } from "@/lib/db/pg-sql";
+import { recentQuery } from "@/lib/ingest/sqlite-store";
+import {
+  type AppendResult,
+  type ArchivedMessage,
+  type ArchivedRow,
+  type ArchiveStore,
+  DEDUP_WINDOW_MS,
+  type RecentFilter,
+} from "@/lib/ingest/store";
+
+// ArchiveStore on PostgreSQL. One group commit is one transaction of three statements whatever
+// its size (arrays bound with unnest, never one INSERT per event):
+//  1. seqs for every row, drawn from Message's sequence in input order;
+//  2. dedup keys older than the 24-hour window are released (the row keeps its data);
+//  3. one multi-row INSERT … ON CONFLICT ("workspaceId", "dedupKey") DO NOTHING RETURNING seq.
+// A row whose seq is not returned lost its key to an earlier row: a duplicate, in this batch or
+// from any instance (the unique index makes a concurrent writer of the same key wait for the
+// first transaction, then skip). The commit is durable (synchronous_commit on) before the
+// promise resolves, so the HTTP answer still means "on disk".
+
+const SEQS = `SELECT nextval(pg_get_serial_sequence('"Message"', 'seq')) AS seq FROM generate_series(1, $1::int)`;
+
+const RELEASE_STALE = `UPDATE "Message" m SET "dedupKey" = NULL
+  FROM unnest($1::text[], $2::text[], $3::bigint[]) AS k("workspaceId", "dedupKey", "windowStart")
+  WHERE m."workspaceId" = k."workspaceId" AND m."dedupKey" = k."dedupKey" AND m."receivedAt" < k."windowStart"`;
+
+const INSERT = `INSERT INTO "Message" ("seq", "workspaceId", "sourceId", "messageId", "dedupKey", "type",
+  "event", "userId", "anonymousId", "status", "reason", "receivedAt", "payload")
+  SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+    $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[])
+  ON CONFLICT ("workspaceId", "dedupKey") DO NOTHING RETURNING "seq"`;
+
+const PRUNE_CHUNK = 2000;
+const PRUNE = `DELETE FROM "Message" WHERE "seq" IN
+  (SELECT "seq" FROM (SELECT "seq", "receivedAt", "dedupKey" FROM "Message" ORDER BY "seq" LIMIT ${PRUNE_CHUNK}) AS oldest
+   WHERE "receivedAt" < $1 AND ("dedupKey" IS NULL OR "receivedAt" < $2) LIMIT $3)`;
+
+/** Called with the transaction still open, after the archive rows are written (routing hooks). */
+export type AfterInsert = (
+  client: pg.PoolClient,
+  batch: ArchivedMessage[],
+  seqs: (number | null)[],
+) => Promise<void>;
+
+export class PgArchiveStore implements ArchiveStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly opts: { afterInsert?: AfterInsert; beforeCommit?: () => Promise<void> } = {},
+  ) {}
+
+  async append(batch: ArchivedMessage[]): Promise<AppendResult> {
+    if (batch.length === 0) return { seqs: [], stored: 0, duplicates: 0 };
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const seqRows = (await client.query<{ seq: number }>(SEQS, [batch.length])).rows;
+      const allocated = seqRows.map((r) => Number(r.seq));
+      const keyed = batch.filter((m) => m.dedup && m.messageId !== null);
+      if (keyed.length > 0) {
+        await client.query(RELEASE_STALE, [
+          keyed.map((m) => m.workspaceId),
+          keyed.map((m) => m.messageId),
+          keyed.map((m) => m.receivedAt - DEDUP_WINDOW_MS),
+        ]);
+      }
+      const cols: unknown[][] = Array.from({ length: 13 }, () => new Array(batch.length));
+      batch.forEach((m, i) => {
+        const row = [
+          allocated[i],
+          m.workspaceId,
+          m.sourceId,
+          m.messageId,
+          m.dedup ? m.messageId : null,
+          m.type,
+          m.event,
+          m.userId,
+          m.anonymousId,
+          m.status,
+          m.reason,
+          m.receivedAt,
+          // PostgreSQL text cannot hold NUL; JSON escapes it, so only a raw payload could carry one.
+          m.payload.includes("\u0000") ? m.payload.replaceAll("\u0000", "\\u0000") : m.payload,
+        ];
+        for (let c = 0; c < 13; c++) cols[c]![i] = row[c];
+      });
+      const stored = new Set(
+        (await client.query<{ seq: number }>(INSERT, cols)).rows.map((r) => Number(r.seq)),
+      );
+      const seqs = allocated.map((s) => (stored.has(s) ? s : null));
+      if (this.opts.afterInsert) await this.opts.afterInsert(client, batch, seqs);
+      if (this.opts.beforeCommit) await this.opts.beforeCommit();
+      await client.query("COMMIT");
+      return { seqs, stored: stored.size, duplicates: batch.length - stored.size };
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async recent(sourceId: string, filter: RecentFilter): Promise<ArchivedRow[]> {
+    const { sql, params } = recentQuery(sourceId, filter);
+    return (await this.pool.query<ArchivedRow>(toPg(sql), params)).rows;
+  }
+
+  async prune(olderThanMs: number, maxRows = Number.POSITIVE_INFINITY, now = Date.now()): Promise<number> {
+    const keyCutoff = Math.min(olderThanMs, now - DEDUP_WINDOW_MS);
+    let deleted = 0;
+    while (deleted < maxRows) {
+      const chunk = Math.min(PRUNE_CHUNK, maxRows - deleted);
+      const { rowCount } = await this.pool.query(PRUNE, [olderThanMs, keyCutoff, chunk]);
+      deleted += rowCount ?? 0;
+      if (!rowCount) break;
+    }
+    return deleted;
+  }
+
+  /** Rows by seq (the tap's cross-instance notifications name seqs; the rows are read here). */
+  async bySeqs(seqs: number[]): Promise<ArchivedRow[]> {
+    if (seqs.length === 0) return [];
+    const { rows } = await this.pool.query<ArchivedRow>(
+      `SELECT "seq", "workspaceId", "sourceId", "messageId", "type", "event", "userId", "anonymousId",
+        "status", "reason", "receivedAt", "payload" FROM "Message" WHERE "seq" = ANY($1::int[]) ORDER BY "seq"`,
+      [seqs],
+    );
+    return rows;
+  }
+}
