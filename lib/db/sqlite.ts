@@ -2,11 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { dialectOf } from "@/lib/db/dialect";
+import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { sqliteFilePath } from "@/lib/db/url";
 import { env } from "@/lib/env";
 
 // The raw driver connection for hot paths (ingest group commit, delivery queue, rollups) and
-// for migrations. Prisma has its own connection to the same file; WAL lets both work at once.
+// for migrations. With a PostgreSQL DATABASE_URL, sqlite() returns the synchronous PostgreSQL
+// connection with the same API instead (lib/db/pg-sync.ts). Prisma has its own connection to the same file; WAL lets both work at once.
 
 const key = Symbol.for("switchyard.sqlite");
 type G = typeof globalThis & { [key]?: Database.Database };
