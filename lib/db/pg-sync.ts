@@ -36,7 +36,11 @@ function autoincrementKeys(): Map<string, string> {
 let keysCache: Map<string, string> | null = null;
 
 /** SQLite-flavoured statement text -> PostgreSQL (exported for tests). */
-export function translate(sql: string, keys = (keysCache ??= autoincrementKeys())): string {
+export function translate(sql: string, keys?: Map<string, string>): string {
+  if (!keys) {
+    keysCache ??= autoincrementKeys();
+    keys = keysCache;
+  }
   let out = pgPlaceholders(sql.replace(/\bLIKE\b/g, "ILIKE"));
   // `+"col"` keeps SQLite's planner off an index; PostgreSQL has no unary plus on text.
   out = out.replace(/([\s(=,])\+"/g, '$1"');
@@ -227,4 +231,9 @@ export class PgSyncDatabase {
   asDatabase(): Database.Database {
     return this as unknown as Database.Database;
   }
+}
+
+/** True for the PostgreSQL connection (for the few statements that differ by dialect). */
+export function isPg(db: unknown): boolean {
+  return db instanceof PgSyncDatabase;
 }

@@ -2,7 +2,6 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { dialectOf } from "@/lib/db/dialect";
-import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { sqliteFilePath } from "@/lib/db/url";
 import { env } from "@/lib/env";
 

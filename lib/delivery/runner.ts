@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { singletonLease } from "@/lib/db/lease";
 import { type DeliveryConfig, loadDeliveryConfig } from "@/lib/delivery/config";
 import { getMapping } from "@/lib/delivery/destinations";
 import { evaluateHealth } from "@/lib/delivery/health";
@@ -29,6 +30,8 @@ export interface DeliveryOptions {
 }
 
 export interface DeliveryStats {
+  /** This process routes (holds the routing lease). */
+  leader: boolean;
   cursor: number;
   recorderPending: number;
   destinations: { id: string; name: string; type: string; inflight: number; queued: number }[];
@@ -105,6 +108,16 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     worker: (id) => workers.get(id),
     startFrom: opts.startFrom,
   });
+  // Routing, health evaluation and pruning run in one process of the installation (the lease
+  // holder, lib/db/lease.ts); every process runs workers for every destination.
+  const lease = singletonLease(db, "delivery-router", now);
+  let leader = false;
+  const isLeader = () => {
+    const held = lease.held();
+    if (held && !leader) router.reload();
+    leader = held;
+    return held;
+  };
   let routeTimer: NodeJS.Timeout | null = null;
   let lastPass = 0;
 
@@ -122,6 +135,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     // event arrives must receive it (the fingerprint query is a few index lookups).
     refresh();
     try {
+      if (!isLeader()) return;
       if (router.pass(limit) === limit) setImmediate(wake);
     } catch (err) {
       console.error("[switchyard] delivery: routing pass failed, will retry:", err);
@@ -130,6 +144,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
 
   const health = () => {
     try {
+      if (!isLeader()) return;
       evaluateHealth(db, now());
     } catch (err) {
       console.error("[switchyard] delivery: health evaluation failed:", err);
@@ -137,6 +152,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   };
   const prune = () => {
     try {
+      if (!isLeader()) return;
       pruneDelivery(db, cfg, now(), new Set(workers.keys()));
     } catch (err) {
       console.error("[switchyard] delivery: pruning failed:", err);
@@ -156,6 +172,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   return {
     wake,
     stats: () => ({
+      leader,
       cursor: router.cursor,
       recorderPending: recorder.pending,
       destinations: [...workers.values()].map((w) => w.stats()),
@@ -170,6 +187,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       await Promise.all([...workers.values()].map((w) => w.stop(stopOpts.graceMs)));
       workers.clear();
       recorder.close();
+      lease.release();
     },
   };
 }

@@ -20,7 +20,7 @@ import { startRetention } from "@/lib/ingest/retention";
 import { SETTINGS_PATH, settingsDocument } from "@/lib/ingest/settings-doc";
 import type { ArchiveStore } from "@/lib/ingest/store";
 import { isMessageType, type MessageType } from "@/lib/ingest/validate";
-import { createWriteKeyResolver, type SourceRef } from "@/lib/ingest/writekeys";
+import { createWriteKeyResolver, type SourceRef, type WriteKeyResolver } from "@/lib/ingest/writekeys";
 import { getTap, type Tap } from "@/lib/tap";
 
 // The Segment-compatible tracking API on a bare node:http handler: the custom server sends
@@ -49,6 +49,10 @@ export interface IngestOptions {
   /** Tests only: hold every commit back this long, so acknowledging early would be caught. */
   testCommitDelayMs?: number;
   store?: ArchiveStore;
+  /** Write key -> source (default: lookups on `db`). */
+  resolver?: WriteKeyResolver;
+  /** Archive pruning runs only while this says so (one pruner per installation). */
+  retentionLease?: () => boolean;
   tap?: Tap;
   /** Source functions' inbound URLs, POST /v1/functions/{token} (lib/functions/source-endpoint.ts). */
   functions?: FunctionEndpoint;
@@ -109,7 +113,7 @@ export function createIngest(options: IngestOptions): Ingest {
     asyncStore: archive.asyncStore,
     maxInFlight: archive.maxInFlight,
   });
-  const resolver = createWriteKeyResolver(options.db);
+  const resolver = options.resolver ?? createWriteKeyResolver(options.db);
   const pipeline = new Pipeline({
     resolver,
     limiter: new RateLimiter(options.rateLimitPerSecond ?? 0),
@@ -117,7 +121,7 @@ export function createIngest(options: IngestOptions): Ingest {
     tap: options.tap ?? getTap(),
     trustProxy: options.trustProxy ?? false,
   });
-  const retention = startRetention(store, options.retentionDays ?? 7);
+  const retention = startRetention(store, options.retentionDays ?? 7, undefined, options.retentionLease);
   let closed = false;
 
   const ingest = (req: IncomingMessage, res: ServerResponse, type: MessageType | null) => {

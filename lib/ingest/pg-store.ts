@@ -9,6 +9,7 @@ import {
   DEDUP_WINDOW_MS,
   type RecentFilter,
 } from "@/lib/ingest/store";
+import { TAP_CHANNEL, tapNotification } from "@/lib/tap/pg";
 
 // ArchiveStore on PostgreSQL. One group commit is one transaction of three statements whatever
 // its size (arrays bound with unnest, never one INSERT per event):
@@ -19,6 +20,14 @@ import {
 // from any instance (the unique index makes a concurrent writer of the same key wait for the
 // first transaction, then skip). The commit is durable (synchronous_commit on) before the
 // promise resolves, so the HTTP answer still means "on disk".
+
+// Commits take their seqs in seq order across all instances: this transaction-scoped advisory
+// lock is taken before the seqs are drawn and released by COMMIT (after the rows are visible).
+// So a reader that sees seq N also sees every committed seq below N: the router's "rows after
+// my cursor" can never skip a row that commits late, and the tap's order is the seq order.
+// The cost is one commit at a time across the installation; group commit makes each one carry
+// many rows (docs/scaling.md: what would lift this).
+export const COMMIT_ORDER_LOCK = 72_000_002;
 
 const SEQS = `SELECT nextval(pg_get_serial_sequence('"Message"', 'seq')) AS seq FROM generate_series(1, $1::int)`;
 
@@ -47,7 +56,15 @@ export type AfterInsert = (
 export class PgArchiveStore implements ArchiveStore {
   constructor(
     private readonly pool: pg.Pool,
-    private readonly opts: { afterInsert?: AfterInsert; beforeCommit?: () => Promise<void> } = {},
+    private readonly opts: {
+      afterInsert?: AfterInsert;
+      /** Tests only: runs just before COMMIT (to hold a transaction open). */
+      beforeCommit?: () => Promise<void>;
+      /** Announce each commit on the tap channel (lib/tap/pg.ts). */
+      notify?: boolean;
+      /** Tests only: false drops the commit-order lock, to show the gap it prevents. */
+      orderedCommits?: boolean;
+    } = {},
   ) {}
 
   async append(batch: ArchivedMessage[]): Promise<AppendResult> {
@@ -55,6 +72,8 @@ export class PgArchiveStore implements ArchiveStore {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
+      if (this.opts.orderedCommits !== false)
+        await client.query("SELECT pg_advisory_xact_lock($1)", [COMMIT_ORDER_LOCK]);
       const seqRows = (await client.query<{ seq: number }>(SEQS, [batch.length])).rows;
       const allocated = seqRows.map((r) => Number(r.seq));
       const keyed = batch.filter((m) => m.dedup && m.messageId !== null);
@@ -90,6 +109,14 @@ export class PgArchiveStore implements ArchiveStore {
       );
       const seqs = allocated.map((s) => (stored.has(s) ? s : null));
       if (this.opts.afterInsert) await this.opts.afterInsert(client, batch, seqs);
+      if (this.opts.notify && stored.size > 0) {
+        const sources = new Set<string>();
+        for (let i = 0; i < batch.length; i++)
+          if (seqs[i] !== null) sources.add(`${batch[i]!.workspaceId} ${batch[i]!.sourceId}`);
+        const first = allocated[0]!;
+        const last = allocated[allocated.length - 1]!;
+        await client.query("SELECT pg_notify($1, $2)", [TAP_CHANNEL, tapNotification(first, last, sources)]);
+      }
       if (this.opts.beforeCommit) await this.opts.beforeCommit();
       await client.query("COMMIT");
       return { seqs, stored: stored.size, duplicates: batch.length - stored.size };
@@ -118,13 +145,12 @@ export class PgArchiveStore implements ArchiveStore {
     return deleted;
   }
 
-  /** Rows by seq (the tap's cross-instance notifications name seqs; the rows are read here). */
-  async bySeqs(seqs: number[]): Promise<ArchivedRow[]> {
-    if (seqs.length === 0) return [];
+  /** Rows first..last in seq order (the tap's notifications name ranges; the rows are read here). */
+  async range(first: number, last: number): Promise<ArchivedRow[]> {
     const { rows } = await this.pool.query<ArchivedRow>(
       `SELECT "seq", "workspaceId", "sourceId", "messageId", "type", "event", "userId", "anonymousId",
-        "status", "reason", "receivedAt", "payload" FROM "Message" WHERE "seq" = ANY($1::int[]) ORDER BY "seq"`,
-      [seqs],
+        "status", "reason", "receivedAt", "payload" FROM "Message" WHERE "seq" BETWEEN $1 AND $2 ORDER BY "seq"`,
+      [first, last],
     );
     return rows;
   }

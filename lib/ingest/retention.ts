@@ -46,11 +46,13 @@ export function startRetention(
   store: ArchiveStore,
   retentionDays: number,
   firstRunMs = 30_000,
+  /** False when another process of the installation prunes (lib/db/lease.ts). */
+  mayRun: () => boolean = () => true,
 ): RetentionTimer {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const run = () => {
-    if (stopped) return;
+    if (stopped || !mayRun()) return;
     running = pruneArchive(store, retentionDays, Date.now(), () => stopped).catch((err) => {
       console.error("[switchyard] archive prune failed:", err);
     });
