@@ -23,7 +23,11 @@ const OMIT = {
 // (prisma/postgresql/schema.prisma, lib/db/pg-schema.ts) is used. Both are generated from one
 // model with one-to-one types, so the PostgreSQL client is typed as the SQLite one.
 function create() {
-  const url = env().DATABASE_URL;
+  return createPrisma(env().DATABASE_URL);
+}
+
+/** A client for a given DATABASE_URL (tests that seed a second server's database). */
+export function createPrisma(url: string) {
   if (dialectOf(url) === "postgresql") {
     const pg = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: url }), omit: OMIT });
     return pg as unknown as ReturnType<typeof createSqlite>;
