@@ -31,7 +31,9 @@ export function sqlite(): Database.Database {
     // PostgreSQL: a synchronous connection with the same API (lib/db/pg-sync.ts), so the
     // raw-SQL stores run unchanged; the ingest hot path uses the async pool (lib/db/pg.ts).
     g[key] =
-      dialectOf(url) === "postgresql" ? new PgSyncDatabase(url).asDatabase() : openSqlite(sqliteFilePath(url));
+      dialectOf(url) === "postgresql"
+        ? new PgSyncDatabase(url).asDatabase()
+        : openSqlite(sqliteFilePath(url));
   }
   return g[key];
 }
