@@ -253,8 +253,10 @@ describe.skipIf(!available)("a cluster on PostgreSQL", () => {
         }),
     );
     // Chaos while the events flow: SIGKILL instance 1 and worker 0, restart both.
+    let ackedAtKill = -1;
     const chaos = (async () => {
       while (acked.length < EVENTS * 0.3) await new Promise((r) => setTimeout(r, 50));
+      ackedAtKill = acked.length;
       await Promise.all([instances[1]!.kill().then(() => (instances[1] = null)), killWorker(0)]);
       await new Promise((r) => setTimeout(r, 1500));
       await Promise.all([startInstance(1), startWorker(0)]);
@@ -265,6 +267,9 @@ describe.skipIf(!available)("a cluster on PostgreSQL", () => {
 
     expect(failed).toEqual([]);
     expect(acked).toHaveLength(EVENTS);
+    // The kills happened while events were still flowing.
+    expect(ackedAtKill).toBeGreaterThan(0);
+    expect(ackedAtKill).toBeLessThan(EVENTS * 0.9);
 
     // Exactly once in the archive.
     const db = new pg.Client({ connectionString: database.url });
