@@ -65,13 +65,13 @@ test("source function → debugger → insert function drop counted in Event Del
   const dest = await page.request.post("/api/workspaces/demo/destinations", {
     data: {
       type: "webhook",
-      name: "Billing hook",
+      name: "Stripe events hook",
       enabled: true,
       sourceIds: [sourceId],
       settings: { url: sink.url },
     },
   });
-  expect(dest.status()).toBe(201);
+  expect(dest.status(), await dest.text()).toBe(201);
   const destinationId = ((await dest.json()) as { destination: { id: string } }).destination.id;
 
   // A third party posts its webhook; the debugger shows the track it became.
@@ -98,10 +98,10 @@ test("source function → debugger → insert function drop counted in Event Del
   await page
     .getByRole("combobox")
     .filter({ hasText: "Choose a destination" })
-    .selectOption({ label: "Billing hook (Webhook)" });
+    .selectOption({ label: "Stripe events hook (Webhook)" });
   await page.getByLabel("Events to drop").first().fill("charge.refunded");
   await page.getByRole("button", { name: "Insert into a destination" }).last().click();
-  await expect(page.getByTestId("instance").getByRole("link", { name: "Billing hook" })).toBeVisible();
+  await expect(page.getByTestId("instance").getByRole("link", { name: "Stripe events hook" })).toBeVisible();
   await snap(page, "functions-insert-attached");
 
   // The engine re-reads destinations and functions about once a second.
