@@ -11,13 +11,14 @@ import {
 } from "@/lib/ingest/store";
 import { TAP_CHANNEL, tapNotification } from "@/lib/tap/pg";
 
-// ArchiveStore on PostgreSQL. One group commit is one transaction of three statements whatever
+// ArchiveStore on PostgreSQL. One group commit is one transaction of a few statements whatever
 // its size (arrays bound with unnest, never one INSERT per event):
 //  1. seqs for every row, drawn from Message's sequence in input order;
-//  2. dedup keys older than the 24-hour window are released (the row keeps its data);
-//  3. one multi-row INSERT … ON CONFLICT ("workspaceId", "dedupKey") DO NOTHING RETURNING seq.
-// A row whose seq is not returned lost its key to an earlier row: a duplicate, in this batch or
-// from any instance (the unique index makes a concurrent writer of the same key wait for the
+//  2. one multi-row INSERT … ON CONFLICT ("workspaceId", "dedupKey") DO NOTHING RETURNING seq;
+//  3. only when some keyed rows were not stored: keys whose holder is older than the 24-hour
+//     window are released (the old row keeps its data) and those rows are inserted again.
+// A row whose seq is still not returned lost its key to an earlier row: a duplicate, in this
+// batch or from any instance (the unique index makes a concurrent writer of the same key wait for the
 // first transaction, then skip). The commit is durable (synchronous_commit on) before the
 // promise resolves, so the HTTP answer still means "on disk".
 
@@ -69,6 +70,27 @@ export class PgArchiveStore implements ArchiveStore {
 
   async append(batch: ArchivedMessage[]): Promise<AppendResult> {
     if (batch.length === 0) return { seqs: [], stored: 0, duplicates: 0 };
+    // Columns built before the transaction: the commit-order lock is held for the SQL only.
+    const cols: unknown[][] = Array.from({ length: 13 }, () => new Array(batch.length));
+    batch.forEach((m, i) => {
+      const row = [
+        0, // the seq, drawn under the lock
+        m.workspaceId,
+        m.sourceId,
+        m.messageId,
+        m.dedup ? m.messageId : null,
+        m.type,
+        m.event,
+        m.userId,
+        m.anonymousId,
+        m.status,
+        m.reason,
+        m.receivedAt,
+        // PostgreSQL text cannot hold NUL; JSON escapes it, so only a raw payload could carry one.
+        m.payload.includes("\u0000") ? m.payload.replaceAll("\u0000", "\\u0000") : m.payload,
+      ];
+      for (let c = 0; c < 13; c++) cols[c]![i] = row[c];
+    });
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
@@ -76,37 +98,31 @@ export class PgArchiveStore implements ArchiveStore {
         await client.query("SELECT pg_advisory_xact_lock($1)", [COMMIT_ORDER_LOCK]);
       const seqRows = (await client.query<{ seq: number }>(SEQS, [batch.length])).rows;
       const allocated = seqRows.map((r) => Number(r.seq));
-      const keyed = batch.filter((m) => m.dedup && m.messageId !== null);
-      if (keyed.length > 0) {
-        await client.query(RELEASE_STALE, [
-          keyed.map((m) => m.workspaceId),
-          keyed.map((m) => m.messageId),
-          keyed.map((m) => m.receivedAt - DEDUP_WINDOW_MS),
-        ]);
-      }
-      const cols: unknown[][] = Array.from({ length: 13 }, () => new Array(batch.length));
-      batch.forEach((m, i) => {
-        const row = [
-          allocated[i],
-          m.workspaceId,
-          m.sourceId,
-          m.messageId,
-          m.dedup ? m.messageId : null,
-          m.type,
-          m.event,
-          m.userId,
-          m.anonymousId,
-          m.status,
-          m.reason,
-          m.receivedAt,
-          // PostgreSQL text cannot hold NUL; JSON escapes it, so only a raw payload could carry one.
-          m.payload.includes("\u0000") ? m.payload.replaceAll("\u0000", "\\u0000") : m.payload,
-        ];
-        for (let c = 0; c < 13; c++) cols[c]![i] = row[c];
-      });
+      cols[0] = allocated;
       const stored = new Set(
         (await client.query<{ seq: number }>(INSERT, cols)).rows.map((r) => Number(r.seq)),
       );
+      // A keyed row that was not stored lost its key to a holder. Holders older than the 24-hour
+      // window give the key up and those rows are inserted again (rare: only repeats get here).
+      const retry: number[] = [];
+      for (let i = 0; i < batch.length; i++) {
+        const m = batch[i]!;
+        if (!stored.has(allocated[i]!) && m.dedup && m.messageId !== null) retry.push(i);
+      }
+      if (retry.length > 0) {
+        const released = await client.query(RELEASE_STALE, [
+          retry.map((i) => batch[i]!.workspaceId),
+          retry.map((i) => batch[i]!.messageId),
+          retry.map((i) => batch[i]!.receivedAt - DEDUP_WINDOW_MS),
+        ]);
+        if (released.rowCount) {
+          const again = await client.query<{ seq: number }>(
+            INSERT,
+            cols.map((col) => retry.map((i) => col[i])),
+          );
+          for (const r of again.rows) stored.add(Number(r.seq));
+        }
+      }
       const seqs = allocated.map((s) => (stored.has(s) ? s : null));
       if (this.opts.afterInsert) await this.opts.afterInsert(client, batch, seqs);
       if (this.opts.notify && stored.size > 0) {
