@@ -42,6 +42,8 @@ export async function readiness(timeoutMs = 2000): Promise<Readiness> {
     const ok = await Promise.race([check, timeout]);
     return ok ? { ready: true, database } : { ready: false, database, reason: "migrations pending" };
   } catch (err) {
-    return { ready: false, database, reason: `database unreachable: ${(err as Error).message}` };
+    // The details (hosts, ports) stay in the log: the probe is public.
+    console.error("[switchyard] readiness: database check failed:", (err as Error).message);
+    return { ready: false, database, reason: "database unreachable" };
   }
 }
