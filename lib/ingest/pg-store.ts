@@ -93,11 +93,14 @@ export class PgArchiveStore implements ArchiveStore {
     });
     const client = await this.pool.connect();
     try {
-      await client.query("BEGIN");
-      if (this.opts.orderedCommits !== false)
-        await client.query("SELECT pg_advisory_xact_lock($1)", [COMMIT_ORDER_LOCK]);
-      const seqRows = (await client.query<{ seq: number }>(SEQS, [batch.length])).rows;
-      const allocated = seqRows.map((r) => Number(r.seq));
+      // BEGIN, the lock and the seqs in one round trip (a multi-statement simple query: every
+      // value in it is a number this code wrote), so the lock is held for as few trips as possible.
+      const lock =
+        this.opts.orderedCommits !== false ? `SELECT pg_advisory_xact_lock(${COMMIT_ORDER_LOCK});` : "";
+      const opened = (await client.query(
+        `BEGIN; ${lock} ${SEQS.replace("$1::int", String(Math.floor(batch.length)))}`,
+      )) as unknown as { rows: { seq: number }[] }[];
+      const allocated = opened[opened.length - 1]!.rows.map((r) => Number(r.seq));
       cols[0] = allocated;
       const stored = new Set(
         (await client.query<{ seq: number }>(INSERT, cols)).rows.map((r) => Number(r.seq)),
@@ -125,16 +128,17 @@ export class PgArchiveStore implements ArchiveStore {
       }
       const seqs = allocated.map((s) => (stored.has(s) ? s : null));
       if (this.opts.afterInsert) await this.opts.afterInsert(client, batch, seqs);
+      if (this.opts.beforeCommit) await this.opts.beforeCommit();
+      // The tap notification and COMMIT in one round trip (NOTIFY is delivered at COMMIT).
+      let notify = "";
       if (this.opts.notify && stored.size > 0) {
         const sources = new Set<string>();
         for (let i = 0; i < batch.length; i++)
           if (seqs[i] !== null) sources.add(`${batch[i]!.workspaceId} ${batch[i]!.sourceId}`);
-        const first = allocated[0]!;
-        const last = allocated[allocated.length - 1]!;
-        await client.query("SELECT pg_notify($1, $2)", [TAP_CHANNEL, tapNotification(first, last, sources)]);
+        const note = tapNotification(allocated[0]!, allocated[allocated.length - 1]!, sources);
+        notify = `SELECT pg_notify('${TAP_CHANNEL}', ${client.escapeLiteral(note)}); `;
       }
-      if (this.opts.beforeCommit) await this.opts.beforeCommit();
-      await client.query("COMMIT");
+      await client.query(`${notify}COMMIT`);
       return { seqs, stored: stored.size, duplicates: batch.length - stored.size };
     } catch (err) {
       await client.query("ROLLBACK").catch(() => {});
