@@ -30,6 +30,11 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Several instances and delivery workers on one PostgreSQL database (needs a build).
+        extends: true,
+        test: { name: "cluster", include: ["e2e/cluster/**/*.test.ts"], environment: "node" },
+      },
     ],
   },
 });

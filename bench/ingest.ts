@@ -14,6 +14,7 @@ import {
 //   npm run bench:ingest
 //   env: BENCH_DURATION=6 (s per run)  BENCH_ROUNDS=3  BENCH_CONNECTIONS=50,200  BENCH_BATCH=100
 //        BENCH_WRITER=thread|inline
+//        BENCH_DATABASE=postgresql: PostgreSQL vs SQLite instead (bench/ingest-pg.ts)
 // Throughput: at each concurrency, bare and product alternate for BENCH_ROUNDS rounds (the
 // machine's drift hits both alike); each side is the median of its rounds. The ratio is
 // reported per concurrency and at capacity (each server's best concurrency).
@@ -21,6 +22,12 @@ import {
 // three runs alternating with the bare server at the same rate; the median p99 counts.
 // Targets: /v1/track req/s >= 0.5x bare; /v1/batch events/s >= 0.5x bare; p99 <= 25 ms at half
 // the maximum rate.
+
+if (process.env.BENCH_DATABASE === "postgresql") {
+  // PostgreSQL mode: the durable ingest on PostgreSQL vs SQLite in the same run.
+  await import("@/bench/ingest-pg");
+  process.exit(0);
+}
 
 const duration = Number(process.env.BENCH_DURATION ?? 6);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);

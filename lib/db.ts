@@ -1,6 +1,9 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { dialectOf } from "@/lib/db/dialect";
 import { env } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { PrismaClient as PgPrismaClient } from "@/lib/generated/prisma-pg/client";
 
 // One Prisma client per process (kept on globalThis: Next's bundle and the custom server
 // load this module separately and must share the client). Secret columns are omitted from
@@ -8,8 +11,32 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 
 const key = Symbol.for("switchyard.prisma");
 
+const OMIT = {
+  user: { passwordHash: true },
+  source: { writeKeyCipher: true, writeKeyHash: true },
+  destination: { secretsCipher: true },
+  invitation: { tokenHash: true },
+  functionInstance: { secretsCipher: true, tokenCipher: true, tokenHash: true },
+} as const;
+
+// With a PostgreSQL DATABASE_URL the client generated from the derived schema
+// (prisma/postgresql/schema.prisma, lib/db/pg-schema.ts) is used. Both are generated from one
+// model with one-to-one types, so the PostgreSQL client is typed as the SQLite one.
 function create() {
-  const adapter = new PrismaBetterSQLite3({ url: env().DATABASE_URL, timeout: 10_000 });
+  return createPrisma(env().DATABASE_URL);
+}
+
+/** A client for a given DATABASE_URL (tests that seed a second server's database). */
+export function createPrisma(url: string) {
+  if (dialectOf(url) === "postgresql") {
+    const pg = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: url }), omit: OMIT });
+    return pg as unknown as ReturnType<typeof createSqlite>;
+  }
+  return createSqlite(url);
+}
+
+function createSqlite(url: string) {
+  const adapter = new PrismaBetterSQLite3({ url, timeout: 10_000 });
   return new PrismaClient({
     adapter,
     omit: {

@@ -50,3 +50,17 @@ describe("configuration", () => {
     expect(e.SESSION_MAX_AGE_HOURS).toBe(2);
   });
 });
+
+describe("PostgreSQL mode", () => {
+  it("requires the shared secrets, since every instance must use the same ones", () => {
+    expect(() => parseEnv({ DATABASE_URL: "postgresql://db/switchyard" })).toThrow(
+      /AUTH_SECRET and ENCRYPTION_KEY are required with a PostgreSQL DATABASE_URL/,
+    );
+    const e = parseEnv({
+      DATABASE_URL: "postgresql://db/switchyard",
+      AUTH_SECRET: "x".repeat(32),
+      ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+    });
+    expect(e.PG_POOL_MAX).toBe(10);
+  });
+});

@@ -48,6 +48,8 @@ const schema = z.object({
   ARCHIVE_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
   ALLOW_PRIVATE_DESTINATIONS: bool.default(false),
   DELIVERY_IN_PROCESS: bool.default(true),
+  /** PostgreSQL only: connections of this process's raw pool (Prisma's adapter has its own). */
+  PG_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
   // The DELIVERY_* tuning variables are validated by lib/delivery/config.ts when delivery starts.
   DATA_DIR: z.string().default("./data"),
 });
@@ -71,6 +73,16 @@ export function parseEnv(source: Record<string, string | undefined>) {
   if (oidc.some(Boolean) && !oidc.every(Boolean)) {
     throw new EnvError(
       "Invalid configuration:\n  OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together",
+    );
+  }
+  // Instances behind one load balancer must share the session secret and the key that seals
+  // secrets at rest; a per-instance generated file would split them (docs/scaling.md).
+  if (
+    /^postgres/.test(result.data.DATABASE_URL) &&
+    (!result.data.AUTH_SECRET || !result.data.ENCRYPTION_KEY)
+  ) {
+    throw new EnvError(
+      "Invalid configuration:\n  AUTH_SECRET and ENCRYPTION_KEY are required with a PostgreSQL DATABASE_URL (every instance needs the same values; see docs/scaling.md)",
     );
   }
   return result.data;

@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { migrationsDir } from "@/lib/db/migrate";
+import { derivePostgresSchema, PG_CONFIG, PG_MIGRATIONS, PG_SCHEMA, SQLITE_SCHEMA } from "@/lib/db/pg-schema";
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -44,6 +45,32 @@ const next = String(fs.readdirSync(dir).filter((d) => /^\d{4}_/.test(d)).length 
 const target = path.join(dir, `${next}_${name}`);
 fs.mkdirSync(target);
 fs.writeFileSync(path.join(target, "migration.sql"), sql);
+
+// The PostgreSQL twin: the same change between the two schemas derived for PostgreSQL, under the
+// same folder name in prisma/postgresql/migrations (docs/development.md, "Two databases").
+const pgPrevious = path.join("prisma", "postgresql", ".base-schema.prisma");
+fs.writeFileSync(pgPrevious, derivePostgresSchema(fs.readFileSync(previous, "utf8")));
+fs.writeFileSync(PG_SCHEMA, derivePostgresSchema(fs.readFileSync(SQLITE_SCHEMA, "utf8")));
+const pgSql = execFileSync(
+  "npx",
+  [
+    "prisma",
+    "migrate",
+    "diff",
+    "--config",
+    PG_CONFIG,
+    "--from-schema-datamodel",
+    pgPrevious,
+    "--to-schema-datamodel",
+    PG_SCHEMA,
+    "--script",
+  ],
+  { encoding: "utf8" },
+);
+fs.rmSync(pgPrevious);
+const pgTarget = path.join(PG_MIGRATIONS, `${next}_${name}`);
+fs.mkdirSync(pgTarget, { recursive: true });
+fs.writeFileSync(path.join(pgTarget, "migration.sql"), pgSql);
 console.log(
-  `wrote ${path.relative(process.cwd(), target)}/migration.sql (from ${base}'s schema) — review it, then commit both.`,
+  `wrote ${path.relative(process.cwd(), target)}/migration.sql and ${pgTarget}/migration.sql (from ${base}'s schema) — review them, run npm run db:generate, then commit.`,
 );

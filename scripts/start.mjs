@@ -23,7 +23,8 @@ function run(cmd, args) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-if (!fs.existsSync(path.join(root, "lib", "generated", "prisma"))) run("npx", ["prisma", "generate"]);
+if (["prisma", "prisma-pg"].some((d) => !fs.existsSync(path.join(root, "lib", "generated", d))))
+  run("npm", ["run", "db:generate"]);
 const sources = ["app", "components", "lib", "next.config.ts", "package.json"].map((p) => path.join(root, p));
 const stale =
   !fs.existsSync(buildId) ||

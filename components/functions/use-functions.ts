@@ -12,7 +12,7 @@ import type { listFunctions, present } from "@/lib/functions/service";
 export type FunctionSummary = Awaited<ReturnType<typeof listFunctions>>[number];
 export type FunctionDetail = Awaited<ReturnType<typeof functionDetail>>;
 export type FunctionRun = Awaited<ReturnType<typeof recentRuns>>[number];
-export type SampleEvent = ReturnType<typeof sampleEvents>[number];
+export type SampleEvent = Awaited<ReturnType<typeof sampleEvents>>[number];
 export type TestResult = ReturnType<typeof present> & { handlers: string[] };
 
 export function useFunctions() {

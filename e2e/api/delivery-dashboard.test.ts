@@ -1,8 +1,7 @@
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, type Client, clientFor, createUser, createWorkspace } from "@/e2e/api/support";
-import { openSqlite } from "@/lib/db/sqlite";
-import { sqliteFilePath } from "@/lib/db/url";
+import { openRaw } from "@/lib/db/open";
 import { DAY, HOUR } from "@/lib/metrics/period";
 import { recordHistory, seeded } from "@/lib/metrics/testing/history";
 import type { ErrorsView, KeyMetricsView, OverviewView, SampleView, TrendsView } from "@/lib/metrics/types";
@@ -59,7 +58,7 @@ beforeAll(async () => {
     },
   );
   foreignDest = other.body.destination.id;
-  db = openSqlite(sqliteFilePath(process.env.DATABASE_URL!));
+  db = openRaw(process.env.DATABASE_URL!);
   const now = Date.now();
   recordHistory({
     db,

@@ -34,6 +34,7 @@ beforeAll(async () => {
   strict = await startServer({
     port: testPort(11),
     dataDir: process.env.DATA_DIR!,
+    databaseUrl: process.env.DATABASE_URL!,
     env: { ALLOW_PRIVATE_DESTINATIONS: "false", DELIVERY_IN_PROCESS: "false" },
   });
   const [owner, dev] = await Promise.all([createUser("ssrf-owner"), createUser("ssrf-dev")]);

@@ -369,9 +369,8 @@ describe("with public sign-up turned off", () => {
       fresh: true,
       env: { SIGNUP_ENABLED: "false" },
     });
-    const { PrismaBetterSQLite3 } = await import("@prisma/adapter-better-sqlite3");
-    const { PrismaClient } = await import("@/lib/generated/prisma/client");
-    const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: server.databaseUrl }) });
+    const { createPrisma } = await import("@/lib/db");
+    const db = createPrisma(server.databaseUrl);
     try {
       const ownerUser = await db.user.create({ data: { email: "owner@closed.test", name: "Owner" } });
       const workspace = await db.workspace.create({

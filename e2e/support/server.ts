@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { createTestDatabase, type TestDatabase } from "@/lib/db/pg-testing";
+
+const pgDatabases = new Map<string, TestDatabase>();
 
 export interface RunningServer {
   url: string;
@@ -14,6 +17,13 @@ export interface RunningServer {
   kill(): Promise<void>;
 }
 
+/**
+ * Which database the test servers use: SQLite files by default; `TEST_DATABASE=postgresql`
+ * gives every server a fresh database on the PostgreSQL server of TEST_PG_URL (default the
+ * local one), dropped when the server stops (docs/development.md).
+ */
+export const TEST_DATABASE = process.env.TEST_DATABASE === "postgresql" ? "postgresql" : "sqlite";
+
 export const TEST_AUTH_SECRET = "switchyard-test-secret-0123456789abcdefghijklmnop";
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
 
@@ -26,12 +36,22 @@ export async function startServer(opts: {
   dataDir: string;
   fresh?: boolean;
   env?: Record<string, string>;
+  /** Share this database with another running server (not created, not dropped here). */
+  databaseUrl?: string;
 }): Promise<RunningServer> {
   const root = path.resolve(import.meta.dirname, "..", "..");
   const dataDir = path.resolve(root, opts.dataDir);
   if (opts.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
-  const databaseUrl = `file:${path.join(dataDir, "switchyard.db")}`;
+  // A restart on the same data directory (crash tests) keeps its PostgreSQL database too.
+  let pgDb: TestDatabase | null = null;
+  if (TEST_DATABASE === "postgresql" && !opts.databaseUrl) {
+    const previous = pgDatabases.get(dataDir);
+    if (previous && opts.fresh) await previous.drop();
+    pgDb = previous && !opts.fresh ? previous : await createTestDatabase("switchyard_e2e");
+    pgDatabases.set(dataDir, pgDb);
+  }
+  const databaseUrl = opts.databaseUrl ?? pgDb?.url ?? `file:${path.join(dataDir, "switchyard.db")}`;
   const env: Record<string, string> = {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
@@ -81,6 +101,10 @@ export async function startServer(opts: {
     async stop() {
       child.kill("SIGTERM");
       await exited;
+      if (pgDb) {
+        pgDatabases.delete(dataDir);
+        await pgDb.drop();
+      }
     },
     async kill() {
       child.kill("SIGKILL");

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, type Page } from "@playwright/test";
-import Database from "better-sqlite3";
+import { openRaw } from "@/lib/db/open";
 
 // A customer's site for the analytics.js specs: a website source in the demo workspace, a page on
 // its own loopback origin (cross-origin to Switchyard, so CORS and preflights are exercised;
@@ -42,7 +42,7 @@ export async function analyticsReady(page: Page) {
 
 /** The source's accepted messages in arrival order, read from the server's database. */
 export function acceptedMessages(sourceId: string) {
-  const db = new Database(process.env.E2E_DATABASE_URL!.replace(/^file:/, ""), { readonly: true });
+  const db = openRaw(process.env.E2E_DATABASE_URL!);
   try {
     const rows = db
       .prepare(

@@ -1,12 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { dialectOf } from "@/lib/db/dialect";
+import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { sqliteFilePath } from "@/lib/db/url";
 import { env } from "@/lib/env";
 import { createPrivateFile, privateDir, privateSqliteFiles } from "@/lib/fs/private";
 
 // The raw driver connection for hot paths (ingest group commit, delivery queue, rollups) and
-// for migrations. Prisma has its own connection to the same file; WAL lets both work at once.
+// for migrations. With a PostgreSQL DATABASE_URL, sqlite() returns the synchronous PostgreSQL
+// connection with the same API instead (lib/db/pg-sync.ts). Prisma has its own connection to
+// the same database; on SQLite, WAL lets both work at once.
 
 const key = Symbol.for("switchyard.sqlite");
 type G = typeof globalThis & { [key]?: Database.Database };
@@ -28,6 +32,14 @@ export function openSqlite(file: string): Database.Database {
 
 export function sqlite(): Database.Database {
   const g = globalThis as G;
-  g[key] ??= openSqlite(sqliteFilePath(env().DATABASE_URL));
+  if (!g[key]) {
+    const url = env().DATABASE_URL;
+    // PostgreSQL: a synchronous connection with the same API (lib/db/pg-sync.ts), so the
+    // raw-SQL stores run unchanged; the ingest hot path uses the async pool (lib/db/pg.ts).
+    g[key] =
+      dialectOf(url) === "postgresql"
+        ? new PgSyncDatabase(url).asDatabase()
+        : openSqlite(sqliteFilePath(url));
+  }
   return g[key];
 }

@@ -1,18 +1,10 @@
-import { sqlite } from "@/lib/db/sqlite";
 import { type DebuggerFilter, toRecentFilter } from "@/lib/debugger/filter";
 import { DEFAULT_VIEWER_OPTIONS, Viewer, type ViewerOptions } from "@/lib/debugger/viewer";
-import { SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
+import { archiveReader } from "@/lib/ingest/archive-reader";
 import { rowToTapEvent } from "@/lib/ingest/store";
 import { getTap, type TapEvent } from "@/lib/tap";
 
 export const DEBUGGER_CAP = 500;
-
-const storeKey = Symbol.for("switchyard.debugger.store");
-function archive(): SqliteArchiveStore {
-  const g = globalThis as { [storeKey]?: SqliteArchiveStore };
-  g[storeKey] ??= new SqliteArchiveStore(sqlite());
-  return g[storeKey];
-}
 
 /**
  * The debugger's Server-Sent Events stream for one source. Subscribes to the tap first (so
@@ -56,14 +48,26 @@ export function debuggerStream(opts: {
           } catch {}
         });
         write("retry: 2000\n\n");
-        const rows = archive()
-          .recent(opts.sourceId, toRecentFilter(opts.filter, DEBUGGER_CAP, opts.lastEventId ?? undefined))
-          .reverse()
-          .map(rowToTapEvent);
-        viewer.sendBacklog(rows);
-        live = true;
-        for (const e of pending) viewer.onEvent(e);
-        viewer.start();
+        const goLive = (found: Parameters<typeof rowToTapEvent>[0][]) => {
+          viewer.sendBacklog(found.slice().reverse().map(rowToTapEvent));
+          live = true;
+          for (const e of pending) viewer.onEvent(e);
+          pending.length = 0;
+          viewer.start();
+        };
+        const found = archiveReader().recent(
+          opts.sourceId,
+          toRecentFilter(opts.filter, DEBUGGER_CAP, opts.lastEventId ?? undefined),
+        );
+        if (!(found instanceof Promise)) return goLive(found);
+        // PostgreSQL: the backlog arrives asynchronously; live events wait in `pending` meanwhile.
+        found.then(goLive, (err) => {
+          console.error("[switchyard] debugger backlog failed:", err);
+          cleanup();
+          try {
+            controller.error(err);
+          } catch {}
+        });
       },
       cancel() {
         cleanup();

@@ -1,10 +1,14 @@
 import type Database from "better-sqlite3";
+import { isPg } from "@/lib/db/pg-sync";
 import { Histogram } from "@/lib/metrics/histogram";
 
 // Per-minute delivery counts and latency histograms, accumulated in memory for one transaction
 // and merged into DeliveryRollup inside it, so outcomes and the numbers the dashboards show can
 // never disagree. Histograms are merged in code (read, add, write back) inside the same
-// transaction; the write lock makes that safe against another runner.
+// transaction; on SQLite the write lock makes that safe against another runner. On PostgreSQL
+// several workers write the same minute at once: the row is created if missing and read
+// FOR UPDATE, so a second writer waits and merges into the first one's committed histogram
+// (rows are taken in key order, so two writers never deadlock).
 
 export type RollupField = "delivered" | "notDelivered" | "filtered" | "unsupported" | "retried";
 
@@ -23,16 +27,23 @@ interface Pending {
 
 const statementsFor = new WeakMap<
   Database.Database,
-  { read: Database.Statement; upsert: Database.Statement }
+  { read: Database.Statement; upsert: Database.Statement; ensure: Database.Statement | null }
 >();
 
 function statements(db: Database.Database) {
   let s = statementsFor.get(db);
   if (!s) {
+    const pg = isPg(db);
     s = {
       read: db.prepare(
-        `SELECT "latencyHist" FROM "DeliveryRollup" WHERE "destinationId" = ? AND "sourceId" = ? AND "minute" = ?`,
+        `SELECT "latencyHist" FROM "DeliveryRollup" WHERE "destinationId" = ? AND "sourceId" = ? AND "minute" = ?${pg ? " FOR UPDATE" : ""}`,
       ),
+      ensure: pg
+        ? db.prepare(
+            `INSERT INTO "DeliveryRollup" ("destinationId", "sourceId", "minute", "workspaceId") VALUES (?, ?, ?, ?)
+             ON CONFLICT ("destinationId", "sourceId", "minute") DO NOTHING`,
+          )
+        : null,
       upsert: db.prepare(
         `INSERT INTO "DeliveryRollup" ("destinationId", "sourceId", "minute", "workspaceId", "delivered", "notDelivered",
            "filtered", "unsupported", "retried", "latencySum", "latencyHist") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -88,9 +99,11 @@ export class RollupBatch {
   /** Call inside the transaction that writes the outcomes being counted. */
   write(db: Database.Database): void {
     const s = statements(db);
-    for (const p of this.pending.values()) {
+    const ordered = [...this.pending.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, p] of ordered) {
       let hist = "";
       if (p.hist.total > 0) {
+        s.ensure?.run(p.destinationId, p.sourceId, p.minute, p.workspaceId);
         const stored = s.read.get(p.destinationId, p.sourceId, p.minute) as
           | { latencyHist: string }
           | undefined;

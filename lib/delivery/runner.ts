@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { singletonLease } from "@/lib/db/lease";
 import { type DeliveryConfig, loadDeliveryConfig } from "@/lib/delivery/config";
 import { pausedDestinations } from "@/lib/delivery/control";
 import { getMapping } from "@/lib/delivery/destinations";
@@ -31,6 +32,8 @@ export interface DeliveryOptions {
 }
 
 export interface DeliveryStats {
+  /** This process routes (holds the routing lease). */
+  leader: boolean;
   cursor: number;
   recorderPending: number;
   destinations: {
@@ -130,6 +133,16 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     worker: (id) => workers.get(id),
     startFrom: opts.startFrom,
   });
+  // Routing, health evaluation and pruning run in one process of the installation (the lease
+  // holder, lib/db/lease.ts); every process runs workers for every destination.
+  const lease = singletonLease(db, "delivery-router", now);
+  let leader = false;
+  const isLeader = () => {
+    const held = lease.held();
+    if (held && !leader) router.reload();
+    leader = held;
+    return held;
+  };
   let routeTimer: NodeJS.Timeout | null = null;
   let lastPass = 0;
 
@@ -147,6 +160,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     // event arrives must receive it (the fingerprint query is a few index lookups).
     refresh();
     try {
+      if (!isLeader()) return;
       if (router.pass(limit) === limit) setImmediate(wake);
     } catch (err) {
       console.error("[switchyard] delivery: routing pass failed, will retry:", err);
@@ -155,6 +169,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
 
   const health = () => {
     try {
+      if (!isLeader()) return;
       evaluateHealth(db, now());
     } catch (err) {
       console.error("[switchyard] delivery: health evaluation failed:", err);
@@ -180,6 +195,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   };
   const prune = () => {
     try {
+      if (!isLeader()) return;
       pruneDelivery(db, cfg, now(), new Set(workers.keys()));
     } catch (err) {
       console.error("[switchyard] delivery: pruning failed:", err);
@@ -200,6 +216,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   return {
     wake,
     stats: () => ({
+      leader,
       cursor: router.cursor,
       recorderPending: recorder.pending,
       destinations: [...workers.values()].map((w) => w.stats()),
@@ -214,6 +231,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       await Promise.all([...workers.values()].map((w) => w.stop(stopOpts.graceMs)));
       workers.clear();
       recorder.close();
+      lease.release();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { isPg } from "@/lib/db/pg-sync";
 
 // The delivery queue and outcome tables, as prepared statements on one connection. Plain,
 // portable SQL (ON CONFLICT, LIMIT/OFFSET, LEFT JOIN) so a PostgreSQL store can mirror it.
@@ -34,6 +35,9 @@ const OUTCOME_COLUMNS = `"destinationId", "seq", "workspaceId", "sourceId", "mes
   "attempts", "receivedAt", "finishedAt", "latencyMs", "httpStatus", "errorType", "errorMessage", "replayId"`;
 
 function statements(db: Database.Database) {
+  // PostgreSQL: workers in several processes claim from one queue; rows another worker is
+  // leasing right now are skipped instead of waited for (the lease UPDATE still decides).
+  const skipLocked = isPg(db) ? ` FOR UPDATE OF j SKIP LOCKED` : "";
   return {
     insertJob: db.prepare(
       `INSERT INTO "DeliveryJob" (${JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
@@ -45,7 +49,7 @@ function statements(db: Database.Database) {
          CASE WHEN j."replayId" IS NULL THEN NULL ELSE j."createdAt" END AS "replayQueuedAt", COALESCE(j."payload", m."payload") AS "payload",
          CASE WHEN j."payload" IS NULL THEN 0 ELSE 1 END AS "modified"
        FROM "DeliveryJob" j LEFT JOIN "Message" m ON m."seq" = j."seq"
-       WHERE j."destinationId" = ? AND j."nextAttemptAt" <= ? ORDER BY j."nextAttemptAt" LIMIT ?`,
+       WHERE j."destinationId" = ? AND j."nextAttemptAt" <= ? ORDER BY j."nextAttemptAt" LIMIT ?${skipLocked}`,
     ),
     nextDue: db.prepare(`SELECT MIN("nextAttemptAt") AS "at" FROM "DeliveryJob" WHERE "destinationId" = ?`),
     lease: db.prepare(

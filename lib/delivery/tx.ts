@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { isPg } from "@/lib/db/pg-sync";
 
 // Delivery's own writes (routing passes, leases, results) commit with synchronous=NORMAL even
 // when the connection runs FULL for the archive. They are derived from the archive: if a power
@@ -13,6 +14,8 @@ const statements = new WeakMap<
 >();
 
 export function deliveryTransaction<T>(db: Database.Database, fn: () => T): T {
+  // PostgreSQL: a plain transaction (durability there is the server's, per commit).
+  if (isPg(db)) return db.transaction(fn)();
   let s = statements.get(db);
   if (!s) {
     s = {

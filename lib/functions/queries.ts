@@ -1,6 +1,5 @@
 import { db } from "@/lib/db";
-import { sqlite } from "@/lib/db/sqlite";
-import { SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
+import { archiveReader } from "@/lib/ingest/archive-reader";
 
 // Reads for the Functions page: recent runs, and sample events from a source's archive.
 
@@ -25,10 +24,8 @@ export async function recentRuns(functionId: string, onlyFailures: boolean) {
 }
 
 /** The newest accepted events of a source (what its debugger shows), newest first. */
-export function sampleEvents(sourceId: string, limit = 20) {
-  const store = new SqliteArchiveStore(sqlite());
-  return store
-    .recent(sourceId, { limit: limit * 2 })
+export async function sampleEvents(sourceId: string, limit = 20) {
+  return (await archiveReader().recent(sourceId, { limit: limit * 2 }))
     .filter((r) => r.status === "accepted")
     .slice(0, limit)
     .map((r) => ({

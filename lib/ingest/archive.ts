@@ -7,6 +7,7 @@ import {
   walValve,
   walWritten,
 } from "@/lib/ingest/checkpointer";
+import { PgArchiveStore } from "@/lib/ingest/pg-store";
 import { SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
 import type { ArchiveStore } from "@/lib/ingest/store";
 import { WorkerArchiveStore } from "@/lib/ingest/worker-store";
@@ -56,6 +57,10 @@ export function openArchive(
     maxInFlight: 1,
     close: async () => {},
   };
+  if (opts.store instanceof PgArchiveStore) {
+    // Commits run on PostgreSQL's side: the next group gathers while one commits.
+    return { ...inline, store: opts.store, maxRowsPerCommit: 5000, asyncStore: true, maxInFlight: 2 };
+  }
   if (opts.store) return { ...inline, store: opts.store };
   const delay = opts.testCommitDelayMs ?? 0;
   if (db.memory) return { ...inline, store: delayed(new SqliteArchiveStore(db), delay) };

@@ -20,7 +20,7 @@ import { startRetention } from "@/lib/ingest/retention";
 import { SETTINGS_PATH, settingsDocument } from "@/lib/ingest/settings-doc";
 import type { ArchiveStore } from "@/lib/ingest/store";
 import { isMessageType, type MessageType } from "@/lib/ingest/validate";
-import { createWriteKeyResolver, type SourceRef } from "@/lib/ingest/writekeys";
+import { createWriteKeyResolver, type SourceRef, type WriteKeyResolver } from "@/lib/ingest/writekeys";
 import { IngestPrivacy, type IngestPrivacyOptions } from "@/lib/privacy/ingest";
 import { createProtocolsResolver } from "@/lib/protocols/resolver";
 import { getTap, type Tap } from "@/lib/tap";
@@ -56,6 +56,10 @@ export interface IngestOptions {
   /** Tests only: hold every commit back this long, so acknowledging early would be caught. */
   testCommitDelayMs?: number;
   store?: ArchiveStore;
+  /** Write key -> source (default: lookups on `db`). */
+  resolver?: WriteKeyResolver;
+  /** Archive pruning runs only while this says so (one pruner per installation). */
+  retentionLease?: () => boolean;
   tap?: Tap;
   /** Source functions' inbound URLs, POST /v1/functions/{token} (lib/functions/source-endpoint.ts). */
   functions?: FunctionEndpoint;
@@ -120,7 +124,7 @@ export function createIngest(options: IngestOptions): Ingest {
     asyncStore: archive.asyncStore,
     maxInFlight: archive.maxInFlight,
   });
-  const resolver = createWriteKeyResolver(options.db);
+  const resolver = options.resolver ?? createWriteKeyResolver(options.db);
   const privacy = options.privacy === false ? undefined : new IngestPrivacy(options.db, options.privacy);
   const pipeline = new Pipeline({
     privacy,
@@ -134,11 +138,17 @@ export function createIngest(options: IngestOptions): Ingest {
       schemaTracking: options.schemaTracking ?? true,
     },
   });
-  const retention = startRetention(store, options.retentionDays ?? 7, 30_000, (cutoff) => {
-    const missed = recordRetentionLoss(options.db, cutoff);
-    if (missed)
-      console.warn(`[switchyard] retention pruned ${missed} messages that warehouses had not loaded yet`);
-  });
+  const retention = startRetention(
+    store,
+    options.retentionDays ?? 7,
+    30_000,
+    (cutoff) => {
+      const missed = recordRetentionLoss(options.db, cutoff);
+      if (missed)
+        console.warn(`[switchyard] retention pruned ${missed} messages that warehouses had not loaded yet`);
+    },
+    options.retentionLease,
+  );
   let closed = false;
 
   const ingest = (req: IncomingMessage, res: ServerResponse, type: MessageType | null) => {
@@ -215,12 +225,17 @@ export function createIngest(options: IngestOptions): Ingest {
     } catch {
       writeKey = encodedKey;
     }
-    if (!resolver.resolve(writeKey, Date.now())) {
-      return sendError(res, new IngestError(404, "invalid_write_key", "No source has this write key"));
-    }
-    sendJson(res, 200, settingsDocument(writeKey, options.publicUrl), {
-      "cache-control": "public, max-age=60",
-    });
+    const answer = (source: SourceRef | null) => {
+      if (!source) {
+        return sendError(res, new IngestError(404, "invalid_write_key", "No source has this write key"));
+      }
+      sendJson(res, 200, settingsDocument(writeKey, options.publicUrl), {
+        "cache-control": "public, max-age=60",
+      });
+    };
+    const found = resolver.resolve(writeKey, Date.now());
+    if (found instanceof Promise) found.then(answer, (err) => sendError(res, internalError(err)));
+    else answer(found);
   };
 
   return {

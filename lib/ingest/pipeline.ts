@@ -56,30 +56,38 @@ export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
   return addr.startsWith("::ffff:") ? addr.slice(7) : addr;
 }
 
+function checkSource(source: SourceRef | null): SourceRef {
+  if (!source) {
+    throw new IngestError(
+      401,
+      "invalid_write_key",
+      "Unknown write key: copy it again from the source's settings",
+    );
+  }
+  if (!source.enabled) {
+    throw new IngestError(
+      403,
+      "source_disabled",
+      "This source is disabled; enable it in the console to accept events",
+    );
+  }
+  return source;
+}
+
 export class Pipeline {
   constructor(private readonly deps: PipelineDeps) {}
 
-  authenticate(req: IncomingMessage, bodyKey: unknown, now: number): SourceRef {
+  /**
+   * The source for the request's write key. Synchronous on a cache hit; a store that must ask
+   * over the network (PostgreSQL) answers a miss with a promise.
+   */
+  authenticate(req: IncomingMessage, bodyKey: unknown, now: number): SourceRef | Promise<SourceRef> {
     const key =
       writeKeyFromAuthorization(req.headers.authorization) ??
       (typeof bodyKey === "string" && bodyKey !== "" ? bodyKey : null);
     if (key === null) throw new IngestError(401, "missing_write_key", MISSING_KEY);
-    const source = this.deps.resolver.resolve(key, now);
-    if (!source) {
-      throw new IngestError(
-        401,
-        "invalid_write_key",
-        "Unknown write key: copy it again from the source's settings",
-      );
-    }
-    if (!source.enabled) {
-      throw new IngestError(
-        403,
-        "source_disabled",
-        "This source is disabled; enable it in the console to accept events",
-      );
-    }
-    return source;
+    const found = this.deps.resolver.resolve(key, now);
+    return found instanceof Promise ? found.then(checkSource) : checkSource(found);
   }
 
   /** Never throws: every outcome ends in exactly one call to `respond`. */
@@ -90,11 +98,16 @@ export class Pipeline {
     type: MessageType | null,
     respond: Responder,
   ): void {
-    let source: SourceRef;
+    let source: SourceRef | Promise<SourceRef>;
+    const fail = (err: unknown) => respond.error(res, err instanceof IngestError ? err : internalError(err));
     try {
       source = this.authenticate(req, parsed.value.writeKey, Date.now());
     } catch (err) {
-      respond.error(res, err instanceof IngestError ? err : internalError(err));
+      fail(err);
+      return;
+    }
+    if (source instanceof Promise) {
+      source.then((s) => this.runAs(req, res, s, parsed, type, respond), fail);
       return;
     }
     this.runAs(req, res, source, parsed, type, respond);

@@ -14,13 +14,13 @@ export interface PruneResult {
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function drain(
-  prune: (cutoff: number, max: number) => number,
+  prune: (cutoff: number, max: number) => number | Promise<number>,
   cutoff: number,
   stopped: () => boolean,
 ): Promise<number> {
   let total = 0;
   while (!stopped()) {
-    const deleted = prune(cutoff, CHUNK);
+    const deleted = await prune(cutoff, CHUNK);
     total += deleted;
     if (deleted === 0) break;
     await nextTurn();
@@ -50,11 +50,13 @@ export function startRetention(
   retentionDays: number,
   firstRunMs = 30_000,
   beforePrune?: (cutoff: number) => void,
+  /** False when another process of the installation prunes (lib/db/lease.ts). */
+  mayRun: () => boolean = () => true,
 ): RetentionTimer {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const run = () => {
-    if (stopped) return;
+    if (stopped || !mayRun()) return;
     running = pruneArchive(store, retentionDays, Date.now(), () => stopped, beforePrune).catch((err) => {
       console.error("[switchyard] archive prune failed:", err);
     });

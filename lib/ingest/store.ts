@@ -81,13 +81,16 @@ export interface ArchiveStore {
    * (prune keeps a row holding a key younger than that, whatever the retention).
    */
   append(batch: ArchivedMessage[]): Promise<AppendResult>;
-  /** Newest first; the filter runs in SQL, so this is the last `limit` *matching* rows. */
-  recent(sourceId: string, filter: RecentFilter): ArchivedRow[];
+  /**
+   * Newest first; the filter runs in SQL, so this is the last `limit` *matching* rows.
+   * Synchronous on SQLite, a promise on PostgreSQL: callers await it.
+   */
+  recent(sourceId: string, filter: RecentFilter): ArchivedRow[] | Promise<ArchivedRow[]>;
   /**
    * Deletes archived messages received before `olderThanMs` (an epoch-ms instant, not an age),
    * in chunks, at most `maxRows` of them. Returns how many were deleted.
    */
-  prune(olderThanMs: number, maxRows?: number): number;
+  prune(olderThanMs: number, maxRows?: number): number | Promise<number>;
 }
 
 export const DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type pg from "pg";
 import { sha256 } from "@/lib/crypto/secrets";
 
 // The one trust boundary of the tracking API: write key -> source. Keys are looked up by
@@ -34,12 +35,41 @@ const currentGeneration = () => (globalThis as GlobalWithGeneration)[generationK
 const MAX_ENTRIES = 10_000;
 
 export interface WriteKeyResolver {
-  /** The source for a write key, or null when the key is unknown. */
-  resolve(writeKey: string, now: number): SourceRef | null;
+  /**
+   * The source for a write key, or null when the key is unknown. A cache hit (and every SQLite
+   * lookup) answers synchronously; a PostgreSQL lookup answers with a promise.
+   */
+  resolve(writeKey: string, now: number): SourceRef | null | Promise<SourceRef | null>;
 }
 
+type SourceRow = { id: string; workspaceId: string; enabled: number | bigint | boolean };
+const LOOKUP = `SELECT "id", "workspaceId", "enabled" FROM "Source" WHERE "writeKeyHash" = ?`;
+
 export function createWriteKeyResolver(db: Database.Database, ttlMs = 1000): WriteKeyResolver {
-  const lookup = db.prepare(`SELECT "id", "workspaceId", "enabled" FROM "Source" WHERE "writeKeyHash" = ?`);
+  const lookup = db.prepare(LOOKUP);
+  return cachedResolver((hash) => lookup.get(hash) as SourceRow | undefined, ttlMs);
+}
+
+/** The same resolver on PostgreSQL: a miss is one indexed query; concurrent misses share it. */
+export function createPgWriteKeyResolver(pool: pg.Pool, ttlMs = 1000): WriteKeyResolver {
+  const inFlight = new Map<string, Promise<SourceRow | undefined>>();
+  return cachedResolver((hash) => {
+    let p = inFlight.get(hash);
+    if (!p) {
+      p = pool
+        .query<SourceRow>(LOOKUP.replace("?", "$1"), [hash])
+        .then((r) => r.rows[0])
+        .finally(() => inFlight.delete(hash));
+      inFlight.set(hash, p);
+    }
+    return p;
+  }, ttlMs);
+}
+
+function cachedResolver(
+  lookup: (hash: string) => SourceRow | undefined | Promise<SourceRow | undefined>,
+  ttlMs: number,
+): WriteKeyResolver {
   const cache = new Map<string, CacheEntry>();
   let generation = currentGeneration();
   return {
@@ -51,16 +81,17 @@ export function createWriteKeyResolver(db: Database.Database, ttlMs = 1000): Wri
       }
       const hit = cache.get(writeKey);
       if (hit && hit.expires > now) return hit.source;
-      const row = lookup.get(sha256(writeKey)) as
-        | { id: string; workspaceId: string; enabled: number | bigint | boolean }
-        | undefined;
-      const source = row
-        ? { id: row.id, workspaceId: row.workspaceId, enabled: Boolean(Number(row.enabled)) }
-        : null;
-      // Unknown keys are cached too (briefly) so a misconfigured client cannot hammer the DB.
-      if (cache.size >= MAX_ENTRIES) cache.clear();
-      cache.set(writeKey, { source, expires: now + ttlMs });
-      return source;
+      const remember = (row: SourceRow | undefined) => {
+        const source = row
+          ? { id: row.id, workspaceId: row.workspaceId, enabled: Boolean(Number(row.enabled)) }
+          : null;
+        // Unknown keys are cached too (briefly) so a misconfigured client cannot hammer the DB.
+        if (cache.size >= MAX_ENTRIES) cache.clear();
+        cache.set(writeKey, { source, expires: now + ttlMs });
+        return source;
+      };
+      const row = lookup(sha256(writeKey));
+      return row instanceof Promise ? row.then(remember) : remember(row);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { singletonLease } from "@/lib/db/lease";
 import { sqlite } from "@/lib/db/sqlite";
 import { compactionBehind, compactMetrics } from "@/lib/metrics/compact";
 
@@ -37,8 +38,11 @@ export function startMetricsCompaction(
 ): MetricsCompaction {
   const db = opts.db ?? sqlite();
   const now = opts.now ?? Date.now;
+  // One compactor per installation (lib/db/lease.ts); dashboards still catch up lazily.
+  const lease = singletonLease(db, "metrics-compaction", now);
   const tick = () => {
     try {
+      if (!lease.held()) return;
       compactMetrics(db, now(), { budgetMs: TIMER_BUDGET_MS });
     } catch (err) {
       report(err);
@@ -52,6 +56,7 @@ export function startMetricsCompaction(
     stop() {
       clearTimeout(first);
       clearInterval(timer);
+      lease.release();
     },
   };
 }

@@ -46,17 +46,29 @@ interface ArchiveRow {
 }
 
 export class Router {
-  private lastSeq: number;
+  private lastSeq = 0;
 
   constructor(private readonly deps: RouterDeps) {
+    this.lastSeq = this.readCursor();
+  }
+
+  /**
+   * Re-reads the cursor from the database: a router that (re)gains the routing lease continues
+   * where the previous holder stopped, never from a stale copy (which would re-create jobs
+   * already delivered).
+   */
+  reload(): void {
+    this.lastSeq = this.readCursor();
+  }
+
+  private readCursor(): number {
+    const deps = this.deps;
     const s = sql(deps.db);
     const row = s.readCursor.get() as { lastSeq: number } | undefined;
-    if (row) this.lastSeq = row.lastSeq;
-    else {
-      this.lastSeq =
-        deps.startFrom === "beginning" ? 0 : ((s.maxSeq.get() as { seq: number | null }).seq ?? 0);
-      s.writeCursor.run(this.lastSeq, deps.now());
-    }
+    if (row) return row.lastSeq;
+    const start = deps.startFrom === "beginning" ? 0 : ((s.maxSeq.get() as { seq: number | null }).seq ?? 0);
+    s.writeCursor.run(start, deps.now());
+    return start;
   }
 
   get cursor(): number {

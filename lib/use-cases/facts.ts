@@ -18,10 +18,10 @@ const CALL_FOR_EVENT: Record<string, string> = { "Page Viewed": "page", "Screen 
 
 const SQL = {
   lastByEvent: `SELECT "receivedAt" FROM "Message" WHERE "sourceId" = ? AND "event" = ? AND "status" = 'accepted' ORDER BY "seq" DESC LIMIT 1`,
-  countByEvent: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "Message" WHERE "sourceId" = ? AND "event" = ? AND "status" = 'accepted' LIMIT ${COUNT_CAP})`,
+  countByEvent: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "Message" WHERE "sourceId" = ? AND "event" = ? AND "status" = 'accepted' LIMIT ${COUNT_CAP}) AS "x"`,
   lastByType: `SELECT "receivedAt" FROM "Message" WHERE "sourceId" = ? AND "type" = ? AND "status" = 'accepted' ORDER BY "seq" DESC LIMIT 1`,
-  countByType: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "Message" WHERE "sourceId" = ? AND "type" = ? AND "status" = 'accepted' LIMIT ${COUNT_CAP})`,
-  outcomes: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "DeliveryOutcome" WHERE "destinationId" = ? AND "status" = ? LIMIT ${COUNT_CAP})`,
+  countByType: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "Message" WHERE "sourceId" = ? AND "type" = ? AND "status" = 'accepted' LIMIT ${COUNT_CAP}) AS "x"`,
+  outcomes: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "DeliveryOutcome" WHERE "destinationId" = ? AND "status" = ? LIMIT ${COUNT_CAP}) AS "x"`,
 } as const;
 
 const cacheKey = Symbol.for("switchyard.use-cases.statements");

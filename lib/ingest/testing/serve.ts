@@ -1,10 +1,15 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { dialectOf } from "@/lib/db/dialect";
+import { openPgPool } from "@/lib/db/pg";
+import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { openSqlite } from "@/lib/db/sqlite";
 import { createIngest } from "@/lib/ingest/http";
+import { PgArchiveStore } from "@/lib/ingest/pg-store";
+import { createPgWriteKeyResolver } from "@/lib/ingest/writekeys";
 
 // Standalone ingest server for the crash-durability test and the benchmark:
-//   node --import tsx lib/ingest/testing/serve.ts <db-file> [port] [rateLimitPerSecond]
+//   node --import tsx lib/ingest/testing/serve.ts <db-file | postgresql://…> [port] [rateLimitPerSecond]
 // The database must already be migrated and hold the sources. Prints {"port":N} when ready.
 // INGEST_WRITER=inline commits on the event loop instead of the writer thread;
 // INGEST_TEST_COMMIT_DELAY_MS holds every commit back (durability test);
@@ -18,9 +23,15 @@ if (!file) {
   process.exit(2);
 }
 
-const db = openSqlite(file);
+// PostgreSQL: the same store, resolver and commit announcements as scripts/server.ts.
+const postgres = dialectOf(file) === "postgresql";
+const pool = postgres ? openPgPool(file, 10) : null;
+const db = postgres ? new PgSyncDatabase(file).asDatabase() : openSqlite(file);
 const ingest = createIngest({
   db,
+  ...(pool
+    ? { store: new PgArchiveStore(pool, { notify: true }), resolver: createPgWriteKeyResolver(pool) }
+    : {}),
   publicUrl: "http://localhost:3000",
   rateLimitPerSecond: Number(rateArg ?? 0),
   writer: process.env.INGEST_WRITER === "inline" ? "inline" : "thread",
@@ -45,5 +56,6 @@ process.on("SIGTERM", async () => {
   server.close();
   await ingest.close();
   db.close();
+  await pool?.end();
   process.exit(0);
 });

@@ -9,5 +9,5 @@ export const GET = withWorkspace("debugger.read", async ({ req, access }) => {
   if (!sourceId)
     throw new AppError("bad_request", "sourceId is required", [{ path: "sourceId", message: "Required" }]);
   const source = await getSource(access, sourceId);
-  return json({ events: sampleEvents(source.id) });
+  return json({ events: await sampleEvents(source.id) });
 });

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { singletonLease } from "@/lib/db/lease";
+import { type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
+import { PgSyncDatabase, translate } from "@/lib/db/pg-sync";
+import { pgAvailable } from "@/lib/db/pg-testing";
+
+describe("statement translation for PostgreSQL", () => {
+  const keys = new Map([["DeliveryJob", "id"]]);
+  it("numbers placeholders, keeps SQLite's case-insensitive LIKE and drops unary-plus hints", () => {
+    expect(translate(`SELECT 1 FROM "M" WHERE "a" = ? AND +"b" = ? AND "p" LIKE ? ESCAPE '\\'`, keys)).toBe(
+      `SELECT 1 FROM "M" WHERE "a" = $1 AND "b" = $2 AND "p" ILIKE $3 ESCAPE '\\'`,
+    );
+  });
+  it("returns the autoincrement key of inserts (lastInsertRowid), only for tables that have one", () => {
+    expect(translate(`INSERT INTO "DeliveryJob" ("x") VALUES (?)`, keys)).toBe(
+      `INSERT INTO "DeliveryJob" ("x") VALUES ($1) RETURNING "id"`,
+    );
+    expect(translate(`INSERT INTO "Other" ("x") VALUES (?)`, keys)).toBe(
+      `INSERT INTO "Other" ("x") VALUES ($1)`,
+    );
+  });
+});
+
+// PostgreSQL at TEST_PG_URL (README); without one these tests are skipped.
+const available = await pgAvailable();
+let pg: MigratedPg;
+beforeAll(async () => {
+  if (available) pg = await openMigratedPg();
+});
+afterAll(() => pg?.close());
+
+describe.skipIf(!available)("the synchronous PostgreSQL connection", () => {
+  it("runs statements, transactions (with rollback) and lastInsertRowid like better-sqlite3", () => {
+    const db = new PgSyncDatabase(pg.db.url);
+    const insert = db.prepare(
+      `INSERT INTO "DestinationHealthEvent" ("destinationId", "workspaceId", "state", "previousState", "at", "reason") VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    const first = insert.run("d1", "w1", "healthy", null, Date.now(), "ok");
+    expect(first.changes).toBe(1);
+    expect(first.lastInsertRowid).toBeGreaterThan(0);
+    expect(() =>
+      db.transaction(() => {
+        insert.run("d1", "w1", "failing", "healthy", Date.now(), "x");
+        throw new Error("abort");
+      })(),
+    ).toThrow("abort");
+    const count = db.prepare(`SELECT COUNT(*) FROM "DestinationHealthEvent"`).pluck();
+    expect(count.get()).toBe(1);
+    db.transaction(() => insert.run("d2", "w1", "healthy", null, Date.now(), "ok"))();
+    expect(count.get()).toBe(2);
+    expect(() => db.prepare(`SELECT * FROM "NoSuchTable"`).all()).toThrow(/NoSuchTable/);
+    db.close();
+  });
+
+  it("gives a singleton lease to one process at a time and hands it over when the holder goes", () => {
+    let t = 0;
+    const clock = () => (t += 5000); // every call is past the re-check interval
+    const a = new PgSyncDatabase(pg.db.url);
+    const b = new PgSyncDatabase(pg.db.url);
+    const leaseA = singletonLease(a.asDatabase(), "test-singleton", clock);
+    const leaseB = singletonLease(b.asDatabase(), "test-singleton", clock);
+    expect(leaseA.held()).toBe(true);
+    expect(leaseB.held()).toBe(false);
+    expect(leaseA.held()).toBe(true); // re-checking does not stack the lock
+    a.close(); // the holder's connection ends (a killed process)
+    expect(leaseB.held()).toBe(true);
+    leaseB.release();
+    b.close();
+  });
+});

@@ -1,0 +1,239 @@
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type Database from "better-sqlite3";
+import { pgPlaceholders } from "@/lib/db/pg-sql";
+
+// A synchronous PostgreSQL connection with the part of better-sqlite3's API the raw-SQL stores
+// use (prepare/run/get/all/pluck, transaction, exec). It lets the delivery queue, routing,
+// rollups, dashboards, functions and guided-setup stores run unchanged on PostgreSQL: their SQL
+// is portable by design, and the few dialect differences are rewritten here (placeholders,
+// RETURNING for autoincrement keys, unary-plus planner hints) and in lib/db/pg-sql.ts.
+//
+// How: a worker thread owns one pg.Client; a call posts the statement and waits on a shared
+// flag (Atomics.wait), then takes the answer with receiveMessageOnPort. The calling thread is
+// blocked for the round trip (~0.1 ms plus the query) — the same contract better-sqlite3 has.
+// The ingest hot path does NOT use this: it has its own asynchronous pool (lib/ingest/pg-store.ts).
+// docs/scaling.md lists this as a seam: moving a store to async pg removes its blocking.
+
+const TIMEOUT_MS = 60_000;
+
+/** Tables whose key is an autoincrement column, read from prisma/schema.prisma (model -> column). */
+function autoincrementKeys(): Map<string, string> {
+  const file = path.resolve(process.cwd(), "prisma", "schema.prisma");
+  const keys = new Map<string, string>();
+  let model = "";
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    const m = /^model\s+(\w+)/.exec(line);
+    if (m) model = m[1]!;
+    const col = /^\s+(\w+)\s+Int\s+@id\s+@default\(autoincrement\(\)\)/.exec(line);
+    if (col && model) keys.set(model, col[1]!);
+  }
+  return keys;
+}
+
+let keysCache: Map<string, string> | null = null;
+
+/** SQLite-flavoured statement text -> PostgreSQL (exported for tests). */
+export function translate(sql: string, keys?: Map<string, string>): string {
+  if (!keys) {
+    keysCache ??= autoincrementKeys();
+    keys = keysCache;
+  }
+  let out = pgPlaceholders(sql.replace(/\bLIKE\b/g, "ILIKE"));
+  // `+"col"` keeps SQLite's planner off an index; PostgreSQL has no unary plus on text.
+  out = out.replace(/([\s(=,])\+"/g, '$1"');
+  const insert = /^\s*INSERT\s+INTO\s+"(\w+)"/i.exec(out);
+  if (insert && !/\bRETURNING\b/i.test(out)) {
+    const key = keys.get(insert[1]!);
+    if (key) out = `${out.trimEnd()} RETURNING "${key}"`;
+  }
+  return out;
+}
+
+interface Answer {
+  rows?: unknown[];
+  rowCount?: number;
+  fields?: string[];
+  error?: { message: string; code?: string };
+  ok?: boolean;
+}
+
+export class PgSyncError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Param = string | number | bigint | boolean | null | Buffer | undefined;
+
+function normalise(params: unknown[]): Param[] {
+  const flat = params.length === 1 && Array.isArray(params[0]) ? (params[0] as unknown[]) : params;
+  return flat.map((p) => (typeof p === "bigint" ? p.toString() : (p as Param)));
+}
+
+export class PgSyncStatement {
+  private plucked = false;
+  readonly reader: boolean;
+  constructor(
+    private readonly db: PgSyncDatabase,
+    readonly source: string,
+    private readonly text: string,
+  ) {
+    this.reader = /^\s*(SELECT|WITH|VALUES)\b/i.test(source) || /\bRETURNING\b/i.test(source);
+  }
+
+  pluck(on = true): this {
+    this.plucked = on;
+    return this;
+  }
+
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number } {
+    const a = this.db.call(this.text, normalise(params));
+    const first = a.rows?.[0] as Record<string, unknown> | undefined;
+    const id = first && a.fields?.length === 1 ? Number(first[a.fields[0]!]) : 0;
+    return { changes: a.rowCount ?? 0, lastInsertRowid: id };
+  }
+
+  all(...params: unknown[]): unknown[] {
+    const a = this.db.call(this.text, normalise(params));
+    const rows = (a.rows ?? []) as Record<string, unknown>[];
+    if (!this.plucked) return rows;
+    const col = a.fields?.[0];
+    return rows.map((r) => (col === undefined ? undefined : r[col]));
+  }
+
+  get(...params: unknown[]): unknown {
+    return this.all(...params)[0];
+  }
+
+  *iterate(...params: unknown[]): IterableIterator<unknown> {
+    yield* this.all(...params);
+  }
+}
+
+type TxFn<A extends unknown[], T> = ((...args: A) => T) & {
+  immediate: (...args: A) => T;
+  deferred: (...args: A) => T;
+  exclusive: (...args: A) => T;
+};
+
+export class PgSyncDatabase {
+  readonly memory = false;
+  open = true;
+  private depth = 0;
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly statements = new Map<string, string>();
+
+  constructor(
+    readonly name: string,
+    opts: { applicationName?: string } = {},
+  ) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const root = process.cwd();
+    const pgPath = createRequire(path.join(root, "package.json")).resolve("pg");
+    this.worker = new Worker(path.join(root, "lib", "db", "pg-sync.worker.cjs"), {
+      workerData: {
+        url: name,
+        pgPath,
+        flag: this.flag.buffer,
+        port: port2,
+        name: opts.applicationName ?? "switchyard",
+      },
+      transferList: [port2],
+    });
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
+
+  /** One round trip to the worker's connection; blocks until the answer is there. */
+  call(sql: string, params: Param[] = []): Answer {
+    if (!this.open) throw new PgSyncError("The database connection is closed");
+    Atomics.store(this.flag, 0, 0);
+    this.port.postMessage({ sql, params });
+    if (Atomics.wait(this.flag, 0, 0, TIMEOUT_MS) === "timed-out") {
+      throw new PgSyncError(`PostgreSQL did not answer within ${TIMEOUT_MS / 1000} s`);
+    }
+    const got = receiveMessageOnPort(this.port);
+    if (!got) throw new PgSyncError("PostgreSQL connection thread answered nothing");
+    const a = got.message as Answer;
+    if (a.error) throw new PgSyncError(a.error.message, a.error.code);
+    return a;
+  }
+
+  prepare(sql: string): PgSyncStatement {
+    let text = this.statements.get(sql);
+    if (text === undefined) {
+      text = translate(sql);
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(sql, text);
+    }
+    return new PgSyncStatement(this, sql, text);
+  }
+
+  exec(sql: string): this {
+    this.call(sql);
+    return this;
+  }
+
+  /** SQLite tuning; nothing to do on PostgreSQL. */
+  pragma(_source: string): unknown[] {
+    return [];
+  }
+
+  transaction<A extends unknown[], T>(fn: (...args: A) => T): TxFn<A, T> {
+    const run = (...args: A): T => {
+      const nested = this.depth > 0;
+      const savepoint = `sp_${this.depth}`;
+      this.call(nested ? `SAVEPOINT ${savepoint}` : "BEGIN");
+      this.depth++;
+      try {
+        const result = fn(...args);
+        this.depth--;
+        this.call(nested ? `RELEASE SAVEPOINT ${savepoint}` : "COMMIT");
+        return result;
+      } catch (err) {
+        this.depth--;
+        try {
+          this.call(nested ? `ROLLBACK TO SAVEPOINT ${savepoint}` : "ROLLBACK");
+        } catch {}
+        throw err;
+      }
+    };
+    return Object.assign(run, { immediate: run, deferred: run, exclusive: run });
+  }
+
+  close(): void {
+    if (!this.open) return;
+    try {
+      this.call("SELECT 1");
+      Atomics.store(this.flag, 0, 0);
+      this.port.postMessage({ close: true });
+      Atomics.wait(this.flag, 0, 0, 5000);
+    } catch {}
+    this.open = false;
+    this.port.close();
+    void this.worker.terminate();
+  }
+
+  /** Typed as the better-sqlite3 handle the stores take (the subset above is what they use). */
+  asDatabase(): Database.Database {
+    return this as unknown as Database.Database;
+  }
+}
+
+/** True for the PostgreSQL connection (for the few statements that differ by dialect). */
+export function isPg(db: unknown): boolean {
+  return db instanceof PgSyncDatabase;
+}

@@ -1,0 +1,50 @@
+// The PostgreSQL connection behind lib/db/pg-sync.ts. Plain CommonJS so it loads without a
+// TypeScript loader (also from Next's server bundle). One pg.Client, so a transaction begun by
+// the caller stays on this connection. Each request arrives on the port; the answer is posted
+// back and the caller, blocked in Atomics.wait, is woken through the shared flag.
+const { workerData } = require("node:worker_threads");
+const pg = require(workerData.pgPath);
+
+pg.types.setTypeParser(20, (v) => Number(v)); // int8: counts, epoch ms, sequence numbers
+pg.types.setTypeParser(1700, (v) => Number(v)); // numeric: SUM() of bigint
+// timestamp(3) columns read through this connection stay the text PostgreSQL sends.
+pg.types.setTypeParser(1114, (v) => v);
+pg.types.setTypeParser(1184, (v) => v);
+
+const flag = new Int32Array(workerData.flag);
+const port = workerData.port;
+let client = null;
+
+async function connection() {
+  if (client) return client;
+  const c = new pg.Client({ connectionString: workerData.url, application_name: workerData.name });
+  c.on("error", () => {
+    if (client === c) client = null; // reconnect on the next request
+  });
+  await c.connect();
+  client = c;
+  return c;
+}
+
+function answer(message) {
+  port.postMessage(message);
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
+
+port.on("message", async (req) => {
+  if (req.close) {
+    if (client) await client.end().catch(() => {});
+    client = null;
+    answer({ ok: true });
+    return;
+  }
+  try {
+    const c = await connection();
+    const result = await c.query({ text: req.sql, values: req.params, rowMode: req.rowMode });
+    const last = Array.isArray(result) ? result[result.length - 1] : result;
+    answer({ rows: last.rows, rowCount: last.rowCount ?? 0, fields: (last.fields ?? []).map((f) => f.name) });
+  } catch (err) {
+    answer({ error: { message: err.message, code: err.code } });
+  }
+});

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPgPool } from "@/lib/db/pg";
+import { insertPgSource, type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
+import { pgAvailable } from "@/lib/db/pg-testing";
+import { PgArchiveStore } from "@/lib/ingest/pg-store";
+import { type ArchivedMessage, DEDUP_WINDOW_MS } from "@/lib/ingest/store";
+
+// The PostgreSQL archive against a real server (a database of its own, dropped after).
+
+let pg: MigratedPg;
+let store: PgArchiveStore;
+let source: { id: string; workspaceId: string };
+// PostgreSQL at TEST_PG_URL (README); without one these tests are skipped.
+const available = await pgAvailable();
+beforeAll(async () => {
+  if (!available) return;
+  pg = await openMigratedPg();
+  store = new PgArchiveStore(pg.pool);
+  source = await insertPgSource(pg.pool);
+});
+afterAll(() => pg?.close());
+
+let n = 0;
+function message(over: Partial<ArchivedMessage> = {}): ArchivedMessage {
+  n++;
+  const type = over.type ?? "track";
+  return {
+    workspaceId: source.workspaceId,
+    sourceId: source.id,
+    messageId: `pg-${n}-${Math.random()}`,
+    type,
+    event: type === "track" ? "Order Completed" : null,
+    userId: "u1",
+    anonymousId: null,
+    status: "accepted",
+    reason: null,
+    receivedAt: Date.now(),
+    payload: JSON.stringify({ type, n, note: "Hello World" }),
+    dedup: true,
+    ...over,
+  };
+}
+
+describe.skipIf(!available)("PgArchiveStore", () => {
+  it("stores a group in input order and drops duplicates within it and across groups", async () => {
+    const a = message();
+    const b = message();
+    const first = await store.append([a, b, { ...a, payload: "{}" }]);
+    expect(first.stored).toBe(2);
+    expect(first.duplicates).toBe(1);
+    expect(first.seqs[0]).toBeLessThan(first.seqs[1]!);
+    expect(first.seqs[2]).toBeNull();
+    const again = await store.append([{ ...b }, message()]);
+    expect(again.seqs[0]).toBeNull();
+    expect(again.stored).toBe(1);
+    const rows = await store.recent(source.id, { limit: 10 });
+    expect(rows.filter((r) => r.messageId === a.messageId)).toHaveLength(1);
+    expect(rows[0]!.seq).toBeGreaterThan(rows[1]!.seq);
+  });
+
+  it("stores a messageId again once its first copy is older than 24 hours", async () => {
+    const old = message({ receivedAt: Date.now() - DEDUP_WINDOW_MS - 60_000 });
+    expect((await store.append([old])).stored).toBe(1);
+    const again = await store.append([{ ...old, receivedAt: Date.now() }]);
+    expect(again.stored).toBe(1);
+    const copies = await pg.pool.query(
+      `SELECT "dedupKey" FROM "Message" WHERE "messageId" = $1 ORDER BY "seq"`,
+      [old.messageId],
+    );
+    expect(copies.rows.map((r) => r.dedupKey)).toEqual([null, old.messageId]);
+  });
+
+  it("dedups per workspace: the same messageId in another workspace is stored", async () => {
+    const other = await insertPgSource(pg.pool);
+    const m = message();
+    await store.append([m]);
+    const r = await store.append([{ ...m, workspaceId: other.workspaceId, sourceId: other.id }]);
+    expect(r.stored).toBe(1);
+  });
+
+  it("stores each messageId once when two instances append it concurrently", async () => {
+    const second = new PgArchiveStore(openPgPool(pg.db.url, 4));
+    const ids = Array.from({ length: 200 }, () => message());
+    const results = await Promise.all([
+      store.append(ids.slice(0, 150)),
+      second.append(ids.slice(50).reverse()),
+      store.append(ids.slice(100, 200)),
+    ]);
+    expect(results.reduce((s, r) => s + r.stored, 0)).toBe(200);
+    const { rows } = await pg.pool.query(
+      `SELECT COUNT(*)::int AS n, COUNT(DISTINCT "messageId")::int AS d FROM "Message" WHERE "messageId" = ANY($1)`,
+      [ids.map((m) => m.messageId)],
+    );
+    expect(rows[0]).toEqual({ n: 200, d: 200 });
+    await (second as unknown as { pool: { end(): Promise<void> } }).pool.end();
+  });
+
+  it("keeps rejected messages and messages without dedup, even with the same id", async () => {
+    const m = message({ dedup: false });
+    const r = await store.append([m, { ...m }, message({ status: "rejected", reason: "bad", dedup: false })]);
+    expect(r.stored).toBe(3);
+  });
+
+  it("filters in SQL like the SQLite store: types, event, user, text (ASCII case-insensitive), rejected", async () => {
+    const s = await insertPgSource(pg.pool);
+    const mk = (over: Partial<ArchivedMessage>) =>
+      message({ sourceId: s.id, workspaceId: s.workspaceId, ...over });
+    await store.append([
+      mk({ type: "identify", userId: "alice" }),
+      mk({ event: "Signed Up", payload: JSON.stringify({ plan: "PRO_50%" }) }),
+      mk({ status: "rejected", reason: "too deep", dedup: false }),
+    ]);
+    expect((await store.recent(s.id, { types: ["identify"], limit: 10 })).map((r) => r.userId)).toEqual([
+      "alice",
+    ]);
+    expect(await store.recent(s.id, { event: "Signed Up", limit: 10 })).toHaveLength(1);
+    expect(await store.recent(s.id, { user: "alice", limit: 10 })).toHaveLength(1);
+    expect(await store.recent(s.id, { text: "pro_50%", limit: 10 })).toHaveLength(1);
+    expect(await store.recent(s.id, { text: "pro_5_%", limit: 10 })).toHaveLength(0);
+    expect(await store.recent(s.id, { rejectedOnly: true, limit: 10 })).toHaveLength(1);
+    const all = await store.recent(s.id, { limit: 10 });
+    expect(await store.recent(s.id, { afterSeq: all[1]!.seq, limit: 10 })).toHaveLength(1);
+    expect(await store.recent(s.id, { beforeSeq: all[1]!.seq, limit: 10 })).toHaveLength(1);
+  });
+
+  it("prunes old rows but keeps a row whose dedup key is still inside the window", async () => {
+    const s = await insertPgSource(pg.pool);
+    const now = Date.now();
+    const mk = (over: Partial<ArchivedMessage>) =>
+      message({ sourceId: s.id, workspaceId: s.workspaceId, ...over });
+    await store.append([
+      mk({ receivedAt: now - 3 * DEDUP_WINDOW_MS, dedup: false }),
+      mk({ receivedAt: now - 60_000 }),
+      mk({ receivedAt: now - 60_000, dedup: false }),
+    ]);
+    // Retention of 10 s: the two recent rows are past it, but the keyed one keeps its key's window.
+    const deleted = await store.prune(now - 10_000, 10_000, now);
+    expect(deleted).toBeGreaterThanOrEqual(2);
+    const left = await store.recent(s.id, { limit: 10 });
+    expect(left.map((r) => r.receivedAt)).toEqual([now - 60_000]);
+  });
+});

@@ -1,0 +1,177 @@
+import type pg from "pg";
+import { toPg } from "@/lib/db/pg-sql";
+import { recentQuery } from "@/lib/ingest/sqlite-store";
+import {
+  type AppendResult,
+  type ArchivedMessage,
+  type ArchivedRow,
+  type ArchiveStore,
+  DEDUP_WINDOW_MS,
+  type RecentFilter,
+} from "@/lib/ingest/store";
+import { TAP_CHANNEL, tapNotification } from "@/lib/tap/pg";
+
+// ArchiveStore on PostgreSQL. One group commit is one transaction of a few statements whatever
+// its size (arrays bound with unnest, never one INSERT per event):
+//  1. seqs for every row, drawn from Message's sequence in input order;
+//  2. one multi-row INSERT … ON CONFLICT ("workspaceId", "dedupKey") DO NOTHING RETURNING seq;
+//  3. only when some keyed rows were not stored: keys whose holder is older than the 24-hour
+//     window are released (the old row keeps its data) and those rows are inserted again.
+// A row whose seq is still not returned lost its key to an earlier row: a duplicate, in this
+// batch or from any instance (the unique index makes a concurrent writer of the same key wait for the
+// first transaction, then skip). The commit is durable (synchronous_commit on) before the
+// promise resolves, so the HTTP answer still means "on disk".
+
+// Commits take their seqs in seq order across all instances: this transaction-scoped advisory
+// lock is taken before the seqs are drawn and released by COMMIT (after the rows are visible).
+// So a reader that sees seq N also sees every committed seq below N: the router's "rows after
+// my cursor" can never skip a row that commits late, and the tap's order is the seq order.
+// The cost is one commit at a time across the installation; group commit makes each one carry
+// many rows (docs/scaling.md: what would lift this).
+export const COMMIT_ORDER_LOCK = 72_000_002;
+
+const SEQS = `SELECT nextval(pg_get_serial_sequence('"Message"', 'seq')) AS seq FROM generate_series(1, $1::int)`;
+
+const RELEASE_STALE = `UPDATE "Message" m SET "dedupKey" = NULL
+  FROM unnest($1::text[], $2::text[], $3::bigint[]) AS k("workspaceId", "dedupKey", "windowStart")
+  WHERE m."workspaceId" = k."workspaceId" AND m."dedupKey" = k."dedupKey" AND m."receivedAt" < k."windowStart"`;
+
+const INSERT = `INSERT INTO "Message" ("seq", "workspaceId", "sourceId", "messageId", "dedupKey", "type",
+  "event", "userId", "anonymousId", "status", "reason", "receivedAt", "payload")
+  SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+    $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[])
+  ON CONFLICT ("workspaceId", "dedupKey") DO NOTHING RETURNING "seq"`;
+
+const PRUNE_CHUNK = 2000;
+const PRUNE = `DELETE FROM "Message" WHERE "seq" IN
+  (SELECT "seq" FROM (SELECT "seq", "receivedAt", "dedupKey" FROM "Message" ORDER BY "seq" LIMIT ${PRUNE_CHUNK}) AS oldest
+   WHERE "receivedAt" < $1 AND ("dedupKey" IS NULL OR "receivedAt" < $2) LIMIT $3)`;
+
+/** Called with the transaction still open, after the archive rows are written (routing hooks). */
+export type AfterInsert = (
+  client: pg.PoolClient,
+  batch: ArchivedMessage[],
+  seqs: (number | null)[],
+) => Promise<void>;
+
+export class PgArchiveStore implements ArchiveStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly opts: {
+      afterInsert?: AfterInsert;
+      /** Tests only: runs just before COMMIT (to hold a transaction open). */
+      beforeCommit?: () => Promise<void>;
+      /** Announce each commit on the tap channel (lib/tap/pg.ts). */
+      notify?: boolean;
+      /** Tests only: false drops the commit-order lock, to show the gap it prevents. */
+      orderedCommits?: boolean;
+    } = {},
+  ) {}
+
+  async append(batch: ArchivedMessage[]): Promise<AppendResult> {
+    if (batch.length === 0) return { seqs: [], stored: 0, duplicates: 0 };
+    // Columns built before the transaction: the commit-order lock is held for the SQL only.
+    const cols: unknown[][] = Array.from({ length: 13 }, () => new Array(batch.length));
+    batch.forEach((m, i) => {
+      const row = [
+        0, // the seq, drawn under the lock
+        m.workspaceId,
+        m.sourceId,
+        m.messageId,
+        m.dedup ? m.messageId : null,
+        m.type,
+        m.event,
+        m.userId,
+        m.anonymousId,
+        m.status,
+        m.reason,
+        m.receivedAt,
+        // PostgreSQL text cannot hold NUL; JSON escapes it, so only a raw payload could carry one.
+        m.payload.includes("\u0000") ? m.payload.replaceAll("\u0000", "\\u0000") : m.payload,
+      ];
+      for (let c = 0; c < 13; c++) cols[c]![i] = row[c];
+    });
+    const client = await this.pool.connect();
+    try {
+      // BEGIN, the lock and the seqs in one round trip (a multi-statement simple query: every
+      // value in it is a number this code wrote), so the lock is held for as few trips as possible.
+      const lock =
+        this.opts.orderedCommits !== false ? `SELECT pg_advisory_xact_lock(${COMMIT_ORDER_LOCK});` : "";
+      const opened = (await client.query(
+        `BEGIN; ${lock} ${SEQS.replace("$1::int", String(Math.floor(batch.length)))}`,
+      )) as unknown as { rows: { seq: number }[] }[];
+      const allocated = opened[opened.length - 1]!.rows.map((r) => Number(r.seq));
+      cols[0] = allocated;
+      const stored = new Set(
+        (await client.query<{ seq: number }>(INSERT, cols)).rows.map((r) => Number(r.seq)),
+      );
+      // A keyed row that was not stored lost its key to a holder. Holders older than the 24-hour
+      // window give the key up and those rows are inserted again (rare: only repeats get here).
+      const retry: number[] = [];
+      for (let i = 0; i < batch.length; i++) {
+        const m = batch[i]!;
+        if (!stored.has(allocated[i]!) && m.dedup && m.messageId !== null) retry.push(i);
+      }
+      if (retry.length > 0) {
+        const released = await client.query(RELEASE_STALE, [
+          retry.map((i) => batch[i]!.workspaceId),
+          retry.map((i) => batch[i]!.messageId),
+          retry.map((i) => batch[i]!.receivedAt - DEDUP_WINDOW_MS),
+        ]);
+        if (released.rowCount) {
+          const again = await client.query<{ seq: number }>(
+            INSERT,
+            cols.map((col) => retry.map((i) => col[i])),
+          );
+          for (const r of again.rows) stored.add(Number(r.seq));
+        }
+      }
+      const seqs = allocated.map((s) => (stored.has(s) ? s : null));
+      if (this.opts.afterInsert) await this.opts.afterInsert(client, batch, seqs);
+      if (this.opts.beforeCommit) await this.opts.beforeCommit();
+      // The tap notification and COMMIT in one round trip (NOTIFY is delivered at COMMIT).
+      let notify = "";
+      if (this.opts.notify && stored.size > 0) {
+        const sources = new Set<string>();
+        for (let i = 0; i < batch.length; i++)
+          if (seqs[i] !== null) sources.add(`${batch[i]!.workspaceId} ${batch[i]!.sourceId}`);
+        const note = tapNotification(allocated[0]!, allocated[allocated.length - 1]!, sources);
+        notify = `SELECT pg_notify('${TAP_CHANNEL}', ${client.escapeLiteral(note)}); `;
+      }
+      await client.query(`${notify}COMMIT`);
+      return { seqs, stored: stored.size, duplicates: batch.length - stored.size };
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async recent(sourceId: string, filter: RecentFilter): Promise<ArchivedRow[]> {
+    const { sql, params } = recentQuery(sourceId, filter);
+    return (await this.pool.query<ArchivedRow>(toPg(sql), params)).rows;
+  }
+
+  async prune(olderThanMs: number, maxRows = Number.POSITIVE_INFINITY, now = Date.now()): Promise<number> {
+    const keyCutoff = Math.min(olderThanMs, now - DEDUP_WINDOW_MS);
+    let deleted = 0;
+    while (deleted < maxRows) {
+      const chunk = Math.min(PRUNE_CHUNK, maxRows - deleted);
+      const { rowCount } = await this.pool.query(PRUNE, [olderThanMs, keyCutoff, chunk]);
+      deleted += rowCount ?? 0;
+      if (!rowCount) break;
+    }
+    return deleted;
+  }
+
+  /** Rows first..last in seq order (the tap's notifications name ranges; the rows are read here). */
+  async range(first: number, last: number): Promise<ArchivedRow[]> {
+    const { rows } = await this.pool.query<ArchivedRow>(
+      `SELECT "seq", "workspaceId", "sourceId", "messageId", "type", "event", "userId", "anonymousId",
+        "status", "reason", "receivedAt", "payload" FROM "Message" WHERE "seq" BETWEEN $1 AND $2 ORDER BY "seq"`,
+      [first, last],
+    );
+    return rows;
+  }
+}

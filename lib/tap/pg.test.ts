@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPgPool } from "@/lib/db/pg";
+import { insertPgSource, type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
+import { pgAvailable } from "@/lib/db/pg-testing";
+import { PgArchiveStore } from "@/lib/ingest/pg-store";
+import type { ArchivedMessage } from "@/lib/ingest/store";
+import { createTap, type TapEvent } from "@/lib/tap";
+import { startPgTapBridge, tapNotification } from "@/lib/tap/pg";
+
+// The tap across instances: two "instances" (own pool, own tap, own LISTEN connection) on one
+// database; events appended through either reach a subscriber on the other, in seq order.
+
+let pg: MigratedPg;
+let source: { id: string; workspaceId: string };
+let quiet: { id: string; workspaceId: string };
+// PostgreSQL at TEST_PG_URL (README); without one these tests are skipped.
+const available = await pgAvailable();
+beforeAll(async () => {
+  if (!available) return;
+  pg = await openMigratedPg();
+  source = await insertPgSource(pg.pool);
+  quiet = await insertPgSource(pg.pool);
+});
+afterAll(() => pg?.close());
+
+let n = 0;
+const message = (s = source): ArchivedMessage => ({
+  workspaceId: s.workspaceId,
+  sourceId: s.id,
+  messageId: `tap-${++n}`,
+  type: "track",
+  event: `E${n}`,
+  userId: "u",
+  anonymousId: null,
+  status: "accepted",
+  reason: null,
+  receivedAt: Date.now(),
+  payload: JSON.stringify({ type: "track", event: `E${n}` }),
+  dedup: true,
+});
+
+describe.skipIf(!available)("the PostgreSQL tap", () => {
+  it("delivers events ingested by one instance to subscribers of another, in seq order", async () => {
+    const poolB = openPgPool(pg.db.url, 2);
+    const storeA = new PgArchiveStore(pg.pool, { notify: true });
+    const storeB = new PgArchiveStore(poolB, { notify: true });
+    const tapA = createTap();
+    const tapB = createTap();
+    const bridgeA = startPgTapBridge({ url: pg.db.url, store: storeA, tap: tapA });
+    const bridgeB = startPgTapBridge({ url: pg.db.url, store: storeB, tap: tapB });
+    await Promise.all([bridgeA.ready, bridgeB.ready]);
+
+    const seen: TapEvent[] = [];
+    const off = tapA.subscribe(source.id, (e) => seen.push(e));
+    const results = [];
+    for (let i = 0; i < 10; i++) {
+      results.push(await (i % 2 ? storeA : storeB).append([message(), message(), message(quiet)]));
+    }
+    const expected = results.flatMap((r) => [r.seqs[0], r.seqs[1]]) as number[];
+    for (let i = 0; i < 100 && seen.length < expected.length; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(seen.map((e) => e.seq)).toEqual(expected);
+    expect(seen.every((e) => e.sourceId === source.id && typeof e.message.event === "string")).toBe(true);
+    off();
+    await Promise.all([bridgeA.stop(), bridgeB.stop()]);
+    await poolB.end();
+  });
+
+  it("keeps notifications small: a range, with the sources only when they fit", () => {
+    const few = tapNotification(1, 9, new Set(["ws src"]));
+    expect(JSON.parse(few)).toEqual({ a: 1, b: 9, s: ["ws src"] });
+    const many = new Set(Array.from({ length: 2000 }, (_, i) => `ws_${i} src_${i}`));
+    const big = tapNotification(1, 5000, many);
+    expect(big.length).toBeLessThan(8000);
+    expect(JSON.parse(big)).toEqual({ a: 1, b: 5000 });
+  });
+});
