@@ -11,6 +11,14 @@ describe("statement translation for PostgreSQL", () => {
       `SELECT 1 FROM "M" WHERE "a" = $1 AND "b" = $2 AND "p" ILIKE $3 ESCAPE '\\'`,
     );
   });
+  it("turns SQLite's scalar two-argument MAX/MIN into GREATEST/LEAST and leaves aggregates alone", () => {
+    expect(
+      translate(`UPDATE "R" SET "lastAt" = MAX("R"."lastAt", excluded."lastAt"), "n" = MIN("a", ?)`, keys),
+    ).toBe(`UPDATE "R" SET "lastAt" = GREATEST("R"."lastAt", excluded."lastAt"), "n" = LEAST("a", $1)`);
+    expect(translate(`SELECT MAX("seq"), MIN("at") FROM "M"`, keys)).toBe(
+      `SELECT MAX("seq"), MIN("at") FROM "M"`,
+    );
+  });
   it("returns the autoincrement key of inserts (lastInsertRowid), only for tables that have one", () => {
     expect(translate(`INSERT INTO "DeliveryJob" ("x") VALUES (?)`, keys)).toBe(
       `INSERT INTO "DeliveryJob" ("x") VALUES ($1) RETURNING "id"`,

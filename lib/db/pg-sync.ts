@@ -42,6 +42,9 @@ export function translate(sql: string, keys?: Map<string, string>): string {
     keys = keysCache;
   }
   let out = pgPlaceholders(sql.replace(/\bLIKE\b/g, "ILIKE"));
+  // SQLite's scalar two-argument MAX/MIN are PostgreSQL's GREATEST/LEAST (aggregates keep one argument).
+  out = out.replace(/\bMAX\(([^(),]+),([^(),]+)\)/g, "GREATEST($1,$2)");
+  out = out.replace(/\bMIN\(([^(),]+),([^(),]+)\)/g, "LEAST($1,$2)");
   // `+"col"` keeps SQLite's planner off an index; PostgreSQL has no unary plus on text.
   out = out.replace(/([\s(=,])\+"/g, '$1"');
   const insert = /^\s*INSERT\s+INTO\s+"(\w+)"/i.exec(out);
