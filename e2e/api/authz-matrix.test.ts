@@ -367,7 +367,7 @@ const EXPECT: Record<string, Row> = {
   },
   "GET /api/workspaces/[workspace]/sources/[sourceId]/events/[seq]/delivery": {
     expect: MEMBERS,
-    params: () => ({ seq: "1" }),
+    params: async (f) => ({ seq: String(await messageSeq(f)) }),
   },
 
   // Protocols: Source Schema, schema filters, tracking plans
@@ -553,6 +553,34 @@ async function matcher(fx: Fixtures): Promise<string> {
     "privacy matcher",
   );
   return body.matcher.id;
+}
+
+let trackedSeq: number | null = null;
+
+/** The archive seq of one event sent to the fixture source through the tracking API. */
+async function messageSeq(fx: Fixtures): Promise<number> {
+  if (trackedSeq !== null) return trackedSeq;
+  const key = await created(
+    fx.owner.get<{ writeKey: string }>(`/api/workspaces/${fx.ws}/sources/${fx.sourceId}/write-key`),
+    "write key",
+  );
+  const res = await fetch(`${baseUrl}/v1/track`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      authorization: `Basic ${Buffer.from(`${key.writeKey}:`).toString("base64")}`,
+    },
+    body: JSON.stringify({ userId: "matrix", event: "Matrix Event" }),
+  });
+  if (res.status !== 200) throw new Error(`fixture track: ${res.status}`);
+  const db = await prisma();
+  for (let i = 0; i < 100 && trackedSeq === null; i++) {
+    const row = await db.message.findFirst({ where: { sourceId: fx.sourceId }, select: { seq: true } });
+    if (row) trackedSeq = row.seq;
+    else await new Promise((r) => setTimeout(r, 50));
+  }
+  if (trackedSeq === null) throw new Error("fixture track: not archived");
+  return trackedSeq;
 }
 
 async function replay(fx: Fixtures, destinationId: string): Promise<string> {
