@@ -30,8 +30,7 @@ const PG_TYPES: Record<string, ColumnType> = {
 };
 
 /** COPY text format: backslash escapes, \N for NULL; PostgreSQL text cannot hold NUL. */
-function copyValue(v: string | null): string {
-  if (v === null) return "\\N";
+function copyValue(v: string): string {
   if (!/[\\\t\n\r\0]/.test(v)) return v;
   return v
     .replace(/\0/g, "")
@@ -41,10 +40,31 @@ function copyValue(v: string | null): string {
     .replace(/\r/g, "\\r");
 }
 
-export function copyText(rows: (string | null)[][]): string {
-  let out = "";
-  for (const row of rows) out += `${row.map(copyValue).join("\t")}\n`;
-  return out;
+const ROWS_PER_CHUNK = 2000;
+
+/**
+ * The plan's rows in COPY text format, in chunks of ROWS_PER_CHUNK rows. Only text columns can
+ * hold characters that need escaping: numbers, booleans and ISO-8601 timestamps never do.
+ */
+export function copyText(plan: Pick<TableLoad, "count" | "values" | "types">): string[] {
+  const cols = plan.values.map((values, c) =>
+    plan.types[c] === "text"
+      ? values.map((v) => (v === null ? "\\N" : copyValue(v)))
+      : values.map((v) => v ?? "\\N"),
+  );
+  const chunks: string[] = [];
+  const line: string[] = new Array(cols.length);
+  let lines: string[] = [];
+  for (let i = 0; i < plan.count; i++) {
+    for (let c = 0; c < cols.length; c++) line[c] = cols[c]![i]!;
+    lines.push(line.join("\t"));
+    if (lines.length === ROWS_PER_CHUNK) {
+      chunks.push(`${lines.join("\n")}\n`);
+      lines = [];
+    }
+  }
+  if (lines.length) chunks.push(`${lines.join("\n")}\n`);
+  return chunks;
 }
 
 export class PostgresLoader implements WarehouseLoader {
@@ -117,7 +137,7 @@ export class PostgresLoader implements WarehouseLoader {
   }
 
   async load(schema: string, plan: TableLoad): Promise<number> {
-    if (!plan.rows.length) return 0;
+    if (!plan.count) return 0;
     const client = await this.conn();
     const target = `${q(schema)}.${q(plan.table)}`;
     const cols = plan.columns.map(q).join(", ");
@@ -159,11 +179,11 @@ export class PostgresLoader implements WarehouseLoader {
     await client.query("SAVEPOINT direct_copy");
     try {
       await pipeline(
-        Readable.from([copyText(plan.rows)]),
+        Readable.from(copyText(plan)),
         client.query(copyFrom(`COPY ${target} (${cols}) FROM STDIN`)),
       );
       await client.query("RELEASE SAVEPOINT direct_copy");
-      return plan.rows.length;
+      return plan.count;
     } catch (err) {
       if ((err as { code?: string }).code !== "23505") throw err;
       await client.query("ROLLBACK TO SAVEPOINT direct_copy");
@@ -183,7 +203,7 @@ export class PostgresLoader implements WarehouseLoader {
       `CREATE TEMP TABLE ${q(stage)} (${plan.columns.map((c, i) => `${q(c)} ${plan.types[i]}`).join(", ")}) ON COMMIT DROP`,
     );
     await pipeline(
-      Readable.from([copyText(plan.rows)]),
+      Readable.from(copyText(plan)),
       client.query(copyFrom(`COPY ${q(stage)} (${cols}) FROM STDIN`)),
     );
     const res = await client.query(
