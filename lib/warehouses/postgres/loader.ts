@@ -9,8 +9,10 @@ import { q } from "@/lib/warehouses/naming";
 import type { TableColumns, TableLoad } from "@/lib/warehouses/plan";
 import { connectPostgres, describePgError, type PostgresSettings, resolveAllowed } from "./connect";
 
-// The PostgreSQL loader. One table batch = one transaction:
-//   CREATE SCHEMA/TABLE IF NOT EXISTS, ALTER TABLE ADD COLUMN IF NOT EXISTS (new keys),
+// The PostgreSQL loader. One table batch = one transaction, three round trips in the common case:
+//   BEGIN; CREATE SCHEMA/TABLE IF NOT EXISTS; ALTER TABLE ADD COLUMN IF NOT EXISTS (new keys);
+//   SAVEPOINT (one simple query), COPY the rows straight into the table, COMMIT.
+// When the primary key refuses that COPY (an id already stored) or for users/accounts:
 //   COPY the rows into a temporary staging table, then
 //   INSERT INTO target SELECT … FROM staging ON CONFLICT (id) DO NOTHING      (call tables)
 //   INSERT … ON CONFLICT (id) DO UPDATE SET col = COALESCE(new, old) WHERE newer  (users, accounts)
@@ -141,20 +143,25 @@ export class PostgresLoader implements WarehouseLoader {
     const client = await this.conn();
     const target = `${q(schema)}.${q(plan.table)}`;
     const cols = plan.columns.map(q).join(", ");
+    // Round trips are most of a small table's load: the statements before the rows go in one
+    // simple query, then the COPY, then COMMIT (which also releases the savepoint).
+    const before = ["BEGIN"];
+    if (!this.schemas.has(schema)) before.push(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
+    if (!plan.exists) {
+      const defs = plan.add.map(([c, t]) => `${q(c)} ${t}${c === "id" ? " PRIMARY KEY" : ""}`);
+      before.push(`CREATE TABLE IF NOT EXISTS ${target} (${defs.join(", ")})`);
+    }
+    // IF NOT EXISTS: a new table above already has them; a concurrent add is harmless.
+    const adds = plan.add.filter(([c]) => c !== "id" || plan.exists);
+    if (adds.length)
+      before.push(
+        `ALTER TABLE ${target} ${adds.map(([c, t]) => `ADD COLUMN IF NOT EXISTS ${q(c)} ${t}`).join(", ")}`,
+      );
+    const direct = plan.mode === "insert";
+    if (direct) before.push("SAVEPOINT direct_copy");
     try {
-      await client.query("BEGIN");
-      if (!this.schemas.has(schema)) await client.query(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
-      if (!plan.exists) {
-        const defs = plan.add.map(([c, t]) => `${q(c)} ${t}${c === "id" ? " PRIMARY KEY" : ""}`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${target} (${defs.join(", ")})`);
-      }
-      // IF NOT EXISTS: a new table above already has them; a concurrent add is harmless.
-      const adds = plan.add.filter(([c]) => c !== "id" || plan.exists);
-      if (adds.length)
-        await client.query(
-          `ALTER TABLE ${target} ${adds.map(([c, t]) => `ADD COLUMN IF NOT EXISTS ${q(c)} ${t}`).join(", ")}`,
-        );
-      const written = plan.mode === "insert" ? await this.copyDirect(client, target, cols, plan) : null;
+      await client.query(before.join("; "));
+      const written = direct ? await this.copyDirect(client, target, cols, plan) : null;
       const count = written ?? (await this.viaStaging(client, target, cols, plan));
       await client.query("COMMIT");
       this.schemas.add(schema);
@@ -166,9 +173,10 @@ export class PostgresLoader implements WarehouseLoader {
   }
 
   /**
-   * The fast path: COPY straight into the table. New ids are the common case; if any id is already
-   * there (a copy sent again after 24 h, a batch re-loaded after a crash) the primary key refuses
-   * the COPY, the savepoint undoes it, and the staging path below deduplicates. Null then.
+   * The fast path: COPY straight into the table (inside the savepoint load() opened). New ids are
+   * the common case; if any id is already there (a copy sent again after 24 h, a batch re-loaded
+   * after a crash) the primary key refuses the COPY, the savepoint undoes it, and the staging path
+   * below deduplicates. Null then.
    */
   private async copyDirect(
     client: pg.Client,
@@ -176,13 +184,11 @@ export class PostgresLoader implements WarehouseLoader {
     cols: string,
     plan: TableLoad,
   ): Promise<number | null> {
-    await client.query("SAVEPOINT direct_copy");
     try {
       await pipeline(
         Readable.from(copyText(plan)),
         client.query(copyFrom(`COPY ${target} (${cols}) FROM STDIN`)),
       );
-      await client.query("RELEASE SAVEPOINT direct_copy");
       return plan.count;
     } catch (err) {
       if ((err as { code?: string }).code !== "23505") throw err;
