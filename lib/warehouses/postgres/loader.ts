@@ -9,9 +9,9 @@ import { q } from "@/lib/warehouses/naming";
 import type { TableColumns, TableLoad } from "@/lib/warehouses/plan";
 import { connectPostgres, describePgError, type PostgresSettings, resolveAllowed } from "./connect";
 
-// The PostgreSQL loader. One table batch = one transaction, three round trips in the common case:
+// The PostgreSQL loader. One table batch = one transaction, in the common case one round trip:
 //   BEGIN; CREATE SCHEMA/TABLE IF NOT EXISTS; ALTER TABLE ADD COLUMN IF NOT EXISTS (new keys);
-//   SAVEPOINT (one simple query), COPY the rows straight into the table, COMMIT.
+//   SAVEPOINT; COPY the rows straight into the table; COMMIT   (one simple query)
 // When the primary key refuses that COPY (an id already stored) or for users/accounts:
 //   COPY the rows into a temporary staging table, then
 //   INSERT INTO target SELECT … FROM staging ON CONFLICT (id) DO NOTHING      (call tables)
@@ -143,8 +143,8 @@ export class PostgresLoader implements WarehouseLoader {
     const client = await this.conn();
     const target = `${q(schema)}.${q(plan.table)}`;
     const cols = plan.columns.map(q).join(", ");
-    // Round trips are most of a small table's load: the statements before the rows go in one
-    // simple query, then the COPY, then COMMIT (which also releases the savepoint).
+    // Round trips are most of a table's load on a busy machine (each one waits for the server
+    // and then for this process to be scheduled): the statements before the rows go with them.
     const before = ["BEGIN"];
     if (!this.schemas.has(schema)) before.push(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
     if (!plan.exists) {
@@ -157,12 +157,14 @@ export class PostgresLoader implements WarehouseLoader {
       before.push(
         `ALTER TABLE ${target} ${adds.map(([c, t]) => `ADD COLUMN IF NOT EXISTS ${q(c)} ${t}`).join(", ")}`,
       );
-    const direct = plan.mode === "insert";
-    if (direct) before.push("SAVEPOINT direct_copy");
     try {
-      await client.query(before.join("; "));
-      const written = direct ? await this.copyDirect(client, target, cols, plan) : null;
-      const count = written ?? (await this.viaStaging(client, target, cols, plan));
+      if (plan.mode === "insert" && (await this.copyDirect(client, before, target, cols, plan))) {
+        this.schemas.add(schema);
+        return plan.count;
+      }
+      // Upserts, or a COPY the primary key refused (its transaction is still open).
+      if (plan.mode === "upsert") await client.query(before.join("; "));
+      const count = await this.viaStaging(client, target, cols, plan);
       await client.query("COMMIT");
       this.schemas.add(schema);
       return count;
@@ -173,27 +175,28 @@ export class PostgresLoader implements WarehouseLoader {
   }
 
   /**
-   * The fast path: COPY straight into the table (inside the savepoint load() opened). New ids are
-   * the common case; if any id is already there (a copy sent again after 24 h, a batch re-loaded
-   * after a crash) the primary key refuses the COPY, the savepoint undoes it, and the staging path
-   * below deduplicates. Null then.
+   * The fast path, one round trip: BEGIN and the table's DDL, a savepoint, COPY straight into the
+   * table and COMMIT in one simple query (the server runs the statements in order and takes the
+   * rows when it reaches the COPY). New ids are the common case; if any id is already there (a copy
+   * sent again after 24 h, a batch re-loaded after a crash) the primary key refuses the COPY, the
+   * server skips the COMMIT, and the savepoint undoes the COPY: false then, with the transaction
+   * (and its DDL) still open for the staging path.
    */
   private async copyDirect(
     client: pg.Client,
+    before: string[],
     target: string,
     cols: string,
     plan: TableLoad,
-  ): Promise<number | null> {
+  ): Promise<boolean> {
+    const sql = [...before, "SAVEPOINT direct_copy", `COPY ${target} (${cols}) FROM STDIN`, "COMMIT"];
     try {
-      await pipeline(
-        Readable.from(copyText(plan)),
-        client.query(copyFrom(`COPY ${target} (${cols}) FROM STDIN`)),
-      );
-      return plan.count;
+      await pipeline(Readable.from(copyText(plan)), client.query(copyFrom(sql.join("; "))));
+      return true;
     } catch (err) {
       if ((err as { code?: string }).code !== "23505") throw err;
       await client.query("ROLLBACK TO SAVEPOINT direct_copy");
-      return null;
+      return false;
     }
   }
 
