@@ -230,13 +230,20 @@ export function planBuilt(
     const type = types[c]!;
     const raw = b.cols.get(col)!;
     const out: (string | null)[] = new Array(count);
+    // received_at and uuid_ts repeat through a batch: a timestamp equal to the last one fits too.
+    let lastTimestamp: Value | undefined;
     for (let i = 0; i < count; i++) {
       const v = i < raw.length ? raw[i] : undefined;
       if (v === undefined) {
         out[i] = null;
         continue;
       }
+      if (v === lastTimestamp) {
+        out[i] = v as string;
+        continue;
+      }
       const fitted = coerce(v, type);
+      if (type === "timestamptz" && fitted !== undefined) lastTimestamp = v;
       if (fitted === undefined) {
         keep(i, col, v);
         conflicts++;

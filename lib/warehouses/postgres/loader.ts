@@ -32,8 +32,9 @@ const PG_TYPES: Record<string, ColumnType> = {
 };
 
 /** COPY text format: backslash escapes, \N for NULL; PostgreSQL text cannot hold NUL. */
+const SPECIAL = /[\\\t\n\r\0]/;
 function copyValue(v: string): string {
-  if (!/[\\\t\n\r\0]/.test(v)) return v;
+  if (!SPECIAL.test(v)) return v;
   return v
     .replace(/\0/g, "")
     .replace(/\\/g, "\\\\")
@@ -49,16 +50,17 @@ const ROWS_PER_CHUNK = 2000;
  * hold characters that need escaping: numbers, booleans and ISO-8601 timestamps never do.
  */
 export function copyText(plan: Pick<TableLoad, "count" | "values" | "types">): string[] {
+  // One native scan of a whole text column usually shows that none of its values needs escaping.
   const cols = plan.values.map((values, c) =>
-    plan.types[c] === "text"
-      ? values.map((v) => (v === null ? "\\N" : copyValue(v)))
-      : values.map((v) => v ?? "\\N"),
+    plan.types[c] === "text" && SPECIAL.test(values.join(""))
+      ? values.map((v) => (v === null ? null : copyValue(v)))
+      : values,
   );
   const chunks: string[] = [];
   const line: string[] = new Array(cols.length);
   let lines: string[] = [];
   for (let i = 0; i < plan.count; i++) {
-    for (let c = 0; c < cols.length; c++) line[c] = cols[c]![i]!;
+    for (let c = 0; c < cols.length; c++) line[c] = cols[c]![i] ?? "\\N";
     lines.push(line.join("\t"));
     if (lines.length === ROWS_PER_CHUNK) {
       chunks.push(`${lines.join("\n")}\n`);
