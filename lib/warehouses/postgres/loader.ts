@@ -12,10 +12,10 @@ import { connectPostgres, describePgError, type PostgresSettings, resolveAllowed
 // The PostgreSQL loader. One table batch = one transaction, in the common case one round trip:
 //   BEGIN; CREATE SCHEMA/TABLE IF NOT EXISTS; ALTER TABLE ADD COLUMN IF NOT EXISTS (new keys);
 //   SAVEPOINT; COPY the rows straight into the table; COMMIT   (one simple query)
-// When the primary key refuses that COPY (an id already stored) or for users/accounts:
-//   COPY the rows into a temporary staging table, then
-//   INSERT INTO target SELECT … FROM staging ON CONFLICT (id) DO NOTHING      (call tables)
-//   INSERT … ON CONFLICT (id) DO UPDATE SET col = COALESCE(new, old) WHERE newer  (users, accounts)
+// When the primary key refuses that COPY (an id already stored) or for users/accounts, two more:
+//   CREATE TEMP TABLE staging; COPY the rows into it         (for users/accounts after BEGIN and DDL)
+//   INSERT INTO target SELECT … FROM staging ON CONFLICT (id) DO NOTHING; COMMIT      (call tables)
+//   INSERT … ON CONFLICT (id) DO UPDATE SET col = COALESCE(new, old) WHERE newer; COMMIT  (users, accounts)
 // The primary key on id makes a batch loaded twice (after a crash before the cursor moved)
 // change nothing: dedup on messageId holds forever, not only for 24 hours.
 
@@ -165,9 +165,7 @@ export class PostgresLoader implements WarehouseLoader {
         return plan.count;
       }
       // Upserts, or a COPY the primary key refused (its transaction is still open).
-      if (plan.mode === "upsert") await client.query(before.join("; "));
-      const count = await this.viaStaging(client, target, cols, plan);
-      await client.query("COMMIT");
+      const count = await this.viaStaging(client, plan.mode === "upsert" ? before : [], target, cols, plan);
       this.schemas.add(schema);
       return count;
     } catch (err) {
@@ -202,22 +200,25 @@ export class PostgresLoader implements WarehouseLoader {
     }
   }
 
-  /** COPY into a temporary table, then INSERT … ON CONFLICT: skips existing ids, or upserts. */
+  /**
+   * COPY into a temporary table, then INSERT … ON CONFLICT: skips existing ids, or upserts; then
+   * COMMIT. Two round trips: `before` (BEGIN and DDL, for upserts), the temporary table and the COPY
+   * in one simple query, the INSERT and COMMIT in another.
+   */
   private async viaStaging(
     client: pg.Client,
+    before: string[],
     target: string,
     cols: string,
     plan: TableLoad,
   ): Promise<number> {
     const stage = `stage_${plan.table}`.slice(0, 63);
-    await client.query(
-      `CREATE TEMP TABLE ${q(stage)} (${plan.columns.map((c, i) => `${q(c)} ${plan.types[i]}`).join(", ")}) ON COMMIT DROP`,
-    );
+    const create = `CREATE TEMP TABLE ${q(stage)} (${plan.columns.map((c, i) => `${q(c)} ${plan.types[i]}`).join(", ")}) ON COMMIT DROP`;
     await pipeline(
       Readable.from(copyText(plan)),
-      client.query(copyFrom(`COPY ${q(stage)} (${cols}) FROM STDIN`)),
+      client.query(copyFrom([...before, create, `COPY ${q(stage)} (${cols}) FROM STDIN`].join("; "))),
     );
-    const res = await client.query(
+    const insert =
       plan.mode === "insert"
         ? `INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${q(stage)} ON CONFLICT ("id") DO NOTHING`
         : `INSERT INTO ${target} AS t (${cols}) SELECT ${cols} FROM ${q(stage)}
@@ -225,9 +226,10 @@ export class PostgresLoader implements WarehouseLoader {
              .filter((c) => c !== "id")
              .map((c) => `${q(c)} = COALESCE(EXCLUDED.${q(c)}, t.${q(c)})`)
              .join(", ")}
-           WHERE EXCLUDED."received_at" >= t."received_at" OR t."received_at" IS NULL`,
-    );
-    return res.rowCount ?? 0;
+           WHERE EXCLUDED."received_at" >= t."received_at" OR t."received_at" IS NULL`;
+    // Several statements answer with one result each: the INSERT's is the first.
+    const res = (await client.query(`${insert}; COMMIT`)) as unknown as pg.QueryResult[];
+    return res[0]?.rowCount ?? 0;
   }
 
   async close(): Promise<void> {
