@@ -22,8 +22,9 @@ import { tempPostgres } from "@/lib/warehouses/testing";
 //   env: BENCH_EVENTS=100000  BENCH_ROUNDS=2  BENCH_DURATION=8 (s of ingest load per side)
 // 1. Archives BENCH_EVENTS realistic messages (60% track over 12 events, identify, page, screen,
 //    group, alias) into a fresh SQLite archive.
-// 2. Loader: a full sync from the archive (read, flatten, plan, COPY to staging, INSERT … ON
-//    CONFLICT, cursor) -> rows/s. Baseline: the rows the loader wrote, exported beforehand, COPYed
+// 2. Loader: a full sync from the archive (read, flatten, plan, COPY straight into the tables,
+//    staging + INSERT … ON CONFLICT for users/accounts, cursor) -> rows/s. Baseline: the rows the
+//    loader wrote, exported beforehand, COPYed
 //    straight into empty tables of the same definition (primary keys included) -> rows/s.
 //    Goal: loader >= 0.5x raw COPY. Rounds alternate loader and COPY; medians count.
 // 3. Ingest while a load runs: /v1/batch events/s and p99 of the product's ingest server (its own

@@ -63,19 +63,22 @@ it("a load killed with SIGKILL (between commit and cursor, and at random moments
     settings: { ...pgdb.settings },
     enabled: false,
   });
-  const N = 3000;
-  for (let i = 0; i < N; i += 500)
-    archive(
-      db,
-      { workspaceId, sourceId },
-      Array.from({ length: 500 }, (_, j) => ({
-        type: "track",
-        event: "Item Viewed",
-        userId: `u${(i + j) % 37}`,
-        messageId: `m-${i + j}`,
-        properties: { n: i + j },
-      })),
-    );
+  let N = 0;
+  const add = (count: number) => {
+    for (let end = N + count; N < end; N += 500)
+      archive(
+        db,
+        { workspaceId, sourceId },
+        Array.from({ length: 500 }, (_, j) => ({
+          type: "track",
+          event: "Item Viewed",
+          userId: `u${(N + j) % 37}`,
+          messageId: `m-${N + j}`,
+          properties: { n: N + j },
+        })),
+      );
+  };
+  add(3000);
   const queue = () => store.queueRun(db, { id: destinationId, workspaceId }, "manual", Date.now(), null);
 
   // 1. Dies after the second batch's tables committed, before the cursor moved past it.
@@ -90,6 +93,8 @@ it("a load killed with SIGKILL (between commit and cursor, and at random moments
   //    On a quiet machine a child may finish what is left before its kill: then there is
   //    nothing left to interrupt, and step 3 still checks the counts.
   for (const delay of [40, 120, 250]) {
+    // New messages each time, so that a child that finished before its kill leaves the next one work.
+    add(1000);
     queue();
     const c = child(file, 200, 0);
     await waitForAny(c.lines, ["committed 1", "done"]);

@@ -1,4 +1,13 @@
-import { type ColumnType, inferType, type TableRow, type Value } from "./flatten";
+import {
+  type ColumnType,
+  inferType,
+  isIsoTimestamp,
+  type Mode,
+  type RowSink,
+  type RowWriter,
+  type TableRow,
+  type Value,
+} from "./flatten";
 
 // A batch of messages -> one load per table: which columns to add (with their type), every row's
 // values in the table's column types, and the type-conflict rule: a value that does not fit its
@@ -6,6 +15,10 @@ import { type ColumnType, inferType, type TableRow, type Value } from "./flatten
 // and the value is kept as JSON in the row's "_conflicts" text column ({"column": value}).
 // Within one batch, a new column seen with integers and decimals is double precision; with any
 // other mix of types, text.
+//
+// Messages are flattened into a BatchBuilder: per table, one array of values per column (row i of
+// the batch at index i), so a batch of 10,000 messages allocates a few hundred arrays rather than a
+// Map per row, and types are inferred and values fitted column by column.
 
 /** table -> column -> type, as the warehouse has them. */
 export type TableColumns = Map<string, Map<string, ColumnType>>;
@@ -18,15 +31,20 @@ export interface Selection {
 
 export interface TableLoad {
   table: string;
-  mode: "insert" | "upsert";
+  mode: Mode;
   exists: boolean;
   /** Columns to create (new table) or add, in order. */
   add: [string, ColumnType][];
   /** Every column the rows carry, in order; "id" first. */
   columns: string[];
   types: ColumnType[];
-  /** Values as COPY text (null for NULL), one array per row, aligned with `columns`. */
-  rows: (string | null)[][];
+  /** How many rows. */
+  count: number;
+  /**
+   * The values, one array per column (aligned with `columns`), each holding `count` values as text
+   * in the column's type (null for NULL). rowsOf() turns them into rows.
+   */
+  values: (string | null)[][];
   conflicts: number;
 }
 
@@ -36,60 +54,153 @@ export const CONFLICTS = "_conflicts";
 
 function merge(a: ColumnType, b: ColumnType): ColumnType {
   if (a === b) return a;
-  const numeric = new Set<ColumnType>(["bigint", "double precision"]);
-  return numeric.has(a) && numeric.has(b) ? "double precision" : "text";
+  const numeric = (t: ColumnType) => t === "bigint" || t === "double precision";
+  return numeric(a) && numeric(b) ? "double precision" : "text";
 }
 
 /** The value in the column's type, or undefined when it does not fit (a conflict). */
 export function coerce(value: Value, type: ColumnType): string | undefined {
-  const own = inferType(value);
-  if (type === "text") return typeof value === "string" ? value : String(value);
-  if (own === type) return String(value);
-  if (type === "double precision" && own === "bigint") return String(value);
-  return undefined;
-}
-
-/** Users/accounts rows of one batch merged per id, later messages winning key by key. */
-function mergeUpserts(rows: TableRow[]): TableRow[] {
-  const byId = new Map<string, TableRow>();
-  for (const r of rows) {
-    const id = String(r.row.get("id"));
-    const prev = byId.get(id);
-    if (prev) for (const [k, v] of r.row) prev.row.set(k, v);
-    else byId.set(id, { ...r, row: new Map(r.row) });
+  switch (type) {
+    case "text":
+      return typeof value === "string" ? value : String(value);
+    case "bigint":
+      return typeof value === "number" && Number.isSafeInteger(value) ? String(value) : undefined;
+    case "double precision":
+      return typeof value === "number" ? String(value) : undefined;
+    case "boolean":
+      return typeof value === "boolean" ? String(value) : undefined;
+    case "timestamptz":
+      return typeof value === "string" && isIsoTimestamp(value) ? value : undefined;
   }
-  return [...byId.values()];
 }
 
-/** Inserted rows of one batch deduplicated on id (the first copy wins, like the warehouse does). */
-function firstPerId(rows: TableRow[]): TableRow[] {
-  const seen = new Set<string>();
-  return rows.filter((r) => {
-    const id = String(r.row.get("id"));
-    if (seen.has(id)) return false;
-    seen.add(id);
+/**
+ * One table's rows of a batch, column by column. Call tables keep the first row per id (the
+ * warehouse's dedup); users/accounts merge the rows of one id, later values winning key by key.
+ */
+export class TableBuilder implements RowWriter {
+  /** column -> value per row (undefined: no value), in the order columns were first seen. */
+  readonly cols = new Map<string, (Value | undefined)[]>();
+  private readonly index = new Map<string, number>();
+  count = 0;
+  private at = 0;
+
+  constructor(
+    readonly table: string,
+    readonly mode: Mode,
+    readonly fixed: ReadonlyMap<string, ColumnType>,
+  ) {}
+
+  /** Starts (or, for upserts, goes back to) the row of `id`; false when an insert's id was seen. */
+  start(id: string): boolean {
+    const seen = this.index.get(id);
+    if (seen !== undefined) {
+      if (this.mode === "insert") return false;
+      this.at = seen;
+      return true;
+    }
+    this.at = this.count++;
+    this.index.set(id, this.at);
     return true;
-  });
+  }
+
+  set(col: string, value: Value): void {
+    let values = this.cols.get(col);
+    if (!values) {
+      values = [];
+      this.cols.set(col, values);
+    }
+    const at = this.at;
+    while (values.length < at) values.push(undefined);
+    if (this.mode === "upsert" && values[at] === undefined) this.firstSeen(col, at);
+    values[at] = value;
+  }
+
+  /**
+   * Upserts revisit rows, so the order columns were first seen is not the order of rows: this
+   * keeps, per column, the first row holding it and its place among that row's keys.
+   */
+  private readonly keysPerRow: number[] = [];
+  private readonly first = new Map<string, number>();
+  private firstSeen(col: string, row: number) {
+    const place = this.keysPerRow[row] ?? 0;
+    this.keysPerRow[row] = place + 1;
+    const rank = row * (MAX_KEYS_PER_ROW + 1) + place;
+    const before = this.first.get(col);
+    if (before === undefined || rank < before) this.first.set(col, rank);
+  }
+
+  /** The columns in the order the batch's rows (merged per id for upserts) first hold them. */
+  columnOrder(): string[] {
+    const cols = [...this.cols.keys()];
+    if (this.mode !== "upsert") return cols;
+    return cols.sort((a, b) => this.first.get(a)! - this.first.get(b)!);
+  }
 }
 
+/** More keys than a row can get from flattening (MAX_KEYS per object, a few fixed columns). */
+const MAX_KEYS_PER_ROW = 1 << 20;
+
+/** The RowSink the loader flattens a batch into: one TableBuilder per table not switched off. */
+export class BatchBuilder implements RowSink {
+  readonly tables = new Map<string, TableBuilder>();
+
+  constructor(private readonly selection: Selection) {}
+
+  row(table: string, mode: Mode, fixed: ReadonlyMap<string, ColumnType>, id: string): RowWriter | null {
+    let t = this.tables.get(table);
+    if (!t) {
+      if (this.selection.tables.has(table)) return null;
+      t = new TableBuilder(table, mode, fixed);
+      this.tables.set(table, t);
+    }
+    return t.start(id) ? t : null;
+  }
+}
+
+const NO_FIXED: ReadonlyMap<string, ColumnType> = new Map();
+
+/** Plans rows given as Maps (tests and callers with a handful of rows). */
 export function planTable(
   table: string,
   input: TableRow[],
   existing: Map<string, ColumnType> | undefined,
   selection: Selection,
 ): TableLoad {
-  const mode = input[0]!.mode;
-  const rows = mode === "upsert" ? mergeUpserts(input) : firstPerId(input);
+  const b = new TableBuilder(table, input[0]!.mode, input[0]!.fixed ?? NO_FIXED);
+  for (const r of input) if (b.start(String(r.row.get("id")))) for (const [col, v] of r.row) b.set(col, v);
+  return planBuilt(b, existing, selection);
+}
+
+/** The type a new column gets from its values in this batch. */
+function inferColumn(values: (Value | undefined)[]): ColumnType | undefined {
+  let t: ColumnType | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === undefined) continue;
+    const own = inferType(v);
+    t = t === undefined ? own : merge(t, own);
+    if (t === "text") break;
+  }
+  return t;
+}
+
+export function planBuilt(
+  b: TableBuilder,
+  existing: Map<string, ColumnType> | undefined,
+  selection: Selection,
+): TableLoad {
+  const { table, mode, count } = b;
   const known = new Map(existing ?? []);
-  const fresh = new Map<string, ColumnType>();
   const off = columnsOff(selection, table);
-  for (const r of rows)
-    for (const [col, value] of r.row) {
-      if (known.has(col) || (off.size && off.has(col))) continue;
-      const t = r.fixed?.get(col) ?? inferType(value);
-      const before = fresh.get(col);
-      fresh.set(col, before ? merge(before, t) : t);
-    }
+  // Switched-off columns are left out entirely (id never is).
+  const present = b.columnOrder().filter((col) => col === "id" || !off.has(col));
+  const fresh = new Map<string, ColumnType>();
+  for (const col of present) {
+    if (known.has(col) || (off.size && off.has(col))) continue;
+    const t = b.fixed.get(col) ?? inferColumn(b.cols.get(col)!);
+    if (t) fresh.set(col, t);
+  }
   const add: [string, ColumnType][] = [];
   // id first, so a new table is created with its primary key in front.
   const ordered = [...fresh.entries()].sort(([a], [b]) => (a === "id" ? -1 : b === "id" ? 1 : 0));
@@ -98,49 +209,76 @@ export function planTable(
     add.push([col, t]);
   }
   for (const [col, t] of add) known.set(col, t);
-  const overflow = add.length < fresh.size;
-  const used = new Set<string>();
-  for (const r of rows) for (const col of r.row.keys()) if (known.has(col)) used.add(col);
-  const columns = ["id", ...[...used].filter((c) => c !== "id").sort()];
+  const columns = ["id", ...present.filter((c) => c !== "id" && known.has(c)).sort()];
   const types = columns.map((c) => known.get(c)!);
+  // Values that do not fit their column, and keys that found no column (over MAX_COLUMNS), are
+  // kept per row as JSON in _conflicts: never silently lost.
+  let kept: (Record<string, Value> | undefined)[] | null = null;
+  const keep = (row: number, col: string, v: Value) => {
+    kept ??= [];
+    let k = kept[row];
+    if (!k) {
+      k = {};
+      kept[row] = k;
+    }
+    k[col] = v;
+  };
   let conflicts = 0;
-  const out: (string | null)[][] = [];
-  let anyConflict = false;
-  for (const r of rows) {
-    const values: (string | null)[] = [];
-    let kept: Record<string, Value> | null = null;
-    for (let i = 0; i < columns.length; i++) {
-      const col = columns[i]!;
-      const v = r.row.get(col);
+  const values: (string | null)[][] = [];
+  for (let c = 0; c < columns.length; c++) {
+    const col = columns[c]!;
+    const type = types[c]!;
+    const raw = b.cols.get(col)!;
+    const out: (string | null)[] = new Array(count);
+    // received_at and uuid_ts repeat through a batch: a timestamp equal to the last one fits too.
+    let lastTimestamp: Value | undefined;
+    for (let i = 0; i < count; i++) {
+      const v = i < raw.length ? raw[i] : undefined;
       if (v === undefined) {
-        values.push(null);
+        out[i] = null;
         continue;
       }
-      const fitted = coerce(v, types[i]!);
-      if (fitted === undefined) {
-        kept ??= {};
-        kept[col] = v;
-        conflicts++;
+      if (v === lastTimestamp) {
+        out[i] = v as string;
+        continue;
       }
-      values.push(fitted ?? null);
+      const fitted = coerce(v, type);
+      if (type === "timestamptz" && fitted !== undefined) lastTimestamp = v;
+      if (fitted === undefined) {
+        keep(i, col, v);
+        conflicts++;
+        out[i] = null;
+      } else out[i] = fitted;
     }
-    // Keys that found no column (over MAX_COLUMNS) are kept too, never silently lost.
-    if (overflow)
-      for (const [col, v] of r.row)
-        if (!known.has(col) && !off.has(col)) {
-          kept ??= {};
-          kept[col] = v;
-        }
-    if (kept) anyConflict = true;
-    out.push(kept ? [...values, JSON.stringify(kept)] : values);
+    values.push(out);
   }
-  if (anyConflict) {
+  if (add.length < fresh.size)
+    for (const col of present)
+      if (!known.has(col) && !off.has(col)) {
+        const raw = b.cols.get(col)!;
+        for (let i = 0; i < raw.length; i++) {
+          const v = raw[i];
+          if (v !== undefined) keep(i, col, v);
+        }
+      }
+  if (kept) {
+    const k: (Record<string, Value> | undefined)[] = kept;
     if (!known.has(CONFLICTS)) add.push([CONFLICTS, "text"]);
     columns.push(CONFLICTS);
     types.push("text");
-    for (const v of out) if (v.length < columns.length) v.push(null);
+    const out: (string | null)[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const row = k[i];
+      out[i] = row ? JSON.stringify(row) : null;
+    }
+    values.push(out);
   }
-  return { table, mode, exists: existing !== undefined, add, columns, types, rows: out, conflicts };
+  return { table, mode, exists: existing !== undefined, add, columns, types, count, values, conflicts };
+}
+
+/** The plan's values as rows (each aligned with `columns`). */
+export function rowsOf(plan: TableLoad): (string | null)[][] {
+  return Array.from({ length: plan.count }, (_, i) => plan.values.map((col) => col[i] ?? null));
 }
 
 /** The switched-off columns of one table. */
@@ -151,23 +289,9 @@ function columnsOff(selection: Selection, table: string): ReadonlySet<string> {
   return out;
 }
 
-/** Rows of one batch grouped per table, switched-off tables and columns left out. */
-export function planBatch(rows: TableRow[], schema: TableColumns, selection: Selection): TableLoad[] {
-  const byTable = new Map<string, TableRow[]>();
-  const offOf = new Map<string, ReadonlySet<string>>();
-  for (const r of rows) {
-    if (selection.tables.has(r.table)) continue;
-    let off = offOf.get(r.table);
-    if (!off) {
-      off = columnsOff(selection, r.table);
-      offOf.set(r.table, off);
-    }
-    if (off.size) for (const col of off) if (col !== "id") r.row.delete(col);
-    const list = byTable.get(r.table) ?? [];
-    list.push(r);
-    byTable.set(r.table, list);
-  }
-  return [...byTable.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([table, list]) => planTable(table, list, schema.get(table), selection));
+/** One load per table of the batch, in table order (switched-off tables were never built). */
+export function planBatch(batch: BatchBuilder, schema: TableColumns, selection: Selection): TableLoad[] {
+  return [...batch.tables.values()]
+    .sort((a, b) => (a.table < b.table ? -1 : 1))
+    .map((t) => planBuilt(t, schema.get(t.table), selection));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { inferType, messageRows } from "./flatten";
 import { eventTable, schemaNameProblem, snakeCase } from "./naming";
-import { coerce, planTable } from "./plan";
+import { coerce, planTable, rowsOf } from "./plan";
 
 const none = { tables: new Set<string>(), columns: new Set<string>() };
 
@@ -99,7 +99,7 @@ describe("the type-conflict rule", () => {
       ["v", "bigint" as const],
     ]);
     const plan = planTable("t", [row("a", "x"), row("a", 2)], existing, none);
-    expect(plan.rows).toEqual([["a", null, '{"v":"x"}']]); // same id twice in a batch: the first wins
+    expect(rowsOf(plan)).toEqual([["a", null, '{"v":"x"}']]); // same id twice in a batch: the first wins
     expect(plan.add).toEqual([["_conflicts", "text"]]);
   });
 });

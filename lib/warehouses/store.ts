@@ -164,17 +164,16 @@ export function advanceCursor(db: Db, destinationId: string, seq: number, now: n
 /** Accepted archived messages of these sources after the cursor, oldest first. */
 export function readArchive(db: Db, sourceIds: string[], afterSeq: number, limit: number) {
   if (!sourceIds.length) return [];
-  return db
+  const rows = db
     .prepare(
       `SELECT "seq", "sourceId", "receivedAt", "payload" FROM "Message"
         WHERE "sourceId" IN (${sourceIds.map(() => "?").join(", ")}) AND "seq" > ? AND "status" = 'accepted'
         ORDER BY "seq" LIMIT ?`,
     )
-    .all(...sourceIds, afterSeq, limit)
-    .map((r) => {
-      const row = r as ArchivedMessage & { sourceId: string; receivedAt: number | bigint };
-      return { ...row, receivedAt: Number(row.receivedAt) };
-    }) as (ArchivedMessage & { sourceId: string })[];
+    .all(...sourceIds, afterSeq, limit) as (ArchivedMessage & { sourceId: string })[];
+  // receivedAt may come back as a bigint; the rows are fresh objects, so they are fixed in place.
+  for (const row of rows) if (typeof row.receivedAt !== "number") row.receivedAt = Number(row.receivedAt);
+  return rows;
 }
 
 export function countPending(db: Db, sourceIds: string[], afterSeq: number): number {

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
-import { messageRows } from "./flatten";
+import { writeMessage } from "./flatten";
 import type { WarehouseLoader } from "./loader";
-import { planBatch, type Selection, type TableColumns, type TableLoad } from "./plan";
+import { BatchBuilder, planBatch, type Selection, type TableColumns, type TableLoad } from "./plan";
 import { describePgError } from "./postgres/connect";
 import * as store from "./store";
 
@@ -64,25 +64,28 @@ export async function syncWarehouse(
     const batch = store.readArchive(db, sourceIds, after, deps.batchSize);
     if (!batch.length) return null;
     const loadedAt = new Date(now()).toISOString();
-    const bySchema = new Map<string, ReturnType<typeof messageRows>>();
+    const bySchema = new Map<string, BatchBuilder>();
     for (let i = 0; i < batch.length; i++) {
       // Let the load in progress send its next statement now and then.
       if (i % 500 === 499) await yieldTurn();
       const m = batch[i]!;
       const schema = schemas.get(m.sourceId)?.schemaName;
       if (!schema) continue;
-      const list = bySchema.get(schema) ?? [];
-      for (const r of messageRows(m, loadedAt)) list.push(r);
-      bySchema.set(schema, list);
+      let builder = bySchema.get(schema);
+      if (!builder) {
+        builder = new BatchBuilder(selection);
+        bySchema.set(schema, builder);
+      }
+      writeMessage(builder, m, loadedAt);
     }
     const loads: Prepared["loads"] = [];
-    for (const [schema, tableRows] of bySchema) {
+    for (const [schema, builder] of bySchema) {
       let columns = described.get(schema);
       if (!columns) {
         columns = await loader.describe(schema);
         described.set(schema, columns);
       }
-      for (const plan of planBatch(tableRows, columns, selection)) {
+      for (const plan of planBatch(builder, columns, selection)) {
         const cols = columns.get(plan.table) ?? new Map();
         for (const [c, t] of plan.add) cols.set(c, t);
         columns.set(plan.table, cols);

@@ -9,11 +9,13 @@ import { q } from "@/lib/warehouses/naming";
 import type { TableColumns, TableLoad } from "@/lib/warehouses/plan";
 import { connectPostgres, describePgError, type PostgresSettings, resolveAllowed } from "./connect";
 
-// The PostgreSQL loader. One table batch = one transaction:
-//   CREATE SCHEMA/TABLE IF NOT EXISTS, ALTER TABLE ADD COLUMN IF NOT EXISTS (new keys),
-//   COPY the rows into a temporary staging table, then
-//   INSERT INTO target SELECT … FROM staging ON CONFLICT (id) DO NOTHING      (call tables)
-//   INSERT … ON CONFLICT (id) DO UPDATE SET col = COALESCE(new, old) WHERE newer  (users, accounts)
+// The PostgreSQL loader. One table batch = one transaction, in the common case one round trip:
+//   BEGIN; CREATE SCHEMA/TABLE IF NOT EXISTS; ALTER TABLE ADD COLUMN IF NOT EXISTS (new keys);
+//   SAVEPOINT; COPY the rows straight into the table; COMMIT   (one simple query)
+// When the primary key refuses that COPY (an id already stored) or for users/accounts, two more:
+//   CREATE TEMP TABLE staging; COPY the rows into it         (for users/accounts after BEGIN and DDL)
+//   INSERT INTO target SELECT … FROM staging ON CONFLICT (id) DO NOTHING; COMMIT      (call tables)
+//   INSERT … ON CONFLICT (id) DO UPDATE SET col = COALESCE(new, old) WHERE newer; COMMIT  (users, accounts)
 // The primary key on id makes a batch loaded twice (after a crash before the cursor moved)
 // change nothing: dedup on messageId holds forever, not only for 24 hours.
 
@@ -30,9 +32,9 @@ const PG_TYPES: Record<string, ColumnType> = {
 };
 
 /** COPY text format: backslash escapes, \N for NULL; PostgreSQL text cannot hold NUL. */
-function copyValue(v: string | null): string {
-  if (v === null) return "\\N";
-  if (!/[\\\t\n\r\0]/.test(v)) return v;
+const SPECIAL = /[\\\t\n\r\0]/;
+function copyValue(v: string): string {
+  if (!SPECIAL.test(v)) return v;
   return v
     .replace(/\0/g, "")
     .replace(/\\/g, "\\\\")
@@ -41,10 +43,32 @@ function copyValue(v: string | null): string {
     .replace(/\r/g, "\\r");
 }
 
-export function copyText(rows: (string | null)[][]): string {
-  let out = "";
-  for (const row of rows) out += `${row.map(copyValue).join("\t")}\n`;
-  return out;
+const ROWS_PER_CHUNK = 2000;
+
+/**
+ * The plan's rows in COPY text format, in chunks of ROWS_PER_CHUNK rows. Only text columns can
+ * hold characters that need escaping: numbers, booleans and ISO-8601 timestamps never do.
+ */
+export function copyText(plan: Pick<TableLoad, "count" | "values" | "types">): string[] {
+  // One native scan of a whole text column usually shows that none of its values needs escaping.
+  const cols = plan.values.map((values, c) =>
+    plan.types[c] === "text" && SPECIAL.test(values.join(""))
+      ? values.map((v) => (v === null ? null : copyValue(v)))
+      : values,
+  );
+  const chunks: string[] = [];
+  const line: string[] = new Array(cols.length);
+  let lines: string[] = [];
+  for (let i = 0; i < plan.count; i++) {
+    for (let c = 0; c < cols.length; c++) line[c] = cols[c]![i] ?? "\\N";
+    lines.push(line.join("\t"));
+    if (lines.length === ROWS_PER_CHUNK) {
+      chunks.push(`${lines.join("\n")}\n`);
+      lines = [];
+    }
+  }
+  if (lines.length) chunks.push(`${lines.join("\n")}\n`);
+  return chunks;
 }
 
 export class PostgresLoader implements WarehouseLoader {
@@ -117,26 +141,31 @@ export class PostgresLoader implements WarehouseLoader {
   }
 
   async load(schema: string, plan: TableLoad): Promise<number> {
-    if (!plan.rows.length) return 0;
+    if (!plan.count) return 0;
     const client = await this.conn();
     const target = `${q(schema)}.${q(plan.table)}`;
     const cols = plan.columns.map(q).join(", ");
+    // Round trips are most of a table's load on a busy machine (each one waits for the server
+    // and then for this process to be scheduled): the statements before the rows go with them.
+    const before = ["BEGIN"];
+    if (!this.schemas.has(schema)) before.push(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
+    if (!plan.exists) {
+      const defs = plan.add.map(([c, t]) => `${q(c)} ${t}${c === "id" ? " PRIMARY KEY" : ""}`);
+      before.push(`CREATE TABLE IF NOT EXISTS ${target} (${defs.join(", ")})`);
+    }
+    // IF NOT EXISTS: a new table above already has them; a concurrent add is harmless.
+    const adds = plan.add.filter(([c]) => c !== "id" || plan.exists);
+    if (adds.length)
+      before.push(
+        `ALTER TABLE ${target} ${adds.map(([c, t]) => `ADD COLUMN IF NOT EXISTS ${q(c)} ${t}`).join(", ")}`,
+      );
     try {
-      await client.query("BEGIN");
-      if (!this.schemas.has(schema)) await client.query(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
-      if (!plan.exists) {
-        const defs = plan.add.map(([c, t]) => `${q(c)} ${t}${c === "id" ? " PRIMARY KEY" : ""}`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${target} (${defs.join(", ")})`);
+      if (plan.mode === "insert" && (await this.copyDirect(client, before, target, cols, plan))) {
+        this.schemas.add(schema);
+        return plan.count;
       }
-      // IF NOT EXISTS: a new table above already has them; a concurrent add is harmless.
-      const adds = plan.add.filter(([c]) => c !== "id" || plan.exists);
-      if (adds.length)
-        await client.query(
-          `ALTER TABLE ${target} ${adds.map(([c, t]) => `ADD COLUMN IF NOT EXISTS ${q(c)} ${t}`).join(", ")}`,
-        );
-      const written = plan.mode === "insert" ? await this.copyDirect(client, target, cols, plan) : null;
-      const count = written ?? (await this.viaStaging(client, target, cols, plan));
-      await client.query("COMMIT");
+      // Upserts, or a COPY the primary key refused (its transaction is still open).
+      const count = await this.viaStaging(client, plan.mode === "upsert" ? before : [], target, cols, plan);
       this.schemas.add(schema);
       return count;
     } catch (err) {
@@ -146,47 +175,50 @@ export class PostgresLoader implements WarehouseLoader {
   }
 
   /**
-   * The fast path: COPY straight into the table. New ids are the common case; if any id is already
-   * there (a copy sent again after 24 h, a batch re-loaded after a crash) the primary key refuses
-   * the COPY, the savepoint undoes it, and the staging path below deduplicates. Null then.
+   * The fast path, one round trip: BEGIN and the table's DDL, a savepoint, COPY straight into the
+   * table and COMMIT in one simple query (the server runs the statements in order and takes the
+   * rows when it reaches the COPY). New ids are the common case; if any id is already there (a copy
+   * sent again after 24 h, a batch re-loaded after a crash) the primary key refuses the COPY, the
+   * server skips the COMMIT, and the savepoint undoes the COPY: false then, with the transaction
+   * (and its DDL) still open for the staging path.
    */
   private async copyDirect(
     client: pg.Client,
+    before: string[],
     target: string,
     cols: string,
     plan: TableLoad,
-  ): Promise<number | null> {
-    await client.query("SAVEPOINT direct_copy");
+  ): Promise<boolean> {
+    const sql = [...before, "SAVEPOINT direct_copy", `COPY ${target} (${cols}) FROM STDIN`, "COMMIT"];
     try {
-      await pipeline(
-        Readable.from([copyText(plan.rows)]),
-        client.query(copyFrom(`COPY ${target} (${cols}) FROM STDIN`)),
-      );
-      await client.query("RELEASE SAVEPOINT direct_copy");
-      return plan.rows.length;
+      await pipeline(Readable.from(copyText(plan)), client.query(copyFrom(sql.join("; "))));
+      return true;
     } catch (err) {
       if ((err as { code?: string }).code !== "23505") throw err;
       await client.query("ROLLBACK TO SAVEPOINT direct_copy");
-      return null;
+      return false;
     }
   }
 
-  /** COPY into a temporary table, then INSERT … ON CONFLICT: skips existing ids, or upserts. */
+  /**
+   * COPY into a temporary table, then INSERT … ON CONFLICT: skips existing ids, or upserts; then
+   * COMMIT. Two round trips: `before` (BEGIN and DDL, for upserts), the temporary table and the COPY
+   * in one simple query, the INSERT and COMMIT in another.
+   */
   private async viaStaging(
     client: pg.Client,
+    before: string[],
     target: string,
     cols: string,
     plan: TableLoad,
   ): Promise<number> {
     const stage = `stage_${plan.table}`.slice(0, 63);
-    await client.query(
-      `CREATE TEMP TABLE ${q(stage)} (${plan.columns.map((c, i) => `${q(c)} ${plan.types[i]}`).join(", ")}) ON COMMIT DROP`,
-    );
+    const create = `CREATE TEMP TABLE ${q(stage)} (${plan.columns.map((c, i) => `${q(c)} ${plan.types[i]}`).join(", ")}) ON COMMIT DROP`;
     await pipeline(
-      Readable.from([copyText(plan.rows)]),
-      client.query(copyFrom(`COPY ${q(stage)} (${cols}) FROM STDIN`)),
+      Readable.from(copyText(plan)),
+      client.query(copyFrom([...before, create, `COPY ${q(stage)} (${cols}) FROM STDIN`].join("; "))),
     );
-    const res = await client.query(
+    const insert =
       plan.mode === "insert"
         ? `INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${q(stage)} ON CONFLICT ("id") DO NOTHING`
         : `INSERT INTO ${target} AS t (${cols}) SELECT ${cols} FROM ${q(stage)}
@@ -194,9 +226,10 @@ export class PostgresLoader implements WarehouseLoader {
              .filter((c) => c !== "id")
              .map((c) => `${q(c)} = COALESCE(EXCLUDED.${q(c)}, t.${q(c)})`)
              .join(", ")}
-           WHERE EXCLUDED."received_at" >= t."received_at" OR t."received_at" IS NULL`,
-    );
-    return res.rowCount ?? 0;
+           WHERE EXCLUDED."received_at" >= t."received_at" OR t."received_at" IS NULL`;
+    // Several statements answer with one result each: the INSERT's is the first.
+    const res = (await client.query(`${insert}; COMMIT`)) as unknown as pg.QueryResult[];
+    return res[0]?.rowCount ?? 0;
   }
 
   async close(): Promise<void> {
