@@ -212,6 +212,8 @@ export interface ArchivedMessage {
   seq: number;
   receivedAt: number;
   payload: string;
+  /** The source's Protocols verdict stored at ingest (Message.protocol), or null. */
+  protocol?: string | null;
 }
 
 /** The common columns of the message being written (id, timestamps, ids, context_*), in order. */

@@ -212,6 +212,29 @@ describe("PostgreSQL warehouse", () => {
     expect(await t.rows("hidden", "user_id")).toMatchObject([{ user_id: "u1" }, { user_id: "u2" }]);
   });
 
+  it("honours the tracking plan and schema event filters: blocked messages add no row, omitted fields are not loaded", async () => {
+    const t = setup();
+    archive(t.db, t, [
+      {
+        type: "track",
+        event: "Planned",
+        userId: "kept",
+        messageId: "p-1",
+        properties: { total: 1, bad: "x" },
+      },
+      { type: "track", event: "Planned", userId: "blocked", messageId: "p-2", properties: { total: 2 } },
+    ]);
+    const verdict = (id: string, v: object) =>
+      t.db.prepare(`UPDATE "Message" SET "protocol" = ? WHERE "messageId" = ?`).run(JSON.stringify(v), id);
+    verdict("p-1", { omitted: [{ step: "tracking_plan", path: "properties.bad" }] });
+    verdict("p-2", { blocked: { step: "schema_event_filter", reason: "blocked in the Schema" } });
+    expect((await t.sync()).status).toBe("succeeded");
+    const planned = await t.rows("planned", "user_id");
+    expect(planned.map((r) => r.user_id)).toEqual(["kept"]);
+    expect(Number(planned[0]!.total)).toBe(1);
+    expect(Object.keys(await t.columns("planned"))).not.toContain("bad");
+  });
+
   it("Selective Sync: a switched-off table or column is not loaded from then on", async () => {
     const t = setup();
     archive(t.db, t, [

@@ -166,7 +166,7 @@ export function readArchive(db: Db, sourceIds: string[], afterSeq: number, limit
   if (!sourceIds.length) return [];
   const rows = db
     .prepare(
-      `SELECT "seq", "sourceId", "receivedAt", "payload" FROM "Message"
+      `SELECT "seq", "sourceId", "receivedAt", "payload", "protocol" FROM "Message"
         WHERE "sourceId" IN (${sourceIds.map(() => "?").join(", ")}) AND "seq" > ? AND "status" = 'accepted'
         ORDER BY "seq" LIMIT ?`,
     )

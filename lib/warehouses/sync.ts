@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { applyOmissions, type Verdict } from "@/lib/protocols/enforcement";
 import { writeMessage } from "./flatten";
 import type { WarehouseLoader } from "./loader";
 import { BatchBuilder, planBatch, type Selection, type TableColumns, type TableLoad } from "./plan";
@@ -71,6 +72,9 @@ export async function syncWarehouse(
       const m = batch[i]!;
       const schema = schemas.get(m.sourceId)?.schemaName;
       if (!schema) continue;
+      // The tracking plan and schema event filters apply to warehouses too (docs/filters.md):
+      // a blocked message adds no row; omitted properties and traits are not loaded.
+      if (m.protocol && !applyProtocolVerdict(m)) continue;
       let builder = bySchema.get(schema);
       if (!builder) {
         builder = new BatchBuilder(selection);
@@ -131,4 +135,23 @@ export async function syncWarehouse(
 /** A failure's message for the history, from whatever was thrown. */
 export function failureMessage(err: unknown): string {
   return describePgError(err).message;
+}
+
+/** Applies a stored Protocols verdict to an archived message: false when it was blocked. */
+export function applyProtocolVerdict(m: { payload: string; protocol?: string | null }): boolean {
+  let verdict: Verdict;
+  try {
+    verdict = JSON.parse(m.protocol!) as Verdict;
+  } catch {
+    return true;
+  }
+  if (verdict.blocked) return false;
+  if (verdict.omitted?.length) {
+    try {
+      m.payload = JSON.stringify(applyOmissions(JSON.parse(m.payload), verdict.omitted));
+    } catch {
+      // an unreadable payload is reported by the flattening, as before
+    }
+  }
+  return true;
 }
