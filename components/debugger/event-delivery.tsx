@@ -90,6 +90,12 @@ export function EventDelivery({ sourceId, seq }: { sourceId: string; seq: number
               {d.state === "queued" && (d.detail ?? "Waiting for its first attempt")}
               {d.state === "not_routed" && d.detail}
             </p>
+            {d.privacyRemoved.length > 0 && (
+              <p className="mt-1 text-xs text-amber-800" data-testid="event-delivery-privacy">
+                privacy: {d.privacyRemoved.length} field{d.privacyRemoved.length === 1 ? "" : "s"} removed (
+                {d.privacyRemoved.join(", ")})
+              </p>
+            )}
           </li>
         );
       })}

@@ -1,7 +1,6 @@
 "use client";
 
 import { useState } from "react";
-import { EventDeliveries } from "@/components/debugger/event-deliveries";
 import { EventDelivery } from "@/components/debugger/event-delivery";
 import { ProtocolNotes } from "@/components/debugger/protocol-notes";
 import type { DebugEvent } from "@/components/debugger/use-debugger-stream";
@@ -75,8 +74,6 @@ export function EventDetail({ event, sourceId }: { event: DebugEvent | null; sou
           <pre className="min-h-0 flex-1 overflow-auto p-4 text-xs leading-relaxed" data-testid="payload">
             <code>{shown}</code>
           </pre>
-          {/* One line per destination naming the fields privacy removed; the Delivery tab has the rest. */}
-          {event.status === "accepted" && <EventDeliveries sourceId={sourceId} seq={event.seq} />}
         </>
       )}
     </section>

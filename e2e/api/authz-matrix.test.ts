@@ -335,10 +335,6 @@ const EXPECT: Record<string, Row> = {
     expect: OWNERS,
     body: () => ({ userId: `quiet-${unique()}`, suppressed: true }),
   },
-  "GET /api/workspaces/[workspace]/sources/[sourceId]/events/[seq]/deliveries": {
-    expect: MEMBERS,
-    params: () => ({ seq: "1" }),
-  },
 
   // Delivery operations (pause, resume, discard, Replay) and each event's delivery
   "GET /api/workspaces/[workspace]/destinations/[destinationId]/delivery/control": { expect: MEMBERS },

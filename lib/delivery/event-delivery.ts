@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { readControl } from "@/lib/delivery/control";
 import { ERROR_TYPES, type ErrorType } from "@/lib/delivery/errors";
+import { privacySql } from "@/lib/privacy/sql";
 
 // The Source Debugger's per-event delivery panel: for one archived message, what became of it at
 // every destination connected to its source — delivered (status, latency), filtered (by which
@@ -35,6 +36,8 @@ export interface EventDeliveryRow {
   at: number | null;
   nextAttemptAt: number | null;
   replayed: boolean;
+  /** Field paths the privacy step removed for this destination (docs/privacy.md). */
+  privacyRemoved: string[];
 }
 
 export interface EventDeliveryView {
@@ -74,6 +77,14 @@ export function eventDelivery(
     `SELECT "attempts", "nextAttemptAt", "lastStatus", "lastErrorType", "lastError", "replayId" FROM "DeliveryJob"
      WHERE "destinationId" = ? AND "seq" = ?`,
   );
+  const removed = new Map(
+    (
+      privacySql(db).removalsOfMessage.all(message.seq, where.workspaceId) as {
+        destinationId: string;
+        fields: string;
+      }[]
+    ).map((r) => [r.destinationId, JSON.parse(r.fields) as string[]]),
+  );
   const rows = destinations.map((d): EventDeliveryRow => {
     const base = {
       destinationId: d.id,
@@ -81,6 +92,7 @@ export function eventDelivery(
       type: d.type,
       enabled: Boolean(d.enabled),
       paused: readControl(db, d.id).paused,
+      privacyRemoved: removed.get(d.id) ?? [],
     };
     const o = outcome.get(d.id, message.seq) as
       | {

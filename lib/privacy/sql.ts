@@ -71,16 +71,6 @@ function statements(db: Database.Database) {
        JOIN "PrivacyRemoval" r ON r."destinationId" = d."id" AND r."seq" = ?
        WHERE d."workspaceId" = ?`,
     ),
-    eventOutcomes: db.prepare(
-      `SELECT o."destinationId", d."name", o."status", o."errorType", o."errorMessage", o."attempts", o."httpStatus"
-       FROM "Destination" d JOIN "DeliveryOutcome" o ON o."destinationId" = d."id" AND o."seq" = ?
-       WHERE d."workspaceId" = ? AND o."sourceId" = ?`,
-    ),
-    eventJobs: db.prepare(
-      `SELECT j."destinationId", d."name", j."attempts", j."lastError"
-       FROM "Destination" d JOIN "DeliveryJob" j ON j."destinationId" = d."id" AND j."seq" = ?
-       WHERE d."workspaceId" = ? AND j."sourceId" = ?`,
-    ),
     pruneRemovals: db.prepare(`DELETE FROM "PrivacyRemoval" WHERE "at" < ?`),
   };
 }
@@ -124,62 +114,6 @@ export function writeInbox(db: Database.Database, rows: readonly InboxWrite[], n
       );
     }
   })();
-}
-
-export interface EventDelivery {
-  destinationId: string;
-  name: string;
-  status: string;
-  reason: string | null;
-  /** "privacy: N fields removed" for this destination, with the fields. */
-  privacyRemoved: string[];
-}
-
-/** Per destination, what became of one archived message (the debugger's delivery view). */
-export function eventDeliveries(
-  db: Database.Database,
-  workspaceId: string,
-  sourceId: string,
-  seq: number,
-): EventDelivery[] {
-  const s = privacySql(db);
-  const removals = new Map(
-    (s.removalsOfMessage.all(seq, workspaceId) as { destinationId: string; fields: string }[]).map((r) => [
-      r.destinationId,
-      JSON.parse(r.fields) as string[],
-    ]),
-  );
-  const outcomes = s.eventOutcomes.all(seq, workspaceId, sourceId) as {
-    destinationId: string;
-    name: string;
-    status: string;
-    errorMessage: string | null;
-  }[];
-  const jobs = s.eventJobs.all(seq, workspaceId, sourceId) as {
-    destinationId: string;
-    name: string;
-    attempts: number;
-    lastError: string | null;
-  }[];
-  const seen = new Set(outcomes.map((o) => o.destinationId));
-  return [
-    ...outcomes.map((o) => ({
-      destinationId: o.destinationId,
-      name: o.name,
-      status: o.status,
-      reason: o.errorMessage,
-      privacyRemoved: removals.get(o.destinationId) ?? [],
-    })),
-    ...jobs
-      .filter((j) => !seen.has(j.destinationId))
-      .map((j) => ({
-        destinationId: j.destinationId,
-        name: j.name,
-        status: j.attempts > 0 ? "retrying" : "queued",
-        reason: j.lastError,
-        privacyRemoved: removals.get(j.destinationId) ?? [],
-      })),
-  ].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Removal notes older than the outcomes' retention; settings rows of deleted destinations and sources. */
