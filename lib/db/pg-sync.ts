@@ -125,7 +125,11 @@ type TxFn<A extends unknown[], T> = ((...args: A) => T) & {
   exclusive: (...args: A) => T;
 };
 
+/** Marks the PostgreSQL connection across module copies (tsx's and Next's bundle load this file apart). */
+const PG_SYNC = Symbol.for("switchyard.pgSync");
+
 export class PgSyncDatabase {
+  readonly [PG_SYNC] = true;
   readonly memory = false;
   open = true;
   private depth = 0;
@@ -237,6 +241,8 @@ export class PgSyncDatabase {
 }
 
 /** True for the PostgreSQL connection (for the few statements that differ by dialect). */
+// Not `instanceof`: the server script (tsx) opens the connection and Next's bundled route
+// handlers use it, each with its own copy of this class.
 export function isPg(db: unknown): boolean {
-  return db instanceof PgSyncDatabase;
+  return typeof db === "object" && db !== null && (db as { [PG_SYNC]?: boolean })[PG_SYNC] === true;
 }

@@ -68,7 +68,7 @@ function schemaPageSql(search, sort, order) {
   const direction = order === "asc" ? "ASC" : "DESC";
   return {
     count: `SELECT COUNT(*) AS n FROM "SchemaEntry" e WHERE ${where}`,
-    page: `SELECT * FROM (SELECT ${SQL.entryColumns} FROM "SchemaEntry" e WHERE ${where})
+    page: `SELECT * FROM (SELECT ${SQL.entryColumns} FROM "SchemaEntry" e WHERE ${where}) AS "page"
       ORDER BY ${column} ${direction}, "name" ASC LIMIT ? OFFSET ?`,
   };
 }
