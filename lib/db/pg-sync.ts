@@ -172,7 +172,14 @@ export class PgSyncDatabase {
     if (Atomics.wait(this.flag, 0, 0, TIMEOUT_MS) === "timed-out") {
       throw new PgSyncError(`PostgreSQL did not answer within ${TIMEOUT_MS / 1000} s`);
     }
-    const got = receiveMessageOnPort(this.port);
+    let got = receiveMessageOnPort(this.port);
+    // Woken but the answer not yet readable (seen once under load): wait for it in short steps.
+    const end = Date.now() + 5000;
+    const idle = new Int32Array(new SharedArrayBuffer(4));
+    while (!got && Date.now() < end) {
+      Atomics.wait(idle, 0, 0, 2);
+      got = receiveMessageOnPort(this.port);
+    }
     if (!got) throw new PgSyncError("PostgreSQL connection thread answered nothing");
     const a = got.message as Answer;
     if (a.error) throw new PgSyncError(a.error.message, a.error.code);
