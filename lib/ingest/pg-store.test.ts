@@ -15,7 +15,7 @@ const available = await pgAvailable();
 beforeAll(async () => {
   if (!available) return;
   pg = await openMigratedPg();
-  store = new PgArchiveStore(pg.pool);
+  store = new PgArchiveStore(pg.pool, { schemaFlushMs: 0 });
   source = await insertPgSource(pg.pool);
 });
 afterAll(() => pg?.close());
@@ -210,5 +210,25 @@ describe.skipIf(!available)("PgArchiveStore", () => {
     expect(hits.rows[0].hits).toBe(1);
     const tapped = await store.range(1, 2_000_000_000);
     expect(tapped.find((r) => r.messageId === first.messageId)?.protocol).toBe(first.protocol);
+  });
+
+  it("writes the Source Schema counts at most once per window, and the rest on flush (shutdown)", async () => {
+    const s = await insertPgSource(pg.pool);
+    const windowed = new PgArchiveStore(pg.pool, { schemaFlushMs: 60_000 });
+    const obs = ["track", "Windowed", "a\u001estring"].join("\u001f");
+    const mk = () =>
+      message({ sourceId: s.id, workspaceId: s.workspaceId, observation: obs, event: "Windowed" });
+    const count = async () =>
+      (
+        await pg.pool.query(
+          `SELECT "count" FROM "SchemaEntry" WHERE "sourceId" = $1 AND "name" = 'Windowed'`,
+          [s.id],
+        )
+      ).rows[0]?.count;
+    await windowed.append([mk()]); // the first commit finds the window open
+    await windowed.append([mk(), mk()]); // inside the window: kept in memory
+    expect(await count()).toBe(1);
+    await windowed.flushSchema();
+    expect(await count()).toBe(3);
   });
 });
