@@ -89,6 +89,8 @@ interface Fixtures {
   warehouseId: string;
   readerMemberId: string;
   ownerUserId: string;
+  /** The archive seq of an event the fixture source received. */
+  eventSeq: string;
 }
 
 type Params = Record<string, string>;
@@ -363,7 +365,7 @@ const EXPECT: Record<string, Row> = {
   },
   "GET /api/workspaces/[workspace]/sources/[sourceId]/events/[seq]/delivery": {
     expect: MEMBERS,
-    params: async (f) => ({ seq: String(await messageSeq(f)) }),
+    params: (f) => ({ seq: f.eventSeq }),
   },
 
   // Protocols: Source Schema, schema filters, tracking plans
@@ -471,15 +473,41 @@ async function created<T>(p: Promise<{ status: number; body: T }>, what: string)
 }
 
 async function source(fx: Fixtures): Promise<string> {
+  return (await sourceWithKey(fx)).id;
+}
+
+/** A new source and its write key (shown once, at creation). */
+async function sourceWithKey(fx: Fixtures): Promise<{ id: string; writeKey: string }> {
   const body = await created(
-    fx.owner.post<{ source: { id: string } }>(`/api/workspaces/${fx.ws}/sources`, {
+    fx.owner.post<{ source: { id: string }; writeKey: string }>(`/api/workspaces/${fx.ws}/sources`, {
       name: `Src ${unique()}`,
       type: "node",
       environment: "prod",
     }),
     "source",
   );
-  return body.source.id;
+  return { id: body.source.id, writeKey: body.writeKey };
+}
+
+/** Sends one event to the source and returns its archive seq (read back through the debugger's API). */
+async function eventOf(fx: Fixtures, writeKey: string): Promise<string> {
+  const messageId = `matrix-${unique()}`;
+  const res = await fetch(`${baseUrl}/v1/track`, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ userId: "u", event: "Matrix", messageId }),
+  });
+  if (res.status !== 200) throw new Error(`tracking API answered ${res.status}`);
+  const db = await prisma();
+  const row = await db.message.findFirst({
+    where: { sourceId: fx.sourceId, messageId },
+    select: { seq: true },
+  });
+  if (!row) throw new Error("the matrix event was not archived");
+  return String(row.seq);
 }
 
 async function destination(fx: Fixtures): Promise<string> {
@@ -551,34 +579,6 @@ async function matcher(fx: Fixtures): Promise<string> {
   return body.matcher.id;
 }
 
-let trackedSeq: number | null = null;
-
-/** The archive seq of one event sent to the fixture source through the tracking API. */
-async function messageSeq(fx: Fixtures): Promise<number> {
-  if (trackedSeq !== null) return trackedSeq;
-  const key = await created(
-    fx.owner.get<{ writeKey: string }>(`/api/workspaces/${fx.ws}/sources/${fx.sourceId}/write-key`),
-    "write key",
-  );
-  const res = await fetch(`${baseUrl}/v1/track`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      authorization: `Basic ${Buffer.from(`${key.writeKey}:`).toString("base64")}`,
-    },
-    body: JSON.stringify({ userId: "matrix", event: "Matrix Event" }),
-  });
-  if (res.status !== 200) throw new Error(`fixture track: ${res.status}`);
-  const db = await prisma();
-  for (let i = 0; i < 100 && trackedSeq === null; i++) {
-    const row = await db.message.findFirst({ where: { sourceId: fx.sourceId }, select: { seq: true } });
-    if (row) trackedSeq = row.seq;
-    else await new Promise((r) => setTimeout(r, 50));
-  }
-  if (trackedSeq === null) throw new Error("fixture track: not archived");
-  return trackedSeq;
-}
-
 async function replay(fx: Fixtures, destinationId: string): Promise<string> {
   const body = await created(
     fx.owner.post<{ id: string }>(`/api/workspaces/${fx.ws}/destinations/${destinationId}/replays`, {
@@ -637,7 +637,9 @@ beforeAll(async () => {
     readerMemberId: readerMember.id,
     ownerUserId: o!.id,
   } as Fixtures;
-  partial.sourceId = await source(partial);
+  const src = await sourceWithKey(partial);
+  partial.sourceId = src.id;
+  partial.eventSeq = await eventOf(partial, src.writeKey);
   partial.destinationId = await destination(partial);
   partial.filterId = await filter(partial);
   partial.functionId = await fn(partial, "insert", "Matrix insert", true);

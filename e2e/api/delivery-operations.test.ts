@@ -1,8 +1,7 @@
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, baseUrl, type Client, clientFor, createUser, createWorkspace } from "@/e2e/api/support";
-import { openSqlite } from "@/lib/db/sqlite";
-import { sqliteFilePath } from "@/lib/db/url";
+import { openRaw } from "@/lib/db/open";
 import type { EventDeliveryView } from "@/lib/delivery/event-delivery";
 import type { ReplayView } from "@/lib/delivery/replay-runs";
 import { type Sink, startSink } from "@/lib/delivery/testing/sink";
@@ -100,7 +99,7 @@ beforeAll(async () => {
     },
   );
   foreignDest = other.body.destination.id;
-  db = openSqlite(sqliteFilePath(process.env.DATABASE_URL!));
+  db = openRaw(process.env.DATABASE_URL!);
   for (let i = 0; i < 4; i++) await track("Order Completed", `ops-${i}`);
   // The second webhook is added once the four are routed: it gets them only by replay.
   await until(

@@ -115,6 +115,7 @@ beforeAll(async () => {
   sy = await startServer({
     port,
     dataDir: process.env.DATA_DIR!, // the shared API test database, so fixtures are plain Prisma
+    databaseUrl: process.env.DATABASE_URL!,
     env: {
       OIDC_ISSUER: op.url,
       OIDC_CLIENT_ID: CLIENT.client_id,

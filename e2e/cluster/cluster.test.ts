@@ -123,7 +123,14 @@ describe.skipIf(!available)("a cluster on PostgreSQL", () => {
     await prisma.$disconnect();
     slug = workspace.slug;
     cookie = `next-auth.session-token=${await encode({
-      token: { sub: user.id, email: user.email, name: user.name },
+      // The claims lib/auth/options.ts puts in a fresh session (e2e/api/support.ts sessionClaims).
+      token: {
+        sub: user.id,
+        email: user.email,
+        name: user.name,
+        sv: 0,
+        authAt: Math.floor(Date.now() / 1000),
+      },
       secret: TEST_AUTH_SECRET,
     })}`;
     const api = async <T>(method: string, p: string, body?: unknown) => {

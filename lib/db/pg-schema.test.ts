@@ -31,10 +31,20 @@ describe("the PostgreSQL schema", () => {
   });
 });
 
-/** Scalar columns per model, read from the schema text (relation fields are skipped). */
-function modelColumns(schema: string): Map<string, string[]> {
-  const models = new Map<string, string[]>();
-  let current: string[] | null = null;
+/** PostgreSQL's information_schema data_type for each Prisma scalar type. */
+const PG_TYPES: Record<string, string> = {
+  String: "text",
+  Int: "integer",
+  BigInt: "bigint",
+  Boolean: "boolean",
+  DateTime: "timestamp without time zone",
+  Float: "double precision",
+};
+
+/** Scalar columns per model with their Prisma type, read from the schema text (relation fields are skipped). */
+function modelColumns(schema: string): Map<string, [string, string][]> {
+  const models = new Map<string, [string, string][]>();
+  let current: [string, string][] | null = null;
   for (const line of schema.split("\n")) {
     const model = /^model\s+(\w+)\s*\{/.exec(line);
     if (model) {
@@ -44,7 +54,7 @@ function modelColumns(schema: string): Map<string, string[]> {
     }
     if (/^\}/.test(line)) current = null;
     const field = /^\s+(\w+)\s+(String|Int|BigInt|Boolean|DateTime|Float)\??(\s|$)/.exec(line);
-    if (current && field) current.push(field[1]!);
+    if (current && field) current.push([field[1]!, field[2]!]);
   }
   return models;
 }
@@ -58,18 +68,22 @@ beforeAll(async () => {
 afterAll(() => pg?.close());
 
 describe.skipIf(!available)("the PostgreSQL migrations", () => {
-  it("create every table and column of the model (a missing twin after a merge fails here)", async () => {
+  it("create every table and column of the model, with its type (a missing or drifted twin fails here)", async () => {
     const models = modelColumns(fs.readFileSync(PG_SCHEMA, "utf8"));
     expect(models.size).toBeGreaterThan(10);
-    const missing: string[] = [];
+    const wrong: string[] = [];
     for (const [model, columns] of models) {
-      const { rows } = await pg.pool.query<{ column_name: string }>(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1",
+      const { rows } = await pg.pool.query<{ column_name: string; data_type: string }>(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1",
         [model],
       );
-      const have = new Set(rows.map((r) => r.column_name));
-      for (const c of columns) if (!have.has(c)) missing.push(`${model}.${c}`);
+      const have = new Map(rows.map((r) => [r.column_name, r.data_type]));
+      for (const [c, type] of columns) {
+        const got = have.get(c);
+        // Raw SQL binds epoch milliseconds to BigInt columns: a TIMESTAMP twin breaks them on PostgreSQL only.
+        if (got !== PG_TYPES[type]) wrong.push(`${model}.${c}: ${got ?? "missing"}, model says ${type}`);
+      }
     }
-    expect(missing).toEqual([]);
+    expect(wrong).toEqual([]);
   });
 });

@@ -125,7 +125,11 @@ type TxFn<A extends unknown[], T> = ((...args: A) => T) & {
   exclusive: (...args: A) => T;
 };
 
+/** Marks the PostgreSQL connection across module copies (tsx's and Next's bundle load this file apart). */
+const PG_SYNC = Symbol.for("switchyard.pgSync");
+
 export class PgSyncDatabase {
+  readonly [PG_SYNC] = true;
   readonly memory = false;
   open = true;
   private depth = 0;
@@ -168,7 +172,14 @@ export class PgSyncDatabase {
     if (Atomics.wait(this.flag, 0, 0, TIMEOUT_MS) === "timed-out") {
       throw new PgSyncError(`PostgreSQL did not answer within ${TIMEOUT_MS / 1000} s`);
     }
-    const got = receiveMessageOnPort(this.port);
+    let got = receiveMessageOnPort(this.port);
+    // Woken but the answer not yet readable (seen once under load): wait for it in short steps.
+    const end = Date.now() + 5000;
+    const idle = new Int32Array(new SharedArrayBuffer(4));
+    while (!got && Date.now() < end) {
+      Atomics.wait(idle, 0, 0, 2);
+      got = receiveMessageOnPort(this.port);
+    }
     if (!got) throw new PgSyncError("PostgreSQL connection thread answered nothing");
     const a = got.message as Answer;
     if (a.error) throw new PgSyncError(a.error.message, a.error.code);
@@ -237,6 +248,8 @@ export class PgSyncDatabase {
 }
 
 /** True for the PostgreSQL connection (for the few statements that differ by dialect). */
+// Not `instanceof`: the server script (tsx) opens the connection and Next's bundled route
+// handlers use it, each with its own copy of this class.
 export function isPg(db: unknown): boolean {
-  return db instanceof PgSyncDatabase;
+  return typeof db === "object" && db !== null && (db as { [PG_SYNC]?: boolean })[PG_SYNC] === true;
 }

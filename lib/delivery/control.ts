@@ -63,9 +63,10 @@ export function readControls(db: Database.Database, workspaceId: string): Map<st
 export function pausedDestinations(db: Database.Database): Set<string> {
   return new Set(
     db
-      .prepare(`SELECT "destinationId" FROM "DestinationDeliveryState" WHERE "paused" = 1`)
+      // A bound 1 (not a literal): PostgreSQL reads it as true for the boolean column.
+      .prepare(`SELECT "destinationId" FROM "DestinationDeliveryState" WHERE "paused" = ?`)
       .pluck()
-      .all() as string[],
+      .all(1) as string[],
   );
 }
 

@@ -59,7 +59,15 @@ export function openArchive(
   };
   if (opts.store instanceof PgArchiveStore) {
     // Commits run on PostgreSQL's side: the next group gathers while one commits.
-    return { ...inline, store: opts.store, maxRowsPerCommit: 5000, asyncStore: true, maxInFlight: 2 };
+    const store = opts.store;
+    return {
+      ...inline,
+      store,
+      maxRowsPerCommit: 5000,
+      asyncStore: true,
+      maxInFlight: 2,
+      close: () => store.flushSchema(),
+    };
   }
   if (opts.store) return { ...inline, store: opts.store };
   const delay = opts.testCommitDelayMs ?? 0;

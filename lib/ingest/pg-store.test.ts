@@ -15,7 +15,7 @@ const available = await pgAvailable();
 beforeAll(async () => {
   if (!available) return;
   pg = await openMigratedPg();
-  store = new PgArchiveStore(pg.pool);
+  store = new PgArchiveStore(pg.pool, { schemaFlushMs: 0 });
   source = await insertPgSource(pg.pool);
 });
 afterAll(() => pg?.close());
@@ -138,5 +138,97 @@ describe.skipIf(!available)("PgArchiveStore", () => {
     expect(deleted).toBeGreaterThanOrEqual(2);
     const left = await store.recent(s.id, { limit: 10 });
     expect(left.map((r) => r.receivedAt)).toEqual([now - 60_000]);
+  });
+
+  it("stores the Protocols verdict and writes the Source Schema aggregates in the same commit", async () => {
+    const s = await insertPgSource(pg.pool);
+    await pg.pool.query(
+      `INSERT INTO "SchemaEventFilter" ("id", "workspaceId", "sourceId", "kind", "name", "action", "updatedAt")
+       VALUES ($1, $2, $3, 'track', 'Debug', 'block', now())`,
+      [`flt_${s.id}`, s.workspaceId, s.id],
+    );
+    const obs = ["track", "Order Completed", "total\u001enumber", "sku\u001estring"].join("\u001f");
+    const verdict = (i: number) =>
+      JSON.stringify({
+        violations: [
+          {
+            kind: "track",
+            name: "Order Completed",
+            path: "total",
+            code: "type",
+            message: "total: expected number",
+            value: `t${i}`,
+          },
+        ],
+      });
+    const mk = (over: Partial<ArchivedMessage>) =>
+      message({ sourceId: s.id, workspaceId: s.workspaceId, observation: obs, ...over });
+    const first = mk({ protocol: verdict(0) });
+    await store.append([
+      first,
+      { ...first }, // a duplicate: not counted
+      mk({ protocol: verdict(1) }),
+      mk({ protocol: null }),
+      mk({ status: "rejected", reason: "bad", dedup: false, protocol: verdict(9) }), // rejected: not counted
+    ]);
+    await store.append([
+      mk({ protocol: verdict(2) }),
+      mk({ protocol: verdict(3) }),
+      mk({ protocol: JSON.stringify({ blocked: { filterId: `flt_${s.id}` } }), observation: null }),
+    ]);
+    const stored = await pg.pool.query(`SELECT "protocol" FROM "Message" WHERE "messageId" = $1`, [
+      first.messageId,
+    ]);
+    expect(JSON.parse(stored.rows[0].protocol).violations[0].code).toBe("type");
+    const entry = await pg.pool.query(
+      `SELECT "count" FROM "SchemaEntry" WHERE "sourceId" = $1 AND "name" = 'Order Completed'`,
+      [s.id],
+    );
+    expect(entry.rows).toEqual([{ count: 5 }]);
+    const props = await pg.pool.query(
+      `SELECT "path", "type", "count" FROM "SchemaProperty" WHERE "sourceId" = $1 ORDER BY "path"`,
+      [s.id],
+    );
+    expect(props.rows).toEqual([
+      { path: "sku", type: "string", count: 5 },
+      { path: "total", type: "number", count: 5 },
+    ]);
+    const hours = await pg.pool.query(
+      `SELECT SUM("count")::int AS n FROM "SchemaHour" WHERE "sourceId" = $1`,
+      [s.id],
+    );
+    expect(hours.rows[0].n).toBe(5 + 4); // entry volume + violation volume
+    const v = await pg.pool.query(`SELECT "count", "samples" FROM "SchemaViolation" WHERE "sourceId" = $1`, [
+      s.id,
+    ]);
+    expect(v.rows[0].count).toBe(4);
+    // The three newest samples, across the two commits.
+    expect(JSON.parse(v.rows[0].samples).map((x: { value: string }) => x.value)).toEqual(["t1", "t2", "t3"]);
+    const hits = await pg.pool.query(`SELECT "hits" FROM "SchemaEventFilter" WHERE "id" = $1`, [
+      `flt_${s.id}`,
+    ]);
+    expect(hits.rows[0].hits).toBe(1);
+    const tapped = await store.range(1, 2_000_000_000);
+    expect(tapped.find((r) => r.messageId === first.messageId)?.protocol).toBe(first.protocol);
+  });
+
+  it("writes the Source Schema counts at most once per window, and the rest on flush (shutdown)", async () => {
+    const s = await insertPgSource(pg.pool);
+    const windowed = new PgArchiveStore(pg.pool, { schemaFlushMs: 60_000 });
+    const obs = ["track", "Windowed", "a\u001estring"].join("\u001f");
+    const mk = () =>
+      message({ sourceId: s.id, workspaceId: s.workspaceId, observation: obs, event: "Windowed" });
+    const count = async () =>
+      (
+        await pg.pool.query(
+          `SELECT "count" FROM "SchemaEntry" WHERE "sourceId" = $1 AND "name" = 'Windowed'`,
+          [s.id],
+        )
+      ).rows[0]?.count;
+    await windowed.append([mk()]); // the first commit finds the window open
+    await windowed.append([mk(), mk()]); // inside the window: kept in memory
+    expect(await count()).toBe(1);
+    await windowed.flushSchema();
+    expect(await count()).toBe(3);
   });
 });

@@ -68,7 +68,7 @@ function schemaPageSql(search, sort, order) {
   const direction = order === "asc" ? "ASC" : "DESC";
   return {
     count: `SELECT COUNT(*) AS n FROM "SchemaEntry" e WHERE ${where}`,
-    page: `SELECT * FROM (SELECT ${SQL.entryColumns} FROM "SchemaEntry" e WHERE ${where})
+    page: `SELECT * FROM (SELECT ${SQL.entryColumns} FROM "SchemaEntry" e WHERE ${where}) AS "page"
       ORDER BY ${column} ${direction}, "name" ASC LIMIT ? OFFSET ?`,
   };
 }
@@ -79,22 +79,11 @@ function hourOf(ms) {
 }
 
 /**
- * Collects one group's observations, then writes them with a handful of upserts. Call add() for
- * every message actually stored (not for duplicates), then flush() inside the same transaction.
+ * Collects groups' observations in memory. Call add() for every message actually stored (not for
+ * duplicates), then drain() for the rows to upsert: the writers below apply them in the messages'
+ * transaction (createSchemaWriter on SQLite, lib/ingest/pg-store.ts batched on PostgreSQL).
  */
-function createSchemaWriter(db) {
-  const st = {};
-  for (const name of [
-    "upsertEntry",
-    "upsertProperty",
-    "upsertHour",
-    "pruneHours",
-    "violationSamples",
-    "upsertViolation",
-    "filterHits",
-  ]) {
-    st[name] = db.prepare(SQL[name]);
-  }
+function createSchemaCollector() {
   // Observation strings repeat (the same event shape over and over): parse each once.
   const parsed = new Map();
   let lastPrune = 0;
@@ -226,57 +215,59 @@ function createSchemaWriter(db) {
     }
   }
 
-  function flush(now) {
+  /**
+   * What was collected since the last drain, as rows: entries, properties, hours, violations
+   * (samples: the new ones; the writer merges them with the stored ones), filter hits, and the
+   * hour before which hourly buckets are pruned (null when this hour was already pruned).
+   */
+  function drain(now) {
     pendingRows = 0;
     lastSource = null;
     lastBySource = null;
     expand();
+    const out = {
+      entries: [],
+      properties: [],
+      hours: [],
+      violations: [...violations.values()],
+      hits: [...hits],
+      pruneBefore: null,
+    };
     for (const e of entries.values()) {
-      st.upsertEntry.run(e.sourceId, e.kind, e.name, e.count, e.first, e.last);
+      out.entries.push(e);
       for (const [k, n] of e.props) {
         const i = k.indexOf(PAIR);
-        st.upsertProperty.run(e.sourceId, e.kind, e.name, k.slice(0, i), k.slice(i + 1), n);
+        out.properties.push({
+          sourceId: e.sourceId,
+          kind: e.kind,
+          name: e.name,
+          path: k.slice(0, i),
+          type: k.slice(i + 1),
+          count: n,
+        });
       }
     }
     for (const [k, n] of hours) {
       const first = k.indexOf(SEP);
       const last = k.lastIndexOf(SEP);
-      st.upsertHour.run(k.slice(0, first), k.slice(first + 1, last), Number(k.slice(last + 1)), n);
+      out.hours.push({
+        sourceId: k.slice(0, first),
+        key: k.slice(first + 1, last),
+        hour: Number(k.slice(last + 1)),
+        count: n,
+      });
     }
-    for (const v of violations.values()) {
-      const old = st.violationSamples.get(v.sourceId, v.kind, v.name, v.path, v.code);
-      let samples = v.samples;
-      if (old && samples.length < MAX_SAMPLES) {
-        try {
-          samples = JSON.parse(old.samples).concat(samples).slice(-MAX_SAMPLES);
-        } catch {
-          // a damaged sample list is replaced
-        }
-      }
-      st.upsertViolation.run(
-        v.sourceId,
-        v.kind,
-        v.name,
-        v.path,
-        v.code,
-        v.message,
-        v.count,
-        v.first,
-        v.last,
-        JSON.stringify(samples),
-      );
-    }
-    for (const [id, n] of hits) st.filterHits.run(n, id);
     const current = hourOf(now);
     if (current !== lastPrune) {
       lastPrune = current;
-      st.pruneHours.run(current - KEEP_HOURS);
+      out.pruneBefore = current - KEEP_HOURS;
     }
     groups = new Map();
     entries = new Map();
     hours = new Map();
     violations = new Map();
     hits = new Map();
+    return out;
   }
 
   /** Drops what was collected (the transaction failed). */
@@ -291,7 +282,70 @@ function createSchemaWriter(db) {
     hits = new Map();
   }
 
-  return { add, flush, reset, pending: () => pendingRows };
+  return { add, drain, reset, pending: () => pendingRows };
 }
 
-module.exports = { SQL, SEP, PAIR, HOUR_MS, hourOf, createSchemaWriter, schemaPageSql };
+/** A stored sample list (JSON) followed by new samples, the newest MAX_SAMPLES kept. */
+function mergeSamples(stored, fresh) {
+  if (stored == null || fresh.length >= MAX_SAMPLES) return fresh;
+  try {
+    return JSON.parse(stored).concat(fresh).slice(-MAX_SAMPLES);
+  } catch {
+    return fresh; // a damaged sample list is replaced
+  }
+}
+
+/** The collector with a synchronous writer (SQLite: the archive writer thread and SqliteArchiveStore). */
+function createSchemaWriter(db) {
+  const st = {};
+  for (const name of [
+    "upsertEntry",
+    "upsertProperty",
+    "upsertHour",
+    "pruneHours",
+    "violationSamples",
+    "upsertViolation",
+    "filterHits",
+  ]) {
+    st[name] = db.prepare(SQL[name]);
+  }
+  const collector = createSchemaCollector();
+  function flush(now) {
+    const d = collector.drain(now);
+    for (const e of d.entries) st.upsertEntry.run(e.sourceId, e.kind, e.name, e.count, e.first, e.last);
+    for (const p of d.properties) st.upsertProperty.run(p.sourceId, p.kind, p.name, p.path, p.type, p.count);
+    for (const h of d.hours) st.upsertHour.run(h.sourceId, h.key, h.hour, h.count);
+    for (const v of d.violations) {
+      const old = st.violationSamples.get(v.sourceId, v.kind, v.name, v.path, v.code);
+      const samples = mergeSamples(old?.samples, v.samples);
+      st.upsertViolation.run(
+        v.sourceId,
+        v.kind,
+        v.name,
+        v.path,
+        v.code,
+        v.message,
+        v.count,
+        v.first,
+        v.last,
+        JSON.stringify(samples),
+      );
+    }
+    for (const [id, n] of d.hits) st.filterHits.run(n, id);
+    if (d.pruneBefore !== null) st.pruneHours.run(d.pruneBefore);
+  }
+  return { add: collector.add, flush, reset: collector.reset, pending: collector.pending };
+}
+
+module.exports = {
+  SQL,
+  SEP,
+  PAIR,
+  HOUR_MS,
+  MAX_SAMPLES,
+  hourOf,
+  createSchemaCollector,
+  createSchemaWriter,
+  mergeSamples,
+  schemaPageSql,
+};

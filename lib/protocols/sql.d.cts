@@ -22,6 +22,7 @@ export const SQL: Record<
 export const SEP: string;
 export const PAIR: string;
 export const HOUR_MS: number;
+export const MAX_SAMPLES: number;
 export function hourOf(ms: number): number;
 
 export interface SchemaWriter {
@@ -40,6 +41,46 @@ export interface SchemaWriter {
   pending(): number;
 }
 export function createSchemaWriter(db: Database.Database): SchemaWriter;
+
+export interface ViolationSample {
+  messageId: string | null;
+  receivedAt: number;
+  value?: unknown;
+}
+
+/** The rows one drain() upserts (counts are deltas). */
+export interface SchemaDrain {
+  entries: { sourceId: string; kind: string; name: string; count: number; first: number; last: number }[];
+  properties: { sourceId: string; kind: string; name: string; path: string; type: string; count: number }[];
+  hours: { sourceId: string; key: string; hour: number; count: number }[];
+  violations: {
+    sourceId: string;
+    kind: string;
+    name: string;
+    path: string;
+    code: string;
+    message: string;
+    count: number;
+    first: number;
+    last: number;
+    /** New samples only; merge with the stored ones (mergeSamples). */
+    samples: ViolationSample[];
+  }[];
+  /** [SchemaEventFilter id, hits]. */
+  hits: [string, number][];
+  /** Hourly buckets before this hour are pruned; null: already done this hour. */
+  pruneBefore: number | null;
+}
+
+export interface SchemaCollector {
+  add: SchemaWriter["add"];
+  drain(now: number): SchemaDrain;
+  reset(): void;
+  pending(): number;
+}
+export function createSchemaCollector(): SchemaCollector;
+/** A stored sample list (JSON text or null) followed by new samples, the newest kept. */
+export function mergeSamples(stored: string | null | undefined, fresh: ViolationSample[]): ViolationSample[];
 
 export function schemaPageSql(
   search: boolean,

@@ -49,7 +49,7 @@ CREATE TABLE "WarehouseSelection" (
     "destinationId" TEXT NOT NULL,
     "tableName" TEXT NOT NULL,
     "columnName" TEXT NOT NULL DEFAULT '',
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "createdAt" BIGINT NOT NULL,
 
     CONSTRAINT "WarehouseSelection_pkey" PRIMARY KEY ("destinationId","tableName","columnName")
 );
