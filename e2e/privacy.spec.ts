@@ -118,6 +118,8 @@ test("detect traits.email, accept Red, and keep it from a 'No Red' webhook", asy
 
   // The debugger's Delivery tab for that event names the removal for the "No Red" hook only.
   await page.goto(`/${slug}/sources/${source.id}/debugger`);
+  await page.locator("#debugger-search").fill(last);
+  await expect(page.getByTestId("event-row")).toHaveCount(1);
   await page.getByTestId("event-row").first().click();
   await page.getByRole("tab", { name: "Delivery" }).click();
   const noRedRow = page.getByTestId("event-delivery-row").filter({ hasText: `No red hook ${unique}` });
