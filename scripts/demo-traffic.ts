@@ -4,6 +4,7 @@
 // types, and now and then an invalid message (which the debugger shows with its reason).
 import { parseArgs } from "node:util";
 import { businessGoals } from "@/lib/catalog/use-cases";
+import { owed } from "./demo-pace";
 
 const { values } = parseArgs({
   options: {
@@ -77,8 +78,12 @@ function message(n: number): Record<string, unknown> {
 const auth = `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}`;
 let sent = 0;
 let rejected = 0;
+const started = Date.now();
 const timer = setInterval(async () => {
-  const batch = Array.from({ length: Math.max(1, Math.round(rate / 4)) }, () => ({
+  // Exactly --rate messages per second over time: each tick sends what the elapsed time has earned.
+  const n = Math.min(owed(Date.now() - started, rate, sent, count), 500);
+  if (n === 0) return;
+  const batch = Array.from({ length: n }, () => ({
     ...message(sent++),
     context,
   }));
