@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { Forbidden } from "@/components/console/forbidden";
 import { NewDestination } from "@/components/destinations/new-destination";
 import { pageAccess } from "@/lib/workspaces/page-access";
 
@@ -18,7 +18,15 @@ export default async function NewDestinationPage({
   searchParams: Promise<{ category?: string; source?: string; type?: string; returnTo?: string }>;
 }) {
   const access = await pageAccess((await params).workspace);
-  if (!access.can("destinations.write")) notFound();
+  if (!access.can("destinations.write"))
+    return (
+      <Forbidden
+        page="New destination"
+        action="destinations.write"
+        role={access.role}
+        workspace={access.workspace.slug}
+      />
+    );
   const sp = await searchParams;
   return (
     <NewDestination

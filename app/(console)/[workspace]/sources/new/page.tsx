@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { Forbidden } from "@/components/console/forbidden";
 import { NewSource } from "@/components/sources/new-source";
 import { pageAccess } from "@/lib/workspaces/page-access";
 
@@ -13,7 +13,15 @@ export default async function NewSourcePage({
   searchParams: Promise<{ environment?: string; type?: string; category?: string; returnTo?: string }>;
 }) {
   const access = await pageAccess((await params).workspace);
-  if (!access.can("sources.write")) notFound();
+  if (!access.can("sources.write"))
+    return (
+      <Forbidden
+        page="New source"
+        action="sources.write"
+        role={access.role}
+        workspace={access.workspace.slug}
+      />
+    );
   const sp = await searchParams;
   return (
     <NewSource

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
+import { Forbidden } from "@/components/console/forbidden";
 import { DeliveryDashboard } from "@/components/delivery/delivery-dashboard";
 import type { InitialPanels } from "@/components/delivery/use-delivery";
 import { getDestinationType } from "@/lib/catalog";
@@ -26,7 +27,15 @@ export default async function DestinationDeliveryPage({
 }) {
   const { workspace, destinationId } = await params;
   const access = await pageAccess(workspace);
-  if (!access.can("delivery.read")) notFound();
+  if (!access.can("delivery.read"))
+    return (
+      <Forbidden
+        page="Event Delivery"
+        action="delivery.read"
+        role={access.role}
+        workspace={access.workspace.slug}
+      />
+    );
   const destination = await db.destination.findFirst({
     where: { id: destinationId, workspaceId: access.workspace.id },
     select: { id: true, type: true },

@@ -1,0 +1,22 @@
+import Link from "next/link";
+
+// A page or object that does not exist (or belongs to another workspace), inside the console shell.
+export default function ConsoleNotFound() {
+  return (
+    <section className="mx-auto mt-16 max-w-lg text-center" aria-labelledby="not-found-title">
+      <p className="text-sm font-semibold text-slate-500">404</p>
+      <h1 id="not-found-title" className="mt-1 text-xl font-semibold text-slate-900">
+        This page does not exist
+      </h1>
+      <p className="mt-3 text-sm text-slate-600">
+        The link may be old, or what it pointed to was deleted or belongs to another workspace.
+      </p>
+      <Link
+        href="/"
+        className="mt-6 inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+      >
+        Back to the console
+      </Link>
+    </section>
+  );
+}
