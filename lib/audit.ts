@@ -10,8 +10,26 @@ export interface AuditInput {
   after?: unknown;
 }
 
-/** Records who did what. Summaries must never contain secrets: callers pass redacted views. */
+/** JSON with object keys sorted, so two snapshots compare equal whatever order they were built in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+/**
+ * Records who did what. Summaries must never contain secrets: callers pass redacted views. An
+ * update whose before and after are the same changed nothing and is not recorded.
+ */
 export async function audit(access: Pick<WorkspaceAccess, "user" | "workspace">, input: AuditInput) {
+  if (
+    input.before !== undefined &&
+    input.after !== undefined &&
+    canonical(input.before) === canonical(input.after)
+  )
+    return;
   await db.auditEvent.create({
     data: {
       workspaceId: access.workspace.id,

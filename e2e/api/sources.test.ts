@@ -192,6 +192,12 @@ describe("sources API", () => {
     });
     expect(patched.status).toBe(200);
     expect(patched.body.source).toMatchObject({ name: "Temp 2", enabled: false });
+    // Saving the same values again changes nothing, and the audit log says nothing of it.
+    const again = await owner.patch<SourceBody>(`/api/workspaces/${ws}/sources/${id}`, {
+      name: "Temp 2",
+      enabled: false,
+    });
+    expect(again.status).toBe(200);
     expect((await owner.delete(`/api/workspaces/${ws}/sources/${id}`)).status).toBe(200);
     expect((await owner.get(`/api/workspaces/${ws}/sources/${id}`)).status).toBe(404);
     const { prisma } = await import("@/e2e/api/support");

@@ -226,8 +226,14 @@ describe("console pages", () => {
       expect((await outsider.get(`/${ws.slug}/${page}`)).status).toBe(404);
     }
     expect((await reader.get(`/${ws.slug}/members`)).status).toBe(200);
-    expect((await reader.get(`/${ws.slug}/settings`)).status).toBe(404);
-    expect((await admin.get(`/${ws.slug}/audit`)).status).toBe(404);
+    // A member whose role cannot open a page gets the console's 403 page naming the roles that can
+    // (the page's data stays out of it; the API answers 403).
+    const settings = await reader.get<string>(`/${ws.slug}/settings`);
+    expect(settings.body).toContain('id="forbidden-title"');
+    expect(settings.body).toContain("Workspace Owners");
+    expect(settings.body).not.toContain("Slug");
+    const audit = await admin.get<string>(`/${ws.slug}/audit`);
+    expect(audit.body).toContain('id="forbidden-title"');
   });
 
   it("sends signed-out visitors of /welcome to sign in, and greets signed-in ones", async () => {
