@@ -10,6 +10,7 @@ import { redactor, secretValues } from "@/lib/delivery/redact";
 import { expireParkedJobs } from "@/lib/delivery/retention";
 import { type JobRow, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
+import { functionBatching } from "@/lib/functions/delivery";
 import type { RoutedDestination } from "@/lib/routing/table";
 
 // One destination's delivery loop. It holds at most 2 x concurrency jobs (leased to it): the
@@ -224,7 +225,11 @@ export class DestinationWorker {
   }
 
   private batching() {
-    return this.attemptDeps.mapping.batching?.(this.dest.settings) ?? null;
+    // A destination function defining onBatch is batched like a batching mapping.
+    return (
+      this.attemptDeps.mapping.batching?.(this.dest.settings) ??
+      functionBatching(this.dest.functions?.destination)
+    );
   }
 
   private maxHeld(): number {

@@ -26,12 +26,19 @@ export const functionMapping: DestinationMapping = {
   build: () => invalid("The destination function has no deployed version"),
 };
 
+// One recorder per delivery database (a process has one; tests open several in turn).
 const recorderKey = Symbol.for("switchyard.functions.deliveryRuns");
-type G = typeof globalThis & { [recorderKey]?: RunRecorder };
+type G = typeof globalThis & { [recorderKey]?: WeakMap<object, RunRecorder> };
 function runs(deps: AttemptDeps): RunRecorder | null {
+  if (!deps.db) return null;
   const g = globalThis as G;
-  if (!g[recorderKey] && deps.db) g[recorderKey] = new RunRecorder(deps.db);
-  return g[recorderKey] ?? null;
+  g[recorderKey] ??= new WeakMap();
+  let recorder = g[recorderKey].get(deps.db);
+  if (!recorder) {
+    recorder = new RunRecorder(deps.db);
+    g[recorderKey].set(deps.db, recorder);
+  }
+  return recorder;
 }
 
 // One redactor per deployed binding (bindings are replaced when settings or versions change).
@@ -188,7 +195,87 @@ function completion(
   return { completion: final, sample: s };
 }
 
-/** Delivers each message by calling the destination function's handler for its type. */
+function delivered(r: Ready, result: InvocationResult, deps: AttemptDeps): AttemptResult {
+  const at = deps.now();
+  return {
+    completion: {
+      kind: "delivered",
+      job: r.job,
+      attempts: r.job.attempts + 1,
+      at,
+      latencyMs: Math.max(0, at - Number(r.job.replayQueuedAt ?? r.job.receivedAt)),
+      httpStatus: result.fetches[result.fetches.length - 1]?.status ?? null,
+    },
+  };
+}
+
+/**
+ * How the delivery worker groups jobs for a destination function: in batches when its code
+ * mentions onBatch (a hint only; the handlers the loaded code really defines decide below), else
+ * one job at a time.
+ */
+export function functionBatching(binding: Binding | undefined): { size: number; windowMs: number } | null {
+  if (!binding || !/\bonBatch\b/.test(binding.code)) return null;
+  const { batchSize, batchWindowMs } = getFunctionRuntime().limits;
+  return { size: batchSize, windowMs: batchWindowMs };
+}
+
+/**
+ * One entry of onBatch's answer, Segment's partial-failure form: `{ status, errormessage }` per
+ * event, in order. 2xx delivered; 429 and 5xx retried; other statuses final.
+ */
+const statusOf = (entry: unknown): { status: number; message: string } | null => {
+  if (typeof entry !== "object" || entry === null) return null;
+  const { status, errormessage } = entry as { status?: unknown; errormessage?: unknown };
+  if (typeof status !== "number" || !Number.isInteger(status) || status < 100 || status > 599) return null;
+  return { status, message: typeof errormessage === "string" ? errormessage : `status ${status}` };
+};
+
+/** The per-event statuses onBatch returned, or null when it returned anything else (all delivered). */
+function batchStatuses(output: string | null | undefined, n: number) {
+  if (!output) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(output);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== n) return null;
+  const statuses = parsed.map(statusOf);
+  return statuses.every((s) => s !== null) ? (statuses as { status: number; message: string }[]) : null;
+}
+
+/**
+ * onBatch for several messages at once (Segment's semantics): a thrown error applies to every
+ * event of the batch (RetryError, timeouts and network errors retry it, other errors discard it);
+ * an array of `{ status, errormessage }` reports each event, and only the failed ones are retried.
+ */
+async function deliverBatch(ready: Ready[], deps: AttemptDeps, binding: Binding): Promise<AttemptResult[]> {
+  const runtime = getFunctionRuntime();
+  const fetch = { timeoutMs: deps.cfg.timeoutMs, allowPrivate: deps.cfg.allowPrivate };
+  const payload = JSON.stringify(ready.map((r) => r.message));
+  const result = await runtime.invoke(binding, "batch", payload, fetch);
+  runs(deps)?.add(binding, result, payload, redactor(binding));
+  if (result.outcome !== "ok") return ready.map((r) => completion(r, result, binding, deps, true));
+  const statuses = batchStatuses(result.output, ready.length);
+  return ready.map((r, i) => {
+    const s = statuses?.[i];
+    if (!s || (s.status >= 200 && s.status < 300)) return delivered(r, result, deps);
+    const retry = s.status === 429 || s.status >= 500;
+    const failed: InvocationResult = {
+      ...result,
+      outcome: retry ? "retry" : "rejected",
+      name: retry ? "RetryError" : "ValidationError",
+      message: `onBatch answered ${s.status} for this event: ${s.message}`,
+    };
+    return completion(r, failed, binding, deps, true);
+  });
+}
+
+/**
+ * Delivers each message by calling the destination function's handler for its type, or, when
+ * the code defines onBatch and the worker handed over several messages, onBatch in one call.
+ */
 export async function deliverWithFunction(
   ready: Ready[],
   deps: AttemptDeps,
@@ -196,25 +283,18 @@ export async function deliverWithFunction(
 ): Promise<AttemptResult[]> {
   const runtime = getFunctionRuntime();
   const fetch = { timeoutMs: deps.cfg.timeoutMs, allowPrivate: deps.cfg.allowPrivate };
+  if (ready.length > 1) {
+    const loaded = await runtime.sandbox(binding, fetch).ready();
+    if (loaded.ok && loaded.handlers.includes("onBatch")) return deliverBatch(ready, deps, binding);
+  }
   return Promise.all(
     ready.map(async (r) => {
       const payload = JSON.stringify(r.message);
       const result = await runtime.invoke(binding, "event", payload, fetch);
       runs(deps)?.add(binding, result, payload, redactor(binding));
-      if (result.outcome === "ok") {
-        const at = deps.now();
-        return {
-          completion: {
-            kind: "delivered" as const,
-            job: r.job,
-            attempts: r.job.attempts + 1,
-            at,
-            latencyMs: Math.max(0, at - Number(r.job.replayQueuedAt ?? r.job.receivedAt)),
-            httpStatus: result.fetches[result.fetches.length - 1]?.status ?? null,
-          },
-        };
-      }
-      return completion(r, result, binding, deps, true);
+      return result.outcome === "ok"
+        ? delivered(r, result, deps)
+        : completion(r, result, binding, deps, true);
     }),
   );
 }

@@ -21,6 +21,9 @@ export interface FunctionLimits {
   loadMs: number;
   /** Whole invocation including fetch waits; past it the invocation fails as a timeout. */
   wallMs: number;
+  /** onBatch in deliveries: up to this many events per call, waiting at most batchWindowMs to fill. */
+  batchSize: number;
+  batchWindowMs: number;
 }
 
 const num = (def: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(def);
@@ -31,6 +34,10 @@ const schema = z.object({
   FUNCTIONS_OUTPUT_LIMIT_KB: num(512, 1, 16_384),
   FUNCTIONS_FETCH_LIMIT: num(20, 0, 1000),
   FUNCTIONS_WALL_LIMIT_MS: num(30_000, 100, 600_000),
+  // Segment: batches of 20 by default, up to 400 on request; its wait is up to 10 s. A shorter
+  // wait here: a quiet destination gets single-event handlers sooner (lib/functions/delivery.ts).
+  FUNCTIONS_BATCH_SIZE: num(20, 2, 400),
+  FUNCTIONS_BATCH_WINDOW_MS: num(1000, 0, 10_000),
 });
 
 export function loadFunctionLimits(source: Record<string, string | undefined> = process.env): FunctionLimits {
@@ -52,5 +59,7 @@ export function loadFunctionLimits(source: Record<string, string | undefined> = 
     logBytes: 16 * 1024,
     loadMs: Math.max(1000, e.FUNCTIONS_CPU_LIMIT_MS),
     wallMs: e.FUNCTIONS_WALL_LIMIT_MS,
+    batchSize: e.FUNCTIONS_BATCH_SIZE,
+    batchWindowMs: e.FUNCTIONS_BATCH_WINDOW_MS,
   };
 }

@@ -65,7 +65,8 @@ export class RunRecorder {
     this.timer = null;
     const rows = this.pending;
     this.pending = [];
-    if (!rows.length) return;
+    // Closed at shutdown before this timer fired: these runs are only the recent-runs view.
+    if (!rows.length || (this.db as { open?: boolean }).open === false) return;
     try {
       const insert = this.db.prepare(
         `INSERT INTO "FunctionRun" ("workspaceId", "functionId", "instanceId", "version", "outcome", "errorName", "message", "logs", "input", "durationMs", "at")
