@@ -34,7 +34,8 @@ describe("pause, resume, discard", () => {
       "owner@example.com",
       Date.now(),
     );
-    h.start();
+    // Exactly 20 sends: a request timeout under a busy machine would resend (at-least-once).
+    h.start({ timeoutMs: 10_000, deadlineMs: 60_000 });
     archive(
       h.db,
       h,

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { RetryRollupBatch, RollupBatch, type RollupField } from "@/lib/delivery/rollups";
-import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
+import { deleteJobs, type JobRow, type OutcomeInput, sql, upsertOutcomes } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 
 // Writes what the workers did, grouped: every completed attempt of the last few milliseconds
@@ -127,6 +127,10 @@ export class Recorder {
     const s = sql(this.db);
     const rollups = new RollupBatch();
     const retries = new RetryRollupBatch();
+    // Finished jobs and outcomes are written together per kind (lib/delivery/store.ts: one
+    // statement each on PostgreSQL); a job's outcomes keep their order, the last one wins.
+    const finished: number[] = [];
+    const outcomes: OutcomeInput[] = [];
     for (const c of batch) {
       const j = c.job;
       if (c.kind === "release") {
@@ -149,44 +153,40 @@ export class Recorder {
       };
       if (c.kind === "retry") {
         s.reschedule.run(c.attempts, c.nextAt, c.httpStatus, c.errorType, c.message, j.id);
-        s.upsertOutcome.run(
-          ...outcomeParams({
-            ...outcome,
-            status: "retrying",
-            latencyMs: null,
-            errorType: c.errorType,
-            errorMessage: c.message,
-          }),
-        );
+        outcomes.push({
+          ...outcome,
+          status: "retrying",
+          latencyMs: null,
+          errorType: c.errorType,
+          errorMessage: c.message,
+        });
         rollups.add(j, c.at, "retried");
         retries.add(j, c.at, c.errorType, c.httpStatus, j.attempts === 0);
         continue;
       }
-      s.deleteJob.run(j.id);
+      finished.push(j.id);
       if (c.kind === "delivered") {
-        s.upsertOutcome.run(
-          ...outcomeParams({
-            ...outcome,
-            status: "delivered",
-            latencyMs: c.latencyMs,
-            errorType: null,
-            errorMessage: null,
-          }),
-        );
+        outcomes.push({
+          ...outcome,
+          status: "delivered",
+          latencyMs: c.latencyMs,
+          errorType: null,
+          errorMessage: null,
+        });
         rollups.add(j, c.at, "delivered", c.latencyMs);
       } else {
-        s.upsertOutcome.run(
-          ...outcomeParams({
-            ...outcome,
-            status: c.status,
-            latencyMs: null,
-            errorType: c.errorType,
-            errorMessage: c.message,
-          }),
-        );
+        outcomes.push({
+          ...outcome,
+          status: c.status,
+          latencyMs: null,
+          errorType: c.errorType,
+          errorMessage: c.message,
+        });
         rollups.add(j, c.at, FIELD[c.status]!);
       }
     }
+    deleteJobs(this.db, finished);
+    upsertOutcomes(this.db, outcomes);
     rollups.write(this.db);
     retries.write(this.db);
     for (const x of samples) {

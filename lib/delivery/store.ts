@@ -147,3 +147,184 @@ export function outcomeParams(o: OutcomeInput): unknown[] {
     o.replayId ?? null,
   ];
 }
+
+// Many rows per statement. On SQLite a prepared statement per row is the fastest way (no round
+// trips); on PostgreSQL each statement is a round trip through the synchronous connection
+// (lib/db/pg-sync.ts), so the routing pass and the recorder write each kind of row with ONE
+// statement over unnest()ed arrays — never one INSERT per event.
+
+export interface JobInsert {
+  destinationId: string;
+  workspaceId: string;
+  sourceId: string;
+  seq: number;
+  messageId: string;
+  type: string;
+  event: string | null;
+  receivedAt: number;
+  payload: string | null;
+  nextAttemptAt: number;
+  leaseUntil: number;
+  deadlineAt: number;
+  createdAt: number;
+}
+
+export const rowKey = (destinationId: string, seq: number) => `${destinationId}\u0000${seq}`;
+
+const PG_INSERT_JOBS = `INSERT INTO "DeliveryJob" (${JOB_COLUMNS})
+  SELECT d, w, s, q, m, t, e, r, p, 0, n, l, dl, c FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[],
+    ?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+    AS x(d, w, s, q, m, t, e, r, p, n, l, dl, c)
+  ON CONFLICT ("destinationId", "seq") DO NOTHING RETURNING "id", "destinationId", "seq"`;
+
+/** Inserts the jobs that do not exist yet; returns the new jobs' ids by rowKey. */
+export function insertJobs(db: Database.Database, jobs: JobInsert[]): Map<string, number> {
+  const ids = new Map<string, number>();
+  if (jobs.length === 0) return ids;
+  if (!isPg(db)) {
+    const s = sql(db);
+    for (const j of jobs) {
+      const info = s.insertJob.run(
+        j.destinationId,
+        j.workspaceId,
+        j.sourceId,
+        j.seq,
+        j.messageId,
+        j.type,
+        j.event,
+        j.receivedAt,
+        j.payload,
+        j.nextAttemptAt,
+        j.leaseUntil,
+        j.deadlineAt,
+        j.createdAt,
+      );
+      if (info.changes) ids.set(rowKey(j.destinationId, j.seq), Number(info.lastInsertRowid));
+    }
+    return ids;
+  }
+  const col = <K extends keyof JobInsert>(k: K) => jobs.map((j) => j[k]);
+  const rows = db
+    .prepare(PG_INSERT_JOBS)
+    .all(
+      col("destinationId"),
+      col("workspaceId"),
+      col("sourceId"),
+      col("seq"),
+      col("messageId"),
+      col("type"),
+      col("event"),
+      col("receivedAt"),
+      col("payload"),
+      col("nextAttemptAt"),
+      col("leaseUntil"),
+      col("deadlineAt"),
+      col("createdAt"),
+    ) as { id: number; destinationId: string; seq: number }[];
+  for (const r of rows) ids.set(rowKey(r.destinationId, Number(r.seq)), Number(r.id));
+  return ids;
+}
+
+const OUTCOME_UNNEST = `SELECT * FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+    ?::text[], ?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::text[], ?::text[], ?::int[])`;
+
+function outcomeColumns(outcomes: OutcomeInput[]): unknown[][] {
+  const params = outcomes.map(outcomeParams);
+  return Array.from({ length: params[0]!.length }, (_, i) => params.map((p) => p[i]));
+}
+
+/** Records final or routing outcomes that do not exist yet; returns the rowKeys inserted. */
+export function insertOutcomes(db: Database.Database, outcomes: OutcomeInput[]): Set<string> {
+  const inserted = new Set<string>();
+  if (outcomes.length === 0) return inserted;
+  if (!isPg(db)) {
+    const s = sql(db);
+    for (const o of outcomes)
+      if (s.insertOutcome.run(...outcomeParams(o)).changes) inserted.add(rowKey(o.destinationId, o.seq));
+    return inserted;
+  }
+  const rows = db
+    .prepare(
+      `INSERT INTO "DeliveryOutcome" (${OUTCOME_COLUMNS}) ${OUTCOME_UNNEST}
+       ON CONFLICT ("destinationId", "seq") DO NOTHING RETURNING "destinationId", "seq"`,
+    )
+    .all(...outcomeColumns(outcomes)) as { destinationId: string; seq: number }[];
+  for (const r of rows) inserted.add(rowKey(r.destinationId, Number(r.seq)));
+  return inserted;
+}
+
+/** Writes outcomes, replacing earlier ones of the same job (the last one given wins). */
+export function upsertOutcomes(db: Database.Database, outcomes: OutcomeInput[]): void {
+  if (outcomes.length === 0) return;
+  if (!isPg(db)) {
+    const s = sql(db);
+    for (const o of outcomes) s.upsertOutcome.run(...outcomeParams(o));
+    return;
+  }
+  // One statement may not update a row twice: keep each job's last outcome.
+  const last = new Map<string, OutcomeInput>();
+  for (const o of outcomes) {
+    const k = rowKey(o.destinationId, o.seq);
+    last.delete(k);
+    last.set(k, o);
+  }
+  db.prepare(
+    `INSERT INTO "DeliveryOutcome" (${OUTCOME_COLUMNS}) ${OUTCOME_UNNEST}
+     ON CONFLICT ("destinationId", "seq") DO UPDATE SET "status" = excluded."status", "replayId" = excluded."replayId",
+       "attempts" = excluded."attempts", "finishedAt" = excluded."finishedAt", "latencyMs" = excluded."latencyMs",
+       "httpStatus" = excluded."httpStatus", "errorType" = excluded."errorType",
+       "errorMessage" = excluded."errorMessage"`,
+  ).run(...outcomeColumns([...last.values()]));
+}
+
+/** Deletes finished jobs. */
+export function deleteJobs(db: Database.Database, ids: number[]): void {
+  if (ids.length === 0) return;
+  if (!isPg(db)) {
+    const s = sql(db);
+    for (const id of ids) s.deleteJob.run(id);
+    return;
+  }
+  // One array parameter: passed as [ids] so it is not taken for the parameter list.
+  db.prepare(`DELETE FROM "DeliveryJob" WHERE "id" = ANY(?::int[])`).run([ids]);
+}
+
+const PG_CLAIM = `WITH due AS (
+    SELECT "id" FROM "DeliveryJob" WHERE "destinationId" = ? AND "nextAttemptAt" <= ? AND NOT ("id" = ANY(?::int[]))
+    ORDER BY "nextAttemptAt" LIMIT ? FOR UPDATE SKIP LOCKED),
+  claimed AS (
+    UPDATE "DeliveryJob" j SET "nextAttemptAt" = ?, "leaseUntil" = ? FROM due WHERE j."id" = due."id"
+    RETURNING j."id", j."destinationId", j."workspaceId", j."sourceId", j."seq", j."messageId", j."type", j."event",
+      j."receivedAt", j."attempts", j."deadlineAt", j."replayId", j."createdAt", j."payload")
+  SELECT c."id", c."destinationId", c."workspaceId", c."sourceId", c."seq", c."messageId", c."type", c."event",
+    c."receivedAt", c."attempts", c."deadlineAt", c."replayId",
+    CASE WHEN c."replayId" IS NULL THEN NULL ELSE c."createdAt" END AS "replayQueuedAt",
+    COALESCE(c."payload", m."payload") AS "payload", CASE WHEN c."payload" IS NULL THEN 0 ELSE 1 END AS "modified"
+  FROM claimed c LEFT JOIN "Message" m ON m."seq" = c."seq" ORDER BY c."seq"`;
+
+/**
+ * Leases up to `want` due jobs of a destination (not among `held`) until `leaseEnd`. Returns
+ * them and how many due rows were seen (fewer than `want`: the queue has no more due now).
+ * PostgreSQL: one statement (SKIP LOCKED: rows another worker is leasing are passed over).
+ */
+export function claimJobs(
+  db: Database.Database,
+  destinationId: string,
+  now: number,
+  want: number,
+  leaseEnd: number,
+  held: ReadonlySet<number>,
+): { claimed: JobRow[]; seen: number } {
+  if (isPg(db)) {
+    const claimed = db
+      .prepare(PG_CLAIM)
+      .all(destinationId, now, [...held], want, leaseEnd, leaseEnd) as JobRow[];
+    return { claimed, seen: claimed.length };
+  }
+  const s = sql(db);
+  const rows = s.dueJobs.all(destinationId, now, want) as JobRow[];
+  const claimed = rows.filter(
+    (r) => !held.has(r.id) && s.lease.run(leaseEnd, leaseEnd, r.id, now).changes === 1,
+  );
+  return { claimed, seen: rows.length };
+}

@@ -8,7 +8,7 @@ import { createAgents, type HttpAgents } from "@/lib/delivery/http/client";
 import type { Recorder } from "@/lib/delivery/recorder";
 import { redactor, secretValues } from "@/lib/delivery/redact";
 import { expireParkedJobs } from "@/lib/delivery/retention";
-import { type JobRow, sql } from "@/lib/delivery/store";
+import { claimJobs, type JobRow, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 import { functionBatching } from "@/lib/functions/delivery";
 import type { RoutedDestination } from "@/lib/routing/table";
@@ -281,11 +281,9 @@ export class DestinationWorker {
     let nextDue: number | null = null;
     try {
       deliveryTransaction(this.deps.db, () => {
-        const rows = s.dueJobs.all(this.dest.id, now, want) as JobRow[];
-        claimed = rows.filter(
-          (r) => !this.held.has(r.id) && s.lease.run(leaseEnd, leaseEnd, r.id, now).changes === 1,
-        );
-        if (rows.length < want) nextDue = (s.nextDue.get(this.dest.id) as { at: number | null }).at;
+        const got = claimJobs(this.deps.db, this.dest.id, now, want, leaseEnd, this.held);
+        claimed = got.claimed;
+        if (got.seen < want) nextDue = (s.nextDue.get(this.dest.id) as { at: number | null }).at;
       });
     } catch (err) {
       console.error(`[switchyard] delivery: claiming jobs for ${this.dest.id} failed:`, err);

@@ -94,13 +94,5 @@ export function loadSourceBinding(
 }
 
 /** Changes when an instance, its settings or its function's deployed version change. */
-export function bindingsFingerprint(db: Database.Database): string {
-  return JSON.stringify(
-    db
-      .prepare(
-        `SELECT (SELECT COUNT(*) FROM "FunctionInstance") AS i, (SELECT MAX("updatedAt") FROM "FunctionInstance") AS iu,
-          (SELECT COUNT(*) FROM "FunctionVersion") AS v`,
-      )
-      .get(),
-  );
-}
+export const BINDINGS_FINGERPRINT = `(SELECT COUNT(*) FROM "FunctionInstance") AS i,
+  (SELECT MAX("updatedAt") FROM "FunctionInstance") AS iu, (SELECT COUNT(*) FROM "FunctionVersion") AS v`;

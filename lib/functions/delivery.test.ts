@@ -32,6 +32,10 @@ function functionDestination(code: string, settings: Record<string, unknown>): s
   return destinationId;
 }
 
+// The harness's 2 s retry deadline is shorter than a batch window plus a sandbox's cold start on
+// a busy machine: these tests are about outcomes, not about the deadline.
+const SLOW_DEADLINE = { deadlineMs: 60_000 };
+
 const settled = (dest: string, n: number) => () => {
   const rows = outcomes(h.db, dest);
   return rows.length === n && rows.every((r) => r.status !== "retrying") ? rows : null;
@@ -56,7 +60,7 @@ describe("destination functions with onBatch", () => {
       h,
       Array.from({ length: 45 }, (_, i) => track("Song Played", { messageId: `b-${i}` })),
     );
-    h.start();
+    h.start(SLOW_DEADLINE);
     const rows = await until(settled(dest, 45), 20_000);
     expect(rows.every((r) => r.status === "delivered" && r.attempts === 1)).toBe(true);
     const batches = s.requests.filter((r) => r.url === "/batch").map((r) => JSON.parse(r.body) as unknown[]);
@@ -90,7 +94,7 @@ async function onBatch(events, settings) {
       track("Bad", { messageId: "bad-1", properties: { answer: 400 } }),
       track("Ok", { messageId: "ok-2", properties: { answer: 200 } }),
     ]);
-    h.start();
+    h.start(SLOW_DEADLINE);
     const rows = await until(settled(dest, 4), 20_000);
     const by = Object.fromEntries(rows.map((r) => [r.messageId, r]));
     expect(by["ok-1"]).toMatchObject({ status: "delivered", attempts: 1 });
@@ -133,7 +137,7 @@ async function onBatch(events) { throw new ValidationError("the batch endpoint r
       h,
       Array.from({ length: 5 }, (_, i) => track("Song Played", { messageId: `r-${i}` })),
     );
-    h.start();
+    h.start(SLOW_DEADLINE);
     const retried = await until(settled(retrying, 5), 20_000);
     expect(retried.every((r) => r.status === "delivered" && r.attempts === 2)).toBe(true);
     const discarded = await until(settled(failing, 5), 20_000);
@@ -158,7 +162,7 @@ async function onBatch(events) { throw new ValidationError("the batch endpoint r
       h,
       Array.from({ length: 6 }, (_, i) => track("Song Played", { messageId: `s-${i}` })),
     );
-    h.start();
+    h.start(SLOW_DEADLINE);
     await until(settled(dest, 6), 20_000);
     expect(s.requests.filter((r) => r.url === "/one")).toHaveLength(6);
     expect(s.requests.filter((r) => r.url === "/batch")).toHaveLength(0);

@@ -82,9 +82,10 @@ export function loadPrivacyRules(
   return rules;
 }
 
-export function privacyFingerprint(db: Database.Database): unknown {
-  return privacySql(db).fingerprint.get();
-}
+export const PRIVACY_FINGERPRINT = `(SELECT COUNT(*) FROM "PrivacyField" WHERE "classification" IS NOT NULL) AS pf,
+  (SELECT MAX("updatedAt") FROM "PrivacyField" WHERE "classification" IS NOT NULL) AS pfu,
+  (SELECT COUNT(*) FROM "PrivacyDestination") AS pd, (SELECT MAX("updatedAt") FROM "PrivacyDestination") AS pdu,
+  (SELECT COUNT(*) FROM "PrivacySource") AS ps, (SELECT MAX("updatedAt") FROM "PrivacySource") AS psu`;
 
 /** The consent decision for one event and one destination's categories (Segment's rule: all must be granted). */
 export function consentDecision(

@@ -55,12 +55,6 @@ function statements(db: Database.Database) {
       `INSERT INTO "PrivacyRemoval" ("destinationId", "seq", "workspaceId", "sourceId", "removed", "fields", "at")
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("destinationId", "seq") DO NOTHING`,
     ),
-    fingerprint: db.prepare(
-      `SELECT (SELECT COUNT(*) FROM "PrivacyField" WHERE "classification" IS NOT NULL) AS f,
-         (SELECT MAX("updatedAt") FROM "PrivacyField" WHERE "classification" IS NOT NULL) AS fu,
-         (SELECT COUNT(*) FROM "PrivacyDestination") AS d, (SELECT MAX("updatedAt") FROM "PrivacyDestination") AS du,
-         (SELECT COUNT(*) FROM "PrivacySource") AS s, (SELECT MAX("updatedAt") FROM "PrivacySource") AS su`,
-    ),
     removalTotals: db.prepare(
       `SELECT COUNT(*) AS "events", COALESCE(SUM("removed"), 0) AS "fields" FROM (
          SELECT "removed" FROM "PrivacyRemoval" WHERE "destinationId" = ? AND "at" >= ? AND "at" < ? LIMIT 100000) AS "x"`,

@@ -39,7 +39,8 @@ const SQL = {
   planById: `SELECT "id", "version", "rules" FROM "TrackingPlan" WHERE "id" = ?`,
   eventFilters: `SELECT "id", "kind", "name", "action" FROM "SchemaEventFilter" WHERE "sourceId" = ?`,
   integrationFilters: `SELECT "sourceId", "kind", "name", "destinationId" FROM "SchemaIntegrationFilter"`,
-  integrationFiltersFingerprint: `SELECT COUNT(*) AS n, MAX("updatedAt") AS at FROM "SchemaIntegrationFilter"`,
+  integrationFiltersFingerprint: `(SELECT COUNT(*) FROM "SchemaIntegrationFilter") AS sn,
+    (SELECT MAX("updatedAt") FROM "SchemaIntegrationFilter") AS su`,
 
   // Reads for the console (lib/protocols/queries.ts). Volumes sum the hourly buckets since the
   // bound hour; the separator is bound too (the key format above), so nothing here is dialect-only.

@@ -1,7 +1,15 @@
 import type Database from "better-sqlite3";
 import type { DeliveryConfig } from "@/lib/delivery/config";
 import { RollupBatch } from "@/lib/delivery/rollups";
-import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
+import {
+  insertJobs,
+  insertOutcomes,
+  type JobInsert,
+  type JobRow,
+  type OutcomeInput,
+  rowKey,
+  sql,
+} from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 import { privacySql } from "@/lib/privacy/sql";
 import type { Verdict } from "@/lib/protocols/enforcement";
@@ -89,86 +97,80 @@ export class Router {
     const room = new Map<string, number>();
     const rollups = new RollupBatch();
     const last = rows[rows.length - 1]!.seq;
-    deliveryTransaction(db, () => {
-      for (const row of rows) {
-        if (row.status !== "accepted") continue;
-        const targets = table.bySource.get(row.sourceId);
-        if (!targets) continue;
-        let message: Record<string, unknown>;
-        try {
-          message = JSON.parse(row.payload) as Record<string, unknown>;
-        } catch {
-          continue;
-        }
-        const messageId =
-          row.messageId ?? (typeof message.messageId === "string" ? message.messageId : `seq-${row.seq}`);
-        const type = row.type ?? String(message.type ?? "");
-        const ctx = routeContext(row.sourceId, row.protocol, table.schemaOff.get(row.sourceId));
-        for (const dest of targets) {
-          const decision = routeMessage(message, dest, ctx);
-          const key = { destinationId: dest.id, sourceId: row.sourceId, workspaceId: row.workspaceId };
-          if (decision.kind !== "deliver") {
-            const inserted = s.insertOutcome.run(
-              ...outcomeParams({
-                ...key,
-                seq: row.seq,
-                messageId,
-                type,
-                event: row.event,
-                status: decision.kind,
-                attempts: 0,
-                receivedAt: row.receivedAt,
-                finishedAt: now,
-                latencyMs: null,
-                httpStatus: null,
-                errorType: decision.errorType,
-                errorMessage: decision.reason,
-              }),
-            ).changes;
-            if (inserted) rollups.add(key, now, decision.kind);
-            continue;
-          }
-          if (decision.privacyRemoved.length > 0) {
-            // "privacy: N fields removed" for Event Delivery and the debugger's delivery view.
-            ps.insertRemoval.run(
-              dest.id,
-              row.seq,
-              row.workspaceId,
-              row.sourceId,
-              decision.privacyRemoved.length,
-              JSON.stringify(decision.privacyRemoved),
-              now,
-            );
-          }
-          const worker = this.deps.worker(dest.id);
-          if (!room.has(dest.id)) room.set(dest.id, worker?.capacity() ?? 0);
-          const leased = room.get(dest.id)! > 0;
-          const leaseEnd = now + (worker?.leaseMs() ?? 0);
-          const next = leased ? leaseEnd : now;
-          const info = s.insertJob.run(
-            dest.id,
-            row.workspaceId,
-            row.sourceId,
-            row.seq,
+    // Decide every row first, then write each kind of row at once (lib/delivery/store.ts: one
+    // statement per kind on PostgreSQL), all in one transaction with the cursor.
+    const routed: OutcomeInput[] = [];
+    const jobs: { insert: JobInsert; leased: boolean; handed: JobRow }[] = [];
+    const removals: unknown[][] = [];
+    for (const row of rows) {
+      if (row.status !== "accepted") continue;
+      const targets = table.bySource.get(row.sourceId);
+      if (!targets) continue;
+      let message: Record<string, unknown>;
+      try {
+        message = JSON.parse(row.payload) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      const messageId =
+        row.messageId ?? (typeof message.messageId === "string" ? message.messageId : `seq-${row.seq}`);
+      const type = row.type ?? String(message.type ?? "");
+      const ctx = routeContext(row.sourceId, row.protocol, table.schemaOff.get(row.sourceId));
+      for (const dest of targets) {
+        const decision = routeMessage(message, dest, ctx);
+        const key = { destinationId: dest.id, sourceId: row.sourceId, workspaceId: row.workspaceId };
+        if (decision.kind !== "deliver") {
+          routed.push({
+            ...key,
+            seq: row.seq,
             messageId,
             type,
-            row.event,
-            row.receivedAt,
-            decision.payload,
-            next,
-            leased ? leaseEnd : 0,
-            row.receivedAt + cfg.deadlineMs,
+            event: row.event,
+            status: decision.kind,
+            attempts: 0,
+            receivedAt: row.receivedAt,
+            finishedAt: now,
+            latencyMs: null,
+            httpStatus: null,
+            errorType: decision.errorType,
+            errorMessage: decision.reason,
+          });
+          continue;
+        }
+        if (decision.privacyRemoved.length > 0)
+          // "privacy: N fields removed" for Event Delivery and the debugger's delivery view.
+          removals.push([
+            dest.id,
+            row.seq,
+            row.workspaceId,
+            row.sourceId,
+            decision.privacyRemoved.length,
+            JSON.stringify(decision.privacyRemoved),
             now,
-          );
-          if (info.changes === 0) continue;
-          if (!leased) {
-            waiting.add(dest.id);
-            continue;
-          }
-          room.set(dest.id, room.get(dest.id)! - 1);
-          const list = handed.get(dest.id) ?? [];
-          list.push({
-            id: Number(info.lastInsertRowid),
+          ]);
+        const worker = this.deps.worker(dest.id);
+        if (!room.has(dest.id)) room.set(dest.id, worker?.capacity() ?? 0);
+        const leased = room.get(dest.id)! > 0;
+        if (leased) room.set(dest.id, room.get(dest.id)! - 1);
+        const leaseEnd = now + (worker?.leaseMs() ?? 0);
+        const deadlineAt = row.receivedAt + cfg.deadlineMs;
+        jobs.push({
+          leased,
+          insert: {
+            ...key,
+            seq: row.seq,
+            messageId,
+            type,
+            event: row.event,
+            receivedAt: row.receivedAt,
+            payload: decision.payload,
+            nextAttemptAt: leased ? leaseEnd : now,
+            leaseUntil: leased ? leaseEnd : 0,
+            deadlineAt,
+            createdAt: now,
+          },
+          handed: {
+            id: 0,
             ...key,
             seq: row.seq,
             messageId,
@@ -176,13 +178,34 @@ export class Router {
             event: row.event,
             receivedAt: row.receivedAt,
             attempts: 0,
-            deadlineAt: row.receivedAt + cfg.deadlineMs,
+            deadlineAt,
             payload: decision.payload ?? row.payload,
             modified: decision.payload === null ? 0 : 1,
             message: decision.message,
-          });
-          handed.set(dest.id, list);
+          },
+        });
+      }
+    }
+    deliveryTransaction(db, () => {
+      const inserted = insertOutcomes(db, routed);
+      for (const o of routed)
+        if (inserted.has(rowKey(o.destinationId, o.seq)))
+          rollups.add(o, now, o.status as "filtered" | "unsupported");
+      for (const r of removals) ps.insertRemoval.run(...r);
+      const ids = insertJobs(
+        db,
+        jobs.map((j) => j.insert),
+      );
+      for (const j of jobs) {
+        const id = ids.get(rowKey(j.insert.destinationId, j.insert.seq));
+        if (id === undefined) continue; // routed before (a pass repeated after a crash)
+        if (!j.leased) {
+          waiting.add(j.insert.destinationId);
+          continue;
         }
+        const list = handed.get(j.insert.destinationId) ?? [];
+        list.push({ ...j.handed, id });
+        handed.set(j.insert.destinationId, list);
       }
       rollups.write(db);
       s.writeCursor.run(last, now);

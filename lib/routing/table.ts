@@ -5,11 +5,11 @@ import { open } from "@/lib/crypto/secrets";
 import type { Settings } from "@/lib/delivery/types";
 import type { FilterDefinition } from "@/lib/filters/apply";
 import {
-  bindingsFingerprint,
+  BINDINGS_FINGERPRINT,
   type DestinationBindings,
   loadDestinationBindings,
 } from "@/lib/functions/bindings";
-import { loadPrivacyRules, privacyFingerprint } from "@/lib/privacy/policy";
+import { loadPrivacyRules, PRIVACY_FINGERPRINT } from "@/lib/privacy/policy";
 import { SQL } from "@/lib/protocols/sql.cjs";
 import type { RouteTarget } from "@/lib/routing/route";
 
@@ -156,21 +156,15 @@ export function loadRoutingTable(db: Database.Database, encryptionKey: () => str
   return table;
 }
 
-/** Changes when destinations, their filters or their connections change. */
+// One statement (checked before every routing pass; on PostgreSQL each statement is a round trip).
+const FINGERPRINT = `SELECT (SELECT COUNT(*) FROM "Destination") AS d, (SELECT MAX("updatedAt") FROM "Destination") AS du,
+  (SELECT COUNT(*) FROM "Filter") AS f, (SELECT MAX("updatedAt") FROM "Filter") AS fu,
+  (SELECT COUNT(*) FROM "DestinationSource") AS l, (SELECT MAX("createdAt") FROM "DestinationSource") AS lu,
+  ${BINDINGS_FINGERPRINT}, ${PRIVACY_FINGERPRINT}, ${SQL.integrationFiltersFingerprint}`;
+
+/** Changes when destinations, their filters, connections, functions, privacy or schema filters change. */
 export function routingFingerprint(db: Database.Database): string {
-  const row = db
-    .prepare(
-      `SELECT (SELECT COUNT(*) FROM "Destination") AS d, (SELECT MAX("updatedAt") FROM "Destination") AS du,
-        (SELECT COUNT(*) FROM "Filter") AS f, (SELECT MAX("updatedAt") FROM "Filter") AS fu,
-        (SELECT COUNT(*) FROM "DestinationSource") AS l, (SELECT MAX("createdAt") FROM "DestinationSource") AS lu`,
-    )
-    .get();
-  return JSON.stringify([
-    row,
-    bindingsFingerprint(db),
-    privacyFingerprint(db),
-    db.prepare(SQL.integrationFiltersFingerprint).get(),
-  ]);
+  return JSON.stringify(db.prepare(FINGERPRINT).get());
 }
 
 function loadSchemaOff(db: Database.Database): RoutingTable["schemaOff"] {
