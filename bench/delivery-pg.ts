@@ -1,0 +1,166 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { singleBody } from "@/bench/lib/payloads";
+import { load, startServer } from "@/bench/lib/run";
+import { openPgPool } from "@/lib/db/pg";
+import { insertPgSource } from "@/lib/db/pg-fixtures";
+import { migratePg } from "@/lib/db/pg-migrate";
+import { createTestDatabase } from "@/lib/db/pg-testing";
+import { TEST_KEY } from "@/lib/delivery/testing/fixtures";
+import { basicAuth } from "@/lib/ingest/testing/fixtures";
+import { exactQuantile } from "@/lib/metrics/histogram";
+
+// Delivery on PostgreSQL with separate delivery workers (issue 17's topology): one ingest process
+// (lib/ingest/testing/serve.ts, the tracking API with PostgreSQL group commit and NOTIFY) and N
+// `scripts/delivery-worker.ts` processes sharing the queue (SKIP LOCKED leases, one router by
+// advisory lock), three healthy local webhooks (bench/lib/delivery-sinks.ts, own process).
+// POST /v1/track at a fixed rate; latency is receivedAt -> the webhook's 2xx as recorded in
+// DeliveryOutcome. The same load runs with one worker (the baseline) and with two, each on a fresh
+// database created for the run and dropped after.
+//   npm run bench:delivery-pg     (BENCH_DURATION=30 BENCH_RATE=1000 BENCH_CONNECTIONS=20 TEST_PG_URL=…)
+// Goal: P95 <= 250 ms at 1,000 events/s to 3 healthy webhooks with two workers.
+
+const duration = Number(process.env.BENCH_DURATION ?? 30);
+const rate = Number(process.env.BENCH_RATE ?? 1000);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const root = path.resolve(import.meta.dirname, "..");
+const fmt = (n: number | null | undefined, d = 1) =>
+  n === null || n === undefined ? "–" : n.toLocaleString("en-US", { maximumFractionDigits: d });
+
+function spawnReady(script: string, env: Record<string, string>, marker: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+      if (out.includes(marker)) resolve(child);
+    });
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+
+async function scenario(workers: number, sinkPorts: number[]) {
+  const database = await createTestDatabase("switchyard_bench_delivery");
+  const pool = openPgPool(database.url, 2);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-delivery-pg-"));
+  const children: ChildProcess[] = [];
+  try {
+    await migratePg(pool);
+    const source = await insertPgSource(pool);
+    const dests: { id: string; name: string }[] = [];
+    for (const [i, port] of sinkPorts.entries()) {
+      const id = `dst_bench_${i}`;
+      const name = `sink ${"ABC"[i]}`;
+      await pool.query(
+        `INSERT INTO "Destination" ("id", "workspaceId", "type", "name", "settings", "enabled", "createdAt", "updatedAt")
+         VALUES ($1, $2, 'webhook', $3, $4, true, now(), now())`,
+        [id, source.workspaceId, name, JSON.stringify({ url: `http://127.0.0.1:${port}/hook` })],
+      );
+      await pool.query(
+        `INSERT INTO "DestinationSource" ("destinationId", "sourceId", "createdAt") VALUES ($1, $2, now())`,
+        [id, source.id],
+      );
+      dests.push({ id, name });
+    }
+    const workerEnv = {
+      DATABASE_URL: database.url,
+      NODE_ENV: "production",
+      AUTH_SECRET: "bench-auth-secret-bench-auth-secret-0123",
+      ENCRYPTION_KEY: TEST_KEY,
+      ALLOW_PRIVATE_DESTINATIONS: "true",
+      DATA_DIR: dataDir,
+    };
+    for (let i = 0; i < workers; i++)
+      children.push(await spawnReady("scripts/delivery-worker.ts", workerEnv, '"ready":true'));
+    const ingest = await startServer("lib/ingest/testing/serve.ts", [database.url]);
+    const req = {
+      url: `${ingest.url}/v1/track`,
+      body: singleBody(source.writeKey),
+      headers: { "content-type": "application/json", authorization: basicAuth(source.writeKey) },
+      connections,
+    };
+    await load({ ...req, duration: 3, overallRate: rate }); // warm-up
+    const t0 = Date.now();
+    const result = await load({ ...req, duration, overallRate: rate });
+    // Let the workers finish what was accepted.
+    const pending = async () =>
+      Number((await pool.query(`SELECT COUNT(*) AS n FROM "DeliveryJob"`)).rows[0].n) +
+      Number(
+        (
+          await pool.query(
+            `SELECT COUNT(*) AS n FROM "Message" WHERE "seq" > COALESCE((SELECT MAX("lastSeq") FROM "RoutingCursor"), 0)`,
+          )
+        ).rows[0].n,
+      );
+    for (let i = 0; i < 300 && (await pending()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    const rows = [];
+    for (const d of dests) {
+      const lat = (
+        await pool.query(
+          `SELECT "latencyMs" FROM "DeliveryOutcome" WHERE "destinationId" = $1 AND "status" = 'delivered' AND "receivedAt" >= $2`,
+          [d.id, t0],
+        )
+      ).rows.map((r) => Number(r.latencyMs));
+      rows.push({
+        name: d.name,
+        delivered: lat.length,
+        p50: exactQuantile(lat, 0.5),
+        p95: exactQuantile(lat, 0.95),
+        p99: exactQuantile(lat, 0.99),
+      });
+    }
+    const left = await pending();
+    await ingest.stop();
+    return { workers, accepted: result.total, non2xx: result.non2xx, errors: result.errors, rows, left };
+  } finally {
+    await Promise.all(children.map(stop));
+    await pool.end();
+    await database.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const sinks = spawn(process.execPath, ["--import", "tsx", "bench/lib/delivery-sinks.ts"], {
+  cwd: root,
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const ports = await new Promise<{ ok: number[] }>((resolve) =>
+  sinks.stdout!.once("data", (d: Buffer) => resolve(JSON.parse(String(d).split("\n")[0]!))),
+);
+console.log(
+  `delivery on PostgreSQL: ${rate} events/s for ${duration} s, ${connections} connections, 3 webhooks; ${os.cpus().length} CPUs shared by PostgreSQL, the ingest, the workers, the sinks and the load`,
+);
+const runs: Awaited<ReturnType<typeof scenario>>[] = [];
+try {
+  for (const workers of [1, 2]) runs.push(await scenario(workers, ports.ok));
+} finally {
+  sinks.kill("SIGTERM");
+}
+console.log("\n| workers | destination | delivered | P50 ms | P95 ms | P99 ms |");
+console.log("|---|---|---|---|---|---|");
+for (const run of runs)
+  for (const r of run.rows)
+    console.log(
+      `| ${run.workers} | ${r.name} | ${fmt(r.delivered, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} |`,
+    );
+for (const run of runs)
+  console.log(
+    `\n${run.workers} worker(s): ${fmt(run.accepted, 0)} requests accepted, non-2xx ${run.non2xx}, errors ${run.errors}, not yet delivered at the end ${run.left}`,
+  );
+const worst = (run: (typeof runs)[number]) => Math.max(...run.rows.map((r) => r.p95 ?? Infinity));
+console.log(
+  `\nP95 (worst of 3) with two workers: ${fmt(worst(runs[1]!))} ms (goal <= 250); one worker: ${fmt(worst(runs[0]!))} ms; ratio two ÷ one ${fmt(worst(runs[1]!) / worst(runs[0]!), 2)}`,
+);
