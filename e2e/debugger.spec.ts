@@ -1,26 +1,9 @@
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { createSource, sender } from "@/e2e/support/debugger";
 import { signIn, snap } from "@/e2e/support/ui";
 
 // The Source Debugger as a developer uses it: events sent over real HTTP to the tracking API
 // appear live; pause/resume; search; Pretty and Raw; the 500 cap; backlog after reload.
-
-async function createSource(page: Page, name: string) {
-  const res = await page.request.post("/api/workspaces/demo/sources", {
-    data: { name, type: "website", environment: "dev" },
-  });
-  expect(res.status()).toBe(201);
-  return (await res.json()) as { source: { id: string }; writeKey: string };
-}
-
-function sender(page: Page, writeKey: string) {
-  const auth = `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}`;
-  return {
-    track: (body: Record<string, unknown>) =>
-      page.request.post("/v1/track", { headers: { authorization: auth }, data: body }),
-    batch: (batch: Record<string, unknown>[]) =>
-      page.request.post("/v1/batch", { headers: { authorization: auth }, data: { batch } }),
-  };
-}
 
 const browserContext = {
   library: { name: "analytics.js", version: "next-1.84.3" },
@@ -90,8 +73,12 @@ test("live events, pause and resume, search, Pretty and Raw, rejected reasons", 
   await expect(rows.first()).toContainText("Plan Chosen");
   await send.track({ userId: "ada", event: "Plan Chosen", properties: { again: true } });
   await send.track({ userId: "ada", event: "Something Else" });
+  // An event is open (Signed Up), so the matching newcomer waits behind a marker.
+  await expect(page.getByTestId("new-events")).toContainText("1 new event");
+  await expect(rows).toHaveCount(1);
+  await page.getByTestId("new-events").click();
   await expect(rows).toHaveCount(2);
-  await page.getByRole("button", { name: "Clear" }).click();
+  await page.getByRole("button", { name: "Clear all" }).click();
   await expect(rows).toHaveCount(7);
 });
 

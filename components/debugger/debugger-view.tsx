@@ -1,20 +1,22 @@
 "use client";
 
-import { useDeferredValue, useMemo, useState } from "react";
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { useWorkspace } from "@/components/console/workspace-context";
 import { AdvancedSearch } from "@/components/debugger/advanced-search";
 import { DebuggerEmpty } from "@/components/debugger/debugger-empty";
 import { EventDetail } from "@/components/debugger/event-detail";
 import { EventList } from "@/components/debugger/event-list";
+import { FilterChips } from "@/components/debugger/filter-chips";
+import { useDebuggerKeys } from "@/components/debugger/use-debugger-keys";
 import {
   type Connection,
-  type ServerFilter,
+  type DebugEvent,
   streamUrl,
   useDebuggerStream,
 } from "@/components/debugger/use-debugger-stream";
+import { useIsWide, useViewState } from "@/components/debugger/use-view-state";
 import { Button } from "@/components/ui/button";
-
-const EMPTY: ServerFilter = { types: [], event: "", user: "", q: "", rejected: false };
+import { serverFilter, TEXT_MAX, type ViewState, withSearchText } from "@/lib/debugger/view-state";
 
 const CONNECTION: Record<Connection, { label: string; dot: string }> = {
   connecting: { label: "Connecting…", dot: "bg-slate-400" },
@@ -23,25 +25,70 @@ const CONNECTION: Record<Connection, { label: string; dot: string }> = {
   failed: { label: "Disconnected — reload the page", dot: "bg-red-500" },
 };
 
-export function DebuggerView({ sourceId }: { sourceId: string }) {
+export function DebuggerView({ sourceId, initial }: { sourceId: string; initial: ViewState }) {
   const ws = useWorkspace();
-  const [filter, setFilter] = useState<ServerFilter>(EMPTY);
-  const [search, setSearch] = useState("");
+  const [state, setState] = useViewState(initial);
   const [showAdvanced, setShowAdvanced] = useState(false);
-  const [selected, setSelected] = useState<number | null>(null);
-  const url = streamUrl(ws.api(`/sources/${sourceId}/debugger`), filter);
-  const stream = useDebuggerStream(url);
-  const query = useDeferredValue(search.trim().toLowerCase());
+  // The selected event is kept whole, so an open event stays readable after it leaves the list.
+  const [selected, setSelected] = useState<DebugEvent | null>(null);
+  const [open, setOpen] = useState(false);
+  const wide = useIsWide();
+  const listRef = useRef<HTMLDivElement>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const server = serverFilter(state);
+  const stream = useDebuggerStream(streamUrl(ws.api(`/sources/${sourceId}/debugger`), server), open);
+  const query = useDeferredValue(state.q.trim().toLowerCase());
   const visible = useMemo(
     () => (query ? stream.events.filter((e) => e.text.includes(query)) : stream.events),
     [stream.events, query],
   );
-  const current = stream.events.find((e) => e.seq === selected) ?? null;
   const conn = CONNECTION[stream.connection];
-  const filtered = filter !== EMPTY;
+  const filtered = Boolean(server.types.length || server.event || server.user || server.q || server.rejected);
+  const sheet = open && selected !== null && !wide;
+
+  const showNew = () => {
+    listRef.current?.scrollTo({ top: 0 });
+    stream.release();
+  };
+  const close = () => {
+    if (!open) return false;
+    setOpen(false); // releases what was held (use-debugger-stream.ts), shown from the top
+    if (stream.buffered > 0) listRef.current?.scrollTo({ top: 0 });
+    listRef.current?.focus();
+    return true;
+  };
+  useDebuggerKeys({
+    move: (by) => {
+      if (visible.length === 0) return;
+      const at = selected ? visible.findIndex((e) => e.seq === selected.seq) : -1;
+      setSelected(visible[at < 0 ? 0 : Math.min(visible.length - 1, Math.max(0, at + by))]!);
+      if (document.activeElement === document.body) listRef.current?.focus();
+    },
+    open: () => {
+      const target = selected ?? visible[0];
+      if (!target) return;
+      setSelected(target);
+      setOpen(true);
+    },
+    close,
+    list: () => listRef.current,
+  });
+
+  // The sheet is modal: focus goes into it and the page behind does not scroll.
+  useEffect(() => {
+    if (!sheet) return;
+    closeRef.current?.focus();
+    const overflow = document.body.style.overflow;
+    document.body.style.overflow = "hidden";
+    return () => {
+      document.body.style.overflow = overflow;
+    };
+  }, [sheet]);
+
+  const update = (next: ViewState | ((s: ViewState) => ViewState)) => setState(next);
 
   return (
-    <div className="space-y-3">
+    <div className="min-w-0 space-y-3" data-testid="debugger">
       <div className="flex flex-wrap items-center gap-2">
         <Button
           variant={stream.paused ? "primary" : "secondary"}
@@ -63,24 +110,24 @@ export function DebuggerView({ sourceId }: { sourceId: string }) {
             data-testid="paused-count"
             className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800"
           >
-            {stream.arrivedWhilePaused} new {stream.arrivedWhilePaused === 1 ? "event" : "events"} while
-            paused
+            {stream.buffered} new {stream.buffered === 1 ? "event" : "events"} while paused
           </span>
         )}
-        <div className="ml-auto flex items-center gap-2">
+        <div className="flex w-full min-w-0 flex-wrap items-center gap-2 sm:ml-auto sm:w-auto sm:flex-nowrap">
           <label htmlFor="debugger-search" className="sr-only">
             Search events
           </label>
           <input
             id="debugger-search"
             type="search"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
+            value={state.q}
+            maxLength={TEXT_MAX}
+            onChange={(e) => update((s) => withSearchText(s, e.target.value))}
             onKeyDown={(e) => {
-              if (e.key === "Enter") setFilter({ ...filter, q: search.trim() });
+              if (e.key === "Enter") update((s) => ({ ...s, history: Boolean(s.q.trim()) }));
             }}
             placeholder="Search payloads (Enter: all history)"
-            className="w-72 rounded-md border border-slate-300 px-3 py-1.5 text-sm"
+            className="min-w-0 flex-1 basis-40 rounded-md border border-slate-300 px-3 py-1.5 text-sm sm:w-72 sm:flex-none sm:basis-auto"
           />
           <Button
             variant="secondary"
@@ -93,14 +140,13 @@ export function DebuggerView({ sourceId }: { sourceId: string }) {
       </div>
       {showAdvanced && (
         <AdvancedSearch
-          value={filter}
-          onApply={(f) => setFilter(f)}
-          onClear={() => {
-            setFilter(EMPTY);
-            setSearch("");
-          }}
+          // Remounted when the applied filters change (a chip removed, Clear all): fields follow.
+          key={JSON.stringify([state.types, state.event, state.user, state.rejected])}
+          value={state}
+          onApply={(f) => update((s) => ({ ...s, ...f }))}
         />
       )}
+      <FilterChips state={state} onChange={update} />
       {stream.sample && (
         <p
           role="status"
@@ -111,7 +157,7 @@ export function DebuggerView({ sourceId }: { sourceId: string }) {
           events that arrived since you connected. Every event is still stored and delivered.
         </p>
       )}
-      {stream.ready && stream.events.length === 0 && !stream.paused ? (
+      {stream.ready && stream.events.length === 0 && !stream.paused && !open ? (
         filtered ? (
           <p className="rounded-md border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
             No events match these filters yet. New matching events will appear here live.
@@ -125,11 +171,20 @@ export function DebuggerView({ sourceId }: { sourceId: string }) {
             events={visible}
             total={stream.events.length}
             loading={!stream.ready}
-            selected={selected}
-            onSelect={setSelected}
+            selected={selected?.seq ?? null}
+            onSelect={(e) => {
+              setSelected(e);
+              setOpen(true);
+            }}
+            buffered={stream.paused ? 0 : stream.buffered}
+            onShowNew={showNew}
+            listRef={listRef}
           />
-          <EventDetail event={current} sourceId={sourceId} />
+          {wide && <EventDetail event={open ? selected : null} sourceId={sourceId} onClose={close} />}
         </div>
+      )}
+      {sheet && (
+        <EventDetail event={selected} sourceId={sourceId} sheet onClose={close} closeRef={closeRef} />
       )}
     </div>
   );

@@ -46,39 +46,61 @@ export function streamUrl(base: string, f: ServerFilter): string {
   return qs ? `${base}?${qs}` : base;
 }
 
-export function useDebuggerStream(url: string) {
+/**
+ * `pinned`: an event is open, so the list must stay still. Live events that arrive while paused
+ * or pinned wait in a buffer (capped like the list) until `release()` or until neither holds.
+ * The backlog sent on connecting (or after a filter change) always goes straight into the list.
+ */
+export function useDebuggerStream(url: string, pinned = false) {
   const [events, setEvents] = useState<DebugEvent[]>([]);
-  const [paused, setPausedState] = useState(false);
-  const [arrivedWhilePaused, setArrivedWhilePaused] = useState(0);
+  const [paused, setPaused] = useState(false);
+  /** Live events that arrived while held (all of them, even past the cap). */
+  const [buffered, setBuffered] = useState(0);
   const [connection, setConnection] = useState<Connection>("connecting");
   const [ready, setReady] = useState(false);
   const [sample, setSample] = useState<{ arrived: number; shown: number } | null>(null);
   const incoming = useRef<DebugEvent[]>([]);
   const held = useRef<DebugEvent[]>([]);
-  const pausedRef = useRef(false);
+  const holding = useRef(false);
+  const live = useRef(false);
   const frame = useRef<number | null>(null);
 
   const flush = useCallback(() => {
+    if (frame.current !== null) cancelAnimationFrame(frame.current);
     frame.current = null;
     const batch = incoming.current;
     if (batch.length === 0) return;
     incoming.current = [];
     const newestFirst = batch.reverse();
-    if (pausedRef.current) {
+    if (live.current && holding.current) {
       held.current = [...newestFirst, ...held.current].slice(0, VIEW_CAP);
-      setArrivedWhilePaused((n) => n + batch.length);
+      setBuffered((n) => n + batch.length);
     } else {
       setEvents((prev) => [...newestFirst, ...prev].slice(0, VIEW_CAP));
     }
   }, []);
 
+  const release = useCallback(() => {
+    const releasing = held.current;
+    held.current = [];
+    setBuffered(0);
+    if (releasing.length) setEvents((prev) => [...releasing, ...prev].slice(0, VIEW_CAP));
+  }, []);
+
+  useEffect(() => {
+    holding.current = paused || pinned;
+    if (!holding.current) release();
+  }, [paused, pinned, release]);
+
   useEffect(() => {
     setEvents([]);
     setReady(false);
     setSample(null);
+    setBuffered(0);
     setConnection("connecting");
     incoming.current = [];
     held.current = [];
+    live.current = false;
     const source = new EventSource(url);
     source.onopen = () => setConnection("live");
     source.onerror = () =>
@@ -88,7 +110,13 @@ export function useDebuggerStream(url: string) {
       incoming.current.push({ ...parsed, text: e.data.toLowerCase() });
       frame.current ??= requestAnimationFrame(flush);
     };
-    source.addEventListener("ready", () => setReady(true));
+    source.addEventListener("ready", () => {
+      // Everything before the first "ready" is the backlog: shown now, never held.
+      // After a reconnect, what the server resends is new to this page, so it is live.
+      flush();
+      live.current = true;
+      setReady(true);
+    });
     source.addEventListener("sample", (e) => setSample(JSON.parse((e as MessageEvent).data)));
     return () => {
       source.close();
@@ -97,16 +125,5 @@ export function useDebuggerStream(url: string) {
     };
   }, [url, flush]);
 
-  const setPaused = useCallback((value: boolean) => {
-    pausedRef.current = value;
-    setPausedState(value);
-    if (!value) {
-      const releasing = held.current;
-      held.current = [];
-      setArrivedWhilePaused(0);
-      if (releasing.length) setEvents((prev) => [...releasing, ...prev].slice(0, VIEW_CAP));
-    }
-  }, []);
-
-  return { events, paused, setPaused, arrivedWhilePaused, connection, ready, sample };
+  return { events, paused, setPaused, buffered, release, connection, ready, sample };
 }
