@@ -70,11 +70,9 @@ export function EventDetail({ event, sourceId }: { event: DebugEvent | null; sou
       {view === "delivery" ? (
         <EventDelivery sourceId={sourceId} seq={event.seq} />
       ) : (
-        <>
-          <pre className="min-h-0 flex-1 overflow-auto p-4 text-xs leading-relaxed" data-testid="payload">
-            <code>{shown}</code>
-          </pre>
-        </>
+        <pre className="min-h-0 flex-1 overflow-auto p-4 text-xs leading-relaxed" data-testid="payload">
+          <code>{shown}</code>
+        </pre>
       )}
     </section>
   );

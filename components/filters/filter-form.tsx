@@ -12,6 +12,7 @@ import {
 import { useCreateFilter, useUpdateFilter } from "@/components/filters/use-filters";
 import { Button } from "@/components/ui/button";
 import { Field, SelectField, TextField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { Card } from "@/components/ui/states";
 import { ApiError } from "@/lib/api/client";
 import type { FilterView } from "@/lib/destinations/filters";
@@ -72,8 +73,8 @@ export function FilterForm({
             {error.message}
           </p>
         )}
-        <TextField
-          label="Name"
+        <NameField
+          kind="filter"
           value={name}
           onChange={(e) => setName(e.target.value)}
           required

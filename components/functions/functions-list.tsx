@@ -7,7 +7,7 @@ import { useWorkspace } from "@/components/console/workspace-context";
 import { useCreateFunction, useFunctions } from "@/components/functions/use-functions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { TextField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { Card, EmptyState, ErrorState, PageHeader, Spinner } from "@/components/ui/states";
 import { ApiError } from "@/lib/api/client";
 import type { FunctionKind } from "@/lib/functions/sandbox/types";
@@ -161,8 +161,8 @@ function NewFunction({ onCancel }: { onCancel: () => void }) {
               ))}
             </div>
           </fieldset>
-          <TextField
-            label="Name"
+          <NameField
+            kind="function"
             value={name}
             onChange={(e) => setName(e.target.value)}
             error={err?.field("name") ?? (err && !err.fields.length ? err.message : undefined)}
