@@ -9,6 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { NameField } from "@/components/ui/name-field";
 import { Card, EmptyState, ErrorState, PageHeader, Spinner } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import { ApiError } from "@/lib/api/client";
 import type { FunctionKind } from "@/lib/functions/sandbox/types";
 import { TEMPLATES } from "@/lib/functions/templates";
@@ -76,9 +77,13 @@ export function FunctionsList() {
                     <KindBadge kind={f.kind} />
                   </td>
                   <td className="px-4 py-2.5 text-slate-600">
-                    {f.deployedVersion
-                      ? `v${f.deployedVersion} · ${new Date(f.deployedAt!).toLocaleString()}`
-                      : "Not deployed"}
+                    {f.deployedVersion ? (
+                      <>
+                        v{f.deployedVersion} · <Time value={f.deployedAt!} />
+                      </>
+                    ) : (
+                      "Not deployed"
+                    )}
                   </td>
                   <td className="px-4 py-2.5 text-slate-600">
                     {f.instanceCount} {f.instanceCount === 1 ? "place" : "places"}

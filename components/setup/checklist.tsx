@@ -7,7 +7,6 @@ import { useWorkspace } from "@/components/console/workspace-context";
 import { DevDestinationsStep } from "@/components/setup/dev-destinations-step";
 import { DevSourcesStep } from "@/components/setup/dev-sources-step";
 import { EnvTabs } from "@/components/setup/env-tabs";
-import { dateText } from "@/components/setup/format";
 import { ProdTab } from "@/components/setup/prod-tab";
 import { ProgressBar } from "@/components/setup/progress-bar";
 import { ReadOnlyNotice } from "@/components/setup/read-only-notice";
@@ -17,6 +16,7 @@ import { useChangeUseCase, useLiveSetup, useSetup } from "@/components/setup/use
 import { VerifyStep } from "@/components/setup/verify-step";
 import { buttonClass } from "@/components/ui/button";
 import { EmptyState, ErrorState, PageHeader } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import { getBusinessGoal, getUseCase } from "@/lib/catalog/use-cases";
 import type { Env, SetupState } from "@/lib/use-cases/types";
 
@@ -75,7 +75,7 @@ export function Checklist({ initial, initialTab }: { initial: SetupState; initia
       )}
       {setup.completedAt && (
         <p role="status" className="mb-4 rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-900">
-          Guided setup completed {dateText(setup.completedAt)}: data flows in dev and prod.
+          Guided setup completed <Time value={setup.completedAt} />: data flows in dev and prod.
         </p>
       )}
       {change.error && (
