@@ -20,6 +20,29 @@ import { Time } from "@/components/ui/time";
 import { getBusinessGoal, getUseCase } from "@/lib/catalog/use-cases";
 import type { Env, SetupState } from "@/lib/use-cases/types";
 
+/** Shown on the Dev tab once every dev step is done: the next steps are on the Prod tab. */
+function NextToProd({ onClick }: { onClick: () => void }) {
+  return (
+    <section
+      aria-labelledby="next-prod"
+      data-testid="next-to-prod"
+      className="flex flex-wrap items-center gap-3 rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3"
+    >
+      <div className="min-w-0 flex-1">
+        <h2 id="next-prod" className="text-sm font-semibold text-emerald-900">
+          Dev is done
+        </h2>
+        <p className="text-sm text-emerald-900">
+          Every suggested event arrived from your dev build. Next, connect a prod source and destination.
+        </p>
+      </div>
+      <button type="button" className={buttonClass("primary")} onClick={onClick}>
+        Continue in Prod →
+      </button>
+    </section>
+  );
+}
+
 /** The setup checklist: progress, Dev and Prod tabs, each step live from the setup stream. */
 export function Checklist({ initial, initialTab }: { initial: SetupState; initialTab: Env }) {
   const ws = useWorkspace();
@@ -45,6 +68,7 @@ export function Checklist({ initial, initialTab }: { initial: SetupState; initia
       />
     );
   const canEdit = state.canEdit;
+  const devComplete = progress.steps.filter((s) => s.env === "dev").every((s) => s.done);
   const selectTab = (env: Env) => {
     setTab(env);
     window.history.replaceState(null, "", `?tab=${env}`);
@@ -96,6 +120,14 @@ export function Checklist({ initial, initialTab }: { initial: SetupState; initia
               canEdit={canEdit}
             />
             <VerifyStep env="dev" number={4} progress={progress} verifiedAt={setup.devVerifiedAt} />
+            {devComplete && !setup.completedAt && (
+              <NextToProd
+                onClick={() => {
+                  selectTab("prod");
+                  document.getElementById("tab-prod")?.focus();
+                }}
+              />
+            )}
           </>
         ) : (
           <ProdTab setup={setup} progress={progress} canEdit={canEdit} />
