@@ -55,3 +55,34 @@ test("the filter form shows every error at once, each next to its field", async 
   await expect(page.getByLabel("Name", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await snap(page, "filter-form-name-taken");
 });
+
+test("times are in the viewer's time zone, with the full time and the zone named on hover", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ timezoneId: "Asia/Kolkata" });
+  const page = await context.newPage();
+  await signIn(page);
+  // Something in the audit log, whichever test runs first.
+  const res = await page.request.post("/api/workspaces/demo/destinations", {
+    data: { type: "webhook", name: `Times hook ${Date.now()}`, settings: { url: "https://example.com/hook" } },
+  });
+  expect(res.status()).toBe(201);
+  await page.goto("/demo/audit");
+  await expect(page.getByTestId("time-zone-note")).toHaveText("Times in Asia/Kolkata");
+  const first = page.locator("tbody time").first();
+  await expect(first).toHaveAttribute(
+    "title",
+    /^\w+day, \w+ \d+, \d{4} at \d\d:\d\d:\d\d GMT\+5:30 \(Asia\/Kolkata\)$/,
+  );
+  // The text is the same instant in that zone: "Dec 4, 18:35" for 13:05 UTC.
+  const iso = (await first.getAttribute("datetime"))!;
+  const local = new Intl.DateTimeFormat("en-US", {
+    timeZone: "Asia/Kolkata",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(new Date(iso));
+  await expect(first).toContainText(local);
+  await snap(page, "audit-log-times");
+  await context.close();
+});

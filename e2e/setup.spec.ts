@@ -169,6 +169,7 @@ test("a new owner goes from sign-up to data flowing in dev and prod", async ({ p
   // Prod: copy the source (new write key) and the destination (same settings, fed by prod). With
   // every Dev step done, the Dev tab points there.
   await expect(page.getByTestId("next-to-prod")).toContainText("Dev is done");
+  await snap(page, "setup-dev-next-to-prod");
   await page.getByRole("button", { name: "Continue in Prod →" }).click();
   await expect(page.getByRole("tab", { name: /Prod/ })).toHaveAttribute("aria-selected", "true");
   await expect(page).toHaveURL(/tab=prod/);

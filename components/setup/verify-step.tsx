@@ -64,6 +64,14 @@ export function VerifyStep({
                 )}
                 <span className="sr-only">{arrival ? " (received)" : " (not received yet)"}</span>
               </span>
+              {(arrival || sources[0]) && (
+                <Link
+                  href={debuggerOf(arrival?.sourceId ?? sources[0]!.id)}
+                  className="ml-auto text-xs font-medium text-brand-700 hover:underline"
+                >
+                  Debugger
+                </Link>
+              )}
               {e.nearMiss[env] && (
                 <p
                   className="basis-full pl-8 text-xs text-amber-800"
@@ -72,14 +80,6 @@ export function VerifyStep({
                   Received <code className="rounded bg-amber-50 px-1">{e.nearMiss[env]}</code>. Did you mean{" "}
                   <strong>{e.event}</strong>? Event names must match exactly, including case and spaces.
                 </p>
-              )}
-              {(arrival || sources[0]) && (
-                <Link
-                  href={debuggerOf(arrival?.sourceId ?? sources[0]!.id)}
-                  className="ml-auto text-xs font-medium text-brand-700 hover:underline"
-                >
-                  Debugger
-                </Link>
               )}
             </li>
           );
