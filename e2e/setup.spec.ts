@@ -119,12 +119,25 @@ test("a new owner goes from sign-up to data flowing in dev and prod", async ({ p
   // Send the three events over HTTP: each one's check mark appears without a reload.
   for (const name of ["page-viewed", "page-scrolled", "order-completed"])
     await expect(tick(page, "dev", name)).toHaveAttribute("data-received", "false");
+  // Sent in the wrong case it does not count, and the row says which name was meant.
+  expect((await track(page.request, devKey, "order completed", EVENTS["Order Completed"])).status()).toBe(
+    200,
+  );
+  const hint = page.getByTestId("near-miss-dev-order-completed");
+  await expect(hint).toContainText("Received order completed. Did you mean Order Completed?", {
+    timeout: 5000,
+  });
+  await expect(tick(page, "dev", "order-completed")).toHaveAttribute("data-received", "false");
+  await snap(page, "setup-dev-did-you-mean");
   const slugs = ["page-viewed", "page-scrolled", "order-completed"];
   for (const [i, [event, properties]] of Object.entries(EVENTS).entries()) {
     expect((await track(page.request, devKey, event, properties)).status()).toBe(200);
     await expect(tick(page, "dev", slugs[i]!)).toHaveAttribute("data-received", "true", { timeout: 3000 });
   }
   await expect(step(page, "dev-verify")).toHaveAttribute("data-done", "true");
+  await expect(hint).toHaveCount(0);
+  // Dev is not complete without a destination: no pointer to Prod yet.
+  await expect(page.getByTestId("next-to-prod")).toHaveCount(0);
   await expect(tick(page, "dev", "order-completed").getByRole("link", { name: "Debugger" })).toHaveAttribute(
     "href",
     `/${slug}/sources/${devId}/debugger`,
@@ -153,8 +166,12 @@ test("a new owner goes from sign-up to data flowing in dev and prod", async ({ p
     .toEqual(expect.arrayContaining(Object.keys(EVENTS)));
   await snap(page, "setup-dev-delivered");
 
-  // Prod: copy the source (new write key) and the destination (same settings, fed by prod).
-  await page.getByRole("tab", { name: /Prod/ }).click();
+  // Prod: copy the source (new write key) and the destination (same settings, fed by prod). With
+  // every Dev step done, the Dev tab points there.
+  await expect(page.getByTestId("next-to-prod")).toContainText("Dev is done");
+  await snap(page, "setup-dev-next-to-prod");
+  await page.getByRole("button", { name: "Continue in Prod →" }).click();
+  await expect(page.getByRole("tab", { name: /Prod/ })).toHaveAttribute("aria-selected", "true");
   await expect(page).toHaveURL(/tab=prod/);
   await page.getByRole("button", { name: "Connect prod source" }).click();
   await expect(page.getByLabel("Dev source to copy")).toHaveValue(devId);

@@ -23,7 +23,7 @@ export default async function WelcomePage() {
           className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
           aria-labelledby="create-title"
         >
-          <h1 id="create-title" className="mb-1 text-lg font-semibold">
+          <h1 id="create-title" className="mb-1 text-lg font-semibold break-words">
             {workspaces.length ? "Create another workspace" : `Welcome, ${user.name}`}
           </h1>
           <p className="mb-4 text-sm text-slate-600">
@@ -43,11 +43,15 @@ export default async function WelcomePage() {
             </h2>
             <ul className="divide-y divide-slate-100 text-sm">
               {workspaces.map((w) => (
-                <li key={w.id} className="flex items-center justify-between py-2">
-                  <Link href={`/${w.slug}`} className="font-medium text-brand-700 hover:underline">
+                <li key={w.id} className="flex items-center justify-between gap-3 py-2">
+                  {/* A long name wraps instead of pushing the slug out of the card. */}
+                  <Link
+                    href={`/${w.slug}`}
+                    className="min-w-0 break-words font-medium text-brand-700 hover:underline"
+                  >
                     {w.name}
                   </Link>
-                  <span className="text-xs text-slate-500">/{w.slug}</span>
+                  <span className="shrink-0 text-xs text-slate-500">/{w.slug}</span>
                 </li>
               ))}
             </ul>

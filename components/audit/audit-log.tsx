@@ -5,6 +5,7 @@ import { ChangeSummary } from "@/components/audit/change-summary";
 import { useAuditLog } from "@/components/audit/use-audit";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, PageHeader, Spinner } from "@/components/ui/states";
+import { Time, TimeZoneNote } from "@/components/ui/time";
 
 const FILTERS = [
   { value: "", label: "All actions" },
@@ -54,7 +55,9 @@ export function AuditLog() {
           <table className="w-full text-sm">
             <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
               <tr>
-                <th className="px-4 py-2 font-medium">Time</th>
+                <th className="px-4 py-2 font-medium">
+                  Time <TimeZoneNote className="font-normal normal-case" />
+                </th>
                 <th className="px-4 py-2 font-medium">Actor</th>
                 <th className="px-4 py-2 font-medium">Action</th>
                 <th className="px-4 py-2 font-medium">Target</th>
@@ -65,7 +68,7 @@ export function AuditLog() {
               {events.map((e) => (
                 <tr key={e.id}>
                   <td className="px-4 py-2.5 whitespace-nowrap text-slate-600">
-                    <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
+                    <Time value={e.at} />
                   </td>
                   <td className="px-4 py-2.5">
                     {e.actor.name ?? e.actor.email}

@@ -24,7 +24,19 @@ export function formatValue(key: string, value: unknown): string {
   return text.length > MAX ? `${text.slice(0, MAX - 1)}…` : text;
 }
 
-/** Changed keys as "before → after"; keys only on one side keep that side; unchanged keys are left out. */
+/** Nothing to show: absent, null, "", [] or {}. A label scope of null means "every label", so it is a value. */
+function isEmpty(key: string, value: unknown): boolean {
+  if (value === null) return key !== "labels";
+  if (value === undefined || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return isRecord(value) && Object.keys(value).length === 0;
+}
+
+/**
+ * Changed keys as "before → after"; keys only on one side keep that side; unchanged keys are left
+ * out, and so are keys empty on both sides (a missing list and an empty one are the same) and, in
+ * a creation or deletion, empty keys: "headers: none" says nothing about what happened.
+ */
 export function summarizeChange(before: unknown, after: unknown): ChangeLine[] {
   const b = isRecord(before) ? before : before == null ? {} : { value: before };
   const a = isRecord(after) ? after : after == null ? {} : { value: after };
@@ -36,6 +48,7 @@ export function summarizeChange(before: unknown, after: unknown): ChangeLine[] {
     const inB = key in b;
     const inA = key in a;
     if (inB && inA && JSON.stringify(b[key]) === JSON.stringify(a[key])) continue;
+    if (isEmpty(key, b[key]) && isEmpty(key, a[key])) continue;
     lines.push({
       key,
       ...(hasBefore && inB ? { before: formatValue(key, b[key]) } : {}),

@@ -5,6 +5,7 @@ import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { ApiError, api } from "@/lib/api/client";
 
 export function SignupForm() {
@@ -43,7 +44,8 @@ export function SignupForm() {
           {error.message}
         </p>
       )}
-      <TextField
+      <NameField
+        kind="person"
         label="Your name"
         name="name"
         autoComplete="name"
@@ -68,7 +70,13 @@ export function SignupForm() {
         help="At least 10 characters"
         error={error?.field("password")}
       />
-      <TextField label="Workspace name" name="workspaceName" required error={error?.field("workspaceName")} />
+      <NameField
+        kind="workspace"
+        label="Workspace name"
+        name="workspaceName"
+        required
+        error={error?.field("workspaceName")}
+      />
       <Button type="submit" pending={pending} className="w-full">
         Create account
       </Button>

@@ -1,23 +1,42 @@
 "use client";
 
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { useWorkspace } from "@/components/console/workspace-context";
-import { formatCount, formatTime } from "@/components/delivery/format";
+import { formatCount } from "@/components/delivery/format";
 import { ControlBadges } from "@/components/delivery/health-badge";
 import { useDeliveryOperation } from "@/components/delivery/use-delivery";
 import { Button } from "@/components/ui/button";
 import { Confirm } from "@/components/ui/confirm";
+import { Time } from "@/components/ui/time";
 import type { DiscardResult } from "@/lib/delivery/control";
 import type { DeliveryControlView, ErrorsView, KeyMetricsView } from "@/lib/metrics/types";
 
 // The destination's delivery state (running / paused, circuit breaker) for everyone, and the
 // controls (pause, resume, discard queued messages) for owners and Source Admins.
 
-function stateLine(c: DeliveryControlView): string {
+function stateLine(c: DeliveryControlView): ReactNode {
   if (c.paused)
-    return `Paused${c.pausedBy ? ` by ${c.pausedBy}` : ""}${c.pausedAt ? ` at ${formatTime(c.pausedAt)}` : ""}: events are still routed and queued, nothing is sent. Queued messages keep their retry deadline.`;
+    return (
+      <>
+        Paused{c.pausedBy ? ` by ${c.pausedBy}` : ""}
+        {c.pausedAt ? (
+          <>
+            {" "}
+            at <Time value={c.pausedAt} />
+          </>
+        ) : null}
+        : events are still routed and queued, nothing is sent. Queued messages keep their retry deadline.
+      </>
+    );
   if (c.breaker === "open")
-    return `The destination keeps failing, so it is sent one message at a time (circuit breaker open since ${formatTime(c.breakerSince ?? 0)}). Next probe ${c.nextProbeAt ? formatTime(c.nextProbeAt) : "soon"}; the first success resumes full speed.`;
+    return (
+      <>
+        The destination keeps failing, so it is sent one message at a time (circuit breaker open since{" "}
+        <Time value={c.breakerSince ?? 0} />
+        ). Next probe {c.nextProbeAt ? <Time value={c.nextProbeAt} mode="relative" /> : "soon"}; the first
+        success resumes full speed.
+      </>
+    );
   if (c.breaker === "probing")
     return "Probing: one message is being tried; on success the backlog drains at full speed.";
   return "Sending normally.";

@@ -2,7 +2,6 @@
 
 import { DeliveryControls } from "@/components/delivery/delivery-controls";
 import { ErrorTable } from "@/components/delivery/error-table";
-import { formatTime } from "@/components/delivery/format";
 import { KeyMetrics, KeyMetricsSkeleton } from "@/components/delivery/key-metrics";
 import { PeriodSelector } from "@/components/delivery/period-selector";
 import { ReplayPanel } from "@/components/delivery/replay-panel";
@@ -16,6 +15,7 @@ import {
 import { usePeriod } from "@/components/delivery/use-period";
 import { Button } from "@/components/ui/button";
 import { Card, EmptyState, ErrorState } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 
 // The Event Delivery tab: is this destination getting its events, and if not, why. Three panels
 // (Key metrics, Error details, Trends) follow one time period taken from the URL.
@@ -45,8 +45,8 @@ export function DeliveryDashboard({
           Delivery results for this destination: what arrived, what did not and why, and how long it took.
         </p>
         {window && (
-          <p className="mt-0.5 text-xs text-slate-500" data-testid="period-range" suppressHydrationWarning>
-            {formatTime(Date.parse(window.from))} – {formatTime(Date.parse(window.to))} · refreshes every 10 s
+          <p className="mt-0.5 text-xs text-slate-500" data-testid="period-range">
+            <Time value={window.from} /> – <Time value={window.to} /> · refreshes every 10 s
             {(metrics.isFetching || errors.isFetching || trends.isFetching) && " · updating…"}
           </p>
         )}

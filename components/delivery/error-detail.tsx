@@ -9,6 +9,7 @@ import { SamplePanes } from "@/components/delivery/sample-panes";
 import { useRetryDeliveries } from "@/components/delivery/use-delivery";
 import { Button } from "@/components/ui/button";
 import { Confirm } from "@/components/ui/confirm";
+import { Time } from "@/components/ui/time";
 import type { WindowView } from "@/lib/metrics/period";
 import type { ErrorRowView } from "@/lib/metrics/types";
 
@@ -125,9 +126,9 @@ export function ErrorDetail({
           retry.mutate({ from: window.from, to: window.to }, { onSettled: () => setConfirming(false) })
         }
       >
-        Every message this destination did not deliver that was received between{" "}
-        {new Date(window.from).toLocaleString("en-US")} and {new Date(window.to).toLocaleString("en-US")} is
-        queued again, whatever its error, through the destination's current filters and settings.
+        Every message this destination did not deliver that was received between <Time value={window.from} />{" "}
+        and <Time value={window.to} /> is queued again, whatever its error, through the destination's current
+        filters and settings.
       </Confirm>
     </div>
   );

@@ -2,8 +2,9 @@
 
 import { Fragment, useState } from "react";
 import { ErrorDetail } from "@/components/delivery/error-detail";
-import { formatAgo, formatCount, formatTime } from "@/components/delivery/format";
+import { formatCount } from "@/components/delivery/format";
 import { Badge } from "@/components/ui/badge";
+import { Time } from "@/components/ui/time";
 import type { ErrorsView } from "@/lib/metrics/types";
 
 /**
@@ -91,12 +92,8 @@ export function ErrorTable({
                 <td className="px-4 py-2.5 text-right tabular-nums font-medium" data-testid="error-count">
                   {formatCount(e.messages)}
                 </td>
-                <td
-                  className="px-4 py-2.5 text-slate-600"
-                  title={formatTime(e.lastSeenAt)}
-                  suppressHydrationWarning
-                >
-                  {formatAgo(e.lastSeenAt)}
+                <td className="px-4 py-2.5 text-slate-600">
+                  <Time value={e.lastSeenAt} mode="relative" />
                 </td>
                 <td className="max-w-[16rem] px-4 py-2.5 text-xs text-slate-600" data-testid="error-samples">
                   {e.samples.length === 0

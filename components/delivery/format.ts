@@ -1,4 +1,7 @@
+import { formatAbsolute } from "@/components/ui/time-format";
+
 // How the Event Delivery views write numbers, latencies and times (en-US, the console's language).
+// Times in the page itself are <Time> elements (components/ui/time.tsx).
 
 export const formatCount = (n: number) => n.toLocaleString("en-US");
 
@@ -16,35 +19,15 @@ export function formatRate(rate: number | null): string {
   return `${(rate * 100).toFixed(rate < 0.1 ? 1 : 0)}%`;
 }
 
+/** For text that cannot hold a <Time> (chart tooltips, sentences in a title): the same format. */
 export function formatTime(t: number, withDate = true): string {
-  return new Date(t).toLocaleString("en-US", {
-    month: withDate ? "short" : undefined,
-    day: withDate ? "numeric" : undefined,
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  });
-}
-
-export function formatAgo(t: number, now = Date.now()): string {
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86_400)} d ago`;
+  return formatAbsolute(t, { timeOnly: !withDate });
 }
 
 /** Axis labels: times of day for windows up to a day, dates beyond. */
 export function tickFormatter(bucketMs: number, spanMs: number) {
   return (t: number) =>
-    spanMs <= 86_400_000 || bucketMs < 3_600_000
-      ? formatTime(t, spanMs > 86_400_000)
-      : new Date(t).toLocaleString("en-US", {
-          month: "short",
-          day: "numeric",
-          hour: "2-digit",
-          hour12: false,
-        });
+    spanMs <= 86_400_000 || bucketMs < 3_600_000 ? formatTime(t, spanMs > 86_400_000) : formatAbsolute(t);
 }
 
 /** Pretty JSON for the sample panes; bodies that are JSON text are shown as JSON too. */

@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useWorkspace } from "@/components/console/workspace-context";
-import { formatAgo, formatTime } from "@/components/delivery/format";
 import { HealthBadge } from "@/components/delivery/health-badge";
+import { Time } from "@/components/ui/time";
 import type { HealthActivity } from "@/lib/metrics/types";
 
 /** State changes only (healthy → failing → healthy): one entry per change, not per failed message. */
@@ -24,9 +24,7 @@ export function HealthActivityFeed({ items }: { items: HealthActivity[] }) {
           <span className="text-slate-500">{a.previousState ?? "new"} →</span>
           <HealthBadge state={a.state} />
           <span className="text-slate-600">{a.reason}</span>
-          <span className="ml-auto text-xs text-slate-500" title={formatTime(a.at)}>
-            {formatAgo(a.at)}
-          </span>
+          <Time value={a.at} mode="relative" className="ml-auto text-xs text-slate-500" />
         </li>
       ))}
     </ol>

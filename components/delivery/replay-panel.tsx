@@ -2,11 +2,12 @@
 
 import { type FormEvent, useState } from "react";
 import { useWorkspace } from "@/components/console/workspace-context";
-import { formatCount, formatTime } from "@/components/delivery/format";
+import { formatCount } from "@/components/delivery/format";
 import { useCancelReplay, useReplays, useStartReplay } from "@/components/delivery/use-delivery";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import type { ReplayView } from "@/lib/delivery/replay-runs";
 
 // Replay: archived events of a window, from chosen sources, sent again to this destination as if
@@ -46,7 +47,7 @@ function Progress({
           {r.status}
         </Badge>
         <span className="text-slate-800">
-          {formatTime(Date.parse(r.from))} – {formatTime(Date.parse(r.to))}
+          <Time value={r.from} /> – <Time value={r.to} />
         </span>
         <span className="text-xs text-slate-500">
           by {r.createdBy} · {r.sourceIds.length} source{r.sourceIds.length === 1 ? "" : "s"}
@@ -114,7 +115,7 @@ export function ReplayPanel({ destinationId }: { destinationId: string }) {
         {data && (
           <span data-testid="replay-retention">
             The archive keeps events for {data.retentionDays} days: a replay can start no earlier than{" "}
-            {formatTime(Date.parse(data.earliest))}.
+            <Time value={data.earliest} />.
           </span>
         )}
       </p>

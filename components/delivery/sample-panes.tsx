@@ -1,10 +1,11 @@
 "use client";
 
 import { useState } from "react";
-import { formatTime, prettySample } from "@/components/delivery/format";
+import { prettySample } from "@/components/delivery/format";
 import { useErrorSamples } from "@/components/delivery/use-delivery";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
+import { Time } from "@/components/ui/time";
 
 // The three steps of a failed message's journey, as stored (secrets already redacted by the
 // delivery engine): what the source sent, what went to the destination, what came back.
@@ -47,8 +48,8 @@ export function SamplePanes({
     <div data-testid="sample-payloads">
       <div className="mb-2 flex flex-wrap items-center gap-2 text-xs text-slate-600">
         <span>
-          Sample {Math.min(index, samples.length - 1) + 1} of {samples.length} · {formatTime(sample.at)} ·
-          message <code>{sample.messageId}</code>
+          Sample {Math.min(index, samples.length - 1) + 1} of {samples.length} ·{" "}
+          <Time value={sample.at} seconds /> · message <code>{sample.messageId}</code>
           {!sample.inPeriod && " · from before this period"}
         </span>
         {samples.length > 1 && (

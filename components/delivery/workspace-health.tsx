@@ -2,12 +2,13 @@
 
 import Link from "next/link";
 import { useWorkspace } from "@/components/console/workspace-context";
-import { formatCount, formatLatency, formatRate, formatTime } from "@/components/delivery/format";
+import { formatCount, formatLatency, formatRate } from "@/components/delivery/format";
 import { HealthActivityFeed } from "@/components/delivery/health-activity";
 import { ControlBadges, HealthBadge } from "@/components/delivery/health-badge";
 import { HealthSparkline } from "@/components/delivery/health-sparkline";
 import { useDeliveryOverview } from "@/components/delivery/use-delivery";
 import { Card, ErrorState } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import type { HealthRulesView } from "@/lib/metrics/types";
 
 // The overview's answer to "are my destinations getting their data": the last 24 hours of each,
@@ -77,7 +78,9 @@ export function WorkspaceHealth() {
                       <HealthBadge state={d.state} />
                       <ControlBadges control={d.control} />
                       {d.since && d.state !== "healthy" && (
-                        <span className="ml-1 text-xs text-slate-500">since {formatTime(d.since)}</span>
+                        <span className="ml-1 text-xs text-slate-500">
+                          since <Time value={d.since} />
+                        </span>
                       )}
                     </td>
                     <td className="px-3 py-2 text-right tabular-nums">{formatCount(d.delivered)}</td>

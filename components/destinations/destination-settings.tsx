@@ -19,7 +19,7 @@ import {
   useUpdateDestination,
 } from "@/components/destinations/use-destinations";
 import { Button } from "@/components/ui/button";
-import { TextField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { Card, ErrorState, Spinner } from "@/components/ui/states";
 import { TestConnection } from "@/components/warehouses/test-connection";
 import { ApiError } from "@/lib/api/client";
@@ -106,8 +106,8 @@ function GeneralForm({
       <fieldset disabled={!editable} className="space-y-6">
         <Card title="General">
           <div className="space-y-4">
-            <TextField
-              label="Name"
+            <NameField
+              kind="destination"
               name="name"
               value={name}
               onChange={(e) => setName(e.target.value)}

@@ -10,7 +10,7 @@ import { SourcePicker } from "@/components/destinations/source-picker";
 import { useCreateDestination } from "@/components/destinations/use-destinations";
 import { useSources } from "@/components/sources/use-sources";
 import { Button } from "@/components/ui/button";
-import { TextField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { Card, PageHeader } from "@/components/ui/states";
 import { TestConnection } from "@/components/warehouses/test-connection";
 import { ApiError } from "@/lib/api/client";
@@ -113,7 +113,8 @@ export function NewDestination({
           />
         </Card>
         <Card title="2. Name">
-          <TextField
+          <NameField
+            kind="destination"
             label="Destination name"
             name="name"
             value={name}

@@ -4,14 +4,19 @@ import { useState } from "react";
 import { useWorkspace } from "@/components/console/workspace-context";
 import { ConditionInput, type ServerConditionError } from "@/components/filters/condition-input";
 import {
-  checkCondition,
   configFor,
   FILTER_ACTIONS,
   type FilterActionValue,
+  type FilterFormErrors,
+  type FilterFormValues,
+  hasErrors,
+  serverFilterErrors,
+  validateFilterForm,
 } from "@/components/filters/filter-actions";
 import { useCreateFilter, useUpdateFilter } from "@/components/filters/use-filters";
 import { Button } from "@/components/ui/button";
 import { Field, SelectField, TextField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { Card } from "@/components/ui/states";
 import { ApiError } from "@/lib/api/client";
 import type { FilterView } from "@/lib/destinations/filters";
@@ -45,18 +50,21 @@ export function FilterForm({
   const [enabled, setEnabled] = useState(filter?.enabled ?? true);
   const [submitted, setSubmitted] = useState(false);
   const error = mutation.error instanceof ApiError ? mutation.error : null;
+  const values: FilterFormValues = { name, condition, action, percent, samplePath, fields };
+  // After the first submit every field shows its problem at once and updates as the user types;
+  // the API's answer (e.g. a name already taken) is placed the same way.
+  const local = submitted ? validateFilterForm(values) : {};
+  const server = error ? serverFilterErrors(error.fields, values) : {};
+  const problems: FilterFormErrors = { ...server, ...local };
   const conditionError = error?.fields.find((f) => f.path === "condition") as
     | ServerConditionError
     | undefined;
-  const configError = error?.fields.find(
-    (f) => f.path.startsWith("config") && f.path !== "config.path",
-  )?.message;
-  const pathError = error?.fields.find((f) => f.path === "config.path")?.message;
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setSubmitted(true);
-    if (checkCondition(condition)) return; // the editor already shows where
+    mutation.reset();
+    if (hasErrors(validateFilterForm(values))) return;
     const body = { name, condition, action, config: configFor(action, percent, fields, samplePath), enabled };
     const ok = await (filter ? update.mutateAsync({ id: filter.id, ...body }) : create.mutateAsync(body))
       .then(() => true)
@@ -72,14 +80,17 @@ export function FilterForm({
             {error.message}
           </p>
         )}
-        <TextField
-          label="Name"
+        <NameField
+          kind="filter"
           value={name}
           onChange={(e) => setName(e.target.value)}
           required
           autoFocus
           placeholder="e.g. Drop test events"
-          error={error?.field("name")}
+          error={problems.name}
+          onInput={() => {
+            if (error?.field("name")) mutation.reset();
+          }}
         />
         <ConditionInput
           value={condition}
@@ -105,7 +116,7 @@ export function FilterForm({
           label="Action"
           value={action}
           onChange={(e) => setAction(e.target.value as FilterActionValue)}
-          error={error?.field("action")}
+          error={problems.action}
         >
           {FILTER_ACTIONS.map((a) => (
             <option key={a.value} value={a.value}>
@@ -124,7 +135,7 @@ export function FilterForm({
               value={percent}
               onChange={(e) => setPercent(e.target.value)}
               help="More than 0, at most 100."
-              error={configError}
+              error={problems.percent}
             />
             <TextField
               label="Sample by field (optional)"
@@ -132,14 +143,14 @@ export function FilterForm({
               onChange={(e) => setSamplePath(e.target.value)}
               placeholder="userId"
               help="Keep all or none of the events with the same value, e.g. userId keeps a share of users with all their events. Empty: decided per message (stable per messageId)."
-              error={pathError}
+              error={problems.samplePath}
             />
           </>
         )}
         {(action === "allow_fields" || action === "drop_fields") && (
           <Field
             label={action === "allow_fields" ? "Fields to keep" : "Fields to drop"}
-            error={configError}
+            error={problems.fields?.join("\n")}
             help={
               action === "allow_fields"
                 ? "One field per line inside properties, traits or context, e.g. properties.total. Only the objects named are trimmed: listing properties.total keeps context and traits as they are."

@@ -13,6 +13,7 @@ import { useDeployFunction, useFunction, useUpdateFunction } from "@/components/
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, ErrorState, PageHeader, Spinner } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import type { SettingDecl } from "@/lib/functions/schema";
 
 type Tab = "code" | "settings" | "versions";
@@ -182,7 +183,7 @@ function Versions({ versions }: { versions: { version: number; deployedBy: strin
             {i === 0 && <Badge tone="green">running</Badge>}
           </span>
           <span className="text-slate-600">
-            {v.deployedBy} · {new Date(v.at).toLocaleString()}
+            {v.deployedBy} · <Time value={v.at} />
           </span>
         </li>
       ))}

@@ -7,8 +7,9 @@ import { useWorkspace } from "@/components/console/workspace-context";
 import { useCreateFunction, useFunctions } from "@/components/functions/use-functions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { TextField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { Card, EmptyState, ErrorState, PageHeader, Spinner } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import { ApiError } from "@/lib/api/client";
 import type { FunctionKind } from "@/lib/functions/sandbox/types";
 import { TEMPLATES } from "@/lib/functions/templates";
@@ -76,9 +77,13 @@ export function FunctionsList() {
                     <KindBadge kind={f.kind} />
                   </td>
                   <td className="px-4 py-2.5 text-slate-600">
-                    {f.deployedVersion
-                      ? `v${f.deployedVersion} · ${new Date(f.deployedAt!).toLocaleString()}`
-                      : "Not deployed"}
+                    {f.deployedVersion ? (
+                      <>
+                        v{f.deployedVersion} · <Time value={f.deployedAt!} />
+                      </>
+                    ) : (
+                      "Not deployed"
+                    )}
                   </td>
                   <td className="px-4 py-2.5 text-slate-600">
                     {f.instanceCount} {f.instanceCount === 1 ? "place" : "places"}
@@ -161,8 +166,8 @@ function NewFunction({ onCancel }: { onCancel: () => void }) {
               ))}
             </div>
           </fieldset>
-          <TextField
-            label="Name"
+          <NameField
+            kind="function"
             value={name}
             onChange={(e) => setName(e.target.value)}
             error={err?.field("name") ?? (err && !err.fields.length ? err.message : undefined)}

@@ -16,6 +16,7 @@ import { EnvironmentBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { TextField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { Card, ErrorState } from "@/components/ui/states";
 import { ApiError } from "@/lib/api/client";
 import type { SettingDecl } from "@/lib/functions/schema";
@@ -241,7 +242,8 @@ function AddInstance({ fn, onDone }: { fn: FunctionDetail; onDone: () => void })
       }}
     >
       {fn.kind !== "insert" && (
-        <TextField
+        <NameField
+          kind={fn.kind === "source" ? "source" : "destination"}
           label={fn.kind === "source" ? "Source name" : "Destination name"}
           value={name}
           onChange={(e) => setName(e.target.value)}

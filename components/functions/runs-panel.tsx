@@ -4,6 +4,7 @@ import { OUTCOME_TONES } from "@/components/functions/test-panel";
 import { useFunctionRuns } from "@/components/functions/use-functions";
 import { Badge } from "@/components/ui/badge";
 import { Card, ErrorState, Spinner } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 
 /** Recent invocations of the deployed instances: every failure, a sample of successes, with logs. */
 export function RunsPanel({ fnId }: { fnId: string }) {
@@ -27,7 +28,7 @@ export function RunsPanel({ fnId }: { fnId: string }) {
                   <Badge tone={OUTCOME_TONES[r.outcome] ?? "red"}>{r.outcome}</Badge>
                   <span className="text-slate-800">{r.message ?? "Finished"}</span>
                   <span className="ml-auto text-xs text-slate-500">
-                    v{r.version} · {r.durationMs} ms · {new Date(r.at).toLocaleString()}
+                    v{r.version} · {r.durationMs} ms · <Time value={r.at} seconds />
                   </span>
                 </summary>
                 <div className="mt-2 grid gap-2 md:grid-cols-2">

@@ -11,6 +11,7 @@ import { useSources } from "@/components/sources/use-sources";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, ErrorState } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import type { SettingDecl } from "@/lib/functions/schema";
 
 // Runs the code in the editor (saved or not) once, in its own sandbox, against a sample: an event
@@ -173,7 +174,7 @@ function SamplePicker({ onPick }: { onPick: (message: Record<string, unknown>) =
                 onClick={() => onPick(e.message)}
               >
                 <span className="font-medium">{e.type}</span> {e.event ?? ""}{" "}
-                <span className="text-slate-500">{new Date(e.receivedAt).toLocaleTimeString()}</span>
+                <Time value={e.receivedAt} mode="relative" className="text-slate-500" />
               </button>
             </li>
           ))}

@@ -1,11 +1,6 @@
 import { RoleBadge, ScopeBadges } from "@/components/members/role-badge";
+import { Time } from "@/components/ui/time";
 import type { PublicInvitation } from "@/lib/invitations/schema";
-
-const dateFormat = new Intl.DateTimeFormat("en", {
-  dateStyle: "medium",
-  timeStyle: "short",
-  timeZone: "UTC",
-});
 
 export function InvitationSummary({ invitation }: { invitation: PublicInvitation }) {
   return (
@@ -25,7 +20,9 @@ export function InvitationSummary({ invitation }: { invitation: PublicInvitation
           </>
         )}
         <dt className="text-slate-500">Expires</dt>
-        <dd>{dateFormat.format(new Date(invitation.expiresAt))} UTC</dd>
+        <dd>
+          <Time value={invitation.expiresAt} />
+        </dd>
       </dl>
     </div>
   );

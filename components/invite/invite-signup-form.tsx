@@ -3,6 +3,7 @@
 import { useInvitationSignup } from "@/components/invite/use-invitation";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { ApiError } from "@/lib/api/client";
 
 /** New to Switchyard: create an account and join in one step (works even when public sign-up is off). */
@@ -33,7 +34,14 @@ export function InviteSignupForm({ token, invitedEmail }: { token: string; invit
           {error.message}
         </p>
       )}
-      <TextField label="Your name" name="name" autoComplete="name" required error={error?.field("name")} />
+      <NameField
+        kind="person"
+        label="Your name"
+        name="name"
+        autoComplete="name"
+        required
+        error={error?.field("name")}
+      />
       <TextField
         label="Email"
         name="email"

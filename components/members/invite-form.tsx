@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { Card } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import { ApiError } from "@/lib/api/client";
 import type { InvitationView } from "@/lib/invitations/schema";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/rbac/permissions";
@@ -103,7 +104,7 @@ function InviteLink({
       </p>
       <p>
         Copy this link and send it yourself. It is shown only now, works once, and expires on{" "}
-        {new Date(invitation.expiresAt).toLocaleString()}.
+        <Time value={invitation.expiresAt} />.
       </p>
       <p data-testid="bearer-warning">
         <strong>Treat it like a password:</strong> this is a bearer link. Whoever opens it first joins{" "}

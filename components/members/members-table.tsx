@@ -9,6 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Confirm } from "@/components/ui/confirm";
 import { EmptyState, ErrorState, Spinner } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import type { MemberView } from "@/lib/members/schema";
 
 const LAST_OWNER_HINT = "The last owner cannot be demoted or removed. Make someone else an owner first.";
@@ -58,7 +59,9 @@ export function MembersTable() {
                   <td className="px-4 py-2.5">
                     <ScopeBadges labels={m.labels} />
                   </td>
-                  <td className="px-4 py-2.5 text-slate-600">{new Date(m.joinedAt).toLocaleDateString()}</td>
+                  <td className="px-4 py-2.5 text-slate-600">
+                    <Time value={m.joinedAt} />
+                  </td>
                   <td className="px-4 py-2.5 text-right whitespace-nowrap">
                     {canManage && editing !== m.id && (
                       <Button variant="ghost" size="sm" onClick={() => setEditing(m.id)}>

@@ -6,6 +6,7 @@ import { useInvitations, useRevokeInvitation } from "@/components/members/use-in
 import { Button } from "@/components/ui/button";
 import { Confirm } from "@/components/ui/confirm";
 import { Card, ErrorState, Spinner } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import type { InvitationHistoryView, InvitationView } from "@/lib/invitations/schema";
 
 export function PendingInvitations() {
@@ -29,7 +30,7 @@ export function PendingInvitations() {
               <RoleBadge role={inv.role} />
               {inv.role !== "owner" && <ScopeBadges labels={inv.labels} />}
               <span className="text-xs text-slate-500">
-                expires {new Date(inv.expiresAt).toLocaleDateString()}
+                expires <Time value={inv.expiresAt} />
               </span>
               <Button variant="ghost" size="sm" className="ml-auto" onClick={() => setTarget(inv)}>
                 Revoke
@@ -89,7 +90,7 @@ function InvitationHistory({ history }: { history: InvitationHistoryView[] }) {
               <td className="py-1.5">
                 {STATE_TEXT[inv.state]}{" "}
                 <span className="text-xs text-slate-500">
-                  {new Date(inv.acceptedAt ?? inv.revokedAt ?? inv.expiresAt).toLocaleString()}
+                  <Time value={inv.acceptedAt ?? inv.revokedAt ?? inv.expiresAt} />
                 </span>
               </td>
               <td className="py-1.5">

@@ -6,6 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Confirm } from "@/components/ui/confirm";
 import { Card, EmptyState } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import { ApiError } from "@/lib/api/client";
 
 // Deletion requests (erase one user's messages everywhere) and suppressions (drop their events at ingest).
@@ -42,7 +43,12 @@ export function DeletionsPanel({ data }: { data: PrivacyOverview }) {
                   </Badge>
                   {d.suppress && <Badge tone="violet">suppressed</Badge>}
                   <span className="text-xs text-slate-500">
-                    by {d.requestedBy}, {d.createdAt ? new Date(d.createdAt).toLocaleString() : ""}
+                    by {d.requestedBy}
+                    {d.createdAt ? (
+                      <>
+                        , <Time value={d.createdAt} />
+                      </>
+                    ) : null}
                   </span>
                 </div>
                 <p className="mt-1 text-xs text-slate-600">

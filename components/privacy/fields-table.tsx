@@ -5,6 +5,7 @@ import { ClassificationBadge } from "@/components/privacy/classification-badge";
 import { type PrivacyFieldView, type PrivacyOverview, useClassify } from "@/components/privacy/use-privacy";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 
 // The inbox (detected, not yet classified) and the classified fields share this table: the
 // inbox offers "Accept <suggestion>" and a choice; classified rows can be changed or blocked.
@@ -17,7 +18,7 @@ const matcherLabel = (data: PrivacyOverview, id: string) =>
       ? "Added by hand"
       : id);
 
-const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : "—");
+const when = (ms: number | null) => (ms ? <Time value={ms} mode="relative" /> : "—");
 
 export function FieldsTable({
   data,

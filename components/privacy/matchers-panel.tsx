@@ -9,6 +9,7 @@ import {
   useToggleMatcher,
 } from "@/components/privacy/use-privacy";
 import { Button } from "@/components/ui/button";
+import { NameField } from "@/components/ui/name-field";
 import { Card } from "@/components/ui/states";
 import { ApiError } from "@/lib/api/client";
 
@@ -98,14 +99,12 @@ function NewMatcher() {
   };
   return (
     <form onSubmit={submit} className="mt-4 grid gap-3 border-t border-slate-100 pt-4 sm:grid-cols-2">
-      <label className="text-sm">
-        <span className="block text-xs font-medium text-slate-600">Name</span>
-        <input
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5"
-        />
-      </label>
+      <NameField
+        kind="matcher"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={error?.field("name")}
+      />
       <label className="text-sm">
         <span className="block text-xs font-medium text-slate-600">Suggested class</span>
         <select
@@ -142,9 +141,12 @@ function NewMatcher() {
         <Button type="submit" size="sm" disabled={create.isPending}>
           Add matcher
         </Button>
-        {error && (
+        {error && !(error.fields.length > 0 && error.fields.every((f) => f.path === "name")) && (
           <p role="alert" className="mt-2 text-sm text-red-700">
-            {error.fields.map((f) => `${f.path}: ${f.message}`).join("; ") || error.message}
+            {error.fields
+              .filter((f) => f.path !== "name")
+              .map((f) => `${f.path}: ${f.message}`)
+              .join("; ") || error.message}
           </p>
         )}
       </div>

@@ -9,6 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Confirm } from "@/components/ui/confirm";
 import { Card, EmptyState, ErrorState, PageHeader, Spinner } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import type { PlanEvent, PlanRules } from "@/lib/protocols/plan";
 
 // One tracking plan: its events (a form for the common cases), the whole plan as JSON for the
@@ -162,8 +163,7 @@ export function PlanEditor({ planId }: { planId: string }) {
         <ol className="space-y-1 text-sm" data-testid="plan-history">
           {history.map((h) => (
             <li key={h.version}>
-              <Badge>v{h.version}</Badge> {h.summary} · {h.actorEmail} ·{" "}
-              {new Date(h.createdAt).toLocaleString()}
+              <Badge>v{h.version}</Badge> {h.summary} · {h.actorEmail} · <Time value={h.createdAt} />
             </li>
           ))}
         </ol>

@@ -15,6 +15,26 @@ interface Row {
   required: boolean;
 }
 
+interface EventFormErrors {
+  name?: string;
+  /** One message (or undefined) per property row. */
+  rows: (string | undefined)[];
+}
+
+function checkEventForm(name: string, rows: Row[]): EventFormErrors {
+  const seen = new Set<string>();
+  return {
+    name: name.trim() ? undefined : "Event name is required",
+    rows: rows.map((r, i) => {
+      const key = r.name.trim();
+      if (!key) return r.required ? `Property ${i + 1}: name it, or untick required` : undefined;
+      if (seen.has(key)) return `Property ${i + 1}: "${key}" is listed twice`;
+      seen.add(key);
+      return undefined;
+    }),
+  };
+}
+
 export function PlanEventForm({
   onAdd,
   pending,
@@ -26,7 +46,7 @@ export function PlanEventForm({
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [rows, setRows] = useState<Row[]>([{ name: "", type: "string", required: false }]);
-  const [error, setError] = useState("");
+  const [errors, setErrors] = useState<EventFormErrors>({ rows: [] });
   const setRow = (i: number, patch: Partial<Row>) =>
     setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
@@ -35,8 +55,10 @@ export function PlanEventForm({
       className="space-y-3"
       onSubmit={async (e) => {
         e.preventDefault();
-        if (!name.trim()) return setError("Event name is required");
-        setError("");
+        // Every problem at once: the event name and each property row.
+        const found = checkEventForm(name, rows);
+        setErrors(found);
+        if (found.name || found.rows.some(Boolean)) return;
         const props = rows.filter((r) => r.name.trim());
         const ok = await onAdd({
           type,
@@ -69,7 +91,7 @@ export function PlanEventForm({
           label="Event name"
           value={name}
           onChange={(e) => setName(e.target.value)}
-          error={error || undefined}
+          error={errors.name}
         />
         <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
       </div>
@@ -102,6 +124,11 @@ export function PlanEventForm({
               />
               required
             </label>
+            {errors.rows[i] && (
+              <p role="alert" className="basis-full text-xs text-red-600">
+                {errors.rows[i]}
+              </p>
+            )}
           </div>
         ))}
         <Button

@@ -7,7 +7,8 @@ import { useWorkspace } from "@/components/console/workspace-context";
 import { usePlanMutations, usePlans } from "@/components/protocols/use-protocols";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { SelectField, TextField } from "@/components/ui/field";
+import { SelectField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { Card, EmptyState, ErrorState, PageHeader, Spinner } from "@/components/ui/states";
 import { ApiError } from "@/lib/api/client";
 import { businessGoals } from "@/lib/catalog/use-cases";
@@ -98,7 +99,7 @@ export function PlansList({ fromUseCase }: { fromUseCase: string }) {
                 {formError.message}
               </p>
             )}
-            <TextField label="Name" name="name" required error={formError?.field("name")} />
+            <NameField kind="trackingPlan" name="name" required error={formError?.field("name")} />
             <SelectField
               label="Start from"
               value={start}

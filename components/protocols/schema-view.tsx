@@ -7,6 +7,7 @@ import { type SchemaPage, useSchema, useSchemaMutations } from "@/components/pro
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, Spinner } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 
 // The Source Schema: every event name, page/screen name and trait the source has sent, from the
 // aggregates ingest keeps (never a scan of the archive). Search, sort and pages run on the server.
@@ -20,14 +21,6 @@ const KINDS = [
 ] as const;
 
 type Sort = "name" | "volume" | "lastSeen" | "firstSeen";
-
-function ago(ms: number) {
-  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.round(s / 60)}m ago`;
-  if (s < 86400) return `${Math.round(s / 3600)}h ago`;
-  return `${Math.round(s / 86400)}d ago`;
-}
 
 export function SchemaView({ sourceId }: { sourceId: string }) {
   const ws = useWorkspace();
@@ -203,10 +196,10 @@ export function SchemaView({ sourceId }: { sourceId: string }) {
                         </td>
                         <td className="px-3 py-2 tabular-nums">{item.volume.toLocaleString()}</td>
                         <td className="px-3 py-2 text-slate-600">
-                          <time dateTime={new Date(item.firstSeen).toISOString()}>{ago(item.firstSeen)}</time>
+                          <Time value={item.firstSeen} mode="relative" />
                         </td>
                         <td className="px-3 py-2 text-slate-600">
-                          <time dateTime={new Date(item.lastSeen).toISOString()}>{ago(item.lastSeen)}</time>
+                          <Time value={item.lastSeen} mode="relative" />
                         </td>
                         <td className="px-3 py-2">
                           <label className="inline-flex items-center gap-2">

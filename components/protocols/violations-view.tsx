@@ -6,6 +6,7 @@ import { useWorkspace } from "@/components/console/workspace-context";
 import { useViolations } from "@/components/protocols/use-protocols";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, ErrorState, Spinner } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 
 // Tracking-plan violations of one source, per event and property: counts over 24 h and 7 d and
 // the three newest samples, from the aggregate the archive writer keeps.
@@ -74,7 +75,7 @@ export function ViolationsView({ sourceId }: { sourceId: string }) {
                 <td className="px-3 py-2">
                   {v.message}
                   <div className="text-xs text-slate-500">
-                    {v.code} · last {new Date(v.lastSeen).toLocaleString()}
+                    {v.code} · last <Time value={v.lastSeen} mode="relative" />
                   </div>
                 </td>
                 <td className="px-3 py-2 text-right tabular-nums">

@@ -6,6 +6,7 @@ import { useWorkspace } from "@/components/console/workspace-context";
 import { useUpdateWorkspace } from "@/components/settings/use-workspace-settings";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { Card, PageHeader } from "@/components/ui/states";
 import { ApiError } from "@/lib/api/client";
 
@@ -41,12 +42,11 @@ export function WorkspaceSettings() {
               {error.message}
             </p>
           )}
-          <TextField
-            label="Name"
+          <NameField
+            kind="workspace"
             name="name"
             defaultValue={ws.name}
             required
-            maxLength={80}
             error={error?.field("name")}
           />
           <TextField

@@ -7,7 +7,6 @@ import { useWorkspace } from "@/components/console/workspace-context";
 import { DevDestinationsStep } from "@/components/setup/dev-destinations-step";
 import { DevSourcesStep } from "@/components/setup/dev-sources-step";
 import { EnvTabs } from "@/components/setup/env-tabs";
-import { dateText } from "@/components/setup/format";
 import { ProdTab } from "@/components/setup/prod-tab";
 import { ProgressBar } from "@/components/setup/progress-bar";
 import { ReadOnlyNotice } from "@/components/setup/read-only-notice";
@@ -17,8 +16,32 @@ import { useChangeUseCase, useLiveSetup, useSetup } from "@/components/setup/use
 import { VerifyStep } from "@/components/setup/verify-step";
 import { buttonClass } from "@/components/ui/button";
 import { EmptyState, ErrorState, PageHeader } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import { getBusinessGoal, getUseCase } from "@/lib/catalog/use-cases";
 import type { Env, SetupState } from "@/lib/use-cases/types";
+
+/** Shown on the Dev tab once every dev step is done: the next steps are on the Prod tab. */
+function NextToProd({ onClick }: { onClick: () => void }) {
+  return (
+    <section
+      aria-labelledby="next-prod"
+      data-testid="next-to-prod"
+      className="flex flex-wrap items-center gap-3 rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3"
+    >
+      <div className="min-w-0 flex-1">
+        <h2 id="next-prod" className="text-sm font-semibold text-emerald-900">
+          Dev is done
+        </h2>
+        <p className="text-sm text-emerald-900">
+          Every suggested event arrived from your dev build. Next, connect a prod source and destination.
+        </p>
+      </div>
+      <button type="button" className={buttonClass("primary")} onClick={onClick}>
+        Continue in Prod →
+      </button>
+    </section>
+  );
+}
 
 /** The setup checklist: progress, Dev and Prod tabs, each step live from the setup stream. */
 export function Checklist({ initial, initialTab }: { initial: SetupState; initialTab: Env }) {
@@ -45,6 +68,7 @@ export function Checklist({ initial, initialTab }: { initial: SetupState; initia
       />
     );
   const canEdit = state.canEdit;
+  const devComplete = progress.steps.filter((s) => s.env === "dev").every((s) => s.done);
   const selectTab = (env: Env) => {
     setTab(env);
     window.history.replaceState(null, "", `?tab=${env}`);
@@ -75,7 +99,7 @@ export function Checklist({ initial, initialTab }: { initial: SetupState; initia
       )}
       {setup.completedAt && (
         <p role="status" className="mb-4 rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-900">
-          Guided setup completed {dateText(setup.completedAt)}: data flows in dev and prod.
+          Guided setup completed <Time value={setup.completedAt} />: data flows in dev and prod.
         </p>
       )}
       {change.error && (
@@ -96,6 +120,14 @@ export function Checklist({ initial, initialTab }: { initial: SetupState; initia
               canEdit={canEdit}
             />
             <VerifyStep env="dev" number={4} progress={progress} verifiedAt={setup.devVerifiedAt} />
+            {devComplete && !setup.completedAt && (
+              <NextToProd
+                onClick={() => {
+                  selectTab("prod");
+                  document.getElementById("tab-prod")?.focus();
+                }}
+              />
+            )}
           </>
         ) : (
           <ProdTab setup={setup} progress={progress} canEdit={canEdit} />

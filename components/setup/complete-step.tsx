@@ -1,9 +1,9 @@
 "use client";
 
-import { dateText } from "@/components/setup/format";
 import { Note, StepCard } from "@/components/setup/step-card";
 import { useCompleteSetup } from "@/components/setup/use-setup";
 import { Button } from "@/components/ui/button";
+import { Time } from "@/components/ui/time";
 import type { Progress, SetupRecord } from "@/lib/use-cases/types";
 
 /** Prod step 4: Mark as complete, once prod has a source, an enabled destination and data. */
@@ -21,7 +21,7 @@ export function CompleteStep({
     <StepCard id="complete" number={4} title="Mark as complete" done={setup.completedAt !== null}>
       {setup.completedAt ? (
         <p className="text-emerald-800">
-          Completed {dateText(setup.completedAt)}. Your data is flowing in prod.
+          Completed <Time value={setup.completedAt} />. Your data is flowing in prod.
         </p>
       ) : (
         <>

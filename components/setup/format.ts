@@ -6,8 +6,5 @@ export const destinationTypeName = (id: string) => getDestinationType(id)?.name 
 /** Counts are capped server-side; the cap reads as "1000+". */
 export const countText = (n: number) => (n >= COUNT_CAP_DISPLAY ? `${COUNT_CAP_DISPLAY}+` : String(n));
 
-export const timeText = (ms: number) => new Date(ms).toLocaleTimeString();
-export const dateText = (iso: string) => new Date(iso).toLocaleString();
-
 /** Ids for test hooks and anchors: "Order Completed" -> "order-completed". */
 export const idOf = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-");

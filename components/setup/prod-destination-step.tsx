@@ -5,7 +5,8 @@ import { DestinationList } from "@/components/setup/destination-list";
 import { Note, StepCard } from "@/components/setup/step-card";
 import { usePublishDestination } from "@/components/setup/use-setup";
 import { Button } from "@/components/ui/button";
-import { SelectField, TextField } from "@/components/ui/field";
+import { SelectField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { ApiError } from "@/lib/api/client";
 import type { DestinationBrief, SourceBrief } from "@/lib/use-cases/types";
 
@@ -85,7 +86,8 @@ export function ProdDestinationStep({
               </option>
             ))}
           </SelectField>
-          <TextField
+          <NameField
+            kind="destination"
             label="Prod destination name"
             value={name}
             placeholder={`${chosen.name} (prod)`}

@@ -6,7 +6,8 @@ import { Note, StepCard } from "@/components/setup/step-card";
 import { usePublishSource } from "@/components/setup/use-setup";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { SelectField, TextField } from "@/components/ui/field";
+import { SelectField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { ApiError } from "@/lib/api/client";
 import type { SourceBrief } from "@/lib/use-cases/types";
 
@@ -64,7 +65,8 @@ export function ProdSourceStep({
               </option>
             ))}
           </SelectField>
-          <TextField
+          <NameField
+            kind="source"
             label="Prod source name"
             value={name}
             placeholder={`${chosen.name} (prod)`}

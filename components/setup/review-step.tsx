@@ -3,12 +3,12 @@
 import { useState } from "react";
 import { PlanFromUseCase } from "@/components/protocols/plan-from-use-case";
 import { EventsTable } from "@/components/setup/events-table";
-import { dateText } from "@/components/setup/format";
 import { Note, StepCard } from "@/components/setup/step-card";
 import { TrackingPlan } from "@/components/setup/tracking-plan";
 import { useReviewEvents } from "@/components/setup/use-setup";
 import { Button } from "@/components/ui/button";
 import { Confirm } from "@/components/ui/confirm";
+import { Time } from "@/components/ui/time";
 import type { UseCase } from "@/lib/catalog/use-cases";
 import type { SetupRecord } from "@/lib/use-cases/types";
 
@@ -53,7 +53,9 @@ export function ReviewStep({
         </div>
       )}
       {reviewed ? (
-        <Note>Reviewed {dateText(setup.reviewedAt!)}. The use case is locked in.</Note>
+        <Note>
+          Reviewed <Time value={setup.reviewedAt!} />. The use case is locked in.
+        </Note>
       ) : (
         canEdit && (
           <div className="flex flex-wrap items-center gap-3">

@@ -2,8 +2,9 @@
 
 import Link from "next/link";
 import { useWorkspace } from "@/components/console/workspace-context";
-import { countText, dateText, idOf, timeText } from "@/components/setup/format";
+import { countText, idOf } from "@/components/setup/format";
 import { Note, StepCard } from "@/components/setup/step-card";
+import { Time } from "@/components/ui/time";
 import type { Env, Progress } from "@/lib/use-cases/types";
 
 /**
@@ -53,9 +54,14 @@ export function VerifyStep({
               </span>
               <span className="font-medium text-slate-900">{e.event}</span>
               <span className="text-xs text-slate-500">
-                {arrival
-                  ? `Received ${countText(arrival.count)}× · last at ${timeText(arrival.lastAt)}`
-                  : "Waiting for the first one"}
+                {arrival ? (
+                  <>
+                    Received {countText(arrival.count)}× · last{" "}
+                    <Time value={arrival.lastAt} mode="relative" />
+                  </>
+                ) : (
+                  "Waiting for the first one"
+                )}
                 <span className="sr-only">{arrival ? " (received)" : " (not received yet)"}</span>
               </span>
               {(arrival || sources[0]) && (
@@ -65,6 +71,15 @@ export function VerifyStep({
                 >
                   Debugger
                 </Link>
+              )}
+              {e.nearMiss[env] && (
+                <p
+                  className="basis-full pl-8 text-xs text-amber-800"
+                  data-testid={`near-miss-${env}-${idOf(e.event)}`}
+                >
+                  Received <code className="rounded bg-amber-50 px-1">{e.nearMiss[env]}</code>. Did you mean{" "}
+                  <strong>{e.event}</strong>? Event names must match exactly, including case and spaces.
+                </p>
               )}
             </li>
           );
@@ -76,7 +91,11 @@ export function VerifyStep({
           <code>screen()</code> calls, the Spec&apos;s way of recording views.
         </Note>
       )}
-      {verifiedAt && <Note>Verified {dateText(verifiedAt)}.</Note>}
+      {verifiedAt && (
+        <Note>
+          Verified <Time value={verifiedAt} />.
+        </Note>
+      )}
     </StepCard>
   );
 }

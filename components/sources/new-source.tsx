@@ -7,6 +7,7 @@ import { SourceTypePicker } from "@/components/sources/source-type-picker";
 import { useCreateSource } from "@/components/sources/use-sources";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { Card, PageHeader } from "@/components/ui/states";
 import { ApiError } from "@/lib/api/client";
 import { sourceTypes } from "@/lib/catalog";
@@ -67,8 +68,8 @@ export function NewSource({
               {error.message}
             </p>
           )}
-          <TextField
-            label="Name"
+          <NameField
+            kind="source"
             name="name"
             required
             autoFocus

@@ -9,6 +9,7 @@ import { WriteKeyPanel } from "@/components/sources/write-key-panel";
 import { Button } from "@/components/ui/button";
 import { Confirm } from "@/components/ui/confirm";
 import { TextField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { Card, ErrorState, Spinner } from "@/components/ui/states";
 import { ApiError } from "@/lib/api/client";
 
@@ -56,8 +57,8 @@ export function SourceSettings({ sourceId }: { sourceId: string }) {
             </p>
           )}
           <fieldset disabled={!editable} className="space-y-4">
-            <TextField
-              label="Name"
+            <NameField
+              kind="source"
               name="name"
               defaultValue={source.name}
               required

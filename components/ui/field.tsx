@@ -40,7 +40,7 @@ export function Field({
         </p>
       )}
       {error && (
-        <p id={`${id}-error`} role="alert" className="text-xs text-red-600">
+        <p id={`${id}-error`} role="alert" className="whitespace-pre-line text-xs text-red-600">
           {error}
         </p>
       )}

@@ -4,6 +4,7 @@ import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recha
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, EmptyState, ErrorState, Spinner } from "@/components/ui/states";
+import { Time } from "@/components/ui/time";
 import { type SyncHistory, useSyncNow, useSyncs } from "@/components/warehouses/use-warehouse";
 import { ApiError } from "@/lib/api/client";
 import type { SyncRunView } from "@/lib/warehouses/service";
@@ -26,7 +27,6 @@ function duration(ms: number | null): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
 const total = (rows: Record<string, number>) => Object.values(rows).reduce((a, b) => a + b, 0);
 
 export function SyncHistoryView({ destinationId, canEdit }: { destinationId: string; canEdit: boolean }) {
@@ -83,11 +83,13 @@ function Summary({ history }: { history: SyncHistory }) {
       <div>
         <dt className="text-slate-500">Next scheduled sync</dt>
         <dd className="text-lg font-semibold">
-          {history.nextSyncAt
-            ? new Date(history.nextSyncAt).toLocaleTimeString()
-            : history.enabled
-              ? "Soon"
-              : "Disabled"}
+          {history.nextSyncAt ? (
+            <Time value={history.nextSyncAt} mode="relative" />
+          ) : history.enabled ? (
+            "Soon"
+          ) : (
+            "Disabled"
+          )}
         </dd>
       </div>
       <div>
@@ -152,7 +154,7 @@ function RunsTable({ runs }: { runs: SyncRunView[] }) {
               return (
                 <tr key={r.id}>
                   <td className="py-2 pr-4 whitespace-nowrap">
-                    {when(r.startedAt ?? r.queuedAt)}
+                    <Time value={r.startedAt ?? r.queuedAt} />
                     <span className="block text-xs text-slate-500">
                       {r.trigger === "manual" ? "Sync now" : r.trigger}
                     </span>

@@ -1,7 +1,7 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
-import { TextField } from "@/components/ui/field";
+import { NameField } from "@/components/ui/name-field";
 import { useCreateWorkspace } from "@/components/welcome/use-workspaces";
 import { ApiError } from "@/lib/api/client";
 
@@ -23,11 +23,11 @@ export function CreateWorkspaceForm({ autoFocus }: { autoFocus?: boolean }) {
           {error.message}
         </p>
       )}
-      <TextField
+      <NameField
+        kind="workspace"
         label="Workspace name"
         name="name"
         required
-        maxLength={80}
         autoFocus={autoFocus}
         placeholder="e.g. Acme Analytics"
         help="You will be its owner. You can rename it later."

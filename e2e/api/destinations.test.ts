@@ -282,7 +282,7 @@ describe("destinations API", () => {
     ]);
     const missing = await owner.post<ErrorReply>(api(), { type: "amplitude", name: "Amp", settings: {} });
     expect(missing.status).toBe(400);
-    expect(missing.body.error.fields).toEqual([{ path: "settings.apiKey", message: "Required" }]);
+    expect(missing.body.error.fields).toEqual([{ path: "settings.apiKey", message: "API key is required" }]);
     const unknown = await owner.post<ErrorReply>(api(), { type: "cobol", name: "Old" });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.fields?.[0]?.path).toBe("type");

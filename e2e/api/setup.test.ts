@@ -172,8 +172,16 @@ describe("guided setup API", () => {
     await track(devSource.writeKey, "Page Scrolled", { pct_scrolled: 50 });
     await stream.until(() => states().some((s) => s.progress?.events[1]?.dev !== null), 3000);
     expect(states().at(-1)!.progress?.devVerified).toBe(false);
+    // Sent under the wrong case: not counted, but the checklist says which name was meant.
+    await track(devSource.writeKey, "order completed", { order_id: "o0" });
+    const hinted = (s: SetupState) => s.progress?.events[2]?.nearMiss.dev === "order completed";
+    await stream.until(() => states().some(hinted), 5000);
+    expect(states().find(hinted)!.progress?.events[2]?.dev).toBeNull();
+    expect(states().find(hinted)!.progress?.devVerified).toBe(false);
     await track(devSource.writeKey, "Order Completed", { order_id: "o1" });
     await stream.until(() => states().some((s) => s.progress?.devVerified), 3000);
+    // Once the real name has arrived the hint goes away.
+    expect(states().at(-1)!.progress?.events[2]?.nearMiss.dev).toBeNull();
     await stream.close();
     const state = (await reader.get<SetupState>(api())).body;
     expect(state.progress?.events.map((e) => [e.event, e.dev?.count, e.dev?.sourceId])).toEqual([

@@ -60,10 +60,17 @@ describe("workspaces API", () => {
       `/api/workspaces/${res.body.workspace.slug}`,
     );
     expect(mine.body.workspace.role).toBe("owner");
-    // A second workspace with the same name gets its own slug.
-    const again = await reader.post<{ workspace: { slug: string } }>("/api/workspaces", {
+    // The same user cannot have two of that name (issue 22: picked by name in the switcher) ...
+    const twice = await reader.post<ErrorBody>("/api/workspaces", { name: "reader lab" });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.message).toBe(
+      'A workspace named "Reader Lab" already exists among your workspaces',
+    );
+    // ... but someone else can, and gets its own slug.
+    const again = await owner.post<{ workspace: { slug: string } }>("/api/workspaces", {
       name: "Reader Lab",
     });
+    expect(again.status).toBe(201);
     expect(again.body.workspace.slug).not.toBe(res.body.workspace.slug);
     const created = await (await prisma()).auditEvent.findFirst({
       where: { workspace: { slug: res.body.workspace.slug }, action: "workspace.created" },

@@ -22,6 +22,10 @@ interface Common {
 const blank = (v: unknown) => (v === "" || v === null ? undefined : v);
 const absent = (input: unknown) => input === undefined || input === null || input === "";
 const notMask = (v: string) => v !== SECRET_MASK;
+// The console's one wording (lib/validation/names.ts words names the same way): the field is named.
+const requiredMessage = (label: string) => `${label} is required`;
+const tooLongMessage = (label: string, max: number) =>
+  `${label} must be at most ${max.toLocaleString("en-US")} characters`;
 
 /** RFC 9110 token: the characters allowed in an HTTP header name. */
 export const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -49,10 +53,10 @@ interface TextOpts extends Common {
 
 export function text(key: string, o: TextOpts): FieldDef {
   let s = z
-    .string({ error: (i) => (absent(i.input) ? "Required" : "Must be text") })
+    .string({ error: (i) => (absent(i.input) ? requiredMessage(o.label) : "Must be text") })
     .trim()
-    .max(o.maxLength ?? 500, `At most ${o.maxLength ?? 500} characters`);
-  if (o.required) s = s.min(1, "Required");
+    .max(o.maxLength ?? 500, tooLongMessage(o.label, o.maxLength ?? 500));
+  if (o.required) s = s.min(1, requiredMessage(o.label));
   if (o.pattern) s = s.regex(o.pattern, o.patternMessage ?? "Invalid format");
   const schema =
     o.default !== undefined ? z.preprocess(blank, s.default(o.default)) : optionalIfNeeded(!!o.required, s);
@@ -71,11 +75,11 @@ interface UrlOpts extends Common {
   routing?: boolean;
 }
 
-const httpUrl = () =>
+const httpUrl = (label: string) =>
   z
     .url({
       protocol: /^https?$/,
-      error: (i) => (absent(i.input) ? "Required" : "Must be an http:// or https:// URL"),
+      error: (i) => (absent(i.input) ? requiredMessage(label) : "Must be an http:// or https:// URL"),
     })
     // A masked URL posted back unchanged was restored by mergeSettingsUpdate; one still holding the
     // mask was edited, and its credentials are not carried over to an edited URL.
@@ -86,7 +90,7 @@ const httpUrl = () =>
 
 /** An http(s) URL. Secret URLs (e.g. a Slack webhook) render as password inputs. */
 export function url(key: string, o: UrlOpts): FieldDef {
-  const s = httpUrl();
+  const s = httpUrl(o.label);
   const schema =
     o.default !== undefined ? z.preprocess(blank, s.default(o.default)) : optionalIfNeeded(!!o.required, s);
   const { required, secret, routing, ...rest } = o;
@@ -125,10 +129,10 @@ interface SecretOpts extends Common {
 
 export function secret(key: string, o: SecretOpts): FieldDef {
   let s = z
-    .string({ error: (i) => (absent(i.input) ? "Required" : "Must be text") })
+    .string({ error: (i) => (absent(i.input) ? requiredMessage(o.label) : "Must be text") })
     .trim()
-    .min(1, "Required")
-    .max(4096, "Too long")
+    .min(1, requiredMessage(o.label))
+    .max(4096, tooLongMessage(o.label, 4096))
     .refine(notMask, "Enter the secret itself, not the masked placeholder");
   if (o.pattern) s = s.regex(o.pattern, o.patternMessage ?? "Invalid format");
   const { required, pattern, patternMessage, ...rest } = o;
@@ -181,14 +185,14 @@ export function number(
 
 const headerEntry = z.object({
   key: z
-    .string({ error: "Required" })
+    .string({ error: "Header name is required" })
     .trim()
-    .min(1, "Required")
+    .min(1, "Header name is required")
     .regex(HTTP_TOKEN, "Not a valid HTTP header name")
     .refine((k) => !RESERVED_HEADERS.has(k.toLowerCase()), "This header is set automatically"),
   value: z
-    .string({ error: "Required" })
-    .max(8192, "Too long")
+    .string({ error: "Header value is required" })
+    .max(8192, tooLongMessage("Header value", 8192))
     .regex(/^[\t\x20-\x7e\x80-\xff]*$/, "Header values must be single-line Latin-1 text")
     .refine(notMask, "Enter the header value"),
 });
@@ -217,7 +221,7 @@ export function stringList(key: string, o: Common & { required?: boolean }): Fie
           .filter(Boolean)
       : (blank(v) ?? []);
   let list = z
-    .array(z.string().trim().min(1, "Empty entry").max(200, "Too long"))
+    .array(z.string().trim().min(1, "Empty entry").max(200, "Entries must be at most 200 characters"))
     .max(200, "At most 200 entries");
   if (o.required) list = list.min(1, "Add at least one entry");
   const { required, ...rest } = o;

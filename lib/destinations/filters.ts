@@ -4,6 +4,7 @@ import { parseJsonObject } from "@/lib/destinations/queries";
 import { AppError, type FieldError, notFound } from "@/lib/errors";
 import type { FqlError } from "@/lib/filters/fql";
 import { type FilterInput, type FilterUpdate, filterConfigFor } from "@/lib/filters/schema";
+import { requireUniqueName } from "@/lib/validation/unique-name";
 
 // A destination's filters. Positions are 0..n-1 without gaps: new filters go last, deletes close
 // the gap, and a reorder must name every filter exactly once (a stale list is refused, not merged).
@@ -84,7 +85,18 @@ export async function getFilter(destinationId: string, filterId: string) {
   return toFilterView(row);
 }
 
+/** 409 when another filter of the destination has this name (case-insensitive): filters are picked by name. */
+function requireUniqueFilterName(destinationId: string, name: string, exceptId?: string) {
+  return requireUniqueName(
+    "filter",
+    name,
+    () => db.filter.findMany({ where: { destinationId }, select: { id: true, name: true } }),
+    { exceptId, where: "on this destination" },
+  );
+}
+
 export async function createFilter(destinationId: string, input: FilterInput) {
+  await requireUniqueFilterName(destinationId, input.name);
   const row = await db.$transaction(async (tx) => {
     const last = await tx.filter.aggregate({ where: { destinationId }, _max: { position: true } });
     return tx.filter.create({
@@ -122,6 +134,8 @@ function nextConfig(current: FilterView, update: FilterUpdate): Record<string, u
 }
 
 export async function updateFilter(current: FilterView, update: FilterUpdate) {
+  if (update.name !== undefined)
+    await requireUniqueFilterName(current.destinationId, update.name, current.id);
   const config = nextConfig(current, update);
   const row = await db.filter.update({
     where: { id: current.id },

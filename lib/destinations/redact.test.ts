@@ -49,7 +49,26 @@ describe("destination audit redaction", () => {
       { ...base, secrets: { signingSecret: "x" } },
     );
     expect(before["settings.signingSecret"]).toBeUndefined();
-    expect(after["settings.signingSecret"]).toBe("(changed)");
+    expect(after["settings.signingSecret"]).toBe("(set)");
+  });
+
+  it("does not call an empty secret set (a webhook saved without headers)", () => {
+    const none: DestinationState = {
+      ...base,
+      public: { url: "https://example.com/in" },
+      secrets: { headers: [], signingSecret: "" },
+    };
+    const created = auditCreated("webhook", none);
+    expect(created["settings.headers"]).toBeUndefined();
+    expect(created["settings.signingSecret"]).toBeUndefined();
+    // Saving it again with headers still empty changes nothing about secrets.
+    const same = auditChange("webhook", none, { ...none, enabled: true });
+    expect(same.before["settings.headers"]).toBeUndefined();
+    expect(same.after["settings.headers"]).toBeUndefined();
+    // Clearing the headers of a destination that had some is a removal, not a change.
+    const cleared = auditChange("webhook", base, { ...base, secrets: { ...base.secrets, headers: [] } });
+    expect(cleared.before["settings.headers"]).toBe("(set)");
+    expect(cleared.after["settings.headers"]).toBe("(removed)");
   });
 
   it("records a URL with credentials masked, and its credentials as markers", () => {

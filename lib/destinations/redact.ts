@@ -23,6 +23,17 @@ export const SECRET_REMOVED = "(removed)";
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * A secret that holds nothing: absent, "", an empty list (no headers) or an empty object. It is
+ * not "(set)": the audit log said "settings.headers: (set)" for a webhook saved without headers.
+ */
+export function isUnset(value: unknown): boolean {
+  if (value === undefined || value === null || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === "object") return Object.keys(value).length === 0;
+  return false;
+}
+
 function fieldsOf(typeId: string) {
   return getDestinationType(typeId)?.fields ?? [];
 }
@@ -45,13 +56,14 @@ function snapshot(typeId: string, state: DestinationState, marks: Settings): Set
 /** The "after" of a creation: every secret that was given shows as "(set)". */
 export function auditCreated(typeId: string, state: DestinationState): Settings {
   const marks: Settings = {};
-  for (const key of Object.keys(state.secrets)) marks[key] = SECRET_SET;
+  for (const [key, value] of Object.entries(state.secrets)) if (!isUnset(value)) marks[key] = SECRET_SET;
   return snapshot(typeId, state, marks);
 }
 
 /**
  * Before/after of an update. An untouched secret reads "(unchanged)" on both sides (so the audit
- * table leaves it out); a replaced one goes "(set)" -> "(changed)", a cleared one -> "(removed)".
+ * table leaves it out); a replaced one goes "(set)" -> "(changed)", a cleared one -> "(removed)",
+ * a first one has only an after: "(set)". Empty values count as unset (isUnset).
  */
 export function auditChange(typeId: string, before: DestinationState, after: DestinationState) {
   const b: Settings = {};
@@ -59,8 +71,8 @@ export function auditChange(typeId: string, before: DestinationState, after: Des
   for (const field of fieldsOf(typeId)) {
     // Secret settings, and URL settings whose credentials are stored among the secrets.
     if (!field.secret && field.kind !== "url") continue;
-    const old = before.secrets[field.key];
-    const next = after.secrets[field.key];
+    const old = isUnset(before.secrets[field.key]) ? undefined : before.secrets[field.key];
+    const next = isUnset(after.secrets[field.key]) ? undefined : after.secrets[field.key];
     if (old === undefined && next === undefined) continue;
     if (same(old, next)) {
       b[field.key] = SECRET_UNCHANGED;
@@ -68,7 +80,7 @@ export function auditChange(typeId: string, before: DestinationState, after: Des
       continue;
     }
     if (old !== undefined) b[field.key] = SECRET_SET;
-    a[field.key] = next === undefined ? SECRET_REMOVED : SECRET_CHANGED;
+    a[field.key] = next === undefined ? SECRET_REMOVED : old === undefined ? SECRET_SET : SECRET_CHANGED;
   }
   return { before: snapshot(typeId, before, b), after: snapshot(typeId, after, a) };
 }

@@ -1,15 +1,12 @@
 import { z } from "zod";
 import { getDestinationType, validateSettings } from "@/lib/catalog";
+import { nameSchema } from "@/lib/validation/names";
 
 // One schema per resource, shared by the route handlers, the client hooks and the tests.
 // Settings errors carry paths under "settings." (e.g. "settings.url", "settings.headers.0.key") so
 // the form can put each message under its own input.
 
-export const destinationName = z
-  .string({ error: "Name is required" })
-  .trim()
-  .min(1, "Name is required")
-  .max(100, "Keep the name under 100 characters");
+export const destinationName = nameSchema("destination");
 
 const sourceIds = z
   .array(z.string().min(1).max(100), { error: "sourceIds must be a list of source ids" })

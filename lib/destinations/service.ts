@@ -28,7 +28,8 @@ import {
   settingsFieldErrors,
 } from "@/lib/destinations/schema";
 import { env } from "@/lib/env";
-import { AppError, conflict, forbidden } from "@/lib/errors";
+import { AppError, forbidden } from "@/lib/errors";
+import { requireUniqueName as uniqueName } from "@/lib/validation/unique-name";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
 
 // Destinations and their credentials. Secret settings (as the catalog marks them) are sealed
@@ -94,12 +95,14 @@ async function resolveSources(access: WorkspaceAccess, ids: string[]) {
   return ids.map((id) => byId.get(id)!);
 }
 
-async function requireUniqueName(workspaceId: string, name: string, exceptId?: string) {
-  const clash = await db.destination.findFirst({
-    where: { workspaceId, name, ...(exceptId ? { id: { not: exceptId } } : {}) },
-    select: { id: true },
-  });
-  if (clash) throw conflict(`A destination named "${name}" already exists`, "name");
+/** 409 when another destination of the workspace has this name (case-insensitive). */
+function requireUniqueName(workspaceId: string, name: string, exceptId?: string) {
+  return uniqueName(
+    "destination",
+    name,
+    () => db.destination.findMany({ where: { workspaceId }, select: { id: true, name: true } }),
+    { exceptId },
+  );
 }
 
 function settingsError(errors: { path: string; message: string }[]): AppError {

@@ -1,6 +1,7 @@
 // Validation shared by the filters API, the filter editor and tests.
 
 import { z } from "zod";
+import { nameSchema } from "@/lib/validation/names";
 import { fieldPathProblem, MAX_FIELD_PATH_SEGMENTS } from "./fields";
 import { describeFqlError, parseFql } from "./fql";
 
@@ -95,11 +96,7 @@ export const filterConfigFor = {
 } as const;
 
 const common = {
-  name: z
-    .string({ error: "Name must be a string" })
-    .trim()
-    .min(1, "Name is required")
-    .max(100, "Name must be at most 100 characters"),
+  name: nameSchema("filter"),
   condition: filterCondition,
   enabled: z.boolean({ error: "Enabled must be true or false" }).default(true),
 };

@@ -10,7 +10,8 @@ import type { InstanceCreate, SettingDecl } from "@/lib/functions/schema";
 import { type FunctionRow, parseDecls } from "@/lib/functions/service";
 import { checkSettings, maskedSettings } from "@/lib/functions/settings";
 import { slugify, uniqueSlug } from "@/lib/slug";
-import { newWriteKey } from "@/lib/sources/service";
+import { newWriteKey, requireUniqueSourceName } from "@/lib/sources/service";
+import { NAME_REQUIRED } from "@/lib/validation/names";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
 
 // Where a deployed function runs. A source function gets a new Source with an unguessable
@@ -78,17 +79,13 @@ export async function createInstance(access: WorkspaceAccess, row: FunctionRow, 
   if (kind === "source") {
     if (!input.name || !input.environment)
       throw new AppError("bad_request", "Name the new source and choose its environment", [
-        ...(input.name ? [] : [{ path: "name", message: "Required" }]),
-        ...(input.environment ? [] : [{ path: "environment", message: "Required" }]),
+        ...(input.name ? [] : [{ path: "name", message: NAME_REQUIRED }]),
+        ...(input.environment ? [] : [{ path: "environment", message: "Choose an environment" }]),
       ]);
     access.requireLabel("sources.write", input.environment);
     const name = input.name;
     const environment = input.environment;
-    const taken = await db.source.findFirst({
-      where: { workspaceId: access.workspace.id, name },
-      select: { id: true },
-    });
-    if (taken) throw conflict(`A source named "${name}" already exists`, "name");
+    await requireUniqueSourceName(access.workspace.id, name);
     const { fields } = newWriteKey();
     const { token, fields: tokenFields } = newToken();
     const slug = await uniqueSlug(slugify(name), async (s) =>
@@ -119,7 +116,9 @@ export async function createInstance(access: WorkspaceAccess, row: FunctionRow, 
   }
   if (kind === "destination") {
     if (!input.name)
-      throw new AppError("bad_request", "Name the new destination", [{ path: "name", message: "Required" }]);
+      throw new AppError("bad_request", "Name the new destination", [
+        { path: "name", message: NAME_REQUIRED },
+      ]);
     const { row: dest } = await createDestination(access, {
       type: FUNCTION_DESTINATION_TYPE_ID,
       name: input.name,
@@ -132,7 +131,7 @@ export async function createInstance(access: WorkspaceAccess, row: FunctionRow, 
   }
   if (!input.destinationId)
     throw new AppError("bad_request", "Choose the destination to insert the function into", [
-      { path: "destinationId", message: "Required" },
+      { path: "destinationId", message: "Choose a destination" },
     ]);
   const dest = await getDestination(access, input.destinationId);
   requireDestinationScope(access, dest);

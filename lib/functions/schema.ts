@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FUNCTION_KINDS } from "@/lib/functions/sandbox/types";
+import { nameSchema } from "@/lib/validation/names";
 
 // One schema per resource, shared by the route handlers, the client hooks and the tests.
 
@@ -35,11 +36,7 @@ export const settingDecls = z
     });
   });
 
-const name = z
-  .string({ error: "Name is required" })
-  .trim()
-  .min(1, "Name is required")
-  .max(100, "Keep the name under 100 characters");
+const name = nameSchema("function");
 const code = z.string({ error: "code must be text" }).max(MAX_CODE_CHARS, "Code is limited to 128 KB");
 
 export const functionCreate = z.object({

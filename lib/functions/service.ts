@@ -10,6 +10,7 @@ import {
   type TestRun,
 } from "@/lib/functions/schema";
 import { getTemplate } from "@/lib/functions/templates";
+import { requireUniqueName as uniqueName } from "@/lib/validation/unique-name";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
 
 // Functions as the console edits them: the working copy (code and declared settings), test runs
@@ -89,12 +90,14 @@ export async function listFunctions(access: WorkspaceAccess) {
   }));
 }
 
-async function requireUniqueName(workspaceId: string, name: string, exceptId?: string) {
-  const clash = await db.function.findFirst({
-    where: { workspaceId, name, ...(exceptId ? { id: { not: exceptId } } : {}) },
-    select: { id: true },
-  });
-  if (clash) throw conflict(`A function named "${name}" already exists`, "name");
+/** 409 when another function of the workspace has this name (case-insensitive). */
+function requireUniqueName(workspaceId: string, name: string, exceptId?: string) {
+  return uniqueName(
+    "function",
+    name,
+    () => db.function.findMany({ where: { workspaceId }, select: { id: true, name: true } }),
+    { exceptId },
+  );
 }
 
 export async function createFunction(access: WorkspaceAccess, input: FunctionCreate) {

@@ -47,7 +47,8 @@ export function checkSettings(decls: SettingDecl[], input: Values, stored: Value
     const { value, error } = coerce(decl, raw);
     if (error) errors.push({ path: `settings.${decl.name}`, message: error });
     else if (value === undefined) {
-      if (decl.required) errors.push({ path: `settings.${decl.name}`, message: "Required" });
+      if (decl.required)
+        errors.push({ path: `settings.${decl.name}`, message: `${decl.label || decl.name} is required` });
     } else (decl.secret ? out.secrets : out.public)[decl.name] = value;
   }
   return errors.length ? { ok: false, errors } : { ok: true, ...out };

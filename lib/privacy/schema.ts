@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CLASSIFICATIONS, MAX_PATTERNS_PER_MATCHER, validatePattern } from "@/lib/privacy/matchers";
 import { isValidPath } from "@/lib/privacy/paths";
 import { POLICIES } from "@/lib/privacy/policy";
+import { nameSchema } from "@/lib/validation/names";
 
 // One zod schema per privacy resource, shared by the routes, the page and the tests.
 
@@ -33,7 +34,7 @@ const pattern = z.string().superRefine((p, ctx) => {
 
 export const matcherInput = z
   .object({
-    name: z.string().trim().min(1, "Name the matcher").max(80),
+    name: nameSchema("matcher"),
     keyPatterns: z.array(pattern).max(MAX_PATTERNS_PER_MATCHER).default([]),
     valuePatterns: z.array(pattern).max(MAX_PATTERNS_PER_MATCHER).default([]),
     suggested: classification,

@@ -5,6 +5,7 @@ import { notFound } from "@/lib/errors";
 import { BUILT_IN_MATCHERS, fullyMasked } from "@/lib/privacy/matchers";
 import type { DeletionInput, DestinationPrivacyInput, FieldInput, MatcherInput } from "@/lib/privacy/schema";
 import { type PurgeCounts, purgeUser } from "@/lib/privacy/sql";
+import { requireUniqueName } from "@/lib/validation/unique-name";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
 
 // The Privacy page's reads and writes. Settings go through Prisma; the deletion purge through the
@@ -154,6 +155,12 @@ export async function classifyField(access: WorkspaceAccess, input: FieldInput) 
 }
 
 export async function createMatcher(access: WorkspaceAccess, input: MatcherInput) {
+  await requireUniqueName("matcher", input.name, () =>
+    db.privacyMatcher.findMany({
+      where: { workspaceId: access.workspace.id },
+      select: { id: true, name: true },
+    }),
+  );
   const m = await db.privacyMatcher.create({
     data: {
       workspaceId: access.workspace.id,

@@ -6,6 +6,8 @@ import { AppError, notFound } from "@/lib/errors";
 import { compilePlan, MAX_PLAN_BYTES, type PlanRules, planRules } from "@/lib/protocols/plan";
 import { invalidateProtocols } from "@/lib/protocols/resolver";
 import { sampleValue } from "@/lib/use-cases/sample-values";
+import { nameSchema } from "@/lib/validation/names";
+import { requireUniqueName } from "@/lib/validation/unique-name";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
 
 // Tracking plans: workspace-level, versioned (every change is a new TrackingPlanVersion with who
@@ -13,7 +15,17 @@ import type { WorkspaceAccess } from "@/lib/workspaces/access";
 // never a surprise at ingest. Editing a plan connected to sources needs write access to every one
 // of them (a Source Admin limited to "dev" cannot change what "prod" sources enforce).
 
-const name = z.string().trim().min(1, "Name is required").max(100, "Names are at most 100 characters");
+const name = nameSchema("trackingPlan");
+
+/** 409 when another tracking plan of the workspace has this name (case-insensitive). */
+function requireUniquePlanName(workspaceId: string, name: string, exceptId?: string) {
+  return requireUniqueName(
+    "trackingPlan",
+    name,
+    () => db.trackingPlan.findMany({ where: { workspaceId }, select: { id: true, name: true } }),
+    { exceptId },
+  );
+}
 
 export const planCreate = z
   .object({
@@ -136,6 +148,7 @@ export async function createPlan(access: WorkspaceAccess, input: z.infer<typeof 
   const rules =
     input.rules ?? (input.fromUseCase ? rulesFromUseCase(input.fromUseCase) : planRules.parse({}));
   const text = compiled(rules);
+  await requireUniquePlanName(access.workspace.id, input.name);
   const plan = await db.trackingPlan.create({
     data: {
       workspaceId: access.workspace.id,
@@ -165,6 +178,7 @@ export async function createPlan(access: WorkspaceAccess, input: z.infer<typeof 
 export async function updatePlan(access: WorkspaceAccess, id: string, input: z.infer<typeof planUpdate>) {
   const before = await getPlan(access, id);
   requireAllSources(access, before);
+  if (input.name !== undefined) await requireUniquePlanName(access.workspace.id, input.name, before.id);
   const text = input.rules ? compiled(input.rules) : before.rules;
   const changed = text !== before.rules;
   const version = changed ? before.version + 1 : before.version;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nameSchema } from "@/lib/validation/names";
 
 // One schema per resource, shared by the route handlers, the client hooks and the tests.
 
@@ -21,7 +22,7 @@ const websiteUrl = z
   .max(2048);
 
 export const sourceInput = z.object({
-  name: z.string().trim().min(1, "Name is required").max(100, "Keep the name under 100 characters"),
+  name: nameSchema("source"),
   type: z.string().min(1, "Choose a source type"),
   environment: environmentLabel,
   websiteUrl: z.union([websiteUrl, z.literal("").transform(() => undefined)]).optional(),

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { invalidateWriteKeyCache } from "@/lib/ingest/writekeys";
 import { slugify, uniqueSlug } from "@/lib/slug";
 import { type SourceInput, sourceInput } from "@/lib/sources/schema";
+import { requireUniqueName } from "@/lib/validation/unique-name";
 
 // Sources and their write keys. A write key is shown to owners and source admins (sealed at
 // rest so it can be copied again) and looked up by ingest through its SHA-256 hash.
@@ -28,6 +29,7 @@ export async function createSource(workspaceId: string, raw: SourceInput) {
     throw new AppError("bad_request", `Unknown source type "${input.type}"`, [
       { path: "type", message: "Unknown source type" },
     ]);
+  await requireUniqueSourceName(workspaceId, input.name);
   const { key, fields } = newWriteKey();
   const source = await db.source.create({
     data: {
@@ -49,6 +51,16 @@ export async function createSource(workspaceId: string, raw: SourceInput) {
     },
   });
   return { source, writeKey: key };
+}
+
+/** 409 when another source of the workspace has this name (case-insensitive). */
+export function requireUniqueSourceName(workspaceId: string, name: string, exceptId?: string) {
+  return requireUniqueName(
+    "source",
+    name,
+    () => db.source.findMany({ where: { workspaceId }, select: { id: true, name: true } }),
+    { exceptId },
+  );
 }
 
 export async function regenerateWriteKey(sourceId: string) {

@@ -3,6 +3,7 @@ import type { UseCase } from "@/lib/catalog/use-cases";
 import { db } from "@/lib/db";
 import { sqlite } from "@/lib/db/sqlite";
 import { COUNT_CAP_DISPLAY } from "@/lib/use-cases/display";
+import { nearMiss } from "@/lib/use-cases/near-miss";
 import type { SetupFacts } from "@/lib/use-cases/progress";
 import type { StoredSteps } from "@/lib/use-cases/schema";
 import type { Arrival, DestinationBrief, Env, SetupRecord, SourceBrief } from "@/lib/use-cases/types";
@@ -69,6 +70,32 @@ export function arrivals(useCase: UseCase, sourceIds: string[], conn = sqlite())
   return out;
 }
 
+/** Names compared per environment: the most recently seen first, a bounded number of them. */
+const NEAR_MISS_CANDIDATES = 500;
+
+/** For each suggested event not received: a track name the sources sent that looks like it. */
+export async function nearMisses(
+  useCase: UseCase,
+  sourceIds: string[],
+  received: Record<string, Arrival>,
+): Promise<Record<string, string>> {
+  const waiting = useCase.events.filter((e) => !received[e.event] && !CALL_FOR_EVENT[e.event]);
+  if (!waiting.length || !sourceIds.length) return {};
+  const rows = await db.schemaEntry.findMany({
+    where: { sourceId: { in: sourceIds }, kind: "track" },
+    select: { name: true },
+    orderBy: { lastSeen: "desc" },
+    take: NEAR_MISS_CANDIDATES,
+  });
+  const names = [...new Set(rows.map((r) => r.name))];
+  const out: Record<string, string> = {};
+  for (const { event } of waiting) {
+    const guess = nearMiss(event, names);
+    if (guess) out[event] = guess;
+  }
+  return out;
+}
+
 function outcomeCount(conn: Database.Database, destinationId: string, status: string): number {
   return (statement(conn, "outcomes").get(destinationId, status) as { n: number }).n;
 }
@@ -124,22 +151,18 @@ export async function loadFacts(
     for (const env of ["dev", "prod"] as const)
       if (d.sources.some((s) => s.source.environment === env)) destinations[env].push(brief(env));
   }
+  const ids = (env: Env) => sources[env].map((s) => s.id);
+  const received = { dev: arrivals(useCase, ids("dev"), conn), prod: arrivals(useCase, ids("prod"), conn) };
+  const [devMisses, prodMisses] = await Promise.all([
+    nearMisses(useCase, ids("dev"), received.dev),
+    nearMisses(useCase, ids("prod"), received.prod),
+  ]);
   return {
     setup,
     useCase,
     sources,
     destinations,
-    received: {
-      dev: arrivals(
-        useCase,
-        sources.dev.map((s) => s.id),
-        conn,
-      ),
-      prod: arrivals(
-        useCase,
-        sources.prod.map((s) => s.id),
-        conn,
-      ),
-    },
+    received,
+    nearMisses: { dev: devMisses, prod: prodMisses },
   };
 }

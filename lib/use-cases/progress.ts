@@ -21,6 +21,8 @@ export interface SetupFacts {
   destinations: Record<Env, DestinationBrief[]>;
   /** Per suggested event name: newest arrival on any source of that environment. */
   received: Record<Env, Record<string, Arrival>>;
+  /** Per suggested event not yet received: a name sent instead that looks like it (near-miss.ts). */
+  nearMisses?: Record<Env, Record<string, string>>;
 }
 
 export const STEP_ORDER: readonly StepView["id"][] = [
@@ -75,6 +77,10 @@ export function computeProgress(f: SetupFacts): Progress {
       properties: [...e.properties],
       dev: f.received.dev[e.event] ?? null,
       prod: f.received.prod[e.event] ?? null,
+      nearMiss: {
+        dev: f.received.dev[e.event] ? null : (f.nearMisses?.dev[e.event] ?? null),
+        prod: f.received.prod[e.event] ? null : (f.nearMisses?.prod[e.event] ?? null),
+      },
     })),
     sources: f.sources,
     destinations: f.destinations,

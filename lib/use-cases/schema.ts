@@ -2,6 +2,7 @@ import { z } from "zod";
 import { getUseCase } from "@/lib/catalog/use-cases";
 import { destinationName } from "@/lib/destinations/schema";
 import { TRACKING_PLAN_LIBRARIES } from "@/lib/use-cases/snippets";
+import { nameSchema } from "@/lib/validation/names";
 
 // One schema per setup request, shared by the route handlers, the client hooks and the tests.
 
@@ -37,12 +38,7 @@ const id = (what: string) =>
 export const copySourceInput = z
   .object({
     sourceId: id("a dev source"),
-    name: z
-      .string()
-      .trim()
-      .min(1, "Name is required")
-      .max(100, "Keep the name under 100 characters")
-      .optional(),
+    name: nameSchema("source").optional(),
   })
   .strict();
 export type CopySourceInput = z.input<typeof copySourceInput>;

@@ -32,6 +32,8 @@ export interface EventProgress {
   properties: string[];
   dev: Arrival | null;
   prod: Arrival | null;
+  /** Not arrived, but a source of the environment sent a name like it ("order completed"). */
+  nearMiss: Record<Env, string | null>;
 }
 
 export interface SourceBrief {

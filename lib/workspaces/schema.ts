@@ -1,11 +1,8 @@
 import { z } from "zod";
 import { RESERVED_SLUGS } from "@/lib/slug";
+import { nameSchema } from "@/lib/validation/names";
 
-export const workspaceName = z
-  .string()
-  .trim()
-  .min(1, "Name is required")
-  .max(80, "Keep it under 80 characters");
+export const workspaceName = nameSchema("workspace");
 export const workspaceSlug = z
   .string()
   .trim()
@@ -16,7 +13,7 @@ export const workspaceSlug = z
 export const workspaceUpdate = z.object({ name: workspaceName, slug: workspaceSlug }).partial().strict();
 
 export const signupInput = z.object({
-  name: z.string().trim().min(1, "Your name is required").max(100),
+  name: nameSchema("person"),
   email: z.string().trim().toLowerCase().email("Enter a valid email address"),
   password: z.string().min(10, "Use at least 10 characters").max(200),
   workspaceName,

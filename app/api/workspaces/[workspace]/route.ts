@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { conflict } from "@/lib/errors";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
 import { workspaceUpdate } from "@/lib/workspaces/schema";
+import { requireUniqueWorkspaceName } from "@/lib/workspaces/service";
 
 const view = (access: WorkspaceAccess, w = access.workspace) => ({
   workspace: { id: w.id, name: w.name, slug: w.slug, role: access.role, labels: access.labels },
@@ -17,6 +18,7 @@ export const GET = withWorkspace("workspace.read", async ({ access }) => json(vi
 export const PATCH = withWorkspace("workspace.update", async ({ req, access }) => {
   const input = await readJson(req, workspaceUpdate, 16 * 1024);
   const before = access.workspace;
+  if (input.name !== undefined) await requireUniqueWorkspaceName(access.user.id, input.name, before.id);
   // Checked first for a clear message; the unique index still answers 409 if two owners race.
   if (
     input.slug &&

@@ -5,7 +5,7 @@ import { audit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { getSource, toSourceView } from "@/lib/sources/queries";
 import { sourceUpdate } from "@/lib/sources/schema";
-import { notifyWriteKeyChange } from "@/lib/sources/service";
+import { notifyWriteKeyChange, requireUniqueSourceName } from "@/lib/sources/service";
 
 export const GET = withWorkspace("sources.read", async ({ params, access }) => {
   return json({ source: toSourceView(await getSource(access, params.sourceId!), access) });
@@ -16,6 +16,7 @@ export const PATCH = withWorkspace("sources.write", async ({ req, params, access
   access.requireLabel("sources.write", before.environment);
   const input = await readJson(req, sourceUpdate);
   if (input.environment) access.requireLabel("sources.write", input.environment);
+  if (input.name !== undefined) await requireUniqueSourceName(access.workspace.id, input.name, before.id);
   const after = await db.source.update({ where: { id: before.id }, data: input });
   if (input.enabled !== undefined) notifyWriteKeyChange();
   const pick = (s: { name: string; environment: string; enabled: boolean; websiteUrl: string | null }) => ({
