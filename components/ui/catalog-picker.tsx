@@ -75,7 +75,7 @@ export function CatalogPicker({
             <button
               type="button"
               onClick={() => onPick(t.id)}
-              className="h-full w-full rounded-lg border border-slate-200 bg-white p-4 text-left shadow-sm hover:border-brand-500 focus-visible:border-brand-500"
+              className="flex h-full w-full flex-col rounded-lg border border-slate-200 bg-white p-4 text-left shadow-sm hover:border-brand-500 focus-visible:border-brand-500"
             >
               <span className="flex items-center gap-3">
                 <Logo id={t.id} name={t.name} size="lg" />
