@@ -7,6 +7,7 @@ import { EnabledSwitch } from "@/components/destinations/enabled-switch";
 import { useDestinations, useUpdateDestination } from "@/components/destinations/use-destinations";
 import { EnvironmentBadge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
+import { Logo } from "@/components/ui/logo";
 import { EmptyState, ErrorState, PageHeader, Spinner } from "@/components/ui/states";
 import type { DestinationView } from "@/lib/destinations/queries";
 
@@ -79,8 +80,13 @@ function DestinationRow({ destination: d }: { destination: DestinationView }) {
         {d.control && <ControlBadges control={d.control} />}
       </td>
       <td className="px-4 py-2.5">
-        <span className="block text-slate-700">{d.typeName}</span>
-        <span className="text-xs text-slate-500">{d.category}</span>
+        <span className="flex items-center gap-2">
+          <Logo id={d.type} name={d.typeName} size="sm" />
+          <span>
+            <span className="block text-slate-700">{d.typeName}</span>
+            <span className="text-xs text-slate-500">{d.category}</span>
+          </span>
+        </span>
       </td>
       <td className="px-4 py-2.5">
         {d.sources.length === 0 ? (

@@ -6,6 +6,7 @@ import { useWorkspace } from "@/components/console/workspace-context";
 import { useSources } from "@/components/sources/use-sources";
 import { Badge, EnvironmentBadge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
+import { Logo } from "@/components/ui/logo";
 import { EmptyState, ErrorState, PageHeader, Spinner } from "@/components/ui/states";
 import { sourceTypeName } from "@/lib/catalog";
 
@@ -88,7 +89,12 @@ export function SourcesList({ initialEnvironment }: { initialEnvironment: string
                         {s.name}
                       </Link>
                     </td>
-                    <td className="px-4 py-2.5 text-slate-600">{sourceTypeName(s.type)}</td>
+                    <td className="px-4 py-2.5 text-slate-600">
+                      <span className="inline-flex items-center gap-2">
+                        <Logo id={s.type} name={sourceTypeName(s.type)} size="sm" />
+                        {sourceTypeName(s.type)}
+                      </span>
+                    </td>
                     <td className="px-4 py-2.5">
                       <EnvironmentBadge label={s.environment} />
                     </td>

@@ -1,6 +1,7 @@
 "use client";
 
 import { type ReactNode, useId, useState } from "react";
+import { Logo } from "@/components/ui/logo";
 
 export interface CatalogItem {
   id: string;
@@ -74,10 +75,15 @@ export function CatalogPicker({
             <button
               type="button"
               onClick={() => onPick(t.id)}
-              className="h-full w-full rounded-lg border border-slate-200 bg-white p-4 text-left shadow-sm hover:border-brand-500 focus-visible:border-brand-500"
+              className="flex h-full w-full flex-col rounded-lg border border-slate-200 bg-white p-4 text-left shadow-sm hover:border-brand-500 focus-visible:border-brand-500"
             >
-              <span className="block font-medium">{t.name}</span>
-              <span className="text-xs text-slate-500">{t.category}</span>
+              <span className="flex items-center gap-3">
+                <Logo id={t.id} name={t.name} size="lg" />
+                <span className="min-w-0">
+                  <span className="block font-medium">{t.name}</span>
+                  <span className="text-xs text-slate-500">{t.category}</span>
+                </span>
+              </span>
               <span className="mt-1 block text-sm text-slate-600">{t.description}</span>
               {t.detail && <span className="mt-2 block text-xs text-slate-500">{t.detail}</span>}
             </button>

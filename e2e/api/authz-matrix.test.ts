@@ -147,6 +147,7 @@ const EXPECT: Record<string, Row> = {
   "PATCH /api/workspaces/[workspace]": { expect: OWNERS, body: () => ({ name: `Renamed ${unique()}` }) },
   "GET /api/workspaces/[workspace]/audit": { expect: OWNERS },
   "GET /api/workspaces/[workspace]/delivery/overview": { expect: MEMBERS },
+  "GET /api/workspaces/[workspace]/connections": { expect: MEMBERS },
 
   // Members and invitations
   "GET /api/workspaces/[workspace]/members": { expect: MEMBERS },

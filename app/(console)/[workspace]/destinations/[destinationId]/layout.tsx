@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { ControlBadges, HealthBadge } from "@/components/delivery/health-badge";
 import { DestinationInfo } from "@/components/destinations/destination-info";
 import { Badge } from "@/components/ui/badge";
+import { Logo } from "@/components/ui/logo";
 import { Tabs } from "@/components/ui/tabs";
 import { getDestinationType } from "@/lib/catalog";
 import { db } from "@/lib/db";
@@ -39,6 +40,7 @@ export default async function DestinationLayout({
         </Link>
       </p>
       <div className="mb-4 flex flex-wrap items-center gap-3">
+        <Logo id={destination.type} name={type?.name ?? destination.type} size="lg" />
         <h1 className="text-xl font-semibold">{destination.name}</h1>
         {destination.enabled ? <Badge tone="green">Enabled</Badge> : <Badge>Disabled</Badge>}
         {health.state !== "healthy" && (

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { Badge, EnvironmentBadge } from "@/components/ui/badge";
+import { Logo } from "@/components/ui/logo";
 import { Tabs } from "@/components/ui/tabs";
 import { sourceTypeName } from "@/lib/catalog";
 import { db } from "@/lib/db";
@@ -27,6 +28,7 @@ export default async function SourceLayout({
         </Link>
       </p>
       <div className="mb-4 flex flex-wrap items-center gap-3">
+        <Logo id={source.type} name={sourceTypeName(source.type)} size="lg" />
         <h1 className="text-xl font-semibold">{source.name}</h1>
         <EnvironmentBadge label={source.environment} />
         {!source.enabled && <Badge>Disabled</Badge>}
