@@ -44,6 +44,7 @@ async function darkPage(browser: Browser) {
 test("the switch in the user menu changes the theme, before first paint and across reloads", async ({
   browser,
 }) => {
+  test.setTimeout(120_000); // seven page loads on a shared machine
   const page = await (await browser.newContext({ colorScheme: "light" })).newPage();
   const cspErrors: string[] = [];
   page.on("console", (m) => {
