@@ -27,7 +27,7 @@ export function Forbidden({
       </p>
       <Link
         href={`/${workspace}`}
-        className="mt-6 inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+        className="mt-6 inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 dark:hover:bg-brand-500"
       >
         Back to the overview
       </Link>

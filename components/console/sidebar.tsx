@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { SignOutEverywhere } from "@/components/auth/sign-out-everywhere";
+import { ThemeSwitch } from "@/components/console/theme-switch";
 import { useWorkspace } from "@/components/console/workspace-context";
 import { ROLE_LABELS } from "@/lib/rbac/permissions";
 
@@ -71,6 +72,7 @@ export function Sidebar({ workspaces }: { workspaces: { slug: string; name: stri
           {ROLE_LABELS[ws.role]}
           {ws.labels ? ` · ${ws.labels.join(", ")}` : ""}
         </p>
+        <ThemeSwitch className="mt-3" />
         <button
           type="button"
           onClick={() => signOut({ callbackUrl: "/login" })}

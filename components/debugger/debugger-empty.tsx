@@ -20,7 +20,8 @@ export function DebuggerEmpty({ sourceId }: { sourceId: string }) {
         the Overview tab, or send a test event:
       </p>
       <div className="relative mt-4">
-        <pre className="overflow-x-auto rounded-md bg-slate-900 p-4 text-xs text-slate-100">
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls, so keyboard users must be able to focus it */}
+        <pre tabIndex={0} className="overflow-x-auto rounded-md bg-code p-4 text-xs text-code-foreground">
           <code data-testid="curl-example">{curl}</code>
         </pre>
         <div className="absolute top-2 right-2">

@@ -77,7 +77,7 @@ export function EventDetail({
               type="button"
               aria-selected={view === v}
               onClick={() => setView(v)}
-              className={`rounded px-2.5 py-1 text-xs font-medium ${view === v ? "bg-slate-800 text-white" : "bg-slate-100 text-slate-700"}`}
+              className={`rounded px-2.5 py-1 text-xs font-medium ${view === v ? "bg-slate-800 text-white dark:text-slate-50" : "bg-slate-100 text-slate-700"}`}
             >
               {VIEWS[v]}
             </button>

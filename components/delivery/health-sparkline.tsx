@@ -18,12 +18,18 @@ export function HealthSparkline({ points }: { points: DestinationHealthRow["spar
             formatter={(v) => formatCount(Number(v))}
             wrapperStyle={{ fontSize: 11, zIndex: 10 }}
           />
-          <Bar dataKey="delivered" name="Delivered" stackId="s" fill="#10b981" isAnimationActive={false} />
+          <Bar
+            dataKey="delivered"
+            name="Delivered"
+            stackId="s"
+            fill="var(--chart-spark-delivered)"
+            isAnimationActive={false}
+          />
           <Bar
             dataKey="notDelivered"
             name="Not delivered"
             stackId="s"
-            fill="#ef4444"
+            fill="var(--chart-spark-failed)"
             isAnimationActive={false}
           />
         </BarChart>

@@ -20,10 +20,12 @@ import type { TrendsView } from "@/lib/metrics/types";
 // a bucket without deliveries has no latency (null), which leaves a gap in the latency line.
 // Animations are off: the tab refreshes every 10 s and redrawing from zero would flicker.
 
-const GREEN = "#059669";
-const RED = "#dc2626";
-const AMBER = "#d97706";
-const BLUE = "#2563eb";
+// Colours are CSS variables (app/globals.css) so the charts follow the light or dark theme.
+const GREEN = "var(--chart-delivered)";
+const RED = "var(--chart-failed)";
+const AMBER = "var(--chart-retried)";
+const BLUE = "var(--chart-latency)";
+const AXIS = { fontSize: 11, fill: "var(--chart-axis)" };
 
 function Frame({ title, testId, children }: { title: string; testId: string; children: React.ReactElement }) {
   return (
@@ -47,15 +49,15 @@ export function TrendCharts({ data }: { data: TrendsView }) {
     dataKey: "t",
     tickFormatter: tick,
     minTickGap: 40,
-    tick: { fontSize: 11, fill: "#64748b" },
+    tick: AXIS,
   } as const;
   return (
     <div className="grid gap-4 xl:grid-cols-2">
       <Frame title="Delivered, not delivered and retried failures" testId="trend-volume">
         <BarChart data={data.points} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--chart-grid)" />
           <XAxis {...axis} />
-          <YAxis allowDecimals={false} width={48} tick={{ fontSize: 11, fill: "#64748b" }} />
+          <YAxis allowDecimals={false} width={48} tick={AXIS} />
           <Tooltip labelFormatter={label} formatter={(v) => formatCount(Number(v))} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Bar dataKey="delivered" name="Delivered" stackId="n" fill={GREEN} isAnimationActive={false} />
@@ -66,13 +68,9 @@ export function TrendCharts({ data }: { data: TrendsView }) {
       </Frame>
       <Frame title="P95 latency (end to end)" testId="trend-latency">
         <LineChart data={data.points} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--chart-grid)" />
           <XAxis {...axis} />
-          <YAxis
-            width={56}
-            tick={{ fontSize: 11, fill: "#64748b" }}
-            tickFormatter={(v) => formatLatency(Number(v))}
-          />
+          <YAxis width={56} tick={AXIS} tickFormatter={(v) => formatLatency(Number(v))} />
           <Tooltip
             labelFormatter={label}
             formatter={(v) => (v === null || v === undefined ? "no deliveries" : formatLatency(Number(v)))}

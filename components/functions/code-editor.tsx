@@ -4,6 +4,7 @@ import { javascript } from "@codemirror/lang-javascript";
 import { EditorState } from "@codemirror/state";
 import { basicSetup, EditorView } from "codemirror";
 import { useEffect, useRef } from "react";
+import { codeTheme } from "@/components/functions/code-theme";
 
 // CodeMirror 6 with JavaScript highlighting, line numbers, bracket matching, search and undo.
 // Uncontrolled after mount: the parent gets every change through onChange and remounts it (key)
@@ -43,9 +44,8 @@ export function CodeEditor({
           EditorView.updateListener.of((u) => {
             if (u.docChanged) changed.current?.(u.state.doc.toString());
           }),
+          codeTheme,
           EditorView.theme({
-            "&": { fontSize: "13px", border: "1px solid rgb(203 213 225)", borderRadius: "0.375rem" },
-            "&.cm-focused": { outline: "2px solid rgb(99 102 241 / 0.5)" },
             ".cm-scroller": { minHeight, fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace" },
             ".cm-content": { minHeight },
           }),

@@ -35,7 +35,7 @@ export function RunsPanel({ fnId }: { fnId: string }) {
                   <pre className="max-h-48 overflow-auto rounded bg-slate-50 p-2 text-xs">
                     {r.input ?? ""}
                   </pre>
-                  <pre className="max-h-48 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100">
+                  <pre className="max-h-48 overflow-auto rounded bg-code p-2 text-xs text-code-foreground">
                     {r.logs.length ? r.logs.map((l) => `[${l.level}] ${l.message}`).join("\n") : "No logs"}
                   </pre>
                 </div>

@@ -247,7 +247,7 @@ function Block({ title, body }: { title: string; body: string }) {
   return (
     <div>
       <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500">{title}</h3>
-      <pre className="max-h-64 overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">{body}</pre>
+      <pre className="max-h-64 overflow-auto rounded-md bg-code p-3 text-xs text-code-foreground">{body}</pre>
     </div>
   );
 }

@@ -84,7 +84,7 @@ export function SchemaView({ sourceId }: { sourceId: string }) {
                 setPage(1);
                 setOpen(null);
               }}
-              className={`rounded-md px-3 py-1.5 text-sm font-medium ${kind === k.id ? "bg-slate-800 text-white" : "bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50"}`}
+              className={`rounded-md px-3 py-1.5 text-sm font-medium ${kind === k.id ? "bg-slate-800 text-white dark:text-slate-50" : "bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50"}`}
             >
               {k.label}
             </button>

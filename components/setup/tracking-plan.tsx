@@ -46,8 +46,10 @@ export function TrackingPlan({
         </div>
       )}
       <pre
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls, so keyboard users must be able to focus it
+        tabIndex={0}
         data-testid="tracking-plan"
-        className="max-h-80 overflow-auto rounded-md bg-slate-900 p-4 font-mono text-xs leading-relaxed text-slate-100"
+        className="max-h-80 overflow-auto rounded-md bg-code p-4 font-mono text-xs leading-relaxed text-code-foreground"
       >
         <code>{snippet.code}</code>
       </pre>

@@ -61,7 +61,7 @@ export function SourceOverview({ sourceId, justCreated }: { sourceId: string; ju
                 type="button"
                 aria-selected={i === tab}
                 onClick={() => setTab(i)}
-                className={`rounded px-2 py-1 text-xs ${i === tab ? "bg-slate-800 text-white" : "bg-slate-100 text-slate-700"}`}
+                className={`rounded px-2 py-1 text-xs ${i === tab ? "bg-slate-800 text-white dark:text-slate-50" : "bg-slate-100 text-slate-700"}`}
               >
                 {s.title}
               </button>
@@ -70,7 +70,11 @@ export function SourceOverview({ sourceId, justCreated }: { sourceId: string; ju
         )}
         {snippet && (
           <div className="relative">
-            <pre className="overflow-x-auto rounded-md bg-slate-900 p-4 text-xs leading-relaxed text-slate-100">
+            <pre
+              // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls, so keyboard users must be able to focus it
+              tabIndex={0}
+              className="overflow-x-auto rounded-md bg-code p-4 text-xs leading-relaxed text-code-foreground"
+            >
               <code data-testid="install-snippet">{snippet.code}</code>
             </pre>
             <div className="absolute top-2 right-2">

@@ -38,7 +38,7 @@ export function Confirm({
         onCancel();
       }}
       aria-labelledby="confirm-title"
-      className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-full max-w-md rounded-lg bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:backdrop:bg-black/60"
     >
       <div className="p-5">
         <h2 id="confirm-title" className="text-base font-semibold">

@@ -124,7 +124,7 @@ function RowsChart({ runs }: { runs: SyncRunView[] }) {
             <XAxis dataKey="run" fontSize={11} />
             <YAxis fontSize={11} allowDecimals={false} width={48} />
             <Tooltip />
-            <Bar dataKey="rows" fill="#4f46e5" isAnimationActive={false} />
+            <Bar dataKey="rows" fill="var(--chart-rows)" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>
