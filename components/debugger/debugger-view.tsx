@@ -67,7 +67,7 @@ export function DebuggerView({ sourceId }: { sourceId: string }) {
             paused
           </span>
         )}
-        <div className="ml-auto flex items-center gap-2">
+        <div className="ml-auto flex min-w-0 items-center gap-2">
           <label htmlFor="debugger-search" className="sr-only">
             Search events
           </label>
@@ -80,7 +80,7 @@ export function DebuggerView({ sourceId }: { sourceId: string }) {
               if (e.key === "Enter") setFilter({ ...filter, q: search.trim() });
             }}
             placeholder="Search payloads (Enter: all history)"
-            className="w-72 rounded-md border border-slate-300 px-3 py-1.5 text-sm"
+            className="w-full min-w-0 rounded-md border border-slate-300 px-3 py-1.5 text-sm sm:w-72"
           />
           <Button
             variant="secondary"
