@@ -103,6 +103,7 @@ test("on a phone the sidebar is a menu: it opens over the page, Escape closes it
   await expect(menu).toHaveAttribute("aria-expanded", "true");
   await expect(nav).toBeVisible();
   await expect(page.getByRole("button", { name: "Close menu" })).toBeFocused();
+  await page.screenshot({ path: path.join(ARTIFACTS, "menu-open-390.png") });
   await page.keyboard.press("Escape");
   await expect(nav).toBeHidden();
   await expect(menu).toBeFocused();
