@@ -5,6 +5,7 @@ import { ChangeSummary } from "@/components/audit/change-summary";
 import { useAuditLog } from "@/components/audit/use-audit";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, PageHeader, Spinner } from "@/components/ui/states";
+import { TableScroll } from "@/components/ui/table-scroll";
 import { Time, TimeZoneNote } from "@/components/ui/time";
 
 const FILTERS = [
@@ -51,7 +52,7 @@ export function AuditLog() {
           Changes to sources, destinations, members and settings appear here.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <TableScroll label="Audit log entries">
           <table className="w-full text-sm">
             <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
               <tr>
@@ -99,7 +100,7 @@ export function AuditLog() {
               </Button>
             </div>
           )}
-        </div>
+        </TableScroll>
       )}
     </>
   );

@@ -95,7 +95,7 @@ export function DeliveryDashboard({
       {operations}
       {metrics.data ? <KeyMetrics data={metrics.data} /> : <KeyMetricsSkeleton />}
       <Card title="Error details">
-        <div className="-m-5">
+        <div className="relative -m-5 overflow-x-auto">
           {errors.data ? (
             <ErrorTable
               destinationId={destinationId}

@@ -6,6 +6,7 @@ import { useErrorSamples } from "@/components/delivery/use-delivery";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Time } from "@/components/ui/time";
+import { ScrollablePre } from "@/components/ui/scrollable-pre";
 
 // The three steps of a failed message's journey, as stored (secrets already redacted by the
 // delivery engine): what the source sent, what went to the destination, what came back.
@@ -81,12 +82,12 @@ export function SamplePanes({
                 <h4 className="text-xs font-semibold text-slate-700">{pane.title}</h4>
                 <CopyButton value={text} label={`Copy ${pane.title}`} />
               </header>
-              <pre
+              <ScrollablePre
                 data-testid={`sample-${pane.key}`}
                 className="max-h-80 overflow-auto whitespace-pre-wrap break-all p-3 font-mono text-xs text-slate-800"
               >
                 {text}
-              </pre>
+              </ScrollablePre>
             </section>
           );
         })}

@@ -48,7 +48,7 @@ export function WorkspaceHealth() {
         {data.destinations.length === 0 ? (
           <p className="text-sm text-slate-500">No destinations yet.</p>
         ) : (
-          <div className="-mx-5 overflow-x-auto">
+          <div className="relative -mx-5 overflow-x-auto">
             <table className="w-full text-sm" data-testid="health-table">
               <thead className="text-left text-xs uppercase text-slate-500">
                 <tr>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
+import { ScrollablePre } from "@/components/ui/scrollable-pre";
 import { Card } from "@/components/ui/states";
 import type { FilterView } from "@/lib/destinations/filters";
 import { applyFilters, type FilterOutcome } from "@/lib/filters/apply";
@@ -70,9 +71,9 @@ export function FilterTester({ filters }: { filters: FilterView[] }) {
                 : ": no filter matched"}
             </p>
             {result.applied.length > 0 && (
-              <pre className="mt-2 max-h-64 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs">
+              <ScrollablePre className="mt-2 max-h-64 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs">
                 {JSON.stringify(result.message, null, 2)}
-              </pre>
+              </ScrollablePre>
             )}
           </>
         )}

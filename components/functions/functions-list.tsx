@@ -14,6 +14,10 @@ import { ApiError } from "@/lib/api/client";
 import type { FunctionKind } from "@/lib/functions/sandbox/types";
 import { TEMPLATES } from "@/lib/functions/templates";
 
+// The radios are visually hidden, so the card they sit in shows the keyboard focus for them.
+const FOCUS_WITHIN =
+  "has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-brand-500";
+
 export const KIND_LABELS: Record<FunctionKind, string> = {
   source: "Source function",
   destination: "Destination function",
@@ -51,7 +55,7 @@ export function FunctionsList() {
           </EmptyState>
         )
       ) : (
-        <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="w-full text-sm">
             <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
               <tr>
@@ -126,7 +130,7 @@ function NewFunction({ onCancel }: { onCancel: () => void }) {
               {(["source", "destination", "insert"] as const).map((k) => (
                 <label
                   key={k}
-                  className={`cursor-pointer rounded-md border px-3 py-2 text-sm ${kind === k ? "border-brand-600 bg-brand-50 text-brand-700" : "border-slate-300"}`}
+                  className={`cursor-pointer rounded-md border px-3 py-2 text-sm ${FOCUS_WITHIN} ${kind === k ? "border-brand-600 bg-brand-50 text-brand-700" : "border-slate-300"}`}
                 >
                   <input
                     type="radio"
@@ -150,7 +154,7 @@ function NewFunction({ onCancel }: { onCancel: () => void }) {
               {templates.map((t) => (
                 <label
                   key={t.id}
-                  className={`cursor-pointer rounded-md border p-3 text-sm ${template === t.id ? "border-brand-600 bg-brand-50" : "border-slate-300 hover:bg-slate-50"}`}
+                  className={`cursor-pointer rounded-md border p-3 text-sm ${FOCUS_WITHIN} ${template === t.id ? "border-brand-600 bg-brand-50" : "border-slate-300 hover:bg-slate-50"}`}
                 >
                   <input
                     type="radio"

@@ -3,6 +3,7 @@
 import { OUTCOME_TONES } from "@/components/functions/test-panel";
 import { useFunctionRuns } from "@/components/functions/use-functions";
 import { Badge } from "@/components/ui/badge";
+import { ScrollablePre } from "@/components/ui/scrollable-pre";
 import { Card, ErrorState, Spinner } from "@/components/ui/states";
 import { Time } from "@/components/ui/time";
 
@@ -32,12 +33,12 @@ export function RunsPanel({ fnId }: { fnId: string }) {
                   </span>
                 </summary>
                 <div className="mt-2 grid gap-2 md:grid-cols-2">
-                  <pre className="max-h-48 overflow-auto rounded bg-slate-50 p-2 text-xs">
+                  <ScrollablePre className="max-h-48 overflow-auto rounded bg-slate-50 p-2 text-xs">
                     {r.input ?? ""}
-                  </pre>
-                  <pre className="max-h-48 overflow-auto rounded bg-code p-2 text-xs text-code-foreground">
+                  </ScrollablePre>
+                  <ScrollablePre className="max-h-48 overflow-auto rounded bg-code p-2 text-xs text-code-foreground">
                     {r.logs.length ? r.logs.map((l) => `[${l.level}] ${l.message}`).join("\n") : "No logs"}
-                  </pre>
+                  </ScrollablePre>
                 </div>
               </details>
             </li>

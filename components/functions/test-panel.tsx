@@ -10,6 +10,7 @@ import {
 import { useSources } from "@/components/sources/use-sources";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { ScrollablePre } from "@/components/ui/scrollable-pre";
 import { Card, ErrorState } from "@/components/ui/states";
 import { Time } from "@/components/ui/time";
 import type { SettingDecl } from "@/lib/functions/schema";
@@ -207,7 +208,9 @@ export function ResultView({ result, kind }: { result: TestResult; kind: string 
           <p className="font-medium">
             {result.errorName ?? "Error"}: {result.message}
           </p>
-          {result.stack && <pre className="mt-1 overflow-auto text-xs">{result.stack}</pre>}
+          {result.stack && (
+            <ScrollablePre className="mt-1 overflow-auto text-xs">{result.stack}</ScrollablePre>
+          )}
         </div>
       )}
       {kind === "insert" && result.output !== null && result.output !== undefined && (
@@ -247,7 +250,9 @@ function Block({ title, body }: { title: string; body: string }) {
   return (
     <div>
       <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500">{title}</h3>
-      <pre className="max-h-64 overflow-auto rounded-md bg-code p-3 text-xs text-code-foreground">{body}</pre>
+      <ScrollablePre className="max-h-64 overflow-auto rounded-md bg-code p-3 text-xs text-code-foreground">
+        {body}
+      </ScrollablePre>
     </div>
   );
 }

@@ -128,7 +128,7 @@ function DeletionForm() {
             onChange={(e) => setIdValue(e.target.value)}
             required
             maxLength={200}
-            className="mt-1 w-72 rounded-md border border-slate-300 px-2 py-1.5 font-mono text-sm"
+            className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono text-sm sm:w-72"
           />
         </label>
         <label className="flex items-center gap-2 text-sm">

@@ -88,7 +88,7 @@ function DestinationRow({ destination: d, canWrite }: { destination: Destination
           disabled={!canWrite}
           placeholder="e.g. Advertising, Analytics"
           onChange={(e) => setCategories(e.target.value)}
-          className="mt-1 w-64 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm sm:w-64"
         />
       </label>
       {canWrite && (

@@ -28,28 +28,35 @@ export function PrivacyPage() {
         title="Privacy"
         description="Personal data detected in your events, how it is classified, which destinations may receive it, consent, and deletion requests."
       />
-      <div role="tablist" aria-label="Privacy sections" className="mb-6 flex gap-1 border-b border-slate-200">
-        {SECTIONS.map((s) => (
-          <button
-            key={s.id}
-            type="button"
-            role="tab"
-            aria-selected={section === s.id}
-            onClick={() => setSection(s.id)}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
-              section === s.id
-                ? "border-brand-600 text-brand-700"
-                : "border-transparent text-slate-600 hover:text-slate-900"
-            }`}
-          >
-            {s.label}
-            {s.id === "inbox" && inbox.length > 0 && (
-              <span className="ml-1.5 rounded-full bg-red-100 px-1.5 text-xs text-red-700">
-                {inbox.length}
-              </span>
-            )}
-          </button>
-        ))}
+      {/* The tab row scrolls sideways inside the page on a narrow screen. */}
+      <div className="relative mb-6 overflow-x-auto">
+        <div
+          role="tablist"
+          aria-label="Privacy sections"
+          className="flex w-max min-w-full gap-1 border-b border-slate-200"
+        >
+          {SECTIONS.map((s) => (
+            <button
+              key={s.id}
+              type="button"
+              role="tab"
+              aria-selected={section === s.id}
+              onClick={() => setSection(s.id)}
+              className={`-mb-px shrink-0 whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium ${
+                section === s.id
+                  ? "border-brand-600 text-brand-700"
+                  : "border-transparent text-slate-600 hover:text-slate-900"
+              }`}
+            >
+              {s.label}
+              {s.id === "inbox" && inbox.length > 0 && (
+                <span className="ml-1.5 rounded-full bg-red-100 px-1.5 text-xs text-red-700">
+                  {inbox.length}
+                </span>
+              )}
+            </button>
+          ))}
+        </div>
       </div>
       {isPending ? (
         <Spinner label="Loading privacy settings" />

@@ -146,7 +146,7 @@ export function SchemaView({ sourceId }: { sourceId: string }) {
               onToggle={(d, enabled) => integration.mutate({ kind, name: "", destinationId: d, enabled })}
             />
           )}
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
             <table className="w-full text-sm" data-testid="schema-table">
               <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
                 <tr>

@@ -50,7 +50,7 @@ export function ViolationsView({ sourceId }: { sourceId: string }) {
           </button>
         ))}
       </fieldset>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-sm" data-testid="violations-table">
           <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
             <tr>

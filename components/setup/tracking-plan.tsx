@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useWorkspace } from "@/components/console/workspace-context";
 import { CopyButton } from "@/components/ui/copy-button";
 import { SelectField } from "@/components/ui/field";
+import { ScrollablePre } from "@/components/ui/scrollable-pre";
 import type { UseCaseEvent } from "@/lib/catalog/use-cases";
 import { DEFAULT_LIBRARY, TRACKING_PLAN_LIBRARIES, trackingPlanSnippet } from "@/lib/use-cases/snippets";
 
@@ -25,8 +26,8 @@ export function TrackingPlan({
   return (
     <div className="space-y-2">
       {interactive && (
-        <div className="flex items-end justify-between gap-3">
-          <div className="w-64">
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <div className="w-full sm:w-64">
             <SelectField
               label="Tracking library"
               value={chosen}
@@ -45,14 +46,12 @@ export function TrackingPlan({
           <CopyButton value={snippet.code} label="Copy tracking plan" />
         </div>
       )}
-      <pre
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls, so keyboard users must be able to focus it
-        tabIndex={0}
+      <ScrollablePre
         data-testid="tracking-plan"
         className="max-h-80 overflow-auto rounded-md bg-code p-4 font-mono text-xs leading-relaxed text-code-foreground"
       >
         <code>{snippet.code}</code>
-      </pre>
+      </ScrollablePre>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useWorkspace } from "@/components/console/workspace-context";
 import { useSource, useWriteKey } from "@/components/sources/use-sources";
 import { CopyButton } from "@/components/ui/copy-button";
+import { ScrollablePre } from "@/components/ui/scrollable-pre";
 import { Card, ErrorState, Spinner } from "@/components/ui/states";
 import { sourceTypes } from "@/lib/catalog";
 
@@ -70,13 +71,9 @@ export function SourceOverview({ sourceId, justCreated }: { sourceId: string; ju
         )}
         {snippet && (
           <div className="relative">
-            <pre
-              // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls, so keyboard users must be able to focus it
-              tabIndex={0}
-              className="overflow-x-auto rounded-md bg-code p-4 text-xs leading-relaxed text-code-foreground"
-            >
+            <ScrollablePre className="overflow-x-auto rounded-md bg-code p-4 text-xs leading-relaxed text-code-foreground">
               <code data-testid="install-snippet">{snippet.code}</code>
-            </pre>
+            </ScrollablePre>
             <div className="absolute top-2 right-2">
               <CopyButton value={snippet.code} label="Copy snippet" />
             </div>

@@ -22,7 +22,10 @@ export function WriteKeyPanel({ source }: { source: SourceView }) {
     <Card title="API Keys">
       <p className="mb-2 text-sm font-medium text-slate-700">Write key</p>
       <div className="flex items-center gap-2">
-        <code data-testid="write-key" className="flex-1 rounded-md bg-slate-100 px-3 py-2 font-mono text-sm">
+        <code
+          data-testid="write-key"
+          className="min-w-0 flex-1 break-all rounded-md bg-slate-100 px-3 py-2 font-mono text-sm"
+        >
           {canSee ? (key.data ?? "Loading…") : source.writeKeyHint}
         </code>
         {canSee && key.data && <CopyButton value={key.data} label="Copy write key" />}

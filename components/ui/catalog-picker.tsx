@@ -51,7 +51,7 @@ export function CatalogPicker({
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           placeholder="Search the catalog"
-          className="w-64 rounded-md border border-slate-300 px-3 py-2 text-sm"
+          className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm sm:w-64"
         />
         {["", ...categories].map((c) => (
           <button

@@ -72,7 +72,7 @@ function Schemas({
               </label>
               <input
                 id={`schema-${s.sourceId}`}
-                className="w-64 rounded-md border border-slate-300 px-2 py-1.5 font-mono text-sm disabled:bg-slate-50"
+                className="w-full min-w-0 rounded-md border border-slate-300 px-2 py-1.5 font-mono text-sm disabled:bg-slate-50 sm:w-64"
                 value={names[s.sourceId] ?? ""}
                 disabled={!canEdit || s.fixed}
                 onChange={(e) => setNames({ ...names, [s.sourceId]: e.target.value })}

@@ -135,7 +135,7 @@ function RowsChart({ runs }: { runs: SyncRunView[] }) {
 function RunsTable({ runs }: { runs: SyncRunView[] }) {
   return (
     <Card title="Sync history">
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm" data-testid="sync-history">
           <thead className="text-xs text-slate-500 uppercase">
             <tr>

@@ -29,9 +29,11 @@ export default async function ConsoleLayout({
         publicUrl: env().PUBLIC_URL,
       }}
     >
-      <div className="flex min-h-full">
+      <div className="flex min-h-full flex-col lg:flex-row">
         <Sidebar workspaces={workspaces} />
-        <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+        <main id="console-main" className="min-w-0 flex-1 px-4 py-5 sm:px-6 lg:px-8 lg:py-6">
+          {children}
+        </main>
       </div>
     </WorkspaceProvider>
   );
