@@ -64,7 +64,11 @@ test("times are in the viewer's time zone, with the full time and the zone named
   await signIn(page);
   // Something in the audit log, whichever test runs first.
   const res = await page.request.post("/api/workspaces/demo/destinations", {
-    data: { type: "webhook", name: `Times hook ${Date.now()}`, settings: { url: "https://example.com/hook" } },
+    data: {
+      type: "webhook",
+      name: `Times hook ${Date.now()}`,
+      settings: { url: "https://example.com/hook" },
+    },
   });
   expect(res.status()).toBe(201);
   await page.goto("/demo/audit");

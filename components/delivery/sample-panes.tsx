@@ -5,8 +5,8 @@ import { prettySample } from "@/components/delivery/format";
 import { useErrorSamples } from "@/components/delivery/use-delivery";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Time } from "@/components/ui/time";
 import { ScrollablePre } from "@/components/ui/scrollable-pre";
+import { Time } from "@/components/ui/time";
 
 // The three steps of a failed message's journey, as stored (secrets already redacted by the
 // delivery engine): what the source sent, what went to the destination, what came back.
