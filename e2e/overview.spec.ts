@@ -178,6 +178,7 @@ test("a workspace's sources and destinations, joined by lines, with the volumes 
 });
 
 test("an empty workspace shows the first steps and offers guided setup", async ({ page }) => {
+  test.setTimeout(120_000);
   await page.setViewportSize({ width: 1440, height: 900 });
   await signIn(page);
   const slug = await workspace(page.request, `Empty ${Date.now()}`);

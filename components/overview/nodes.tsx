@@ -7,7 +7,8 @@ import type { ConnectionsDestination, ConnectionsSource } from "@/lib/metrics/co
 
 // One source or destination of the Connections overview: logo, name, its 24 h volume and, for
 // destinations, the health badge with not-delivered and retrying counts. The whole card is the
-// link to its page, so it is one Tab stop.
+// link to its page, so it is one Tab stop. Not prefetched: a map of 50 nodes would otherwise
+// request 50 pages from the server as soon as it is shown.
 
 const CARD =
   "block rounded-lg border border-slate-200 bg-white p-3 shadow-sm outline-none hover:border-brand-500 focus-visible:ring-2 focus-visible:ring-brand-500";
@@ -32,6 +33,7 @@ export function SourceNode({ source: s, href, ...h }: { source: ConnectionsSourc
   return (
     <Link
       href={href}
+      prefetch={false}
       className={`${CARD} ${h.dimmed ? "opacity-50" : ""} ${h.className ?? ""}`}
       data-testid="source-node"
       data-id={s.id}
@@ -73,6 +75,7 @@ export function DestinationNode({
   return (
     <Link
       href={href}
+      prefetch={false}
       className={`${CARD} ${h.dimmed ? "opacity-50" : ""} ${h.className ?? ""}`}
       data-testid="destination-node"
       data-id={d.id}
