@@ -173,27 +173,29 @@ test("representative pages with data have no serious or critical axe violation i
   ).toBe(200);
   await sink.waitFor(9, 30_000);
 
-  const pages: [name: string, path: string, ready: (p: Page) => Promise<void>][] = [
-    ["overview", "/demo", async (p) => expect(p.getByRole("main")).toBeVisible()],
-    ["sources", "/demo/sources", async (p) => expect(p.getByText("Marketing Website").first()).toBeVisible()],
+  // Pages load their data after the first render; on a busy machine that can take a while.
+  const ready = expect.configure({ timeout: 30_000 });
+  const pages: [name: string, path: string, until: (p: Page) => Promise<void>][] = [
+    ["overview", "/demo", async (p) => ready(p.getByRole("main")).toBeVisible()],
+    ["sources", "/demo/sources", async (p) => ready(p.getByText("Marketing Website").first()).toBeVisible()],
     [
       "source",
       `/demo/sources/${ids.source}`,
-      async (p) => expect(p.getByRole("heading", { name: "Marketing Website" })).toBeVisible(),
+      async (p) => ready(p.getByRole("heading", { name: "Marketing Website" })).toBeVisible(),
     ],
     [
       "debugger",
       `/demo/sources/${ids.source}/debugger`,
       async (p) => {
         await p.getByText("Order Completed").first().click();
-        await expect(p.getByTestId("payload")).toBeVisible();
+        await ready(p.getByTestId("payload")).toBeVisible();
       },
     ],
     [
       "delivery",
       `/demo/destinations/${ids.destination}/delivery?period=1h`,
       async (p) => {
-        await expect(p.getByTestId("trend-volume").locator(".recharts-bar-rectangle").first()).toBeVisible({
+        await ready(p.getByTestId("trend-volume").locator(".recharts-bar-rectangle").first()).toBeVisible({
           timeout: 30_000,
         });
       },
@@ -201,25 +203,25 @@ test("representative pages with data have no serious or critical axe violation i
     [
       "filters",
       `/demo/destinations/${ids.destination}/filters`,
-      async (p) => expect(p.getByText("Drop test traffic", { exact: true })).toBeVisible(),
+      async (p) => ready(p.getByText("Drop test traffic", { exact: true })).toBeVisible(),
     ],
-    ["checklist", "/demo/setup/checklist", async (p) => expect(p.getByTestId("use-case-name")).toBeVisible()],
+    ["checklist", "/demo/setup/checklist", async (p) => ready(p.getByTestId("use-case-name")).toBeVisible()],
     [
       "members",
       "/demo/members",
-      async (p) => expect(p.getByText("owner@demo.switchyard.local").first()).toBeVisible(),
+      async (p) => ready(p.getByText("owner@demo.switchyard.local").first()).toBeVisible(),
     ],
-    ["audit", "/demo/audit", async (p) => expect(p.getByText("Theme hook").first()).toBeVisible()],
+    ["audit", "/demo/audit", async (p) => ready(p.getByText("Theme hook").first()).toBeVisible()],
     [
       "function",
       `/demo/functions/${ids.fn}`,
-      async (p) => expect(p.locator(".cm-content")).toContainText("function"),
+      async (p) => ready(p.locator(".cm-content")).toContainText("function"),
     ],
   ];
   const found: string[] = [];
-  for (const [name, path, ready] of pages) {
+  for (const [name, path, until] of pages) {
     await page.goto(path);
-    await ready(page);
+    await until(page);
     await page.waitForLoadState("networkidle", { timeout: 5000 }).catch(() => {}); // the debugger streams
     expect(await backgroundIsDark(page), name).toBe(true);
     for (const v of await seriousViolations(page)) found.push(`${name}: ${v}`);

@@ -27,7 +27,7 @@ export function ThemeSwitch({ className = "" }: { className?: string }) {
             key={c}
             className={`flex-1 cursor-pointer rounded px-1.5 py-0.5 text-center text-xs has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-brand-500 ${
               choice === c
-                ? "bg-white font-medium text-slate-900 shadow-sm dark:bg-slate-300"
+                ? "font-medium text-slate-900 shadow-sm not-dark:bg-white dark:bg-slate-300"
                 : "text-slate-600 hover:text-slate-900"
             }`}
           >
