@@ -77,7 +77,7 @@ let guest: BrowserContext;
 const pages = new Map<BrowserContext, Page>();
 
 test.beforeAll(async ({ browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000); // signing in and creating a dozen objects, on a busy machine
   sink = await startSink({ kind: "ok" }, { record: false });
   owner = await signedInContext(browser);
   guest = await browser.newContext();
@@ -169,7 +169,8 @@ async function pageFor(context: BrowserContext) {
 
 /** Settled: a heading is shown, no skeleton or "Loading…" status is left, web fonts are in. */
 async function settle(page: Page) {
-  await expect(page.locator("h1").first()).toBeVisible();
+  // Client-loaded pages (a function, a plan) can take a while on a busy machine.
+  await expect(page.locator("h1").first()).toBeVisible({ timeout: 30_000 });
   await page.waitForFunction(() => {
     const skeletons = [...document.querySelectorAll(".animate-pulse")].filter(
       (el) => el.getBoundingClientRect().width > 24, // not the debugger's "reconnecting" dot
@@ -397,5 +398,5 @@ async function sendTraffic(api: Api, writeKey: string) {
   const auth = `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}`;
   const res = await api.post("/v1/batch", { headers: { authorization: auth }, data: { batch } });
   expect(res.status()).toBe(200);
-  await expect.poll(() => sink.count, { timeout: 30_000 }).toBeGreaterThanOrEqual(20);
+  await expect.poll(() => sink.count, { timeout: 60_000 }).toBeGreaterThanOrEqual(20);
 }
