@@ -12,6 +12,12 @@ test("a read-only member is told which role opens Settings; a missing page offer
   await expect(page.getByRole("heading", { name: "This page does not exist" })).toBeVisible();
   await expect(page.getByRole("navigation").first()).toBeVisible(); // still inside the console shell
   await snap(page, "console-404");
+  // A path no page matches gets the same page in the shell, not Next's plain 404.
+  await page.goto("/demo/nope/nothing");
+  await expect(page.getByRole("heading", { name: "This page does not exist" })).toBeVisible();
+  await expect(page.getByRole("navigation").first()).toBeVisible();
+  await page.goto("/no-such-workspace-here/at-all");
+  await expect(page.getByRole("heading", { name: "This page does not exist" })).toBeVisible();
 
   const invite = await page.request.post("/api/workspaces/demo/invitations", { data: { role: "read_only" } });
   expect(invite.status()).toBe(201);
