@@ -82,7 +82,8 @@ test("destination with masked secret, filter with a syntax error fixed, read-onl
 
   // Sees sources and destinations, with no way to change them.
   await reader.getByRole("link", { name: "Sources" }).click();
-  await expect(reader.getByText("Checkout Service")).toBeVisible();
+  await expect(reader).toHaveURL(/\/demo\/sources$/);
+  await expect(reader.getByRole("main").getByText("Checkout Service").first()).toBeVisible();
   await expect(reader.getByRole("link", { name: "Add source" })).toHaveCount(0);
   await reader.getByRole("link", { name: "Destinations" }).click();
   await reader.getByRole("link", { name: "Order hooks" }).click();

@@ -7,7 +7,13 @@ export async function signIn(page: Page, email = OWNER.email, password = OWNER.p
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("navigation", { name: "Workspace" })).toBeVisible();
+  // The console: its sidebar, or below 1024 px the Menu button that opens it.
+  await expect(
+    page
+      .getByRole("navigation", { name: "Workspace" })
+      .or(page.getByRole("button", { name: "Menu" }))
+      .filter({ visible: true }),
+  ).toBeVisible();
 }
 
 /** Saves a full-page screenshot under test-results/screens for people to look at. */
