@@ -68,7 +68,7 @@ test("a new owner goes from sign-up to data flowing in dev and prod", async ({ p
 
   // Business goal with its key considerations, then the use case.
   await expect(page.getByRole("heading", { name: "What is your business goal?" })).toBeVisible();
-  await expect(page.getByRole("radio")).toHaveCount(4);
+  await expect(page.getByRole("main").getByRole("radio")).toHaveCount(4);
   await expect(page.getByText("Are you trying to re-engage inactive customers?")).toBeVisible();
   await page.getByRole("radio", { name: /^Personalize communications and product experiences/ }).check();
   await snap(page, "setup-goal");
