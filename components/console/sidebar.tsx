@@ -165,7 +165,8 @@ export function Sidebar({ workspaces }: { workspaces: { slug: string; name: stri
   );
 }
 
-function MenuIcon() {
+/** A 20×20 stroked line icon (the menu's open and close buttons). */
+function LineIcon({ d }: { d: string }) {
   return (
     <svg
       aria-hidden="true"
@@ -175,22 +176,10 @@ function MenuIcon() {
       stroke="currentColor"
       strokeWidth="1.75"
     >
-      <path d="M3 5h14M3 10h14M3 15h14" strokeLinecap="round" />
+      <path d={d} strokeLinecap="round" />
     </svg>
   );
 }
 
-function CloseIcon() {
-  return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 20 20"
-      className="size-5"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.75"
-    >
-      <path d="M5 5l10 10M15 5L5 15" strokeLinecap="round" />
-    </svg>
-  );
-}
+const MenuIcon = () => <LineIcon d="M3 5h14M3 10h14M3 15h14" />;
+const CloseIcon = () => <LineIcon d="M5 5l10 10M15 5L5 15" />;
