@@ -580,10 +580,17 @@
     });
   }
 
+  // Settings are parsed per call (the code may change the object it is given); the common empty
+  // object skips the parser.
+  const settingsOf = (text) => (text === "{}" ? {} : parse(text));
+
+  // Results go back as text: "=" followed by the output event's JSON when an insert function or
+  // onBatch succeeded with an output (one stringify, no outcome wrapper to escape it into),
+  // otherwise the outcome object's JSON.
   /** One invocation: "request" (source), "event" or "batch" (destination and insert). */
   async function invoke(mode, payload, settingsJson) {
     try {
-      const settings = parse(settingsJson);
+      const settings = settingsOf(settingsJson);
       if (mode === "request") {
         if (typeof G.onRequest !== "function") throw new EventNotSupported("The function has no onRequest()");
         await G.onRequest(makeRequest(parse(payload)), settings);
@@ -592,7 +599,7 @@
       if (mode === "batch") {
         if (typeof G.onBatch !== "function") throw new EventNotSupported("The function has no onBatch()");
         const out = await G.onBatch(parse(payload), settings);
-        return stringify({ outcome: "ok", output: out === undefined ? null : stringify(out) });
+        return out === undefined ? stringify({ outcome: "ok", output: null }) : `=${stringify(out)}`;
       }
       const event = parse(payload);
       const out = await handlerFor(isObject(event) ? event.type : undefined)(event, settings);
@@ -606,7 +613,7 @@
         });
       if (!isObject(out))
         throw new TypeError("An insert function's handler must return the event object (or throw DropEvent)");
-      return stringify({ outcome: "ok", output: stringify(out) });
+      return `=${stringify(out)}`;
     } catch (e) {
       return stringify(outcomeOf(e));
     }

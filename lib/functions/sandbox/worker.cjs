@@ -299,7 +299,8 @@ async function main() {
     if (state.type === "fulfilled") {
       const text = vm.getString(state.value);
       state.value.dispose();
-      finish(call, JSON.parse(text));
+      // "=<json>": ok with an output event (see invoke in prelude.js); otherwise an outcome object.
+      finish(call, text.charCodeAt(0) === 61 ? { outcome: "ok", output: text.slice(1) } : JSON.parse(text));
     } else {
       const dumped = vm.dump(state.error);
       state.error.dispose();
