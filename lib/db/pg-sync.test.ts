@@ -60,6 +60,32 @@ describe.skipIf(!available)("the synchronous PostgreSQL connection", () => {
     db.close();
   });
 
+  it("runs statements sent without waiting before the next call, and reports their error there", () => {
+    const db = new PgSyncDatabase(pg.db.url);
+    const count = db
+      .prepare(`SELECT COUNT(*) FROM "DestinationHealthEvent" WHERE "destinationId" = 'q1'`)
+      .pluck();
+    db.send(
+      `INSERT INTO "DestinationHealthEvent" ("destinationId", "workspaceId", "state", "previousState", "at", "reason") VALUES ($1, 'w1', 'healthy', NULL, $2, 'ok')`,
+      ["q1", Date.now()],
+    );
+    expect(count.get()).toBe(1); // the unanswered insert ran first
+    db.send(`SELECT * FROM "NoSuchTable"`);
+    expect(() => count.get()).toThrow(/NoSuchTable/); // its error comes back instead of running
+    expect(count.get()).toBe(1); // and only once
+    // Transactions begin without a round trip; a failed one still rolls back whole.
+    expect(() =>
+      db.transaction(() => {
+        db.prepare(
+          `INSERT INTO "DestinationHealthEvent" ("destinationId", "workspaceId", "state", "previousState", "at", "reason") VALUES ('q1', 'w1', 'failing', NULL, ?, 'x')`,
+        ).run(Date.now());
+        throw new Error("abort");
+      })(),
+    ).toThrow("abort");
+    expect(count.get()).toBe(1);
+    db.close();
+  });
+
   it("gives a singleton lease to one process at a time and hands it over when the holder goes", () => {
     let t = 0;
     const clock = () => (t += 5000); // every call is past the re-check interval

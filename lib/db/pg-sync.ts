@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
+import pg from "pg";
 import { pgPlaceholders } from "@/lib/db/pg-sql";
 
 // A synchronous PostgreSQL connection with the part of better-sqlite3's API the raw-SQL stores
@@ -96,6 +97,11 @@ export class PgSyncStatement {
   }
 
   run(...params: unknown[]): { changes: number; lastInsertRowid: number } {
+    if (this.db.pipelined && !this.reader) {
+      // Inside pipelined(): sent without waiting; the result is not known (see pipelined()).
+      this.db.send(this.text, normalise(params));
+      return { changes: 0, lastInsertRowid: 0 };
+    }
     const a = this.db.call(this.text, normalise(params));
     const first = a.rows?.[0] as Record<string, unknown> | undefined;
     const id = first && a.fields?.length === 1 ? Number(first[a.fields[0]!]) : 0;
@@ -137,6 +143,7 @@ export class PgSyncDatabase {
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private readonly statements = new Map<string, string>();
+  private pool: pg.Pool | null = null;
 
   constructor(
     readonly name: string,
@@ -158,6 +165,52 @@ export class PgSyncDatabase {
     });
     this.worker.unref();
     this.port.unref();
+  }
+
+  private pipelineDepth = 0;
+
+  /** True inside pipelined(): writes are sent without waiting. */
+  get pipelined(): boolean {
+    return this.pipelineDepth > 0;
+  }
+
+  /**
+   * Runs fn with its writes (`run()` of statements that return no rows) sent without waiting for
+   * each answer: they run in order before the next statement that reads, and an error of any of
+   * them is thrown there (at the latest by COMMIT, so a transaction still fails whole). For
+   * callers that ignore `changes` and `lastInsertRowid` (they read 0): the delivery recorder.
+   */
+  pipelinedWrites<T>(fn: () => T): T {
+    this.pipelineDepth++;
+    try {
+      return fn();
+    } finally {
+      this.pipelineDepth--;
+    }
+  }
+
+  /**
+   * An asynchronous pool on the same database, for statements whose caller need not block: the
+   * delivery workers' claims (lib/delivery/worker.ts). Opened on first use, closed with this.
+   */
+  asyncPool(): pg.Pool {
+    if (!this.pool) {
+      // Values read like this connection's (lib/db/pg-sync.worker.cjs), without changing the
+      // process-wide parsers other pools rely on.
+      const types = {
+        getTypeParser: ((oid: number, format?: string) =>
+          oid === 20 || oid === 1700
+            ? Number
+            : oid === 1114 || oid === 1184
+              ? (v: string) => v
+              : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+      };
+      this.pool = new pg.Pool({ connectionString: this.name, max: 2, allowExitOnIdle: true, types });
+      this.pool.on("error", (err) =>
+        console.error("[switchyard] idle PostgreSQL connection failed:", err.message),
+      );
+    }
+    return this.pool;
   }
 
   get inTransaction(): boolean {
@@ -186,6 +239,15 @@ export class PgSyncDatabase {
     return a;
   }
 
+  /**
+   * Sends a statement without waiting for it (BEGIN, SET LOCAL): it runs before the next call,
+   * which reports its error if it failed. Saves a blocking round trip per transaction.
+   */
+  send(sql: string, params: Param[] = []): void {
+    if (!this.open) throw new PgSyncError("The database connection is closed");
+    this.port.postMessage({ sql, params, quiet: true });
+  }
+
   prepare(sql: string): PgSyncStatement {
     let text = this.statements.get(sql);
     if (text === undefined) {
@@ -210,7 +272,7 @@ export class PgSyncDatabase {
     const run = (...args: A): T => {
       const nested = this.depth > 0;
       const savepoint = `sp_${this.depth}`;
-      this.call(nested ? `SAVEPOINT ${savepoint}` : "BEGIN");
+      this.send(nested ? `SAVEPOINT ${savepoint}` : "BEGIN");
       this.depth++;
       try {
         const result = fn(...args);
@@ -237,6 +299,8 @@ export class PgSyncDatabase {
       Atomics.wait(this.flag, 0, 0, 5000);
     } catch {}
     this.open = false;
+    void this.pool?.end().catch(() => {});
+    this.pool = null;
     this.port.close();
     void this.worker.terminate();
   }

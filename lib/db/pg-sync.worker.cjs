@@ -32,19 +32,39 @@ function answer(message) {
   Atomics.notify(flag, 0);
 }
 
-port.on("message", async (req) => {
+// Requests run one after another in arrival order (one connection, one transaction at a time).
+// A "quiet" request (BEGIN, SET LOCAL …) gets no answer: the caller does not wait for it. If it
+// fails, the next answered request reports that error instead of running.
+let deferredError = null;
+let chain = Promise.resolve();
+
+async function handle(req) {
   if (req.close) {
     if (client) await client.end().catch(() => {});
     client = null;
     answer({ ok: true });
     return;
   }
+  if (deferredError && !req.quiet) {
+    const error = deferredError;
+    deferredError = null;
+    answer({ error });
+    return;
+  }
+  if (deferredError) return;
   try {
     const c = await connection();
     const result = await c.query({ text: req.sql, values: req.params, rowMode: req.rowMode });
+    if (req.quiet) return;
     const last = Array.isArray(result) ? result[result.length - 1] : result;
     answer({ rows: last.rows, rowCount: last.rowCount ?? 0, fields: (last.fields ?? []).map((f) => f.name) });
   } catch (err) {
-    answer({ error: { message: err.message, code: err.code } });
+    const error = { message: err.message, code: err.code };
+    if (req.quiet) deferredError = error;
+    else answer({ error });
   }
+}
+
+port.on("message", (req) => {
+  chain = chain.then(() => handle(req));
 });
