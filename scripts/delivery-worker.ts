@@ -51,6 +51,7 @@ const bridge =
         store: new PgArchiveStore(openPgPool(url, 1)),
         tap: createTap(),
         onCommit: () => runner.wake(),
+        onJobs: (ids) => runner.jobsQueued(ids),
       })
     : null;
 await bridge?.ready;

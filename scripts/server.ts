@@ -62,10 +62,17 @@ async function main() {
   // there, so a stream sees events whichever instance took them (lib/tap/pg.ts).
   let bridge: PgTapBridge | null = null;
   let wakeDelivery = () => {};
+  let jobsQueued = (_ids: string[] | null) => {};
   const scaleOut: Partial<IngestOptions> = {};
   if (postgres) {
     const store = new PgArchiveStore(pgPool(), { notify: true });
-    bridge = startPgTapBridge({ url: e.DATABASE_URL, store, tap: getTap(), onCommit: () => wakeDelivery() });
+    bridge = startPgTapBridge({
+      url: e.DATABASE_URL,
+      store,
+      tap: getTap(),
+      onCommit: () => wakeDelivery(),
+      onJobs: (ids) => jobsQueued(ids),
+    });
     await bridge.ready;
     const retention = singletonLease(sqlite(), "archive-retention");
     Object.assign(scaleOut, {
@@ -94,7 +101,10 @@ async function main() {
         allowPrivate: () => e.ALLOW_PRIVATE_DESTINATIONS,
       })
     : null;
-  if (delivery) wakeDelivery = () => delivery.wake();
+  if (delivery) {
+    wakeDelivery = () => delivery.wake();
+    jobsQueued = (ids) => delivery.jobsQueued(ids);
+  }
   const compaction = startMetricsCompaction(); // hourly rollups the dashboards read
 
   let draining = false;

@@ -99,7 +99,7 @@ export class Recorder {
     const batch = this.queue;
     const samples = [...this.samples.values()];
     try {
-      deliveryTransaction(this.db, () => this.write(batch, samples));
+      deliveryTransaction(this.db, () => this.write(batch, samples), { asyncCommit: true, pipelined: true });
     } catch (err) {
       const now = Date.now();
       if (now - this.lastError > 60_000) {

@@ -55,6 +55,8 @@ export interface DeliveryRunner {
   stop(opts?: { graceMs?: number }): Promise<void>;
   /** New messages were archived: route them now instead of at the next poll. */
   wake(): void;
+  /** Another process's router left jobs in the queue for these destinations (null: any): claim them. */
+  jobsQueued(destinationIds: string[] | null): void;
   stats(): DeliveryStats;
 }
 
@@ -111,8 +113,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     }
   };
 
-  const refresh = () => {
-    applyPause();
+  const reload = () => {
     try {
       const next = routingFingerprint(db);
       if (next === fingerprint && now() - lastFullReload < FULL_RELOAD_MS) return;
@@ -123,6 +124,11 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     } catch (err) {
       console.error("[switchyard] delivery: reloading destinations failed:", err);
     }
+  };
+
+  const refresh = () => {
+    applyPause();
+    reload();
   };
 
   const router = new Router({
@@ -158,9 +164,11 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     const limit = 1000;
     // Route against the destinations as they are now: a destination created a moment before an
     // event arrives must receive it (the fingerprint query is a few index lookups).
-    refresh();
     try {
+      // Only the router needs the destinations as of this very moment; every process (and
+      // pauses) refreshes on configRefreshMs.
       if (!isLeader()) return;
+      reload();
       if (router.pass(limit) === limit) setImmediate(wake);
     } catch (err) {
       console.error("[switchyard] delivery: routing pass failed, will retry:", err);
@@ -215,6 +223,10 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
 
   return {
     wake,
+    jobsQueued(ids) {
+      if (ids === null) for (const w of workers.values()) w.notify();
+      else for (const id of ids) workers.get(id)?.notify();
+    },
     stats: () => ({
       leader,
       cursor: router.cursor,

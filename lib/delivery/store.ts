@@ -1,4 +1,6 @@
 import type Database from "better-sqlite3";
+import type pg from "pg";
+import { pgPlaceholders } from "@/lib/db/pg-sql";
 import { isPg } from "@/lib/db/pg-sync";
 
 // The delivery queue and outcome tables, as prepared statements on one connection. Plain,
@@ -301,6 +303,30 @@ const PG_CLAIM = `WITH due AS (
     CASE WHEN c."replayId" IS NULL THEN NULL ELSE c."createdAt" END AS "replayQueuedAt",
     COALESCE(c."payload", m."payload") AS "payload", CASE WHEN c."payload" IS NULL THEN 0 ELSE 1 END AS "modified"
   FROM claimed c LEFT JOIN "Message" m ON m."seq" = c."seq" ORDER BY c."seq"`;
+const PG_CLAIM_TEXT = pgPlaceholders(PG_CLAIM);
+
+/**
+ * PostgreSQL, without blocking the event loop: `claimJobs` on the asynchronous pool, plus when the
+ * queue had fewer than `want` due jobs, when the next one falls due (a hint for the next claim).
+ */
+export async function claimJobsAsync(
+  pool: pg.Pool,
+  destinationId: string,
+  now: number,
+  want: number,
+  leaseEnd: number,
+  held: ReadonlySet<number>,
+): Promise<{ claimed: JobRow[]; nextDue: number | null }> {
+  const claimed = (await pool.query(PG_CLAIM_TEXT, [destinationId, now, [...held], want, leaseEnd, leaseEnd]))
+    .rows as JobRow[];
+  if (claimed.length >= want) return { claimed, nextDue: null };
+  const next = await pool.query(
+    `SELECT MIN("nextAttemptAt") AS "at" FROM "DeliveryJob" WHERE "destinationId" = $1`,
+    [destinationId],
+  );
+  const at = next.rows[0]?.at;
+  return { claimed, nextDue: at === null || at === undefined ? null : Number(at) };
+}
 
 /**
  * Leases up to `want` due jobs of a destination (not among `held`) until `leaseEnd`. Returns

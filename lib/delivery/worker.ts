@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { isPg, type PgSyncDatabase } from "@/lib/db/pg-sync";
 import { type AttemptDeps, type AttemptResult, attemptJobs } from "@/lib/delivery/attempt";
 import { CircuitBreaker } from "@/lib/delivery/breaker";
 import type { DeliveryConfig } from "@/lib/delivery/config";
@@ -8,7 +9,7 @@ import { createAgents, type HttpAgents } from "@/lib/delivery/http/client";
 import type { Recorder } from "@/lib/delivery/recorder";
 import { redactor, secretValues } from "@/lib/delivery/redact";
 import { expireParkedJobs } from "@/lib/delivery/retention";
-import { claimJobs, type JobRow, sql } from "@/lib/delivery/store";
+import { claimJobs, claimJobsAsync, type JobRow, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 import { functionBatching } from "@/lib/functions/delivery";
 import type { RoutedDestination } from "@/lib/routing/table";
@@ -53,6 +54,9 @@ export class DestinationWorker {
   private paused = false;
   private persisted: string = "closed";
   private lastExpiry = 0;
+  /** PostgreSQL: the claim in flight (see claimAsync), and whether another was asked for meanwhile. */
+  private claiming: Promise<void> | null = null;
+  private claimAgain = false;
 
   constructor(
     private dest: RoutedDestination,
@@ -194,6 +198,8 @@ export class DestinationWorker {
   async stop(graceMs = this.deps.cfg.timeoutMs): Promise<void> {
     this.stopped = true;
     if (this.claimTimer) clearTimeout(this.claimTimer);
+    // A claim still out hands its jobs back when it returns (claimAsync).
+    if (this.claiming) await Promise.race([this.claiming, new Promise((r) => setTimeout(r, graceMs))]);
     if (this.batchTimer) clearTimeout(this.batchTimer);
     const at = this.deps.now();
     for (const job of this.queue) this.deps.recorder.add({ kind: "release", job, at });
@@ -274,9 +280,13 @@ export class DestinationWorker {
       this.scheduleClaim(IDLE_POLL_MS);
       return;
     }
-    const s = sql(this.deps.db);
     const now = this.deps.now();
     const leaseEnd = now + this.leaseMs();
+    if (isPg(this.deps.db)) {
+      void this.claimAsync(want, now, leaseEnd);
+      return;
+    }
+    const s = sql(this.deps.db);
     let claimed: JobRow[] = [];
     let nextDue: number | null = null;
     try {
@@ -290,15 +300,55 @@ export class DestinationWorker {
       this.scheduleClaim(IDLE_POLL_MS);
       return;
     }
+    this.claimed(claimed, want, nextDue, now);
+  }
+
+  /**
+   * PostgreSQL: the claim runs on the asynchronous pool, so requests in flight keep being answered
+   * while it waits for the database (a blocking claim stalled the whole process for its round
+   * trip, thousands of times a minute at 1,000 events/s). One claim per destination at a time.
+   */
+  private async claimAsync(want: number, now: number, leaseEnd: number): Promise<void> {
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    const pool = (this.deps.db as unknown as PgSyncDatabase).asyncPool();
+    const attempt = claimJobsAsync(pool, this.dest.id, now, want, leaseEnd, this.held).catch((err) => {
+      console.error(`[switchyard] delivery: claiming jobs for ${this.dest.id} failed:`, err);
+      return null;
+    });
+    this.claiming = attempt.then(() => {});
+    const got = await attempt;
+    this.claiming = null;
+    const again = this.claimAgain;
+    this.claimAgain = false;
+    if (!got) {
+      this.scheduleClaim(IDLE_POLL_MS);
+      return;
+    }
+    if (this.stopped) {
+      // Stopped while the claim was out: hand the jobs straight back (due now).
+      const at = this.deps.now();
+      for (const job of got.claimed) this.deps.recorder.add({ kind: "release", job, at });
+      return;
+    }
+    this.claimed(got.claimed, want, got.nextDue, now);
+    if (again) this.scheduleClaim(0);
+  }
+
+  private claimed(claimed: JobRow[], want: number, nextDue: number | null, now: number): void {
     this.moreInTable = claimed.length === want;
     if (claimed.length) this.accept(claimed);
     if (this.blocked()) {
       this.scheduleClaim(IDLE_POLL_MS);
       return;
     }
-    const due = nextDue as number | null;
     if (this.moreInTable) this.scheduleClaim(0);
-    else this.scheduleClaim(due === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(5, due - now)));
+    else
+      this.scheduleClaim(
+        nextDue === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(5, nextDue - now)),
+      );
   }
 
   private pump(): void {

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { isPg, type PgSyncDatabase } from "@/lib/db/pg-sync";
 import type { DeliveryConfig } from "@/lib/delivery/config";
 import { RollupBatch } from "@/lib/delivery/rollups";
 import {
@@ -16,6 +17,7 @@ import type { Verdict } from "@/lib/protocols/enforcement";
 import { routeMessage } from "@/lib/routing/route";
 import type { RouteContext } from "@/lib/routing/steps";
 import type { RoutingTable } from "@/lib/routing/table";
+import { JOBS_CHANNEL, jobsNotification } from "@/lib/tap/pg";
 
 // Routing is derived from the archive: read the messages after the cursor, decide per connected
 // destination, then in ONE transaction insert the delivery jobs and the filtered/unsupported
@@ -209,6 +211,13 @@ export class Router {
       }
       rollups.write(db);
       s.writeCursor.run(last, now);
+      // PostgreSQL: other processes' workers claim what was left in the queue as soon as this
+      // commits (the notification is delivered at commit), not at their next idle claim.
+      if (waiting.size && isPg(db))
+        (db as unknown as PgSyncDatabase).send("SELECT pg_notify($1, $2)", [
+          JOBS_CHANNEL,
+          jobsNotification(waiting),
+        ]);
     });
     this.lastSeq = last;
     for (const [id, jobs] of handed) this.deps.worker(id)?.accept(jobs);

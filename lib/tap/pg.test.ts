@@ -5,7 +5,7 @@ import { pgAvailable } from "@/lib/db/pg-testing";
 import { PgArchiveStore } from "@/lib/ingest/pg-store";
 import type { ArchivedMessage } from "@/lib/ingest/store";
 import { createTap, type TapEvent } from "@/lib/tap";
-import { startPgTapBridge, tapNotification } from "@/lib/tap/pg";
+import { JOBS_CHANNEL, jobsNotification, startPgTapBridge, tapNotification } from "@/lib/tap/pg";
 
 // The tap across instances: two "instances" (own pool, own tap, own LISTEN connection) on one
 // database; events appended through either reach a subscriber on the other, in seq order.
@@ -64,6 +64,24 @@ describe.skipIf(!available)("the PostgreSQL tap", () => {
     off();
     await Promise.all([bridgeA.stop(), bridgeB.stop()]);
     await poolB.end();
+  });
+
+  it("tells other processes when the router left jobs in the queue, naming the destinations", async () => {
+    const got: (string[] | null)[] = [];
+    const bridge = startPgTapBridge({
+      url: pg.db.url,
+      store: new PgArchiveStore(pg.pool),
+      tap: createTap(),
+      onJobs: (ids) => got.push(ids),
+    });
+    await bridge.ready;
+    await pg.pool.query("SELECT pg_notify($1, $2)", [JOBS_CHANNEL, jobsNotification(["dst_a", "dst_b"])]);
+    const many = Array.from({ length: 2000 }, (_, i) => `dst_${i}`);
+    await pg.pool.query("SELECT pg_notify($1, $2)", [JOBS_CHANNEL, jobsNotification(many)]);
+    for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    // Too many ids for one notification: "any destination" instead.
+    expect(got).toEqual([["dst_a", "dst_b"], null]);
+    await bridge.stop();
   });
 
   it("keeps notifications small: a range, with the sources only when they fit", () => {

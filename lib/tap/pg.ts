@@ -15,6 +15,18 @@ import type { Tap, TapEvent } from "@/lib/tap";
 // lib/ingest/pg-store.ts) whichever instance took the request.
 
 export const TAP_CHANNEL = "switchyard_tap";
+/**
+ * The router's note that it left new jobs in the queue for other processes to claim (it hands
+ * fresh jobs to its own workers only while they have room): the destination ids, comma-separated,
+ * or "" for all. Without it another process would find them at its next idle claim (up to 1 s).
+ */
+export const JOBS_CHANNEL = "switchyard_jobs";
+
+/** The jobs notification's payload for these destinations (all of them when the list is too long). */
+export function jobsNotification(destinationIds: Iterable<string>): string {
+  const text = [...destinationIds].join(",");
+  return text.length <= MAX_PAYLOAD ? text : "";
+}
 const MAX_PAYLOAD = 7000;
 
 /**
@@ -50,6 +62,8 @@ export function startPgTapBridge(opts: {
   tap: Tap;
   /** Called for every commit announced (e.g. to wake the router before its next poll). */
   onCommit?: () => void;
+  /** Called when the router left jobs in the queue (destination ids; null: any destination). */
+  onJobs?: (destinationIds: string[] | null) => void;
 }): PgTapBridge {
   const { tap } = opts;
   const interested = (pairs: string[] | undefined) =>
@@ -76,6 +90,10 @@ export function startPgTapBridge(opts: {
   const connect = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: opts.url, application_name: "switchyard-tap" });
     c.on("notification", (msg) => {
+      if (msg.channel === JOBS_CHANNEL) {
+        opts.onJobs?.(msg.payload ? msg.payload.split(",") : null);
+        return;
+      }
       if (msg.channel !== TAP_CHANNEL || !msg.payload) return;
       let note: Note;
       try {
@@ -96,6 +114,7 @@ export function startPgTapBridge(opts: {
     });
     await c.connect();
     await c.query(`LISTEN ${TAP_CHANNEL}`);
+    if (opts.onJobs) await c.query(`LISTEN ${JOBS_CHANNEL}`);
     client = c;
   };
 
