@@ -31,7 +31,8 @@ const fmt = (n: number | null | undefined, d = 1) =>
 
 function spawnReady(script: string, env: Record<string, string>, marker: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script], {
+    const extra = process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...extra, "--import", "tsx", script], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "inherit"],
