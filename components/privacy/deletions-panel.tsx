@@ -19,6 +19,7 @@ const COUNT_LABELS: Record<string, string> = {
   privacyRemovals: "privacy notes",
   functionRuns: "function runs",
   inboxSamples: "inbox samples",
+  warehouses: "warehouse rows",
 };
 
 export function DeletionsPanel({ data }: { data: PrivacyOverview }) {

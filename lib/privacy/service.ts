@@ -6,6 +6,7 @@ import { BUILT_IN_MATCHERS, fullyMasked } from "@/lib/privacy/matchers";
 import type { DeletionInput, DestinationPrivacyInput, FieldInput, MatcherInput } from "@/lib/privacy/schema";
 import { type PurgeCounts, purgeUser } from "@/lib/privacy/sql";
 import { requireUniqueName } from "@/lib/validation/unique-name";
+import { deleteFromWarehouses } from "@/lib/warehouses/deletion";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
 
 // The Privacy page's reads and writes. Settings go through Prisma; the deletion purge through the
@@ -33,6 +34,8 @@ const hooks = new Map<string, DeletionHook>();
 export function registerDeletionHook(name: string, hook: DeletionHook): void {
   hooks.set(name, hook);
 }
+// The warehouses' rows of the user (lib/warehouses/deletion.ts).
+registerDeletionHook("warehouses", (req) => deleteFromWarehouses(sqlite(), req));
 
 export async function privacyOverview(access: WorkspaceAccess) {
   const workspaceId = access.workspace.id;

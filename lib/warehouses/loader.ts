@@ -21,6 +21,12 @@ export interface WarehouseLoader {
    * Returns the rows written.
    */
   load(schema: string, plan: TableLoad): Promise<number>;
+  /**
+   * A deletion request (docs/privacy.md): removes every row of one user from one schema, in one
+   * transaction: rows of call tables whose user_id (or anonymous_id) matches and, for a userId,
+   * the user's row in `users`. Returns the rows removed.
+   */
+  deleteUser(schema: string, idType: "userId" | "anonymousId", idValue: string): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@ import {
   TEST_KEY,
   tempDb,
 } from "@/lib/delivery/testing/fixtures";
+import { deleteFromWarehouses } from "./deletion";
 import { PostgresLoader } from "./postgres/loader";
 import { startWarehouseScheduler } from "./scheduler";
 import * as store from "./store";
@@ -299,6 +300,36 @@ describe("PostgreSQL warehouse", () => {
     expect(t.schema()).toBe("marketing_site");
     expect(await t.rows("tracks")).toHaveLength(1);
     expect(store.setSchemaName(t.db, t.destinationId, t.sourceId, "other")).toBe(false);
+  });
+
+  it("a deletion request removes the user's rows from every table of the warehouse, and only theirs", async () => {
+    const t = setup();
+    archive(t.db, t, [
+      { type: "track", event: "Order Completed", userId: "gone", properties: { total: 1 } },
+      { type: "identify", userId: "gone", traits: { email: "gone@example.com" } },
+      { type: "page", userId: "gone", name: "Home" },
+      { type: "alias", userId: "gone", previousId: "anon-gone" },
+      { type: "track", event: "Order Completed", userId: "stays", properties: { total: 2 } },
+      { type: "identify", userId: "stays", traits: { email: "stays@example.com" } },
+      { type: "screen", anonymousId: "anon-only", name: "Cart" },
+    ]);
+    expect((await t.sync()).status).toBe("succeeded");
+    const byUser = { workspaceId: t.workspaceId, idType: "userId" as const, idValue: "gone" };
+    const loaderFor = (_type: string, settings: Record<string, unknown>) =>
+      new PostgresLoader(settings as unknown as typeof pgdb.settings, true);
+    // tracks, order_completed, identifies, users, pages, aliases
+    expect(await deleteFromWarehouses(t.db, byUser, { encryptionKey: TEST_KEY, loaderFor })).toBe(6);
+    for (const table of ["tracks", "order_completed", "identifies", "pages", "aliases"])
+      expect((await t.rows(table)).map((r) => r.user_id)).not.toContain("gone");
+    expect((await t.rows("users", "id")).map((r) => r.id)).toEqual(["stays"]);
+    expect(await t.rows("tracks")).toHaveLength(1);
+    const byAnon = { workspaceId: t.workspaceId, idType: "anonymousId" as const, idValue: "anon-only" };
+    expect(await deleteFromWarehouses(t.db, byAnon, { encryptionKey: TEST_KEY, loaderFor })).toBe(1);
+    expect(await t.rows("screens")).toEqual([]);
+    // Another workspace's request touches nothing here.
+    const other = { workspaceId: "ws_other", idType: "userId" as const, idValue: "stays" };
+    expect(await deleteFromWarehouses(t.db, other, { encryptionKey: TEST_KEY, loaderFor })).toBe(0);
+    expect(await t.rows("users", "id")).toHaveLength(1);
   });
 
   it("Test connection: signs in and may create schemas; a missing database or a blocked address says so", async () => {

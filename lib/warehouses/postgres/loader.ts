@@ -140,6 +140,31 @@ export class PostgresLoader implements WarehouseLoader {
     return out;
   }
 
+  async deleteUser(schema: string, idType: "userId" | "anonymousId", idValue: string): Promise<number> {
+    const tables = await this.describe(schema);
+    if (tables.size === 0) return 0;
+    const column = idType === "userId" ? "user_id" : "anonymous_id";
+    const client = await this.conn();
+    let removed = 0;
+    await client.query("BEGIN");
+    try {
+      for (const [table, cols] of tables) {
+        // users is keyed by the userId itself (id); every call table carries user_id / anonymous_id.
+        const key = table === "users" && idType === "userId" ? "id" : cols.has(column) ? column : null;
+        if (!key) continue;
+        const res = await client.query(`DELETE FROM ${q(schema)}.${q(table)} WHERE ${q(key)} = $1`, [
+          idValue,
+        ]);
+        removed += res.rowCount ?? 0;
+      }
+      await client.query("COMMIT");
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw err;
+    }
+    return removed;
+  }
+
   async load(schema: string, plan: TableLoad): Promise<number> {
     if (!plan.count) return 0;
     const client = await this.conn();
