@@ -86,6 +86,39 @@ export class CircuitBreaker {
     return wasProbing;
   }
 
+  /**
+   * Another process's view of this destination (the DestinationDeliveryState row, re-read every
+   * second): a breaker opened there holds this process too, and a close there (its probe got
+   * through) closes this one. While open, the later probe time wins. Returns true when the state
+   * changed. A probe this process is running decides for itself.
+   */
+  adopt(shared: BreakerSnapshot): boolean {
+    if (this.state === "probing") return false;
+    if (shared.state === "closed") {
+      if (this.state === "closed") return false;
+      this.state = "closed";
+      this.failures = 0;
+      this.probes = 0;
+      this.since = shared.since;
+      this.nextProbeAt = null;
+      return true;
+    }
+    const probes = Math.max(0, shared.failures - this.cfg.threshold);
+    this.probes = Math.max(this.probes, probes);
+    this.failures = Math.max(this.failures, shared.failures);
+    this.nextProbeAt = Math.max(this.nextProbeAt ?? 0, shared.nextProbeAt ?? 0);
+    if (this.state === "open") return false;
+    this.state = "open";
+    this.since = shared.since;
+    return true;
+  }
+
+  /** Another process holds the probe: wait until `until` before trying again. */
+  lostProbe(until: number): void {
+    if (this.state === "probing") this.state = "open";
+    this.nextProbeAt = Math.max(this.nextProbeAt ?? 0, until);
+  }
+
   /** A probe that ended without a verdict on the destination (e.g. a 400 for that one message). */
   release(): void {
     if (this.state === "probing") this.state = "open";

@@ -59,14 +59,57 @@ export function readControls(db: Database.Database, workspaceId: string): Map<st
   return new Map(rows.map((r) => [r.destinationId, view(r)]));
 }
 
-/** Ids of the paused destinations (the engine re-reads it every second). */
-export function pausedDestinations(db: Database.Database): Set<string> {
-  return new Set(
+export interface SharedState {
+  paused: boolean;
+  breaker: {
+    state: "closed" | "open" | "probing";
+    since: number | null;
+    nextProbeAt: number | null;
+    failures: number;
+  };
+}
+
+/** Every destination's pause and breaker as stored (the engine re-reads them every second). */
+export function deliveryStates(db: Database.Database): Map<string, SharedState> {
+  const rows = db.prepare(SELECT).all() as StateRow[];
+  return new Map(
+    rows.map((r) => {
+      const v = view(r);
+      return [
+        r.destinationId,
+        {
+          paused: v.paused,
+          breaker: {
+            state: v.breaker,
+            since: v.breakerSince,
+            nextProbeAt: v.nextProbeAt,
+            failures: v.consecutiveFailures,
+          },
+        },
+      ];
+    }),
+  );
+}
+
+/**
+ * Takes the open breaker's probe for this process: only one process of the installation probes a
+ * destination at a time. The probe holds it until `holdUntil` (a probe whose process dies is then
+ * taken by another). False when another process has it, or the breaker is no longer open there.
+ */
+export function claimProbe(
+  db: Database.Database,
+  destinationId: string,
+  now: number,
+  holdUntil: number,
+): boolean {
+  return (
     db
-      // A bound 1 (not a literal): PostgreSQL reads it as true for the boolean column.
-      .prepare(`SELECT "destinationId" FROM "DestinationDeliveryState" WHERE "paused" = ?`)
-      .pluck()
-      .all(1) as string[],
+      .prepare(
+        `UPDATE "DestinationDeliveryState" SET "breaker" = 'probing', "nextProbeAt" = ?, "updatedAt" = ?
+         WHERE "destinationId" = ? AND ("breaker" = 'open' OR ("breaker" = 'probing' AND "nextProbeAt" <= ?))
+           AND COALESCE("nextProbeAt", 0) <= ?`,
+      )
+      .run(holdUntil, now, destinationId, now, now).changes === 1
   );
 }
 

@@ -1,9 +1,10 @@
 import type Database from "better-sqlite3";
 import { singletonLease } from "@/lib/db/lease";
 import { type DeliveryConfig, loadDeliveryConfig } from "@/lib/delivery/config";
-import { pausedDestinations } from "@/lib/delivery/control";
+import { deliveryStates } from "@/lib/delivery/control";
 import { getMapping } from "@/lib/delivery/destinations";
 import { evaluateHealth } from "@/lib/delivery/health";
+import { concurrencyShare, countDeliveryProcesses, leaveDelivery } from "@/lib/delivery/processes";
 import { Recorder } from "@/lib/delivery/recorder";
 import { advanceReplays } from "@/lib/delivery/replay-runs";
 import { pruneDelivery } from "@/lib/delivery/retention";
@@ -77,6 +78,17 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   let fingerprint = routingFingerprint(db);
   let lastFullReload = now();
   let stopped = false;
+  // The installation's DELIVERY_CONCURRENCY, shared among the processes that deliver.
+  let share = cfg.concurrency;
+  const countProcesses = () => {
+    try {
+      share = concurrencyShare(cfg.concurrency, countDeliveryProcesses(db));
+    } catch (err) {
+      console.error("[switchyard] delivery: counting delivery processes failed:", err);
+    }
+  };
+  countProcesses();
+  const concurrency = () => share;
 
   const syncWorkers = () => {
     const fresh: string[] = [];
@@ -84,7 +96,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       const worker = workers.get(dest.id);
       if (worker) worker.update(dest);
       else if (dest.enabled && getMapping(dest.type)) {
-        workers.set(dest.id, new DestinationWorker(dest, { db, cfg, recorder, now, random }));
+        workers.set(dest.id, new DestinationWorker(dest, { db, cfg, recorder, now, random, concurrency }));
         fresh.push(dest.id);
       }
     }
@@ -103,11 +115,16 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       }
   };
 
-  // Pause and resume from the console apply within a second (one indexed read).
+  // Pause and resume from the console apply within a second (one small read), and so does a
+  // breaker another process opened or closed (lib/delivery/breaker.ts adopt).
   const applyPause = () => {
     try {
-      const paused = pausedDestinations(db);
-      for (const [id, worker] of workers) worker.setPaused(paused.has(id));
+      const states = deliveryStates(db);
+      for (const [id, worker] of workers) {
+        const state = states.get(id);
+        worker.setPaused(state?.paused ?? false);
+        if (state) worker.adoptBreaker(state.breaker);
+      }
     } catch (err) {
       console.error("[switchyard] delivery: reading paused destinations failed:", err);
     }
@@ -129,6 +146,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   const refresh = () => {
     applyPause();
     reload();
+    countProcesses();
   };
 
   const router = new Router({
@@ -244,6 +262,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       workers.clear();
       recorder.close();
       lease.release();
+      leaveDelivery(db);
     },
   };
 }

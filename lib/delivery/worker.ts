@@ -3,7 +3,7 @@ import { isPg, type PgSyncDatabase } from "@/lib/db/pg-sync";
 import { type AttemptDeps, type AttemptResult, attemptJobs } from "@/lib/delivery/attempt";
 import { CircuitBreaker } from "@/lib/delivery/breaker";
 import type { DeliveryConfig } from "@/lib/delivery/config";
-import { recordBreakerEvent, writeBreaker } from "@/lib/delivery/control";
+import { claimProbe, recordBreakerEvent, type SharedState, writeBreaker } from "@/lib/delivery/control";
 import { getMapping } from "@/lib/delivery/destinations";
 import { createAgents, type HttpAgents } from "@/lib/delivery/http/client";
 import type { Recorder } from "@/lib/delivery/recorder";
@@ -29,6 +29,8 @@ export interface WorkerDeps {
   recorder: Recorder;
   now: () => number;
   random: () => number;
+  /** Requests in flight this process may have per destination (DELIVERY_CONCURRENCY shared among processes). */
+  concurrency?: () => number;
 }
 
 const IDLE_POLL_MS = 1000;
@@ -74,6 +76,14 @@ export class DestinationWorker {
     this.paused = paused;
     if (paused) this.giveBack();
     else this.scheduleClaim(0);
+  }
+
+  /** The breaker as another process left it (the runner re-reads the shared state every second). */
+  adoptBreaker(shared: SharedState["breaker"]): void {
+    if (!this.breaker.adopt(shared)) return;
+    this.persisted = this.breaker.state;
+    if (this.breaker.closed) this.scheduleClaim(0);
+    else this.giveBack();
   }
 
   breakerState() {
@@ -238,9 +248,13 @@ export class DestinationWorker {
     );
   }
 
+  private concurrency(): number {
+    return this.deps.concurrency?.() ?? this.deps.cfg.concurrency;
+  }
+
   private maxHeld(): number {
     const b = this.batching();
-    return b ? Math.min(this.deps.cfg.concurrency * b.size * 2, 10_000) : this.deps.cfg.concurrency * 2;
+    return b ? Math.min(this.concurrency() * b.size * 2, 10_000) : this.concurrency() * 2;
   }
 
   /** How long a job handed to this worker stays leased: its wait, its attempt, and some slack. */
@@ -354,14 +368,29 @@ export class DestinationWorker {
   private pump(): void {
     if (this.stopped || this.paused) return;
     if (!this.breaker.closed) {
-      if (this.inflight === 0 && this.queue.length > 0 && this.breaker.tryAcquire(this.deps.now())) {
-        this.breakerChanged(this.deps.now());
+      const now = this.deps.now();
+      if (this.inflight === 0 && this.queue.length > 0 && this.breaker.tryAcquire(now)) {
+        // One probe per destination across the installation (another process may hold it).
+        let won = false;
+        try {
+          won = claimProbe(this.deps.db, this.dest.id, now, now + this.deps.cfg.timeoutMs);
+        } catch (err) {
+          console.error(`[switchyard] delivery: claiming the probe of ${this.dest.id} failed:`, err);
+        }
+        if (!won) {
+          this.breaker.lostProbe(now + this.deps.cfg.breaker.baseMs);
+          this.giveBack();
+          this.scheduleClaim(this.deps.cfg.breaker.baseMs);
+          return;
+        }
+        this.persisted = "probing";
         this.start(this.queue.splice(0, 1));
       } else if (this.queue.length === 0) this.scheduleClaim(0);
       return;
     }
     const b = this.batching();
-    while (this.inflight < this.deps.cfg.concurrency && this.queue.length > 0) {
+    const limit = this.concurrency();
+    while (this.inflight < limit && this.queue.length > 0) {
       if (b) {
         const waited = this.deps.now() - (this.queuedAt.get(this.queue[0]!.id) ?? 0);
         if (this.queue.length < b.size && waited < b.windowMs) {
