@@ -58,6 +58,27 @@ describe.skipIf(!available)("PgArchiveStore", () => {
     expect(rows[0]!.seq).toBeGreaterThan(rows[1]!.seq);
   });
 
+  it("stores large groups in input order with their own rows, one after another", async () => {
+    for (let round = 0; round < 3; round++) {
+      const fresh = Array.from({ length: 120 }, (_, i) => message({ payload: JSON.stringify({ round, i }) }));
+      // Ten repeats of earlier rows in the same group: duplicates, not stored.
+      const group = [...fresh.slice(0, 60), ...fresh.slice(0, 10).map((m) => ({ ...m })), ...fresh.slice(60)];
+      const r = await store.append(group);
+      expect(r.stored).toBe(120);
+      expect(r.duplicates).toBe(10);
+      expect(r.seqs.slice(60, 70)).toEqual(Array(10).fill(null));
+      const seqs = r.seqs.filter((x): x is number => x !== null);
+      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs); // input order = seq order
+      const { rows } = await pg.pool.query(
+        `SELECT "messageId", "payload" FROM "Message" WHERE "seq" = ANY($1) ORDER BY "seq"`,
+        [seqs],
+      );
+      // Each stored row is the group's own message.
+      expect(rows.map((x) => x.messageId)).toEqual(fresh.map((m) => m.messageId));
+      expect(rows.map((x) => JSON.parse(x.payload))).toEqual(fresh.map((_, i) => ({ round, i })));
+    }
+  });
+
   it("stores a messageId again once its first copy is older than 24 hours", async () => {
     const old = message({ receivedAt: Date.now() - DEDUP_WINDOW_MS - 60_000 });
     expect((await store.append([old])).stored).toBe(1);
