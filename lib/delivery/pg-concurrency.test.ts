@@ -69,6 +69,11 @@ describe.skipIf(!available)("delivery from two processes on PostgreSQL", () => {
         startFrom: "beginning",
       }),
     );
+    // A process that joins is counted by the others at their next refresh (configRefreshMs): until
+    // then the shares can add up to more than the limit. Start once both have counted each other.
+    for (let i = 0; i < 200 && runners.some((r) => r.stats().concurrency !== 2); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(runners.map((r) => r.stats().concurrency)).toEqual([2, 2]);
     const total = 120;
     await new PgArchiveStore(db.pool).append(
       Array.from({ length: total }, (_, i) => ({

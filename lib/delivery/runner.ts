@@ -35,6 +35,8 @@ export interface DeliveryOptions {
 export interface DeliveryStats {
   /** This process routes (holds the routing lease). */
   leader: boolean;
+  /** Requests in flight this process allows per destination (its share of DELIVERY_CONCURRENCY). */
+  concurrency: number;
   cursor: number;
   recorderPending: number;
   destinations: {
@@ -247,6 +249,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     },
     stats: () => ({
       leader,
+      concurrency: share,
       cursor: router.cursor,
       recorderPending: recorder.pending,
       destinations: [...workers.values()].map((w) => w.stats()),
