@@ -6,7 +6,7 @@ import { BUILT_IN_MATCHERS, fullyMasked } from "@/lib/privacy/matchers";
 import type { DeletionInput, DestinationPrivacyInput, FieldInput, MatcherInput } from "@/lib/privacy/schema";
 import { type PurgeCounts, purgeUser } from "@/lib/privacy/sql";
 import { requireUniqueName } from "@/lib/validation/unique-name";
-import { deleteFromWarehouses } from "@/lib/warehouses/deletion";
+import { DeletionIncomplete, deleteFromWarehouses } from "@/lib/warehouses/deletion";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
 
 // The Privacy page's reads and writes. Settings go through Prisma; the deletion purge through the
@@ -322,12 +322,24 @@ export async function requestDeletion(access: WorkspaceAccess, input: DeletionIn
   try {
     counts = purgeUser(sqlite(), workspaceId, input.idType, input.idValue) as PurgeCounts &
       Record<string, number>;
-    for (const [name, hook] of hooks) counts[name] = await hook({ workspaceId, ...input });
   } catch (err) {
     console.error("[switchyard] deletion request failed:", err);
     error = "The purge stopped before the end; request the deletion again to finish it";
     counts = {} as PurgeCounts & Record<string, number>;
   }
+  // Later stores (warehouses): one that cannot be reached fails the request by name; the counts of
+  // what was deleted stay, and a repeated request deletes only what is still there.
+  if (!error)
+    for (const [name, hook] of hooks) {
+      try {
+        counts[name] = await hook({ workspaceId, ...input });
+      } catch (err) {
+        console.error(`[switchyard] deletion request: ${name} failed:`, (err as Error).message);
+        if (err instanceof DeletionIncomplete) counts[name] = err.removed;
+        const reason = err instanceof Error ? err.message : String(err);
+        error = `${error ? `${error}; ` : ""}Not deleted from ${reason}. Request the deletion again once it can be reached`;
+      }
+    }
   const done = await db.privacyDeletion.update({
     where: { id: row.id },
     data: { status: error ? "failed" : "completed", counts: JSON.stringify(counts), error, finishedAt: ms() },

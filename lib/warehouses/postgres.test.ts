@@ -7,7 +7,7 @@ import {
   TEST_KEY,
   tempDb,
 } from "@/lib/delivery/testing/fixtures";
-import { deleteFromWarehouses } from "./deletion";
+import { DeletionIncomplete, deleteFromWarehouses } from "./deletion";
 import { PostgresLoader } from "./postgres/loader";
 import { startWarehouseScheduler } from "./scheduler";
 import * as store from "./store";
@@ -330,6 +330,14 @@ describe("PostgreSQL warehouse", () => {
     const other = { workspaceId: "ws_other", idType: "userId" as const, idValue: "stays" };
     expect(await deleteFromWarehouses(t.db, other, { encryptionKey: TEST_KEY, loaderFor })).toBe(0);
     expect(await t.rows("users", "id")).toHaveLength(1);
+
+    // A warehouse that cannot be reached is named in the error (the request is then "failed").
+    t.db
+      .prepare(`UPDATE "Destination" SET "settings" = ? WHERE "id" = ?`)
+      .run(JSON.stringify({ ...pgdb.settings, database: "sy_nope" }), t.destinationId);
+    const failed = deleteFromWarehouses(t.db, byUser, { encryptionKey: TEST_KEY, loaderFor });
+    await expect(failed).rejects.toBeInstanceOf(DeletionIncomplete);
+    await expect(failed).rejects.toThrow(/warehouse ".+": The database does not exist/);
   });
 
   it("Test connection: signs in and may create schemas; a missing database or a blocked address says so", async () => {
