@@ -241,6 +241,17 @@ test("at 1440 px the list and the open event sit side by side", async ({ page })
   expect(detail!.x).toBeGreaterThan(list!.x + list!.width - 1);
   expect(detail!.y).toBe(list!.y);
   await snap(page, "debugger-1440-open-filtered");
+
+  // The chosen tab survives a change of layout (pane -> sheet -> pane), e.g. a resized window.
+  await page.getByRole("tab", { name: "Raw" }).click();
+  await page.setViewportSize({ width: 800, height: 900 });
+  const sheet = page.getByRole("dialog", { name: "Event detail" });
+  await expect(sheet.getByRole("tab", { name: "Raw" })).toHaveAttribute("aria-selected", "true");
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect(page.getByTestId("event-detail").getByRole("tab", { name: "Raw" })).toHaveAttribute(
+    "aria-selected",
+    "true",
+  );
 });
 
 test("below 1024 px the list takes the width and the event opens as a sheet", async ({ page }) => {

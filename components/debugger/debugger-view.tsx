@@ -4,7 +4,7 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { useWorkspace } from "@/components/console/workspace-context";
 import { AdvancedSearch } from "@/components/debugger/advanced-search";
 import { DebuggerEmpty } from "@/components/debugger/debugger-empty";
-import { EventDetail } from "@/components/debugger/event-detail";
+import { type DetailView, EventDetail } from "@/components/debugger/event-detail";
 import { EventList } from "@/components/debugger/event-list";
 import { FilterChips } from "@/components/debugger/filter-chips";
 import { useDebuggerKeys } from "@/components/debugger/use-debugger-keys";
@@ -32,6 +32,8 @@ export function DebuggerView({ sourceId, initial }: { sourceId: string; initial:
   // The selected event is kept whole, so an open event stays readable after it leaves the list.
   const [selected, setSelected] = useState<DebugEvent | null>(null);
   const [open, setOpen] = useState(false);
+  // The open event's tab, here so it outlives a switch between the pane and the sheet.
+  const [view, setView] = useState<DetailView>("pretty");
   const wide = useIsWide();
   const listRef = useRef<HTMLDivElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -180,11 +182,27 @@ export function DebuggerView({ sourceId, initial }: { sourceId: string; initial:
             onShowNew={showNew}
             listRef={listRef}
           />
-          {wide && <EventDetail event={open ? selected : null} sourceId={sourceId} onClose={close} />}
+          {wide && (
+            <EventDetail
+              event={open ? selected : null}
+              sourceId={sourceId}
+              onClose={close}
+              view={view}
+              onView={setView}
+            />
+          )}
         </div>
       )}
       {sheet && (
-        <EventDetail event={selected} sourceId={sourceId} sheet onClose={close} closeRef={closeRef} />
+        <EventDetail
+          event={selected}
+          sourceId={sourceId}
+          sheet
+          onClose={close}
+          closeRef={closeRef}
+          view={view}
+          onView={setView}
+        />
       )}
     </div>
   );

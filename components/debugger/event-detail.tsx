@@ -1,6 +1,6 @@
 "use client";
 
-import { type RefObject, useState } from "react";
+import type { RefObject } from "react";
 import { EventDelivery } from "@/components/debugger/event-delivery";
 import { EventTime } from "@/components/debugger/event-time";
 import { ProtocolNotes } from "@/components/debugger/protocol-notes";
@@ -10,10 +10,12 @@ import { prettyCall, summarize } from "@/lib/debugger/pretty";
 import { eventTime } from "@/lib/debugger/time";
 
 const VIEWS = { pretty: "Pretty", raw: "Raw", delivery: "Delivery" } as const;
+export type DetailView = keyof typeof VIEWS;
 
 /**
  * The open event: a pane beside the list on wide screens, a full-screen sheet (a modal dialog)
- * below 1024 px. Escape closes it too (use-debugger-keys.ts).
+ * below 1024 px. Escape closes it too (use-debugger-keys.ts). The chosen tab (Pretty, Raw,
+ * Delivery) is the parent's, so it survives the switch between pane and sheet.
  */
 export function EventDetail({
   event,
@@ -21,14 +23,17 @@ export function EventDetail({
   sheet = false,
   onClose,
   closeRef,
+  view,
+  onView,
 }: {
   event: DebugEvent | null;
   sourceId: string;
   sheet?: boolean;
   onClose: () => void;
   closeRef?: RefObject<HTMLButtonElement | null>;
+  view: DetailView;
+  onView: (view: DetailView) => void;
 }) {
-  const [view, setView] = useState<keyof typeof VIEWS>("pretty");
   if (!event) {
     return (
       <section
@@ -76,7 +81,7 @@ export function EventDetail({
               role="tab"
               type="button"
               aria-selected={view === v}
-              onClick={() => setView(v)}
+              onClick={() => onView(v)}
               className={`rounded px-2.5 py-1 text-xs font-medium ${view === v ? "bg-slate-800 text-white dark:text-slate-50" : "bg-slate-100 text-slate-700"}`}
             >
               {VIEWS[v]}
