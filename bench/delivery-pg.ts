@@ -5,7 +5,7 @@ import path from "node:path";
 import { singleBody } from "@/bench/lib/payloads";
 import { load, startServer } from "@/bench/lib/run";
 import { openPgPool } from "@/lib/db/pg";
-import { insertPgSource } from "@/lib/db/pg-fixtures";
+import { insertPgSource, insertPgWebhook } from "@/lib/db/pg-fixtures";
 import { migratePg } from "@/lib/db/pg-migrate";
 import { createTestDatabase } from "@/lib/db/pg-testing";
 import { TEST_KEY } from "@/lib/delivery/testing/fixtures";
@@ -65,15 +65,13 @@ async function scenario(workers: number, sinkPorts: number[]) {
     for (const [i, port] of sinkPorts.entries()) {
       const id = `dst_bench_${i}`;
       const name = `sink ${"ABC"[i]}`;
-      await pool.query(
-        `INSERT INTO "Destination" ("id", "workspaceId", "type", "name", "settings", "enabled", "createdAt", "updatedAt")
-         VALUES ($1, $2, 'webhook', $3, $4, true, now(), now())`,
-        [id, source.workspaceId, name, JSON.stringify({ url: `http://127.0.0.1:${port}/hook` })],
-      );
-      await pool.query(
-        `INSERT INTO "DestinationSource" ("destinationId", "sourceId", "createdAt") VALUES ($1, $2, now())`,
-        [id, source.id],
-      );
+      await insertPgWebhook(pool, {
+        id,
+        name,
+        workspaceId: source.workspaceId,
+        sourceId: source.id,
+        url: `http://127.0.0.1:${port}/hook`,
+      });
       dests.push({ id, name });
     }
     const workerEnv = {

@@ -1,7 +1,13 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertPgSource, type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
+import {
+  archivedTrack,
+  insertPgSource,
+  insertPgWebhook,
+  type MigratedPg,
+  openMigratedPg,
+} from "@/lib/db/pg-fixtures";
 import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { pgAvailable } from "@/lib/db/pg-testing";
 import { concurrencyShare } from "@/lib/delivery/processes";
@@ -48,15 +54,12 @@ describe.skipIf(!available)("delivery from two processes on PostgreSQL", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as AddressInfo).port;
     const source = await insertPgSource(db.pool);
-    await db.pool.query(
-      `INSERT INTO "Destination" ("id", "workspaceId", "type", "name", "settings", "enabled", "createdAt", "updatedAt")
-       VALUES ('dst_limit', $1, 'webhook', 'Limited', $2, true, now(), now())`,
-      [source.workspaceId, JSON.stringify({ url: `http://127.0.0.1:${port}/hook` })],
-    );
-    await db.pool.query(
-      `INSERT INTO "DestinationSource" ("destinationId", "sourceId", "createdAt") VALUES ('dst_limit', $1, now())`,
-      [source.id],
-    );
+    await insertPgWebhook(db.pool, {
+      id: "dst_limit",
+      workspaceId: source.workspaceId,
+      sourceId: source.id,
+      url: `http://127.0.0.1:${port}/hook`,
+    });
     const config = { concurrency: 4, allowPrivate: true, pollMs: 10, configRefreshMs: 100 };
     const a = new PgSyncDatabase(db.db.url);
     const b = new PgSyncDatabase(db.db.url);
@@ -76,20 +79,7 @@ describe.skipIf(!available)("delivery from two processes on PostgreSQL", () => {
     expect(runners.map((r) => r.stats().concurrency)).toEqual([2, 2]);
     const total = 120;
     await new PgArchiveStore(db.pool).append(
-      Array.from({ length: total }, (_, i) => ({
-        workspaceId: source.workspaceId,
-        sourceId: source.id,
-        messageId: `limit-${i}`,
-        type: "track",
-        event: "E",
-        userId: "u",
-        anonymousId: null,
-        status: "accepted" as const,
-        reason: null,
-        receivedAt: Date.now(),
-        payload: JSON.stringify({ type: "track", event: "E", messageId: `limit-${i}`, userId: "u" }),
-        dedup: true,
-      })),
+      Array.from({ length: total }, (_, i) => archivedTrack(source, `limit-${i}`)),
     );
     for (let i = 0; i < 600 && done < total; i++) await new Promise((r) => setTimeout(r, 50));
     const both = runners.map((r) => r.stats().destinations.find((d) => d.id === "dst_limit")?.id);
@@ -112,15 +102,12 @@ describe.skipIf(!available)("delivery from two processes on PostgreSQL", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as AddressInfo).port;
     const source = await insertPgSource(db.pool);
-    await db.pool.query(
-      `INSERT INTO "Destination" ("id", "workspaceId", "type", "name", "settings", "enabled", "createdAt", "updatedAt")
-       VALUES ('dst_down', $1, 'webhook', 'Down', $2, true, now(), now())`,
-      [source.workspaceId, JSON.stringify({ url: `http://127.0.0.1:${port}/hook` })],
-    );
-    await db.pool.query(
-      `INSERT INTO "DestinationSource" ("destinationId", "sourceId", "createdAt") VALUES ('dst_down', $1, now())`,
-      [source.id],
-    );
+    await insertPgWebhook(db.pool, {
+      id: "dst_down",
+      workspaceId: source.workspaceId,
+      sourceId: source.id,
+      url: `http://127.0.0.1:${port}/hook`,
+    });
     const breaker = { threshold: 3, baseMs: 150, maxMs: 150, maxRetryAfterMs: 600_000 };
     const config = {
       concurrency: 4,
@@ -144,20 +131,7 @@ describe.skipIf(!available)("delivery from two processes on PostgreSQL", () => {
       }),
     );
     await new PgArchiveStore(db.pool).append(
-      Array.from({ length: 200 }, (_, i) => ({
-        workspaceId: source.workspaceId,
-        sourceId: source.id,
-        messageId: `down-${i}`,
-        type: "track",
-        event: "E",
-        userId: "u",
-        anonymousId: null,
-        status: "accepted" as const,
-        reason: null,
-        receivedAt: Date.now(),
-        payload: JSON.stringify({ type: "track", event: "E", messageId: `down-${i}`, userId: "u" }),
-        dedup: true,
-      })),
+      Array.from({ length: 200 }, (_, i) => archivedTrack(source, `down-${i}`)),
     );
     // Both processes fail their way to an open breaker (or adopt the other's), then only probes go out.
     for (let i = 0; i < 200 && requests < 2 * breaker.threshold; i++)

@@ -1,6 +1,12 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertPgSource, type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
+import {
+  archivedTrack,
+  insertPgSource,
+  insertPgWebhook,
+  type MigratedPg,
+  openMigratedPg,
+} from "@/lib/db/pg-fixtures";
 import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { pgAvailable } from "@/lib/db/pg-testing";
 import { loadDeliveryConfig } from "@/lib/delivery/config";
@@ -25,17 +31,13 @@ afterAll(() => db?.close());
 describe.skipIf(!available)("routing on PostgreSQL with several delivery processes", () => {
   it("announces the destinations whose jobs it left in the queue, and only those", async () => {
     const source = await insertPgSource(db.pool);
-    for (const id of ["dst_full", "dst_room"]) {
-      await db.pool.query(
-        `INSERT INTO "Destination" ("id", "workspaceId", "type", "name", "settings", "enabled", "createdAt", "updatedAt")
-         VALUES ($1, $2, 'webhook', $1, $3, true, now(), now())`,
-        [id, source.workspaceId, JSON.stringify({ url: "http://127.0.0.1:9/hook" })],
-      );
-      await db.pool.query(
-        `INSERT INTO "DestinationSource" ("destinationId", "sourceId", "createdAt") VALUES ($1, $2, now())`,
-        [id, source.id],
-      );
-    }
+    for (const id of ["dst_full", "dst_room"])
+      await insertPgWebhook(db.pool, {
+        id,
+        workspaceId: source.workspaceId,
+        sourceId: source.id,
+        url: "http://127.0.0.1:9/hook",
+      });
     const listener = new pg.Client({ connectionString: db.db.url });
     await listener.connect();
     const notes: string[] = [];
@@ -62,22 +64,7 @@ describe.skipIf(!available)("routing on PostgreSQL with several delivery process
       startFrom: "beginning",
     });
     const store = new PgArchiveStore(db.pool);
-    await store.append(
-      [1, 2, 3].map((i) => ({
-        workspaceId: source.workspaceId,
-        sourceId: source.id,
-        messageId: `jobs-${i}`,
-        type: "track",
-        event: "E",
-        userId: "u",
-        anonymousId: null,
-        status: "accepted",
-        reason: null,
-        receivedAt: Date.now(),
-        payload: JSON.stringify({ type: "track", event: "E", messageId: `jobs-${i}`, userId: "u" }),
-        dedup: true,
-      })),
-    );
+    await store.append([1, 2, 3].map((i) => archivedTrack(source, `jobs-${i}`)));
     expect(router.pass()).toBe(3);
     for (let i = 0; i < 100 && notes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(handed).toEqual({ dst_room: 3 });
@@ -89,22 +76,7 @@ describe.skipIf(!available)("routing on PostgreSQL with several delivery process
 
     // A pass that hands everything over announces nothing.
     room.dst_full = 100;
-    await store.append([
-      {
-        workspaceId: source.workspaceId,
-        sourceId: source.id,
-        messageId: "jobs-4",
-        type: "track",
-        event: "E",
-        userId: "u",
-        anonymousId: null,
-        status: "accepted",
-        reason: null,
-        receivedAt: Date.now(),
-        payload: JSON.stringify({ type: "track", event: "E", messageId: "jobs-4", userId: "u" }),
-        dedup: true,
-      },
-    ]);
+    await store.append([archivedTrack(source, "jobs-4")]);
     expect(router.pass()).toBe(1);
     await listener.query("SELECT 1"); // a round trip: a notification sent before it has arrived
     expect(notes).toEqual(["dst_full"]);
