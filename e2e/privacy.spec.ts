@@ -56,8 +56,8 @@ test("detect traits.email, accept Red, and keep it from a 'No Red' webhook", asy
   await run("npx", [
     "tsx",
     "scripts/demo-traffic.ts",
-    "--write-key",
-    writeKey,
+    // One argument: a write key may start with "-", which a separate value would not survive.
+    `--write-key=${writeKey}`,
     "--count",
     "45",
     "--rate",

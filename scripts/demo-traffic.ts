@@ -1,4 +1,4 @@
-// npm run demo:traffic -- --write-key KEY [--rate 5] [--count 0] [--host http://localhost:3000]
+// npm run demo:traffic -- --write-key=KEY [--rate 5] [--count 0] [--host http://localhost:3000]
 // Sends realistic sample traffic to a source so the debugger and dashboards come alive: the
 // use-case catalog's suggested events with plausible properties, several users, all six call
 // types, and now and then an invalid message (which the debugger shows with its reason).
@@ -6,20 +6,29 @@ import { parseArgs } from "node:util";
 import { businessGoals } from "@/lib/catalog/use-cases";
 import { owed } from "./demo-pace";
 
-const { values } = parseArgs({
-  options: {
-    "write-key": { type: "string" },
-    rate: { type: "string", default: "5" },
-    count: { type: "string", default: "0" },
-    host: { type: "string", default: process.env.PUBLIC_URL ?? "http://localhost:3000" },
-  },
-});
+function args() {
+  try {
+    return parseArgs({
+      options: {
+        "write-key": { type: "string" },
+        rate: { type: "string", default: "5" },
+        count: { type: "string", default: "0" },
+        host: { type: "string", default: process.env.PUBLIC_URL ?? "http://localhost:3000" },
+      },
+    });
+  } catch (err) {
+    // A write key may start with "-": as a separate argument it reads as an option.
+    console.error(`${(err as Error).message}\nGive the write key as one argument: --write-key=KEY`);
+    process.exit(2);
+  }
+}
+const { values } = args();
 const writeKey = values["write-key"];
 const rate = Number(values.rate);
 const count = Number(values.count);
 if (!writeKey || !(rate > 0) || !(count >= 0)) {
   console.error(
-    "usage: npm run demo:traffic -- --write-key KEY [--rate events/s] [--count N, 0 = until Ctrl-C] [--host URL]",
+    "usage: npm run demo:traffic -- --write-key=KEY [--rate events/s] [--count N, 0 = until Ctrl-C] [--host URL]",
   );
   process.exit(2);
 }
