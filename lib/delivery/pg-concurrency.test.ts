@@ -30,6 +30,15 @@ describe("the concurrency share", () => {
 });
 
 let db: MigratedPg;
+
+/** Two delivering processes on the test database (each with its own connection, as in production). */
+function twoProcesses(config: Parameters<typeof startDelivery>[0]["config"]) {
+  const connections = [new PgSyncDatabase(db.db.url), new PgSyncDatabase(db.db.url)];
+  const runners = connections.map((c) =>
+    startDelivery({ db: c.asDatabase(), tap: null, config, encryptionKey: TEST_KEY, startFrom: "beginning" }),
+  );
+  return { runners, close: () => connections.forEach((c) => c.close()) };
+}
 const available = await pgAvailable();
 beforeAll(async () => {
   if (available) db = await openMigratedPg();
@@ -61,17 +70,7 @@ describe.skipIf(!available)("delivery from two processes on PostgreSQL", () => {
       url: `http://127.0.0.1:${port}/hook`,
     });
     const config = { concurrency: 4, allowPrivate: true, pollMs: 10, configRefreshMs: 100 };
-    const a = new PgSyncDatabase(db.db.url);
-    const b = new PgSyncDatabase(db.db.url);
-    const runners = [a, b].map((c) =>
-      startDelivery({
-        db: c.asDatabase(),
-        tap: null,
-        config,
-        encryptionKey: TEST_KEY,
-        startFrom: "beginning",
-      }),
-    );
+    const { runners, close } = twoProcesses(config);
     // A process that joins is counted by the others at their next refresh (configRefreshMs): until
     // then the shares can add up to more than the limit. Start once both have counted each other.
     for (let i = 0; i < 200 && runners.some((r) => r.stats().concurrency !== 2); i++)
@@ -84,8 +83,7 @@ describe.skipIf(!available)("delivery from two processes on PostgreSQL", () => {
     for (let i = 0; i < 600 && done < total; i++) await new Promise((r) => setTimeout(r, 50));
     const both = runners.map((r) => r.stats().destinations.find((d) => d.id === "dst_limit")?.id);
     await Promise.all(runners.map((r) => r.stop()));
-    a.close();
-    b.close();
+    close();
     await new Promise((r) => server.close(r));
     expect(done).toBe(total);
     expect(both).toEqual(["dst_limit", "dst_limit"]); // both processes ran a worker for it
@@ -119,17 +117,7 @@ describe.skipIf(!available)("delivery from two processes on PostgreSQL", () => {
       backoffMaxMs: 100,
       breaker,
     };
-    const a = new PgSyncDatabase(db.db.url);
-    const b = new PgSyncDatabase(db.db.url);
-    const runners = [a, b].map((c) =>
-      startDelivery({
-        db: c.asDatabase(),
-        tap: null,
-        config,
-        encryptionKey: TEST_KEY,
-        startFrom: "beginning",
-      }),
-    );
+    const { runners, close } = twoProcesses(config);
     await new PgArchiveStore(db.pool).append(
       Array.from({ length: 200 }, (_, i) => archivedTrack(source, `down-${i}`)),
     );
@@ -144,8 +132,7 @@ describe.skipIf(!available)("delivery from two processes on PostgreSQL", () => {
     const elapsed = Date.now() - t0;
     const states = runners.map((r) => r.stats().destinations.find((d) => d.id === "dst_down")?.breaker);
     await Promise.all(runners.map((r) => r.stop({ graceMs: 0 })));
-    a.close();
-    b.close();
+    close();
     await new Promise((r) => server.close(r));
     expect(
       states.every((s) => s === "open" || s === "probing"),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPgPool } from "@/lib/db/pg";
-import { insertPgSource, type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
+import { archivedTrack, insertPgSource, type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
 import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { pgAvailable } from "@/lib/db/pg-testing";
 import { sql } from "@/lib/delivery/store";
@@ -26,20 +26,7 @@ beforeAll(async () => {
 afterAll(() => pg?.close());
 
 let n = 0;
-const message = (): ArchivedMessage => ({
-  workspaceId: source.workspaceId,
-  sourceId: source.id,
-  messageId: `order-${++n}`,
-  type: "track",
-  event: "E",
-  userId: "u",
-  anonymousId: null,
-  status: "accepted",
-  reason: null,
-  receivedAt: Date.now(),
-  payload: "{}",
-  dedup: true,
-});
+const message = (): ArchivedMessage => archivedTrack(source, `order-${++n}`);
 
 async function scenario(ordered: boolean) {
   const other = openPgPool(pg.db.url, 2);
