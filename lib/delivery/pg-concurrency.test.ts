@@ -37,7 +37,10 @@ function twoProcesses(config: Parameters<typeof startDelivery>[0]["config"]) {
   const runners = connections.map((c) =>
     startDelivery({ db: c.asDatabase(), tap: null, config, encryptionKey: TEST_KEY, startFrom: "beginning" }),
   );
-  return { runners, close: () => connections.forEach((c) => c.close()) };
+  const close = () => {
+    for (const c of connections) c.close();
+  };
+  return { runners, close };
 }
 const available = await pgAvailable();
 beforeAll(async () => {
