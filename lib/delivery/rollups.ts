@@ -6,9 +6,12 @@ import { Histogram } from "@/lib/metrics/histogram";
 // and merged into DeliveryRollup inside it, so outcomes and the numbers the dashboards show can
 // never disagree. Histograms are merged in code (read, add, write back) inside the same
 // transaction; on SQLite the write lock makes that safe against another runner. On PostgreSQL
-// several workers write the same minute at once: the row is created if missing and read
-// FOR UPDATE, so a second writer waits and merges into the first one's committed histogram
-// (rows are taken in key order, so two writers never deadlock).
+// several workers write the same minute at once, and the upsert merges the histograms itself
+// (PG_MERGE_HIST below: the same bucket sums as Histogram.merge, in bucket order): a second
+// writer waits for the first one's row lock and merges into its committed histogram. No read
+// comes back to the process, so the recorder's writes go out pipelined, without a blocking
+// round trip each (lib/delivery/tx.ts). Rows are taken in key order, so two writers never
+// deadlock.
 
 export type RollupField = "delivered" | "notDelivered" | "filtered" | "unsupported" | "retried";
 
@@ -27,23 +30,25 @@ interface Pending {
 
 const statementsFor = new WeakMap<
   Database.Database,
-  { read: Database.Statement; upsert: Database.Statement; ensure: Database.Statement | null }
+  { read: Database.Statement | null; upsert: Database.Statement }
 >();
+
+/** The stored and the new encoded histogram ("bucket:count,…"), summed per bucket, in bucket order. */
+const PG_MERGE_HIST = `(SELECT string_agg(b::text || ':' || c::text, ',' ORDER BY b) FROM (
+    SELECT split_part(part, ':', 1)::int AS b, SUM(split_part(part, ':', 2)::bigint) AS c
+    FROM unnest(string_to_array("DeliveryRollup"."latencyHist" || ',' || excluded."latencyHist", ',')) AS part
+    WHERE part ~ '^[0-9]{1,10}:[0-9]{1,15}$' GROUP BY 1) AS merged)`;
 
 function statements(db: Database.Database) {
   let s = statementsFor.get(db);
   if (!s) {
     const pg = isPg(db);
     s = {
-      read: db.prepare(
-        `SELECT "latencyHist" FROM "DeliveryRollup" WHERE "destinationId" = ? AND "sourceId" = ? AND "minute" = ?${pg ? " FOR UPDATE" : ""}`,
-      ),
-      ensure: pg
-        ? db.prepare(
-            `INSERT INTO "DeliveryRollup" ("destinationId", "sourceId", "minute", "workspaceId") VALUES (?, ?, ?, ?)
-             ON CONFLICT ("destinationId", "sourceId", "minute") DO NOTHING`,
-          )
-        : null,
+      read: pg
+        ? null
+        : db.prepare(
+            `SELECT "latencyHist" FROM "DeliveryRollup" WHERE "destinationId" = ? AND "sourceId" = ? AND "minute" = ?`,
+          ),
       upsert: db.prepare(
         `INSERT INTO "DeliveryRollup" ("destinationId", "sourceId", "minute", "workspaceId", "delivered", "notDelivered",
            "filtered", "unsupported", "retried", "latencySum", "latencyHist") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -55,7 +60,7 @@ function statements(db: Database.Database) {
            "retried" = "DeliveryRollup"."retried" + excluded."retried",
            "latencySum" = "DeliveryRollup"."latencySum" + excluded."latencySum",
            "latencyHist" = CASE WHEN excluded."latencyHist" = '' THEN "DeliveryRollup"."latencyHist"
-             ELSE excluded."latencyHist" END`,
+             ${pg ? `WHEN COALESCE("DeliveryRollup"."latencyHist", '') = '' THEN excluded."latencyHist" ELSE ${PG_MERGE_HIST}` : `ELSE excluded."latencyHist"`} END`,
       ),
     };
     statementsFor.set(db, s);
@@ -103,11 +108,11 @@ export class RollupBatch {
     for (const [, p] of ordered) {
       let hist = "";
       if (p.hist.total > 0) {
-        s.ensure?.run(p.destinationId, p.sourceId, p.minute, p.workspaceId);
-        const stored = s.read.get(p.destinationId, p.sourceId, p.minute) as
+        // SQLite: merged here (the write lock is held); PostgreSQL: merged by the upsert.
+        const stored = s.read?.get(p.destinationId, p.sourceId, p.minute) as
           | { latencyHist: string }
           | undefined;
-        hist = Histogram.decode(stored?.latencyHist).merge(p.hist).encode();
+        hist = (s.read ? Histogram.decode(stored?.latencyHist).merge(p.hist) : p.hist).encode();
       }
       const c = p.counts;
       s.upsert.run(
