@@ -34,6 +34,22 @@ const finished = (dest: string, n: number) => () => {
 };
 
 describe("delivery to misbehaving destinations", () => {
+  it("routes a message to a destination created just before it, without waiting for the config refresh", async () => {
+    h = harness();
+    const [a, b] = [await sink(), await sink()];
+    const first = h.webhook(`${a.url}/hook`);
+    // No periodic refresh within the test: only the routing pass's own fingerprint read can
+    // show the router the second destination.
+    h.start({ configRefreshMs: 3_600_000 });
+    archive(h.db, h, [track("Before", { messageId: "m-before" })]);
+    await until(finished(first, 1));
+    const second = h.webhook(`${b.url}/hook`);
+    archive(h.db, h, [track("After", { messageId: "m-after" })]);
+    await until(finished(second, 1));
+    expect(b.requests.map((r) => JSON.parse(r.body).messageId)).toEqual(["m-after"]);
+    await until(finished(first, 2));
+  });
+
   it("delivers to a healthy webhook once per message, with the messageId as idempotency key", async () => {
     h = harness();
     const s = await sink();

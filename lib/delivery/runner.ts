@@ -132,9 +132,10 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     }
   };
 
-  const reload = () => {
+  /** Reloads the routing table when `next` (default: read now) differs, or every FULL_RELOAD_MS. */
+  const reload = (given?: string) => {
     try {
-      const next = routingFingerprint(db);
+      const next = given ?? routingFingerprint(db);
       if (next === fingerprint && now() - lastFullReload < FULL_RELOAD_MS) return;
       fingerprint = next;
       lastFullReload = now();
@@ -158,6 +159,9 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     table: () => table,
     worker: (id) => workers.get(id),
     startFrom: opts.startFrom,
+    // Route against the destinations as they are now: a destination created a moment before an
+    // event arrives must receive it. The pass reads the fingerprint with the messages.
+    fingerprint: (next) => reload(next),
   });
   // Routing, health evaluation and pruning run in one process of the installation (the lease
   // holder, lib/db/lease.ts); every process runs workers for every destination.
@@ -182,13 +186,10 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     if (stopped) return;
     lastPass = now();
     const limit = 1000;
-    // Route against the destinations as they are now: a destination created a moment before an
-    // event arrives must receive it (the fingerprint query is a few index lookups).
     try {
-      // Only the router needs the destinations as of this very moment; every process (and
-      // pauses) refreshes on configRefreshMs.
+      // Only the router needs the destinations as of this very moment (the pass reloads them when
+      // its fingerprint changed); every process (and pauses) refreshes on configRefreshMs.
       if (!isLeader()) return;
-      reload();
       if (router.pass(limit) === limit) setImmediate(wake);
     } catch (err) {
       console.error("[switchyard] delivery: routing pass failed, will retry:", err);

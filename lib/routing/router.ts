@@ -16,7 +16,7 @@ import { privacySql } from "@/lib/privacy/sql";
 import type { Verdict } from "@/lib/protocols/enforcement";
 import { routeMessage } from "@/lib/routing/route";
 import type { RouteContext } from "@/lib/routing/steps";
-import type { RoutingTable } from "@/lib/routing/table";
+import { FINGERPRINT, type RoutingTable } from "@/lib/routing/table";
 import { JOBS_CHANNEL, jobsNotification } from "@/lib/tap/pg";
 
 // Routing is derived from the archive: read the messages after the cursor, decide per connected
@@ -40,6 +40,48 @@ export interface RouterDeps {
   worker: (destinationId: string) => HandOff | undefined;
   /** Where a brand-new cursor starts: "latest" skips the history already archived. */
   startFrom?: "latest" | "beginning";
+  /**
+   * Called by each pass that found messages, before routing them, with the routing fingerprint
+   * (lib/routing/table.ts) read in the same statement: the runner reloads the routing table when it
+   * changed. Without it, the pass routes against table() as it is.
+   */
+  fingerprint?: (fingerprint: string) => void;
+}
+
+const MESSAGE_COLUMNS = [
+  "seq",
+  "workspaceId",
+  "sourceId",
+  "messageId",
+  "type",
+  "event",
+  "status",
+  "receivedAt",
+  "payload",
+  "protocol",
+] as const;
+
+const reads = new WeakMap<Database.Database, Database.Statement>();
+
+/**
+ * The messages after the cursor and, in the same statement, the routing fingerprint. One snapshot
+ * serves both: every destination change committed before a message it returns is visible to the
+ * fingerprint, so such a message is routed with that change; and on PostgreSQL it is one round
+ * trip, not two, while the event loop waits. At least one row (the fingerprint's) comes back;
+ * its "seq" is null when there are no messages.
+ */
+function messagesWithFingerprint(db: Database.Database): Database.Statement {
+  let st = reads.get(db);
+  if (!st) {
+    const cols = MESSAGE_COLUMNS.map((c) => `"${c}"`).join(", ");
+    st = db.prepare(
+      `SELECT fp.*, ${MESSAGE_COLUMNS.map((c) => `m."${c}"`).join(", ")} FROM (${FINGERPRINT}) AS fp
+       LEFT JOIN (SELECT ${cols} FROM "Message" WHERE "seq" > ? ORDER BY "seq" LIMIT ?) AS m ON 1 = 1
+       ORDER BY m."seq"`,
+    );
+    reads.set(db, st);
+  }
+  return st;
 }
 
 interface ArchiveRow {
@@ -90,7 +132,17 @@ export class Router {
     const { db, cfg, now: clock } = this.deps;
     const s = sql(db);
     const ps = privacySql(db);
-    const rows = s.messagesAfter.all(this.lastSeq, limit) as ArchiveRow[];
+    let rows: ArchiveRow[];
+    if (this.deps.fingerprint) {
+      const read = messagesWithFingerprint(db).all(this.lastSeq, limit) as (ArchiveRow &
+        Record<string, unknown>)[];
+      if (read.length === 0 || read[0]!.seq === null) return 0;
+      const fp: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(read[0]!))
+        if (!(MESSAGE_COLUMNS as readonly string[]).includes(k)) fp[k] = v;
+      this.deps.fingerprint(JSON.stringify(fp));
+      rows = read;
+    } else rows = s.messagesAfter.all(this.lastSeq, limit) as ArchiveRow[];
     if (rows.length === 0) return 0;
     const table = this.deps.table();
     const now = clock();

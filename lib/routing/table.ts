@@ -156,8 +156,9 @@ export function loadRoutingTable(db: Database.Database, encryptionKey: () => str
   return table;
 }
 
-// One statement (checked before every routing pass; on PostgreSQL each statement is a round trip).
-const FINGERPRINT = `SELECT (SELECT COUNT(*) FROM "Destination") AS d, (SELECT MAX("updatedAt") FROM "Destination") AS du,
+// One statement: read with every routing pass, in the statement that reads the messages
+// (lib/routing/router.ts), and on its own every configRefreshMs.
+export const FINGERPRINT = `SELECT (SELECT COUNT(*) FROM "Destination") AS d, (SELECT MAX("updatedAt") FROM "Destination") AS du,
   (SELECT COUNT(*) FROM "Filter") AS f, (SELECT MAX("updatedAt") FROM "Filter") AS fu,
   (SELECT COUNT(*) FROM "DestinationSource") AS l, (SELECT MAX("createdAt") FROM "DestinationSource") AS lu,
   ${BINDINGS_FINGERPRINT}, ${PRIVACY_FINGERPRINT}, ${SQL.integrationFiltersFingerprint}`;
