@@ -139,6 +139,11 @@ console.log(
 );
 console.log("|---|---|---|---|");
 for (const r of step) console.log(`| ${r.name} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.cpuUs)} |`);
+// BENCH_STEP_ONLY=1: only the step (seconds instead of minutes, for iterating on the sandbox).
+if (process.env.BENCH_STEP_ONLY) {
+  console.log(`\nstep median overhead: ${fmt(step[3]!.p50! - step[2]!.p50!)} µs (goal <= 50)`);
+  process.exit(0);
+}
 
 const runs = [
   await endToEnd("two webhooks", () => {}),
