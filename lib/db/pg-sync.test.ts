@@ -86,6 +86,27 @@ describe.skipIf(!available)("the synchronous PostgreSQL connection", () => {
     db.close();
   });
 
+  it("captures writes in order without running them, and refuses a read while capturing", () => {
+    const db = new PgSyncDatabase(pg.db.url);
+    const count = db
+      .prepare(`SELECT COUNT(*) FROM "DestinationHealthEvent" WHERE "destinationId" = 'c1'`)
+      .pluck();
+    const insert = db.prepare(
+      `INSERT INTO "DestinationHealthEvent" ("destinationId", "workspaceId", "state", "previousState", "at", "reason") VALUES (?, 'w1', ?, NULL, 1, 'ok')`,
+    );
+    const captured = db.captureWrites(() => {
+      insert.run("c1", "healthy");
+      db.send(`SELECT pg_notify('nobody', 'x')`);
+      insert.run("c1", "failing");
+    });
+    expect(captured.map((c) => c.params)).toEqual([["c1", "healthy"], [], ["c1", "failing"]]);
+    expect(captured[0]!.sql).toContain("VALUES ($1, 'w1', $2, NULL, 1, 'ok')");
+    expect(count.get()).toBe(0); // nothing ran
+    expect(() => db.captureWrites(() => count.get())).toThrow(/only writes can be captured/i);
+    expect(count.get()).toBe(0); // and the connection is usable again
+    db.close();
+  });
+
   it("gives a singleton lease to one process at a time and hands it over when the holder goes", () => {
     let t = 0;
     const clock = () => (t += 5000); // every call is past the re-check interval

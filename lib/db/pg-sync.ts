@@ -168,6 +168,7 @@ export class PgSyncDatabase {
   }
 
   private pipelineDepth = 0;
+  private capturing: { sql: string; params: Param[] }[] | null = null;
 
   /** True inside pipelined(): writes are sent without waiting. */
   get pipelined(): boolean {
@@ -190,6 +191,26 @@ export class PgSyncDatabase {
   }
 
   /**
+   * Runs fn with its writes collected instead of sent: every statement it would have sent without
+   * waiting (row-less `run()`, `send()`) comes back, in order, for the caller to run elsewhere (on
+   * asyncPool(), so the event loop does not wait: the delivery recorder). A statement that must be
+   * answered (a read, RETURNING) throws: fn may only write.
+   */
+  captureWrites(fn: () => void): { sql: string; params: Param[] }[] {
+    const captured: { sql: string; params: Param[] }[] = [];
+    const outer = this.capturing;
+    this.capturing = captured;
+    this.pipelineDepth++;
+    try {
+      fn();
+    } finally {
+      this.pipelineDepth--;
+      this.capturing = outer;
+    }
+    return captured;
+  }
+
+  /**
    * An asynchronous pool on the same database, for statements whose caller need not block: the
    * delivery workers' claims (lib/delivery/worker.ts). Opened on first use, closed with this.
    */
@@ -205,7 +226,8 @@ export class PgSyncDatabase {
               ? (v: string) => v
               : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
       };
-      this.pool = new pg.Pool({ connectionString: this.name, max: 2, allowExitOnIdle: true, types });
+      // Claims (one per destination at a time) and the recorder's writes (one flush at a time).
+      this.pool = new pg.Pool({ connectionString: this.name, max: 4, allowExitOnIdle: true, types });
       this.pool.on("error", (err) =>
         console.error("[switchyard] idle PostgreSQL connection failed:", err.message),
       );
@@ -220,6 +242,8 @@ export class PgSyncDatabase {
   /** One round trip to the worker's connection; blocks until the answer is there. */
   call(sql: string, params: Param[] = []): Answer {
     if (!this.open) throw new PgSyncError("The database connection is closed");
+    if (this.capturing)
+      throw new PgSyncError("Only writes can be captured (captureWrites): this statement reads");
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage({ sql, params });
     if (Atomics.wait(this.flag, 0, 0, TIMEOUT_MS) === "timed-out") {
@@ -245,6 +269,10 @@ export class PgSyncDatabase {
    */
   send(sql: string, params: Param[] = []): void {
     if (!this.open) throw new PgSyncError("The database connection is closed");
+    if (this.capturing) {
+      this.capturing.push({ sql, params });
+      return;
+    }
     this.port.postMessage({ sql, params, quiet: true });
   }
 
