@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertPgSource, insertPgWebhook, type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
 import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { pgAvailable } from "@/lib/db/pg-testing";
+import { Recorder } from "@/lib/delivery/recorder";
 import { RollupBatch } from "@/lib/delivery/rollups";
+import type { JobRow } from "@/lib/delivery/store";
 import { insertDestination, tempDb } from "@/lib/delivery/testing/fixtures";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 import { insertSource } from "@/lib/ingest/testing/fixtures";
@@ -129,5 +131,85 @@ describe.skipIf(!available)("delivery rollups on PostgreSQL", () => {
       [destinationId],
     );
     expect(rows[0]).toMatchObject({ delivered: 5, notDelivered: 1, latencyHist: "5:1,10:3,12:1" });
+  });
+
+  it("records results off the event loop: while PostgreSQL waits on a lock, the process keeps running", async () => {
+    const source = await insertPgSource(pgdb.pool);
+    const destinationId = await insertPgWebhook(pgdb.pool, {
+      id: `dst_rollup_c_${process.pid}`,
+      workspaceId: source.workspaceId,
+      sourceId: source.id,
+      url: "http://127.0.0.1:9/hook",
+    });
+    const at = Date.now();
+    // Another process holds this minute's rollup row: the recorder's upsert has to wait for it.
+    await pgdb.pool.query(
+      `INSERT INTO "DeliveryRollup" ("destinationId", "sourceId", "minute", "workspaceId") VALUES ($1, $2, $3, $4)`,
+      [destinationId, source.id, Math.floor(at / 60_000) * 60_000, source.workspaceId],
+    );
+    const holder = await pgdb.pool.connect();
+    await holder.query("BEGIN");
+    await holder.query(`SELECT 1 FROM "DeliveryRollup" WHERE "destinationId" = $1 FOR UPDATE`, [
+      destinationId,
+    ]);
+    const conn = new PgSyncDatabase(pgdb.db.url);
+    const recorder = new Recorder(conn.asDatabase(), {
+      flushMs: 3_600_000,
+      samplesPerType: 5,
+      offLoop: true,
+    });
+    try {
+      const job = (n: number): JobRow => ({
+        id: n,
+        destinationId,
+        workspaceId: source.workspaceId,
+        sourceId: source.id,
+        seq: n,
+        messageId: `m-${n}`,
+        type: "track",
+        event: "E",
+        receivedAt: at - 20,
+        attempts: 0,
+        deadlineAt: at + 60_000,
+        payload: "{}",
+        modified: 0,
+      });
+      for (const n of [1, 2, 3])
+        recorder.add({ kind: "delivered", job: job(n), attempts: 1, at, latencyMs: 20, httpStatus: 200 });
+      expect(recorder.flush()).toBe(true);
+      // A blocking write would hold this thread until the lock is gone, and the lock holder's
+      // COMMIT below needs this thread: the timer firing shows the process kept running.
+      let ticks = 0;
+      await new Promise<void>((resolve) => {
+        const t = setInterval(() => {
+          if (++ticks === 5) {
+            clearInterval(t);
+            resolve();
+          }
+        }, 10);
+      });
+      const before = await pgdb.pool.query(
+        `SELECT COUNT(*)::int AS n FROM "DeliveryOutcome" WHERE "destinationId" = $1`,
+        [destinationId],
+      );
+      expect(before.rows[0].n).toBe(0); // still waiting on the lock, in one transaction
+      expect(recorder.pending).toBe(3);
+      await holder.query("COMMIT");
+      await recorder.drain();
+      expect(recorder.pending).toBe(0);
+      const { rows } = await pgdb.pool.query(
+        `SELECT COUNT(*)::int AS n, MIN("status") AS status FROM "DeliveryOutcome" WHERE "destinationId" = $1`,
+        [destinationId],
+      );
+      expect(rows[0]).toEqual({ n: 3, status: "delivered" });
+      const rollup = await pgdb.pool.query(
+        `SELECT "delivered", "latencyHist" FROM "DeliveryRollup" WHERE "destinationId" = $1`,
+        [destinationId],
+      );
+      expect(rollup.rows[0]).toEqual({ delivered: 3, latencyHist: "20:3" });
+    } finally {
+      holder.release();
+      conn.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { isPg, type PgSyncDatabase } from "@/lib/db/pg-sync";
 import { RetryRollupBatch, RollupBatch, type RollupField } from "@/lib/delivery/rollups";
 import { deleteJobs, type JobRow, type OutcomeInput, sql, upsertOutcomes } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
@@ -7,6 +8,12 @@ import { deliveryTransaction } from "@/lib/delivery/tx";
 // goes into one transaction (job row removed or rescheduled, outcome upserted, rollups merged,
 // failure samples kept and trimmed). Until that commit the jobs stay leased, so a crash before
 // it means the attempt is simply made again (same idempotency key).
+//
+// On PostgreSQL a delivering process (the runner) records off its event loop: the transaction's
+// statements are collected (PgSyncDatabase.captureWrites: they are all writes) and run on the
+// asynchronous pool, one flush at a time, so HTTP answers keep being handled while PostgreSQL
+// applies them. Everything else about a flush is the same: one transaction, commit with
+// synchronous_commit off (lib/delivery/tx.ts says why that is safe), kept and retried on failure.
 
 export type Completion =
   | {
@@ -66,10 +73,17 @@ export class Recorder {
   private readonly lastSampleAt = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private lastError = 0;
+  /** The flush running on the asynchronous pool (PostgreSQL, offLoop). */
+  private flushing: Promise<void> | null = null;
 
   constructor(
     private readonly db: Database.Database,
-    private readonly opts: { flushMs: number; samplesPerType: number },
+    private readonly opts: {
+      flushMs: number;
+      samplesPerType: number;
+      /** PostgreSQL: write on the asynchronous pool instead of blocking the event loop. */
+      offLoop?: boolean;
+    },
   ) {}
 
   get pending(): number {
@@ -93,34 +107,90 @@ export class Recorder {
     }, this.opts.flushMs);
   }
 
-  /** Writes everything pending in one transaction. Returns false (and keeps it) if the write failed. */
+  /**
+   * Writes everything pending in one transaction. Returns false (and keeps it) if the write failed.
+   * Off the loop (PostgreSQL) it starts the write and returns true; a failure is kept and retried.
+   */
   flush(): boolean {
     if (this.queue.length === 0 && this.samples.size === 0) return true;
+    if (this.opts.offLoop && isPg(this.db)) {
+      this.flushing ??= this.flushOffLoop().finally(() => {
+        this.flushing = null;
+      });
+      return true;
+    }
     const batch = this.queue;
     const samples = [...this.samples.values()];
     try {
       deliveryTransaction(this.db, () => this.write(batch, samples), { asyncCommit: true, pipelined: true });
     } catch (err) {
-      const now = Date.now();
-      if (now - this.lastError > 60_000) {
-        this.lastError = now;
-        console.error("[switchyard] delivery: recording results failed, will retry:", err);
-      }
-      this.timer ??= setTimeout(() => {
-        this.timer = null;
-        this.flush();
-      }, 1000);
+      this.failed(err);
       return false;
     }
-    this.queue = this.queue === batch ? [] : this.queue.slice(batch.length);
-    for (const s of samples) this.samples.delete(`${s.destinationId}\u0000${s.errorType}`);
+    this.done(batch.length, samples);
     return true;
   }
 
+  private async flushOffLoop(): Promise<void> {
+    const n = this.queue.length;
+    const batch = this.queue.slice(0, n);
+    const samples = [...this.samples.values()];
+    const pgdb = this.db as unknown as PgSyncDatabase;
+    let client: import("pg").PoolClient | null = null;
+    try {
+      const statements = pgdb.captureWrites(() => this.write(batch, samples));
+      client = await pgdb.asyncPool().connect();
+      await client.query("BEGIN");
+      await client.query("SET LOCAL synchronous_commit = off");
+      for (const st of statements) await client.query(st.sql, st.params);
+      await client.query("COMMIT");
+    } catch (err) {
+      await client?.query("ROLLBACK").catch(() => {});
+      this.failed(err);
+      return;
+    } finally {
+      client?.release();
+    }
+    this.done(n, samples);
+    // What arrived while this one was written goes next.
+    if (this.queue.length || this.samples.size)
+      this.timer ??= setTimeout(() => {
+        this.timer = null;
+        this.flush();
+      }, this.opts.flushMs);
+  }
+
+  private done(count: number, samples: SampleInput[]): void {
+    this.queue = this.queue.slice(count);
+    for (const s of samples) this.samples.delete(`${s.destinationId}\u0000${s.errorType}`);
+  }
+
+  private failed(err: unknown): void {
+    const now = Date.now();
+    if (now - this.lastError > 60_000) {
+      this.lastError = now;
+      console.error("[switchyard] delivery: recording results failed, will retry:", err);
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, 1000);
+  }
+
+  /** Writes what is pending (on SQLite, or without offLoop, before it returns). */
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.flush();
+  }
+
+  /** Writes what is pending and waits for it, including a write already running off the loop. */
+  async drain(): Promise<void> {
+    await this.flushing;
+    this.close();
+    await this.flushing;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   private write(batch: Completion[], samples: SampleInput[]): void {

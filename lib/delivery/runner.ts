@@ -72,7 +72,12 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   const random = opts.random ?? Math.random;
   const cfg: DeliveryConfig = { ...loadDeliveryConfig(), ...opts.config };
   const key = () => opts.encryptionKey ?? env().ENCRYPTION_KEY;
-  const recorder = new Recorder(db, { flushMs: cfg.flushMs, samplesPerType: cfg.samplesPerType });
+  // On PostgreSQL results are written off the event loop (lib/delivery/recorder.ts).
+  const recorder = new Recorder(db, {
+    flushMs: cfg.flushMs,
+    samplesPerType: cfg.samplesPerType,
+    offLoop: true,
+  });
   const workers = new Map<string, DestinationWorker>();
   const tap = opts.tap === undefined ? getTap() : opts.tap;
   const unsubscribe = new Map<string, () => void>();
@@ -264,7 +269,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       unsubscribe.clear();
       await Promise.all([...workers.values()].map((w) => w.stop(stopOpts.graceMs)));
       workers.clear();
-      recorder.close();
+      await recorder.drain();
       lease.release();
       leaveDelivery(db);
     },
