@@ -33,16 +33,25 @@ function latencies(seed: number, n: number): number[] {
 
 const MINUTE_AT = Date.UTC(2026, 11, 5, 6, 0, 0);
 
+/** A source with a webhook destination on the test database, and their rollup key. */
+async function webhook(tag: string) {
+  const source = await insertPgSource(pgdb.pool);
+  const destinationId = await insertPgWebhook(pgdb.pool, {
+    id: `dst_rollup_${tag}_${process.pid}`,
+    workspaceId: source.workspaceId,
+    sourceId: source.id,
+    url: "http://127.0.0.1:9/hook",
+  });
+  return {
+    source,
+    destinationId,
+    key: { destinationId, sourceId: source.id, workspaceId: source.workspaceId },
+  };
+}
+
 describe.skipIf(!available)("delivery rollups on PostgreSQL", () => {
   it("merges histograms written by two processes into exactly the histogram of every latency", async () => {
-    const source = await insertPgSource(pgdb.pool);
-    const destinationId = await insertPgWebhook(pgdb.pool, {
-      id: `dst_rollup_${process.pid}`,
-      workspaceId: source.workspaceId,
-      sourceId: source.id,
-      url: "http://127.0.0.1:9/hook",
-    });
-    const key = { destinationId, sourceId: source.id, workspaceId: source.workspaceId };
+    const { destinationId, key } = await webhook("a");
     const processes = [new PgSyncDatabase(pgdb.db.url), new PgSyncDatabase(pgdb.db.url)];
     const all: number[] = [];
     try {
@@ -100,14 +109,7 @@ describe.skipIf(!available)("delivery rollups on PostgreSQL", () => {
   });
 
   it("keeps the stored histogram when a flush carries no latency, and skips a malformed stored part", async () => {
-    const source = await insertPgSource(pgdb.pool);
-    const destinationId = await insertPgWebhook(pgdb.pool, {
-      id: `dst_rollup_b_${process.pid}`,
-      workspaceId: source.workspaceId,
-      sourceId: source.id,
-      url: "http://127.0.0.1:9/hook",
-    });
-    const key = { destinationId, sourceId: source.id, workspaceId: source.workspaceId };
+    const { source, destinationId, key } = await webhook("b");
     await pgdb.pool.query(
       `INSERT INTO "DeliveryRollup" ("destinationId", "sourceId", "minute", "workspaceId", "delivered", "latencySum", "latencyHist")
        VALUES ($1, $2, $3, $4, 3, 30, '10:2,garbage,12:1')`,
@@ -134,13 +136,7 @@ describe.skipIf(!available)("delivery rollups on PostgreSQL", () => {
   });
 
   it("records results off the event loop: while PostgreSQL waits on a lock, the process keeps running", async () => {
-    const source = await insertPgSource(pgdb.pool);
-    const destinationId = await insertPgWebhook(pgdb.pool, {
-      id: `dst_rollup_c_${process.pid}`,
-      workspaceId: source.workspaceId,
-      sourceId: source.id,
-      url: "http://127.0.0.1:9/hook",
-    });
+    const { source, destinationId } = await webhook("c");
     const at = Date.now();
     // Another process holds this minute's rollup row: the recorder's upsert has to wait for it.
     await pgdb.pool.query(
