@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type pg from "pg";
 import { isPg, type PgSyncDatabase } from "@/lib/db/pg-sync";
 import { RetryRollupBatch, RollupBatch, type RollupField } from "@/lib/delivery/rollups";
 import { deleteJobs, type JobRow, type OutcomeInput, sql, upsertOutcomes } from "@/lib/delivery/store";
@@ -101,10 +102,15 @@ export class Recorder {
         this.samples.set(key, sample);
       }
     }
+    this.flushIn(this.opts.flushMs);
+  }
+
+  /** Flushes after `ms` (unless a flush is already due). */
+  private flushIn(ms: number): void {
     this.timer ??= setTimeout(() => {
       this.timer = null;
       this.flush();
-    }, this.opts.flushMs);
+    }, ms);
   }
 
   /**
@@ -136,7 +142,7 @@ export class Recorder {
     const batch = this.queue.slice(0, n);
     const samples = [...this.samples.values()];
     const pgdb = this.db as unknown as PgSyncDatabase;
-    let client: import("pg").PoolClient | null = null;
+    let client: pg.PoolClient | null = null;
     try {
       const statements = pgdb.captureWrites(() => this.write(batch, samples));
       client = await pgdb.asyncPool().connect();
@@ -153,11 +159,7 @@ export class Recorder {
     }
     this.done(n, samples);
     // What arrived while this one was written goes next.
-    if (this.queue.length || this.samples.size)
-      this.timer ??= setTimeout(() => {
-        this.timer = null;
-        this.flush();
-      }, this.opts.flushMs);
+    if (this.queue.length || this.samples.size) this.flushIn(this.opts.flushMs);
   }
 
   private done(count: number, samples: SampleInput[]): void {
@@ -171,10 +173,7 @@ export class Recorder {
       this.lastError = now;
       console.error("[switchyard] delivery: recording results failed, will retry:", err);
     }
-    this.timer ??= setTimeout(() => {
-      this.timer = null;
-      this.flush();
-    }, 1000);
+    this.flushIn(1000);
   }
 
   /** Writes what is pending (on SQLite, or without offLoop, before it returns). */
