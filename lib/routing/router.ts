@@ -43,7 +43,7 @@ export interface RouterDeps {
   /**
    * Called by each pass that found messages, before routing them, with the routing fingerprint
    * (lib/routing/table.ts) read in the same statement: the runner reloads the routing table when it
-   * changed. Without it, the pass routes against table() as it is.
+   * changed. Without it, the pass routes against table() as it is (the fingerprint is read anyway).
    */
   fingerprint?: (fingerprint: string) => void;
 }
@@ -132,18 +132,15 @@ export class Router {
     const { db, cfg, now: clock } = this.deps;
     const s = sql(db);
     const ps = privacySql(db);
-    let rows: ArchiveRow[];
+    const rows = messagesWithFingerprint(db).all(this.lastSeq, limit) as (ArchiveRow &
+      Record<string, unknown>)[];
+    if (rows.length === 0 || rows[0]!.seq === null) return 0;
     if (this.deps.fingerprint) {
-      const read = messagesWithFingerprint(db).all(this.lastSeq, limit) as (ArchiveRow &
-        Record<string, unknown>)[];
-      if (read.length === 0 || read[0]!.seq === null) return 0;
       const fp: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(read[0]!))
+      for (const [k, v] of Object.entries(rows[0]!))
         if (!(MESSAGE_COLUMNS as readonly string[]).includes(k)) fp[k] = v;
       this.deps.fingerprint(JSON.stringify(fp));
-      rows = read;
-    } else rows = s.messagesAfter.all(this.lastSeq, limit) as ArchiveRow[];
-    if (rows.length === 0) return 0;
+    }
     const table = this.deps.table();
     const now = clock();
     const handed = new Map<string, JobRow[]>();
