@@ -104,7 +104,15 @@ async function scenario(workers: number, sinkPorts: number[]) {
     // Start from an empty queue: a backlog left by the warm-up would show as latency of the run.
     for (let i = 0; i < 600 && (await pending()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
     const t0 = Date.now();
+    const samples: string[] = [];
+    const sampler = setInterval(async () => {
+      const q = await pool.query(`SELECT (SELECT COUNT(*) FROM "DeliveryJob")::int AS jobs,
+        (SELECT COUNT(*) FROM "Message" WHERE "seq" > COALESCE((SELECT MAX("lastSeq") FROM "RoutingCursor"), 0))::int AS unrouted`);
+      samples.push(`${q.rows[0].jobs}/${q.rows[0].unrouted}`);
+    }, 1000);
     const result = await load({ ...req, duration, overallRate: rate });
+    clearInterval(sampler);
+    console.log(`jobs/unrouted each second: ${samples.join(" ")}`);
     // Let the workers finish what was accepted.
     for (let i = 0; i < 300 && (await pending()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
     const rows = [];
@@ -125,7 +133,16 @@ async function scenario(workers: number, sinkPorts: number[]) {
     }
     const left = await pending();
     await ingest.stop();
-    return { workers, accepted: result.total, non2xx: result.non2xx, errors: result.errors, rows, left };
+    return {
+      workers,
+      accepted: result.total,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      ingestP50: result.p50,
+      ingestP99: result.p99,
+      rows,
+      left,
+    };
   } finally {
     await Promise.all(children.map(stop));
     await pool.end();
@@ -159,7 +176,7 @@ for (const run of runs)
     );
 for (const run of runs)
   console.log(
-    `\n${run.workers} worker(s): ${fmt(run.accepted, 0)} requests accepted, non-2xx ${run.non2xx}, errors ${run.errors}, not yet delivered at the end ${run.left}`,
+    `\n${run.workers} worker(s): ${fmt(run.accepted, 0)} requests accepted (ingest answer P50 ${run.ingestP50} ms, P99 ${run.ingestP99} ms), non-2xx ${run.non2xx}, errors ${run.errors}, not yet delivered at the end ${run.left}`,
   );
 const worst = (run: (typeof runs)[number]) => Math.max(...run.rows.map((r) => r.p95 ?? Infinity));
 console.log(

@@ -59,11 +59,14 @@ describe.skipIf(!available)("PgArchiveStore", () => {
   });
 
   it("stores large groups in input order with their own rows, one after another", async () => {
-    for (let round = 0; round < 3; round++) {
+    const large = new PgArchiveStore(pg.pool, { schemaFlushMs: 0, oneStatementRows: 100 });
+    // Rounds alternate between the one-statement commit and the two-statement one.
+    for (let round = 0; round < 4; round++) {
+      const writer = round % 2 === 0 ? large : store;
       const fresh = Array.from({ length: 120 }, (_, i) => message({ payload: JSON.stringify({ round, i }) }));
       // Ten repeats of earlier rows in the same group: duplicates, not stored.
       const group = [...fresh.slice(0, 60), ...fresh.slice(0, 10).map((m) => ({ ...m })), ...fresh.slice(60)];
-      const r = await store.append(group);
+      const r = await writer.append(group);
       expect(r.stored).toBe(120);
       expect(r.duplicates).toBe(10);
       expect(r.seqs.slice(60, 70)).toEqual(Array(10).fill(null));
@@ -79,44 +82,51 @@ describe.skipIf(!available)("PgArchiveStore", () => {
     }
   });
 
-  it("stores every column exactly, whatever the values hold (nulls, empty, quotes, separators)", async () => {
-    // Text columns travel joined by U+001E with NULL as U+001F (lib/db/pg-sql.ts packColumn);
-    // values holding those characters, and one-row groups, travel as arrays instead.
-    const awkward = [
-      message({ event: "", userId: null, anonymousId: 'a"b\\c,{d}', payload: '{"q":"say \\"hi\\"\\\\"}' }),
-      message({ event: "NULL", userId: "NULL", anonymousId: "", payload: '{"emoji":"🙂","tab":"\\t"}' }),
-      message({ event: "sep\u001einside", userId: "null\u001fmark", payload: '{"raw":"x"}' }),
-    ];
-    const expected = (list: ArchivedMessage[]) =>
-      list.map((m) => ({
-        messageId: m.messageId,
-        event: m.event,
-        userId: m.userId,
-        anonymousId: m.anonymousId,
-        payload: m.payload.replaceAll("\u0000", "\\u0000"),
-        receivedAt: m.receivedAt,
-      }));
-    const read = async (seqs: (number | null)[]) =>
-      (
-        await pg.pool.query(
-          `SELECT "messageId", "event", "userId", "anonymousId", "payload", "receivedAt"::float8 AS "receivedAt"
+  it.each([
+    ["two statements (small groups)", {}],
+    ["one statement (large groups)", { oneStatementRows: 1 }],
+  ])(
+    "stores every column exactly, whatever the values hold (nulls, empty, quotes, separators): %s",
+    async (_, opts) => {
+      const store = new PgArchiveStore(pg.pool, { schemaFlushMs: 0, ...opts });
+      // Text columns travel joined by U+001E with NULL as U+001F (lib/db/pg-sql.ts packColumn);
+      // values holding those characters, and one-row groups, travel as arrays instead.
+      const awkward = [
+        message({ event: "", userId: null, anonymousId: 'a"b\\c,{d}', payload: '{"q":"say \\"hi\\"\\\\"}' }),
+        message({ event: "NULL", userId: "NULL", anonymousId: "", payload: '{"emoji":"🙂","tab":"\\t"}' }),
+        message({ event: "sep\u001einside", userId: "null\u001fmark", payload: '{"raw":"x"}' }),
+      ];
+      const expected = (list: ArchivedMessage[]) =>
+        list.map((m) => ({
+          messageId: m.messageId,
+          event: m.event,
+          userId: m.userId,
+          anonymousId: m.anonymousId,
+          payload: m.payload.replaceAll("\u0000", "\\u0000"),
+          receivedAt: m.receivedAt,
+        }));
+      const read = async (seqs: (number | null)[]) =>
+        (
+          await pg.pool.query(
+            `SELECT "messageId", "event", "userId", "anonymousId", "payload", "receivedAt"::float8 AS "receivedAt"
            FROM "Message" WHERE "seq" = ANY($1) ORDER BY "seq"`,
-          [seqs],
-        )
-      ).rows;
-    const r = await store.append(awkward);
-    expect(r.stored).toBe(3);
-    expect(await read(r.seqs)).toEqual(expected(awkward));
-    // Without the separators, the same values go the joined way; one row alone, the array way.
-    const joined = [message({ event: "", userId: null }), message({ event: "x", userId: "NULL" })];
-    expect(await read((await store.append(joined)).seqs)).toEqual(expected(joined));
-    const single = [message({ event: "", userId: null, payload: '{"only":"one"}' })];
-    expect(await read((await store.append(single)).seqs)).toEqual(expected(single));
-    // PostgreSQL text cannot hold NUL (validation refuses it in fields); a raw one in a payload
-    // is stored escaped.
-    const nul = [message({ payload: '{"nul":"a\u0000b"}' }), message()];
-    expect(await read((await store.append(nul)).seqs)).toEqual(expected(nul));
-  });
+            [seqs],
+          )
+        ).rows;
+      const r = await store.append(awkward);
+      expect(r.stored).toBe(3);
+      expect(await read(r.seqs)).toEqual(expected(awkward));
+      // Without the separators, the same values go the joined way; one row alone, the array way.
+      const joined = [message({ event: "", userId: null }), message({ event: "x", userId: "NULL" })];
+      expect(await read((await store.append(joined)).seqs)).toEqual(expected(joined));
+      const single = [message({ event: "", userId: null, payload: '{"only":"one"}' })];
+      expect(await read((await store.append(single)).seqs)).toEqual(expected(single));
+      // PostgreSQL text cannot hold NUL (validation refuses it in fields); a raw one in a payload
+      // is stored escaped.
+      const nul = [message({ payload: '{"nul":"a\u0000b"}' }), message()];
+      expect(await read((await store.append(nul)).seqs)).toEqual(expected(nul));
+    },
+  );
 
   it("stores a messageId again once its first copy is older than 24 hours", async () => {
     const old = message({ receivedAt: Date.now() - DEDUP_WINDOW_MS - 60_000 });

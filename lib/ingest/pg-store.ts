@@ -20,7 +20,8 @@ import { TAP_CHANNEL, tapNotification } from "@/lib/tap/pg";
 //  2. only when some keyed rows were not stored: keys whose holder is older than the 24-hour
 //     window are released (the old row keeps its data) and those rows are inserted again;
 //  3. the tap's NOTIFY and COMMIT.
-// BEGIN is sent ahead of 1 without waiting. The columns are packed (lib/db/pg-sql.ts packColumn:
+// BEGIN is sent ahead of 1 without waiting. Groups under ONE_STATEMENT_ROWS keep two statements
+// for 1 instead ("BEGIN; lock; seqs" as one simple query, then the insert). The columns are packed (lib/db/pg-sql.ts packColumn:
 // a text column is one joined string, not an array literal escaped value by value) before the
 // transaction, so the lock is held for two round trips and no JavaScript. On this 2-core machine
 // that took /v1/batch from 0.26x to 0.52x of SQLite (docs/benchmarks.md).
@@ -44,6 +45,11 @@ import { TAP_CHANNEL, tapNotification } from "@/lib/tap/pg";
 // cost 0.77x /v1/batch throughput (extra round trips while the commit-order lock is held). A crash
 // can lose at most that window of the counts; never a message.
 export const COMMIT_ORDER_LOCK = 72_000_002;
+
+/** Groups of at least this many rows are committed with the one statement (appendSql). */
+export const ONE_STATEMENT_ROWS = 500;
+
+const SEQS = `SELECT nextval(pg_get_serial_sequence('"Message"', 'seq')) AS seq FROM generate_series(1, $1::int)`;
 
 const RELEASE_STALE = `UPDATE "Message" m SET "dedupKey" = NULL
   FROM unnest($1::text[], $2::text[], $3::bigint[]) AS k("workspaceId", "dedupKey", "windowStart")
@@ -233,6 +239,8 @@ export class PgArchiveStore implements ArchiveStore {
       notify?: boolean;
       /** Tests only: false drops the commit-order lock, to show the gap it prevents. */
       orderedCommits?: boolean;
+      /** Groups from this size use the one statement (default ONE_STATEMENT_ROWS; tests set both ways). */
+      oneStatementRows?: number;
       /** Source Schema aggregates are written at most this often (ms; 0: with every commit). */
       schemaFlushMs?: number;
     } = {},
@@ -299,23 +307,42 @@ export class PgArchiveStore implements ArchiveStore {
       ];
       for (let c = 0; c < 14; c++) cols[c]![i] = row[c];
     });
+    const ordered = this.opts.orderedCommits !== false;
+    const oneStatement = batch.length >= (this.opts.oneStatementRows ?? ONE_STATEMENT_ROWS);
     // Everything but the seqs is packed before the transaction: the lock covers SQL only.
-    const packed = cols.slice(1).map((col, i) => packColumn(col, INSERT_COLUMNS[i + 1]![1], i + 1));
-    const statement = appendSql(packed, this.opts.orderedCommits !== false);
+    const packed = oneStatement
+      ? cols.slice(1).map((col, i) => packColumn(col, INSERT_COLUMNS[i + 1]![1], i + 1))
+      : [];
     const client = await this.pool.connect();
     try {
-      // BEGIN goes first (before the lock); then the lock, the seqs and the rows in one round
-      // trip, and COMMIT (with the tap's NOTIFY) in one more.
-      const [, appended] = await Promise.all([
-        client.query("BEGIN"),
-        client.query<{ allocated: number[]; stored: number[] | null }>(
-          statement,
-          packed.map((p) => p.value),
-        ),
-      ]);
-      const allocated = appended.rows[0]!.allocated;
+      let allocated: number[];
+      let stored: Set<number>;
+      if (oneStatement) {
+        // BEGIN goes first (before the lock); then the lock, the seqs and the rows in one round
+        // trip, and COMMIT (with the tap's NOTIFY) in one more.
+        const [, appended] = await Promise.all([
+          client.query("BEGIN"),
+          client.query<{ allocated: number[]; stored: number[] | null }>(
+            appendSql(packed, ordered),
+            packed.map((p) => p.value),
+          ),
+        ]);
+        allocated = appended.rows[0]!.allocated;
+        stored = new Set(appended.rows[0]!.stored ?? []);
+      } else {
+        // Small groups: BEGIN, the lock and the seqs in one round trip (a multi-statement simple
+        // query: every value in it is a number this code wrote), then the insert. At 1,000
+        // single-event requests/s (groups of a few rows) this measured better for delivery
+        // running beside ingest than the one statement (docs/benchmarks.md, session 8).
+        const lock = ordered ? `SELECT pg_advisory_xact_lock(${COMMIT_ORDER_LOCK});` : "";
+        const opened = (await client.query(
+          `BEGIN; ${lock} ${SEQS.replace("$1::int", String(Math.floor(batch.length)))}`,
+        )) as unknown as { rows: { seq: number }[] }[];
+        allocated = opened[opened.length - 1]!.rows.map((r) => Number(r.seq));
+        cols[0] = allocated;
+        stored = new Set((await insertRows(client, cols)).rows.map((r) => Number(r.seq)));
+      }
       cols[0] = allocated;
-      const stored = new Set(appended.rows[0]!.stored ?? []);
       // A keyed row that was not stored lost its key to a holder. Holders older than the 24-hour
       // window give the key up and those rows are inserted again (rare: only repeats get here).
       const retry: number[] = [];

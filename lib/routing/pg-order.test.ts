@@ -28,7 +28,7 @@ afterAll(() => pg?.close());
 let n = 0;
 const message = (): ArchivedMessage => archivedTrack(source, `order-${++n}`);
 
-async function scenario(ordered: boolean) {
+async function scenario(ordered: boolean, oneStatementRows?: number) {
   const other = openPgPool(pg.db.url, 2);
   let release!: () => void;
   const held = new Promise<void>((r) => {
@@ -40,12 +40,13 @@ async function scenario(ordered: boolean) {
   });
   const a = new PgArchiveStore(pg.pool, {
     orderedCommits: ordered,
+    oneStatementRows,
     beforeCommit: async () => {
       aDrewSeqs();
       await held;
     },
   });
-  const b = new PgArchiveStore(other, { orderedCommits: ordered });
+  const b = new PgArchiveStore(other, { orderedCommits: ordered, oneStatementRows });
 
   const reader = new PgSyncDatabase(pg.db.url);
   const messagesAfter = sql(reader.asDatabase()).messagesAfter;
@@ -77,18 +78,31 @@ async function scenario(ordered: boolean) {
 }
 
 describe.skipIf(!available)("routing over concurrent PostgreSQL writers", () => {
-  it("reads every committed row exactly once when a transaction with earlier seqs commits last", async () => {
-    const r = await scenario(true);
-    expect(r.committed).toHaveLength(4);
-    expect([...r.routed].sort((x, y) => x - y)).toEqual(r.committed);
-    // B drew its seqs after A committed: commit order is seq order.
-    expect(Math.min(...r.bSeqs)).toBeGreaterThan(Math.max(...r.aSeqs));
-  });
+  // Large groups commit with one statement (lock, seqs and insert); small ones with two.
+  it.each([
+    ["small groups", undefined],
+    ["one-statement commits", 1],
+  ])(
+    "reads every committed row exactly once when a transaction with earlier seqs commits last (%s)",
+    async (_, rows) => {
+      const r = await scenario(true, rows);
+      expect(r.committed).toHaveLength(4);
+      expect([...r.routed].sort((x, y) => x - y)).toEqual(r.committed);
+      // B drew its seqs after A committed: commit order is seq order.
+      expect(Math.min(...r.bSeqs)).toBeGreaterThan(Math.max(...r.aSeqs));
+    },
+  );
 
-  it("control: without the commit-order lock the same interleaving makes the cursor skip A's rows", async () => {
-    const r = await scenario(false);
-    expect(r.committed).toHaveLength(4);
-    const missed = r.committed.filter((s) => !r.routed.includes(s));
-    expect(missed.sort((x, y) => x - y)).toEqual([...r.aSeqs].sort((x, y) => x - y));
-  });
+  it.each([
+    ["small groups", undefined],
+    ["one-statement commits", 1],
+  ])(
+    "control: without the commit-order lock the same interleaving makes the cursor skip A's rows (%s)",
+    async (_, rows) => {
+      const r = await scenario(false, rows);
+      expect(r.committed).toHaveLength(4);
+      const missed = r.committed.filter((s) => !r.routed.includes(s));
+      expect(missed.sort((x, y) => x - y)).toEqual([...r.aSeqs].sort((x, y) => x - y));
+    },
+  );
 });
