@@ -61,7 +61,7 @@ describe("built-in value matchers", () => {
     expect(valueMatcher("2001:db8::1")).toBe("ip_address");
     expect(valueMatcher("Order Completed")).toBeNull();
     expect(valueMatcher("999.1.1.1")).toBeNull();
-    expect(valueMatcher("x".repeat(300) + "@example.com")).toBeNull();
+    expect(valueMatcher(`${"x".repeat(300)}@example.com`)).toBeNull();
   });
 });
 
