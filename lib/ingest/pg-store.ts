@@ -20,11 +20,12 @@ import { TAP_CHANNEL, tapNotification } from "@/lib/tap/pg";
 //  2. only when some keyed rows were not stored: keys whose holder is older than the 24-hour
 //     window are released (the old row keeps its data) and those rows are inserted again;
 //  3. the tap's NOTIFY and COMMIT.
-// BEGIN is sent ahead of 1 without waiting. Groups under ONE_STATEMENT_ROWS keep two statements
-// for 1 instead ("BEGIN; lock; seqs" as one simple query, then the insert). The columns are packed (lib/db/pg-sql.ts packColumn:
-// a text column is one joined string, not an array literal escaped value by value) before the
-// transaction, so the lock is held for two round trips and no JavaScript. On this 2-core machine
-// that took /v1/batch from 0.26x to 0.52x of SQLite (docs/benchmarks.md).
+// BEGIN is sent ahead of 1 without waiting, and the columns are packed before the transaction
+// (lib/db/pg-sql.ts packColumn: a text column is one joined string, not an array literal escaped
+// value by value), so the lock is held for two round trips and no JavaScript. On this 2-core
+// machine that took /v1/batch from ~0.26x to ~0.5x of SQLite (docs/benchmarks.md). Groups under
+// ONE_STATEMENT_ROWS do step 1 in two round trips instead ("BEGIN; lock; seqs" as one simple
+// query, then the packed insert).
 // A row whose seq is still not returned lost its key to an earlier row: a duplicate, in this
 // batch or from any instance (the unique index makes a concurrent writer of the same key wait for the
 // first transaction, then skip). The commit is durable (synchronous_commit on) before the
@@ -72,7 +73,7 @@ const INSERT_COLUMNS: [string, PgColumnType][] = [
   ["protocol", "text"],
 ];
 
-/** Re-inserts rows with the seqs they were given (the stale-key retry below). */
+/** Inserts rows with the seqs already drawn (small groups, and the stale-key retry below). */
 function insertRows(client: pg.PoolClient, cols: unknown[][]) {
   const packed = cols.map((col, i) => packColumn(col, INSERT_COLUMNS[i]![1], i + 1));
   return client.query<{ seq: number }>(
@@ -328,6 +329,7 @@ export class PgArchiveStore implements ArchiveStore {
           ),
         ]);
         allocated = appended.rows[0]!.allocated;
+        cols[0] = allocated;
         stored = new Set(appended.rows[0]!.stored ?? []);
       } else {
         // Small groups: BEGIN, the lock and the seqs in one round trip (a multi-statement simple
@@ -342,7 +344,6 @@ export class PgArchiveStore implements ArchiveStore {
         cols[0] = allocated;
         stored = new Set((await insertRows(client, cols)).rows.map((r) => Number(r.seq)));
       }
-      cols[0] = allocated;
       // A keyed row that was not stored lost its key to a holder. Holders older than the 24-hour
       // window give the key up and those rows are inserted again (rare: only repeats get here).
       const retry: number[] = [];
