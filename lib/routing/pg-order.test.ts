@@ -77,12 +77,14 @@ async function scenario(ordered: boolean, oneStatementRows?: number) {
   return { committed, routed, aSeqs: ra.seqs as number[], bSeqs: rb.seqs as number[] };
 }
 
+// Large groups commit with one statement (lock, seqs and insert); small ones with two. Both run.
+const PATHS: [string, number | undefined][] = [
+  ["small groups", undefined],
+  ["one-statement commits", 1],
+];
+
 describe.skipIf(!available)("routing over concurrent PostgreSQL writers", () => {
-  // Large groups commit with one statement (lock, seqs and insert); small ones with two.
-  it.each([
-    ["small groups", undefined],
-    ["one-statement commits", 1],
-  ])(
+  it.each(PATHS)(
     "reads every committed row exactly once when a transaction with earlier seqs commits last (%s)",
     async (_, rows) => {
       const r = await scenario(true, rows);
@@ -93,10 +95,7 @@ describe.skipIf(!available)("routing over concurrent PostgreSQL writers", () => 
     },
   );
 
-  it.each([
-    ["small groups", undefined],
-    ["one-statement commits", 1],
-  ])(
+  it.each(PATHS)(
     "control: without the commit-order lock the same interleaving makes the cursor skip A's rows (%s)",
     async (_, rows) => {
       const r = await scenario(false, rows);
