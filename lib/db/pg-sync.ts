@@ -226,8 +226,9 @@ export class PgSyncDatabase {
               ? (v: string) => v
               : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
       };
-      // Claims (one per destination at a time) and the recorder's writes (one flush at a time).
-      this.pool = new pg.Pool({ connectionString: this.name, max: 4, allowExitOnIdle: true, types });
+      // Claims (one per destination at a time), the recorder's writes (one flush at a time) and the
+      // routing pass (one at a time): with a few destinations, each has a connection ready.
+      this.pool = new pg.Pool({ connectionString: this.name, max: 6, allowExitOnIdle: true, types });
       this.pool.on("error", (err) =>
         console.error("[switchyard] idle PostgreSQL connection failed:", err.message),
       );

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { singletonLease } from "@/lib/db/lease";
+import { isPg } from "@/lib/db/pg-sync";
 import { type DeliveryConfig, loadDeliveryConfig } from "@/lib/delivery/config";
 import { deliveryStates } from "@/lib/delivery/control";
 import { getMapping } from "@/lib/delivery/destinations";
@@ -186,18 +187,42 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     routeTimer = setTimeout(route, Math.max(0, lastPass + cfg.routeIntervalMs - now()));
   }
 
+  // PostgreSQL: passes run off the event loop (Router.passAsync), one at a time; a wake while one
+  // runs starts the next as soon as it ends.
+  let passing: Promise<void> | null = null;
+  let wokenWhilePassing = false;
+  const failed = (err: unknown) =>
+    console.error("[switchyard] delivery: routing pass failed, will retry:", err);
+
   function route() {
     routeTimer = null;
     if (stopped) return;
+    if (passing) {
+      wokenWhilePassing = true;
+      return;
+    }
     lastPass = now();
     const limit = 1000;
     try {
       // Only the router needs the destinations as of this very moment (the pass reloads them when
       // its fingerprint changed); every process (and pauses) refreshes on configRefreshMs.
       if (!isLeader()) return;
-      if (router.pass(limit) === limit) setImmediate(wake);
+      if (!isPg(db)) {
+        if (router.pass(limit) === limit) setImmediate(wake);
+        return;
+      }
+      wokenWhilePassing = false;
+      passing = router
+        .passAsync(limit)
+        .then((n) => {
+          if (n === limit) wokenWhilePassing = true;
+        }, failed)
+        .finally(() => {
+          passing = null;
+          if (wokenWhilePassing) setImmediate(wake);
+        });
     } catch (err) {
-      console.error("[switchyard] delivery: routing pass failed, will retry:", err);
+      failed(err);
     }
   }
 
@@ -265,6 +290,8 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       stopped = true;
       for (const t of timers) clearTimeout(t);
       if (routeTimer) clearTimeout(routeTimer);
+      // A pass in flight commits (or fails) and hands its jobs over before the workers stop.
+      await passing;
       for (const off of unsubscribe.values()) off();
       unsubscribe.clear();
       await Promise.all([...workers.values()].map((w) => w.stop(stopOpts.graceMs)));

@@ -205,10 +205,19 @@ export function insertJobs(db: Database.Database, jobs: JobInsert[]): Map<string
     }
     return ids;
   }
+  const st = pgInsertJobs(jobs)!;
+  return insertedJobs(db.prepare(st.sql).all(...st.params) as InsertedJob[]);
+}
+
+type InsertedJob = { id: number; destinationId: string; seq: number };
+
+/** PostgreSQL: the one statement inserting `jobs` (answering the rows inserted), or null for none. */
+export function pgInsertJobs(jobs: JobInsert[]): { sql: string; params: unknown[] } | null {
+  if (jobs.length === 0) return null;
   const col = <K extends keyof JobInsert>(k: K) => jobs.map((j) => j[k]);
-  const rows = db
-    .prepare(PG_INSERT_JOBS)
-    .all(
+  return {
+    sql: PG_INSERT_JOBS,
+    params: [
       col("destinationId"),
       col("workspaceId"),
       col("sourceId"),
@@ -222,7 +231,13 @@ export function insertJobs(db: Database.Database, jobs: JobInsert[]): Map<string
       col("leaseUntil"),
       col("deadlineAt"),
       col("createdAt"),
-    ) as { id: number; destinationId: string; seq: number }[];
+    ],
+  };
+}
+
+/** The rows pgInsertJobs answered -> job id by rowKey. */
+export function insertedJobs(rows: InsertedJob[]): Map<string, number> {
+  const ids = new Map<string, number>();
   for (const r of rows) ids.set(rowKey(r.destinationId, Number(r.seq)), Number(r.id));
   return ids;
 }
@@ -245,14 +260,25 @@ export function insertOutcomes(db: Database.Database, outcomes: OutcomeInput[]):
       if (s.insertOutcome.run(...outcomeParams(o)).changes) inserted.add(rowKey(o.destinationId, o.seq));
     return inserted;
   }
-  const rows = db
-    .prepare(
-      `INSERT INTO "DeliveryOutcome" (${OUTCOME_COLUMNS}) ${OUTCOME_UNNEST}
+  const st = pgInsertOutcomes(outcomes)!;
+  return insertedOutcomes(db.prepare(st.sql).all(...st.params) as InsertedOutcome[]);
+}
+
+type InsertedOutcome = { destinationId: string; seq: number };
+
+/** PostgreSQL: the one statement inserting routing outcomes not recorded yet, or null for none. */
+export function pgInsertOutcomes(outcomes: OutcomeInput[]): { sql: string; params: unknown[] } | null {
+  if (outcomes.length === 0) return null;
+  return {
+    sql: `INSERT INTO "DeliveryOutcome" (${OUTCOME_COLUMNS}) ${OUTCOME_UNNEST}
        ON CONFLICT ("destinationId", "seq") DO NOTHING RETURNING "destinationId", "seq"`,
-    )
-    .all(...outcomeColumns(outcomes)) as { destinationId: string; seq: number }[];
-  for (const r of rows) inserted.add(rowKey(r.destinationId, Number(r.seq)));
-  return inserted;
+    params: outcomeColumns(outcomes),
+  };
+}
+
+/** The rows pgInsertOutcomes answered -> their rowKeys. */
+export function insertedOutcomes(rows: InsertedOutcome[]): Set<string> {
+  return new Set(rows.map((r) => rowKey(r.destinationId, Number(r.seq))));
 }
 
 /** Writes outcomes, replacing earlier ones of the same job (the last one given wins). */

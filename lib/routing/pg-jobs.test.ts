@@ -28,59 +28,158 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-describe.skipIf(!available)("routing on PostgreSQL with several delivery processes", () => {
-  it("announces the destinations whose jobs it left in the queue, and only those", async () => {
-    const source = await insertPgSource(db.pool);
-    for (const id of ["dst_full", "dst_room"])
-      await insertPgWebhook(db.pool, {
-        id,
-        workspaceId: source.workspaceId,
-        sourceId: source.id,
-        url: "http://127.0.0.1:9/hook",
-      });
-    const listener = new pg.Client({ connectionString: db.db.url });
-    await listener.connect();
-    const notes: string[] = [];
-    listener.on("notification", (m) => notes.push(m.payload ?? ""));
-    await listener.query(`LISTEN ${JOBS_CHANNEL}`);
+type PassKind = "pass" | "passAsync";
+const run = async (router: Router, kind: PassKind) =>
+  kind === "pass" ? router.pass() : await router.passAsync();
 
+describe.skipIf(!available)("routing on PostgreSQL with several delivery processes", () => {
+  // pass() blocks on the synchronous connection; passAsync() (what the runner uses on PostgreSQL)
+  // runs the same pass on the asynchronous pool. Both must behave the same.
+  it.each<PassKind>(["pass", "passAsync"])(
+    "announces the destinations whose jobs it left in the queue, and only those (%s)",
+    async (kind) => {
+      const source = await insertPgSource(db.pool);
+      const [full, roomy] = [`dst_full_${kind}`, `dst_room_${kind}`];
+      for (const id of [full, roomy])
+        await insertPgWebhook(db.pool, {
+          id,
+          workspaceId: source.workspaceId,
+          sourceId: source.id,
+          url: "http://127.0.0.1:9/hook",
+        });
+      const listener = new pg.Client({ connectionString: db.db.url });
+      await listener.connect();
+      const notes: string[] = [];
+      listener.on("notification", (m) => notes.push(m.payload ?? ""));
+      await listener.query(`LISTEN ${JOBS_CHANNEL}`);
+
+      const sync = new PgSyncDatabase(db.db.url);
+      const handed: Record<string, number> = {};
+      // This process's workers: one with no room (its jobs stay in the queue), one with plenty.
+      const room: Record<string, number> = { [full]: 0, [roomy]: 100 };
+      const router = new Router({
+        db: sync.asDatabase(),
+        cfg: loadDeliveryConfig({}),
+        now: Date.now,
+        table: () => loadRoutingTable(sync.asDatabase(), () => TEST_KEY),
+        worker: (id) => ({
+          capacity: () => room[id] ?? 0,
+          leaseMs: () => 60_000,
+          accept: (jobs) => {
+            handed[id] = (handed[id] ?? 0) + jobs.length;
+          },
+          notify: () => {},
+        }),
+        startFrom: "beginning",
+      });
+      const store = new PgArchiveStore(db.pool);
+      await store.append([1, 2, 3].map((i) => archivedTrack(source, `jobs-${kind}-${i}`)));
+      expect(await run(router, kind)).toBe(3);
+      for (let i = 0; i < 100 && notes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(handed).toEqual({ [roomy]: 3 });
+      expect(notes).toEqual([full]);
+      const queued = await db.pool.query(
+        `SELECT "destinationId", COUNT(*)::int AS n FROM "DeliveryJob" WHERE "leaseUntil" = 0 AND "sourceId" = $1 GROUP BY 1`,
+        [source.id],
+      );
+      expect(queued.rows).toEqual([{ destinationId: full, n: 3 }]);
+
+      // A pass that hands everything over announces nothing.
+      room[full] = 100;
+      await store.append([archivedTrack(source, `jobs-${kind}-4`)]);
+      expect(await run(router, kind)).toBe(1);
+      await listener.query("SELECT 1"); // a round trip: a notification sent before it has arrived
+      expect(notes).toEqual([full]);
+      sync.close();
+      await listener.end();
+    },
+  );
+
+  it("passes off the event loop atomically: a failure leaves nothing, a repeat inserts and counts nothing twice", async () => {
+    const source = await insertPgSource(db.pool);
+    const dest = await insertPgWebhook(db.pool, {
+      id: "dst_async",
+      workspaceId: source.workspaceId,
+      sourceId: source.id,
+      url: "http://127.0.0.1:9/hook",
+    });
     const sync = new PgSyncDatabase(db.db.url);
-    const handed: Record<string, number> = {};
-    // This process's workers: one with no room (its jobs stay in the queue), one with plenty.
-    const room: Record<string, number> = { dst_full: 0, dst_room: 100 };
+    const handed: number[] = [];
     const router = new Router({
       db: sync.asDatabase(),
       cfg: loadDeliveryConfig({}),
       now: Date.now,
       table: () => loadRoutingTable(sync.asDatabase(), () => TEST_KEY),
-      worker: (id) => ({
-        capacity: () => room[id] ?? 0,
+      worker: () => ({
+        capacity: () => 100,
         leaseMs: () => 60_000,
-        accept: (jobs) => {
-          handed[id] = (handed[id] ?? 0) + jobs.length;
-        },
+        accept: (jobs) => handed.push(...jobs.map((j) => j.seq)),
         notify: () => {},
       }),
       startFrom: "beginning",
     });
+    // Catch up with what earlier tests archived, so this one's rows are the only ones left.
+    while ((await router.passAsync()) > 0);
+    handed.length = 0;
     const store = new PgArchiveStore(db.pool);
-    await store.append([1, 2, 3].map((i) => archivedTrack(source, `jobs-${i}`)));
-    expect(router.pass()).toBe(3);
-    for (let i = 0; i < 100 && notes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(handed).toEqual({ dst_room: 3 });
-    expect(notes).toEqual(["dst_full"]);
-    const queued = await db.pool.query(
-      `SELECT "destinationId", COUNT(*)::int AS n FROM "DeliveryJob" WHERE "leaseUntil" = 0 GROUP BY 1`,
-    );
-    expect(queued.rows).toEqual([{ destinationId: "dst_full", n: 3 }]);
+    const filtered = archivedTrack(source, "async-filtered");
+    filtered.payload = JSON.stringify({ ...JSON.parse(filtered.payload), integrations: { All: false } });
+    const { seqs } = await store.append([
+      archivedTrack(source, "async-1"),
+      filtered,
+      archivedTrack(source, "async-2"),
+    ]);
+    const state = async () => {
+      const q = async (text: string) => (await db.pool.query(text, [dest])).rows[0] as Record<string, number>;
+      return {
+        jobs: (await q(`SELECT COUNT(*)::int AS n FROM "DeliveryJob" WHERE "destinationId" = $1`)).n,
+        outcomes: (
+          await q(
+            `SELECT COUNT(*)::int AS n FROM "DeliveryOutcome" WHERE "destinationId" = $1 AND "status" = 'filtered'`,
+          )
+        ).n,
+        filteredCount: (
+          await q(
+            `SELECT COALESCE(SUM("filtered"), 0)::int AS n FROM "DeliveryRollup" WHERE "destinationId" = $1`,
+          )
+        ).n,
+        cursor: (await db.pool.query(`SELECT "lastSeq" FROM "RoutingCursor" WHERE "id" = 'main'`)).rows[0]
+          .lastSeq as number,
+      };
+    };
+    const before = await state();
 
-    // A pass that hands everything over announces nothing.
-    room.dst_full = 100;
-    await store.append([archivedTrack(source, "jobs-4")]);
-    expect(router.pass()).toBe(1);
-    await listener.query("SELECT 1"); // a round trip: a notification sent before it has arrived
-    expect(notes).toEqual(["dst_full"]);
+    // The cursor write fails at the end of the transaction: nothing of the pass may remain.
+    await db.pool.query(
+      `CREATE FUNCTION fail_cursor() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'cursor refused'; END $$ LANGUAGE plpgsql`,
+    );
+    await db.pool.query(
+      `CREATE TRIGGER fail_cursor BEFORE UPDATE ON "RoutingCursor" FOR EACH ROW EXECUTE FUNCTION fail_cursor()`,
+    );
+    await expect(router.passAsync()).rejects.toThrow(/cursor refused/);
+    expect(await state()).toEqual(before);
+    expect(handed).toEqual([]);
+    expect(router.cursor).toBe(before.cursor);
+    await db.pool.query(`DROP TRIGGER fail_cursor ON "RoutingCursor"; DROP FUNCTION fail_cursor()`);
+
+    // The same pass succeeds: two jobs handed over, one filtered outcome counted once.
+    expect(await router.passAsync()).toBe(3);
+    const after = await state();
+    expect(after).toEqual({
+      jobs: 2,
+      outcomes: 1,
+      filteredCount: 1,
+      cursor: Math.max(...(seqs as number[])),
+    });
+    expect(handed.sort((a, b) => a - b)).toEqual([seqs[0], seqs[2]]);
+
+    // Done again from an older cursor (a router that crashed after its commit, before it knew):
+    // the jobs and the outcome exist already, so nothing is inserted, counted or handed over twice.
+    await db.pool.query(`UPDATE "RoutingCursor" SET "lastSeq" = $1 WHERE "id" = 'main'`, [before.cursor]);
+    router.reload();
+    expect(await router.passAsync()).toBe(3);
+    expect(await state()).toEqual(after);
+    expect(handed).toHaveLength(2);
     sync.close();
-    await listener.end();
   });
 });

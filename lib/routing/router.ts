@@ -1,13 +1,17 @@
 import type Database from "better-sqlite3";
-import { isPg, type PgSyncDatabase } from "@/lib/db/pg-sync";
+import { isPg, type PgSyncDatabase, translate } from "@/lib/db/pg-sync";
 import type { DeliveryConfig } from "@/lib/delivery/config";
 import { RollupBatch } from "@/lib/delivery/rollups";
 import {
+  insertedJobs,
+  insertedOutcomes,
   insertJobs,
   insertOutcomes,
   type JobInsert,
   type JobRow,
   type OutcomeInput,
+  pgInsertJobs,
+  pgInsertOutcomes,
   rowKey,
   sql,
 } from "@/lib/delivery/store";
@@ -62,6 +66,15 @@ const MESSAGE_COLUMNS = [
 ] as const;
 
 const reads = new WeakMap<Database.Database, Database.Statement>();
+/** passAsync's read, translated once for PostgreSQL. */
+let readText: string | null = null;
+
+function messagesWithFingerprintSql(): string {
+  const cols = MESSAGE_COLUMNS.map((c) => `"${c}"`).join(", ");
+  return `SELECT fp.*, ${MESSAGE_COLUMNS.map((c) => `m."${c}"`).join(", ")} FROM (${FINGERPRINT}) AS fp
+       LEFT JOIN (SELECT ${cols} FROM "Message" WHERE "seq" > ? ORDER BY "seq" LIMIT ?) AS m ON 1 = 1
+       ORDER BY m."seq"`;
+}
 
 /**
  * The messages after the cursor and, in the same statement, the routing fingerprint. One snapshot
@@ -73,15 +86,33 @@ const reads = new WeakMap<Database.Database, Database.Statement>();
 function messagesWithFingerprint(db: Database.Database): Database.Statement {
   let st = reads.get(db);
   if (!st) {
-    const cols = MESSAGE_COLUMNS.map((c) => `"${c}"`).join(", ");
-    st = db.prepare(
-      `SELECT fp.*, ${MESSAGE_COLUMNS.map((c) => `m."${c}"`).join(", ")} FROM (${FINGERPRINT}) AS fp
-       LEFT JOIN (SELECT ${cols} FROM "Message" WHERE "seq" > ? ORDER BY "seq" LIMIT ?) AS m ON 1 = 1
-       ORDER BY m."seq"`,
-    );
+    st = db.prepare(messagesWithFingerprintSql());
     reads.set(db, st);
   }
   return st;
+}
+
+type Row = ArchiveRow & Record<string, unknown>;
+
+interface PlannedJob {
+  insert: JobInsert;
+  leased: boolean;
+  handed: JobRow;
+}
+
+/** One pass's decisions, before anything is written. */
+interface Plan {
+  consumed: number;
+  last: number;
+  now: number;
+  routed: OutcomeInput[];
+  jobs: PlannedJob[];
+  removals: unknown[][];
+}
+
+interface HandOffs {
+  handed: Map<string, JobRow[]>;
+  waiting: Set<string>;
 }
 
 interface ArchiveRow {
@@ -129,29 +160,90 @@ export class Router {
 
   /** Routes up to `limit` archived messages; returns how many archive rows it consumed. */
   pass(limit = 1000): number {
-    const { db, cfg, now: clock } = this.deps;
-    const s = sql(db);
-    const ps = privacySql(db);
-    const rows = messagesWithFingerprint(db).all(this.lastSeq, limit) as (ArchiveRow &
-      Record<string, unknown>)[];
-    if (rows.length === 0 || rows[0]!.seq === null) return 0;
+    const { db } = this.deps;
+    const rows = messagesWithFingerprint(db).all(this.lastSeq, limit) as Row[];
+    const plan = this.plan(rows);
+    if (!plan) return 0;
+    const handOff = deliveryTransaction(db, () =>
+      this.write(
+        plan,
+        insertOutcomes(db, plan.routed),
+        insertJobs(
+          db,
+          plan.jobs.map((j) => j.insert),
+        ),
+      ),
+    );
+    return this.committed(plan, handOff);
+  }
+
+  /**
+   * The same pass on PostgreSQL without blocking the event loop: the read and the transaction run
+   * on the connection's asynchronous pool (PgSyncDatabase.asyncPool), so the process keeps
+   * sending and answering deliveries while PostgreSQL works. Two statements are answered (the
+   * outcomes and jobs inserted, as in pass()); the rest of the transaction's writes are collected
+   * with captureWrites and sent without waiting for each. Same rows, same single transaction,
+   * same cursor rule: nothing is handed over or counted before the commit. The caller runs one
+   * pass at a time.
+   */
+  async passAsync(limit = 1000): Promise<number> {
+    const { db } = this.deps;
+    if (!isPg(db)) return this.pass(limit);
+    const pgdb = db as unknown as PgSyncDatabase;
+    const pool = pgdb.asyncPool();
+    readText ??= translate(messagesWithFingerprintSql());
+    const rows = (await pool.query(readText, [this.lastSeq, limit])).rows as Row[];
+    const plan = this.plan(rows);
+    if (!plan) return 0;
+    const client = await pool.connect();
+    let handOff: HandOffs;
+    try {
+      const outcomes = pgInsertOutcomes(plan.routed);
+      const jobs = pgInsertJobs(plan.jobs.map((j) => j.insert));
+      const [, outcomeRows, jobRows] = await Promise.all([
+        client.query("BEGIN"),
+        outcomes ? client.query(translate(outcomes.sql), outcomes.params) : null,
+        jobs ? client.query(translate(jobs.sql), jobs.params) : null,
+      ]);
+      let written: HandOffs | undefined;
+      const rest = pgdb.captureWrites(() => {
+        written = this.write(
+          plan,
+          insertedOutcomes(outcomeRows?.rows ?? []),
+          insertedJobs(jobRows?.rows ?? []),
+        );
+      });
+      await Promise.all([...rest.map((st) => client.query(st.sql, st.params)), client.query("COMMIT")]);
+      handOff = written!;
+    } catch (err) {
+      // Whatever was sent after the failing statement failed too ("transaction is aborted"); the
+      // connection is dropped rather than reused in an unknown state.
+      await client.query("ROLLBACK").catch(() => {});
+      client.release(true);
+      throw err;
+    }
+    client.release();
+    return this.committed(plan, handOff);
+  }
+
+  /** Decides every row of a read (the messages after the cursor) without writing anything. */
+  private plan(rows: Row[]): Plan | null {
+    if (rows.length === 0 || rows[0]!.seq === null) return null;
     if (this.deps.fingerprint) {
       const fp: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(rows[0]!))
         if (!(MESSAGE_COLUMNS as readonly string[]).includes(k)) fp[k] = v;
       this.deps.fingerprint(JSON.stringify(fp));
     }
+    const { cfg, now: clock } = this.deps;
     const table = this.deps.table();
     const now = clock();
-    const handed = new Map<string, JobRow[]>();
-    const waiting = new Set<string>();
     const room = new Map<string, number>();
-    const rollups = new RollupBatch();
     const last = rows[rows.length - 1]!.seq;
     // Decide every row first, then write each kind of row at once (lib/delivery/store.ts: one
     // statement per kind on PostgreSQL), all in one transaction with the cursor.
     const routed: OutcomeInput[] = [];
-    const jobs: { insert: JobInsert; leased: boolean; handed: JobRow }[] = [];
+    const jobs: PlannedJob[] = [];
     const removals: unknown[][] = [];
     for (const row of rows) {
       if (row.status !== "accepted") continue;
@@ -237,41 +329,54 @@ export class Router {
         });
       }
     }
-    deliveryTransaction(db, () => {
-      const inserted = insertOutcomes(db, routed);
-      for (const o of routed)
-        if (inserted.has(rowKey(o.destinationId, o.seq)))
-          rollups.add(o, now, o.status as "filtered" | "unsupported");
-      for (const r of removals) ps.insertRemoval.run(...r);
-      const ids = insertJobs(
-        db,
-        jobs.map((j) => j.insert),
-      );
-      for (const j of jobs) {
-        const id = ids.get(rowKey(j.insert.destinationId, j.insert.seq));
-        if (id === undefined) continue; // routed before (a pass repeated after a crash)
-        if (!j.leased) {
-          waiting.add(j.insert.destinationId);
-          continue;
-        }
-        const list = handed.get(j.insert.destinationId) ?? [];
-        list.push({ ...j.handed, id });
-        handed.set(j.insert.destinationId, list);
+    return { consumed: rows.length, last, now, routed, jobs, removals };
+  }
+
+  /**
+   * The pass's writes after its outcomes and jobs are inserted (`inserted` and `ids` say which
+   * were new: a pass repeated after a crash inserts nothing twice and counts nothing twice):
+   * privacy removals, rollups, the cursor, and the NOTIFY for jobs left in the queue.
+   */
+  private write(plan: Plan, inserted: Set<string>, ids: Map<string, number>): HandOffs {
+    const { db } = this.deps;
+    const { now } = plan;
+    const rollups = new RollupBatch();
+    const handed = new Map<string, JobRow[]>();
+    const waiting = new Set<string>();
+    for (const o of plan.routed)
+      if (inserted.has(rowKey(o.destinationId, o.seq)))
+        rollups.add(o, now, o.status as "filtered" | "unsupported");
+    const ps = privacySql(db);
+    for (const r of plan.removals) ps.insertRemoval.run(...r);
+    for (const j of plan.jobs) {
+      const id = ids.get(rowKey(j.insert.destinationId, j.insert.seq));
+      if (id === undefined) continue; // routed before (a pass repeated after a crash)
+      if (!j.leased) {
+        waiting.add(j.insert.destinationId);
+        continue;
       }
-      rollups.write(db);
-      s.writeCursor.run(last, now);
-      // PostgreSQL: other processes' workers claim what was left in the queue as soon as this
-      // commits (the notification is delivered at commit), not at their next idle claim.
-      if (waiting.size && isPg(db))
-        (db as unknown as PgSyncDatabase).send("SELECT pg_notify($1, $2)", [
-          JOBS_CHANNEL,
-          jobsNotification(waiting),
-        ]);
-    });
-    this.lastSeq = last;
+      const list = handed.get(j.insert.destinationId) ?? [];
+      list.push({ ...j.handed, id });
+      handed.set(j.insert.destinationId, list);
+    }
+    rollups.write(db);
+    sql(db).writeCursor.run(plan.last, now);
+    // PostgreSQL: other processes' workers claim what was left in the queue as soon as this
+    // commits (the notification is delivered at commit), not at their next idle claim.
+    if (waiting.size && isPg(db))
+      (db as unknown as PgSyncDatabase).send("SELECT pg_notify($1, $2)", [
+        JOBS_CHANNEL,
+        jobsNotification(waiting),
+      ]);
+    return { handed, waiting };
+  }
+
+  /** After the commit: the cursor moves and this process's workers get what was leased to them. */
+  private committed(plan: Plan, { handed, waiting }: HandOffs): number {
+    this.lastSeq = plan.last;
     for (const [id, jobs] of handed) this.deps.worker(id)?.accept(jobs);
     for (const id of waiting) this.deps.worker(id)?.notify();
-    return rows.length;
+    return plan.consumed;
   }
 }
 
