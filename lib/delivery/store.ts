@@ -209,7 +209,7 @@ export function insertJobs(db: Database.Database, jobs: JobInsert[]): Map<string
   return insertedJobs(db.prepare(st.sql).all(...st.params) as InsertedJob[]);
 }
 
-type InsertedJob = { id: number; destinationId: string; seq: number };
+export type InsertedJob = { id: number; destinationId: string; seq: number };
 
 /** PostgreSQL: the one statement inserting `jobs` (answering the rows inserted), or null for none. */
 export function pgInsertJobs(jobs: JobInsert[]): { sql: string; params: unknown[] } | null {
@@ -232,6 +232,34 @@ export function pgInsertJobs(jobs: JobInsert[]): { sql: string; params: unknown[
       col("deadlineAt"),
       col("createdAt"),
     ],
+  };
+}
+
+/**
+ * PostgreSQL: a whole routing pass that only creates jobs (no routing outcomes, no privacy
+ * removals) as ONE statement, which commits on its own: the jobs inserted (answering the new
+ * rows, as pgInsertJobs), the cursor moved and, when `notify` is given, the jobs notification
+ * sent at its commit. A data-modifying WITH runs every part exactly once and atomically; the
+ * notification rides in the cursor's INSERT … SELECT so it is sent whether or not rows come back.
+ */
+export function pgRoutingPass(
+  jobs: JobInsert[],
+  cursor: { lastSeq: number; at: number },
+  notify: { channel: string; payload: string } | null,
+): { sql: string; params: unknown[] } {
+  const upsert = `ON CONFLICT ("id") DO UPDATE SET "lastSeq" = excluded."lastSeq", "updatedAt" = excluded."updatedAt"`;
+  const moveCursor = notify
+    ? `INSERT INTO "RoutingCursor" ("id", "lastSeq", "updatedAt")
+       SELECT 'main', ?::bigint, ?::bigint FROM (SELECT pg_notify(?, ?)) AS n ${upsert}`
+    : `INSERT INTO "RoutingCursor" ("id", "lastSeq", "updatedAt") VALUES ('main', ?::bigint, ?::bigint) ${upsert}`;
+  const cursorParams = notify
+    ? [cursor.lastSeq, cursor.at, notify.channel, notify.payload]
+    : [cursor.lastSeq, cursor.at];
+  const insert = pgInsertJobs(jobs);
+  if (!insert) return { sql: moveCursor, params: cursorParams };
+  return {
+    sql: `WITH ins AS (${insert.sql}), cur AS (${moveCursor}) SELECT * FROM ins`,
+    params: [...insert.params, ...cursorParams],
   };
 }
 

@@ -3,6 +3,7 @@ import { isPg, type PgSyncDatabase, translate } from "@/lib/db/pg-sync";
 import type { DeliveryConfig } from "@/lib/delivery/config";
 import { RollupBatch } from "@/lib/delivery/rollups";
 import {
+  type InsertedJob,
   insertedJobs,
   insertedOutcomes,
   insertJobs,
@@ -12,6 +13,7 @@ import {
   type OutcomeInput,
   pgInsertJobs,
   pgInsertOutcomes,
+  pgRoutingPass,
   rowKey,
   sql,
 } from "@/lib/delivery/store";
@@ -182,9 +184,10 @@ export class Router {
    * on the connection's asynchronous pool (PgSyncDatabase.asyncPool), so the process keeps
    * sending and answering deliveries while PostgreSQL works. Two statements are answered (the
    * outcomes and jobs inserted, as in pass()); the rest of the transaction's writes are collected
-   * with captureWrites and sent without waiting for each. Same rows, same single transaction,
-   * same cursor rule: nothing is handed over or counted before the commit. The caller runs one
-   * pass at a time.
+   * with captureWrites and sent without waiting for each. The usual pass (every message goes to
+   * its destinations: no routing outcomes, no privacy removals) is one statement instead, jobs
+   * and cursor together, in one round trip (pgRoutingPass). Same rows, same atomicity, same cursor
+   * rule: nothing is handed over or counted before the commit. The caller runs one pass at a time.
    */
   async passAsync(limit = 1000): Promise<number> {
     const { db } = this.deps;
@@ -195,6 +198,17 @@ export class Router {
     const rows = (await pool.query(readText, [this.lastSeq, limit])).rows as Row[];
     const plan = this.plan(rows);
     if (!plan) return 0;
+    if (plan.routed.length === 0 && plan.removals.length === 0) {
+      // The common pass (every message goes to its destinations): one statement, one round trip.
+      const waiting = new Set(plan.jobs.filter((j) => !j.leased).map((j) => j.insert.destinationId));
+      const st = pgRoutingPass(
+        plan.jobs.map((j) => j.insert),
+        { lastSeq: plan.last, at: plan.now },
+        waiting.size ? { channel: JOBS_CHANNEL, payload: jobsNotification(waiting) } : null,
+      );
+      const inserted = (await pool.query(translate(st.sql), st.params)).rows as InsertedJob[];
+      return this.committed(plan, { handed: handedJobs(plan, insertedJobs(inserted)), waiting });
+    }
     const client = await pool.connect();
     let handOff: HandOffs;
     try {
@@ -341,24 +355,16 @@ export class Router {
     const { db } = this.deps;
     const { now } = plan;
     const rollups = new RollupBatch();
-    const handed = new Map<string, JobRow[]>();
     const waiting = new Set<string>();
     for (const o of plan.routed)
       if (inserted.has(rowKey(o.destinationId, o.seq)))
         rollups.add(o, now, o.status as "filtered" | "unsupported");
     const ps = privacySql(db);
     for (const r of plan.removals) ps.insertRemoval.run(...r);
-    for (const j of plan.jobs) {
-      const id = ids.get(rowKey(j.insert.destinationId, j.insert.seq));
-      if (id === undefined) continue; // routed before (a pass repeated after a crash)
-      if (!j.leased) {
+    for (const j of plan.jobs)
+      if (!j.leased && ids.has(rowKey(j.insert.destinationId, j.insert.seq)))
         waiting.add(j.insert.destinationId);
-        continue;
-      }
-      const list = handed.get(j.insert.destinationId) ?? [];
-      list.push({ ...j.handed, id });
-      handed.set(j.insert.destinationId, list);
-    }
+    const handed = handedJobs(plan, ids);
     rollups.write(db);
     sql(db).writeCursor.run(plan.last, now);
     // PostgreSQL: other processes' workers claim what was left in the queue as soon as this
@@ -378,6 +384,20 @@ export class Router {
     for (const id of waiting) this.deps.worker(id)?.notify();
     return plan.consumed;
   }
+}
+
+/** The leased jobs of a pass that were inserted (`ids`), by destination, to hand to this process's workers. */
+function handedJobs(plan: Plan, ids: Map<string, number>): Map<string, JobRow[]> {
+  const handed = new Map<string, JobRow[]>();
+  for (const j of plan.jobs) {
+    if (!j.leased) continue;
+    const id = ids.get(rowKey(j.insert.destinationId, j.insert.seq));
+    if (id === undefined) continue; // routed before (a pass repeated after a crash)
+    const list = handed.get(j.insert.destinationId) ?? [];
+    list.push({ ...j.handed, id });
+    handed.set(j.insert.destinationId, list);
+  }
+  return handed;
 }
 
 /** The steps' context for an archived message: its Protocols verdict and its source's schema integration filters. */
