@@ -184,7 +184,7 @@ export class Router {
    * on the connection's asynchronous pool (PgSyncDatabase.asyncPool), so the process keeps
    * sending and answering deliveries while PostgreSQL works. Two statements are answered (the
    * outcomes and jobs inserted, as in pass()); the rest of the transaction's writes are collected
-   * with captureWrites and sent without waiting for each. The usual pass (every message goes to
+   * with captureWrites and then run. The usual pass (every message goes to
    * its destinations: no routing outcomes, no privacy removals) is one statement instead, jobs
    * and cursor together, in one round trip (pgRoutingPass). Same rows, same atomicity, same cursor
    * rule: nothing is handed over or counted before the commit. The caller runs one pass at a time.
@@ -214,11 +214,11 @@ export class Router {
     try {
       const outcomes = pgInsertOutcomes(plan.routed);
       const jobs = pgInsertJobs(plan.jobs.map((j) => j.insert));
-      const [, outcomeRows, jobRows] = await Promise.all([
-        client.query("BEGIN"),
-        outcomes ? client.query(translate(outcomes.sql), outcomes.params) : null,
-        jobs ? client.query(translate(jobs.sql), jobs.params) : null,
-      ]);
+      // One statement after the other (node-postgres 8 sends them so anyway; queueing several on
+      // one client is deprecated for pg 9).
+      await client.query("BEGIN");
+      const outcomeRows = outcomes ? await client.query(translate(outcomes.sql), outcomes.params) : null;
+      const jobRows = jobs ? await client.query(translate(jobs.sql), jobs.params) : null;
       let written: HandOffs | undefined;
       const rest = pgdb.captureWrites(() => {
         written = this.write(
@@ -227,11 +227,11 @@ export class Router {
           insertedJobs(jobRows?.rows ?? []),
         );
       });
-      await Promise.all([...rest.map((st) => client.query(st.sql, st.params)), client.query("COMMIT")]);
+      for (const st of rest) await client.query(st.sql, st.params);
+      await client.query("COMMIT");
       handOff = written!;
     } catch (err) {
-      // Whatever was sent after the failing statement failed too ("transaction is aborted"); the
-      // connection is dropped rather than reused in an unknown state.
+      // The connection is dropped rather than reused in an unknown state.
       await client.query("ROLLBACK").catch(() => {});
       client.release(true);
       throw err;
