@@ -56,6 +56,22 @@ export function translate(sql: string, keys?: Map<string, string>): string {
   return out;
 }
 
+const translatedTexts = new Map<string, string>();
+
+/**
+ * translate() remembered per text, for the few statement shapes a hot path sends over and over
+ * (a routing pass is one of four). Bounded: past 256 texts it starts again rather than grow.
+ */
+export function translated(sql: string): string {
+  let out = translatedTexts.get(sql);
+  if (out === undefined) {
+    if (translatedTexts.size >= 256) translatedTexts.clear();
+    out = translate(sql);
+    translatedTexts.set(sql, out);
+  }
+  return out;
+}
+
 interface Answer {
   rows?: unknown[];
   rowCount?: number;

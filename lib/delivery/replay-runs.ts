@@ -3,8 +3,8 @@ import { RollupBatch } from "@/lib/delivery/rollups";
 import { outcomeParams, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 import { AppError, conflict } from "@/lib/errors";
+import { routeContext } from "@/lib/routing/plan";
 import { routeMessage } from "@/lib/routing/route";
-import { routeContext } from "@/lib/routing/router";
 import type { RouteContext } from "@/lib/routing/steps";
 import type { RoutedDestination } from "@/lib/routing/table";
 

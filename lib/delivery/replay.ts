@@ -2,8 +2,8 @@ import type Database from "better-sqlite3";
 import { sqlite } from "@/lib/db/sqlite";
 import { loadDeliveryConfig } from "@/lib/delivery/config";
 import { env } from "@/lib/env";
+import { routeContext } from "@/lib/routing/plan";
 import { routeMessage } from "@/lib/routing/route";
-import { routeContext } from "@/lib/routing/router";
 import { loadRoutingTable } from "@/lib/routing/table";
 
 // "Retry failed deliveries": the not-delivered messages of one destination received in a time
