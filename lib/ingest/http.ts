@@ -260,7 +260,7 @@ export function createIngest(options: IngestOptions): Ingest {
     async close() {
       closed = true;
       await committer.flush();
-      privacy?.close();
+      await privacy?.close();
       await retention.stop();
       await archive.close();
     },

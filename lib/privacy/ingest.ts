@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { andThen, type Maybe, readerFor, writeOffLoop } from "@/lib/db/off-loop";
 import {
   type Classification,
   type CustomMatcherDefinition,
@@ -6,7 +7,7 @@ import {
   maskSample,
 } from "@/lib/privacy/matchers";
 import { deletePathsInPlace, walkFields } from "@/lib/privacy/paths";
-import { type InboxWrite, privacySql, writeInbox } from "@/lib/privacy/sql";
+import { INGEST_READS, type InboxWrite, writeInbox, writeInboxRows } from "@/lib/privacy/sql";
 
 // Privacy at ingest, on the tracking API's event loop, so every part is bounded:
 // - suppression: a Set lookup per message (userIds an owner suppressed);
@@ -14,7 +15,7 @@ import { type InboxWrite, privacySql, writeInbox } from "@/lib/privacy/sql";
 // - detection: sampled. At most `scansPerSecond` messages per workspace are walked (bounded
 //   fields and depth, linear matchers); a sighting updates an in-memory map, flushed to the inbox
 //   table in one transaction every `flushEveryMs`. Per-workspace settings are re-read at most
-//   once per `ttlMs`, like write keys.
+//   once per `ttlMs`, like write keys (on PostgreSQL without blocking the event loop).
 
 export interface IngestPrivacyOptions {
   scansPerSecond?: number;
@@ -51,10 +52,37 @@ export interface MessagePrivacy {
   block(message: Record<string, unknown>): boolean;
 }
 
+interface FieldRead {
+  path: string;
+  classification: string | null;
+  blockAtIngest: number | boolean;
+}
+
+interface MatcherRead {
+  id: string;
+  name: string;
+  keyPatterns: string;
+  valuePatterns: string;
+  suggested: string;
+  enabled: number | boolean;
+}
+
+const matcherOf = (m: MatcherRead): CustomMatcherDefinition => ({
+  id: m.id,
+  name: m.name,
+  keyPatterns: JSON.parse(m.keyPatterns) as string[],
+  valuePatterns: JSON.parse(m.valuePatterns) as string[],
+  suggested: m.suggested as Classification,
+  enabled: Boolean(m.enabled),
+});
+
 const NOTHING: MessagePrivacy = { suppressed: () => false, inspect: () => false, block: () => false };
 
 export class IngestPrivacy {
   private readonly states = new Map<string, WorkspaceState>();
+  private readonly loading = new Map<string, Promise<WorkspaceState>>();
+  /** The inbox write on its way (PostgreSQL, off the loop), if any. */
+  private writing: Promise<void> | null = null;
   private readonly pending = new Map<string, Pending>();
   private readonly timer: NodeJS.Timeout | null;
   private readonly scansPerSecond: number;
@@ -69,20 +97,39 @@ export class IngestPrivacy {
     this.ttlMs = opts.ttlMs ?? 1000;
     this.detect = opts.detect ?? true;
     const every = opts.flushEveryMs ?? 2000;
-    this.timer = every > 0 ? setInterval(() => this.flush(), every) : null;
+    this.timer = every > 0 ? setInterval(() => this.flush(Date.now(), true), every) : null;
     this.timer?.unref();
   }
 
-  /** What the pipeline asks for one request's messages. */
-  forWorkspace(workspaceId: string, now: number): MessagePrivacy {
-    let state: WorkspaceState;
+  /**
+   * What the pipeline asks for one request's messages. Answers at once while the workspace's
+   * settings are fresh (and always on SQLite); on PostgreSQL, when they have expired, with a
+   * promise of the re-read (the request waits for it, so settings stay exactly as fresh; every
+   * request of the workspace arriving meanwhile shares that one read).
+   */
+  forWorkspace(workspaceId: string, now: number): Maybe<MessagePrivacy> {
+    const old = this.states.get(workspaceId);
+    if (old && old.expires > now) return this.view(workspaceId, old);
+    let state: Maybe<WorkspaceState>;
     try {
-      state = this.state(workspaceId, now);
+      state = this.loading.get(workspaceId) ?? this.load(workspaceId, old, now);
     } catch (err) {
-      // A broken settings read must not stop ingest; the next request retries.
-      console.error("[switchyard] privacy settings could not be read:", err);
-      return NOTHING;
+      return this.unreadable(err);
     }
+    if (!(state instanceof Promise)) return this.view(workspaceId, state);
+    return state.then(
+      (s) => this.view(workspaceId, s),
+      (err) => this.unreadable(err),
+    );
+  }
+
+  /** A broken settings read must not stop ingest; the next request retries. */
+  private unreadable(err: unknown): MessagePrivacy {
+    console.error("[switchyard] privacy settings could not be read:", err);
+    return NOTHING;
+  }
+
+  private view(workspaceId: string, state: WorkspaceState): MessagePrivacy {
     return {
       suppressed: (userId) => userId !== null && state.suppressed.size > 0 && state.suppressed.has(userId),
       inspect: (message, sourceId, t) => {
@@ -93,53 +140,52 @@ export class IngestPrivacy {
     };
   }
 
-  private state(workspaceId: string, now: number): WorkspaceState {
-    const old = this.states.get(workspaceId);
-    if (old && old.expires > now) return old;
-    const s = privacySql(this.db);
-    const fields = s.workspaceFields.all(workspaceId) as {
-      path: string;
-      classification: string | null;
-      blockAtIngest: number | boolean;
-    }[];
-    const matchers = (
-      s.matchers.all(workspaceId) as {
-        id: string;
-        name: string;
-        keyPatterns: string;
-        valuePatterns: string;
-        suggested: string;
-        enabled: number | boolean;
-      }[]
-    ).map(
-      (m): CustomMatcherDefinition => ({
-        id: m.id,
-        name: m.name,
-        keyPatterns: JSON.parse(m.keyPatterns) as string[],
-        valuePatterns: JSON.parse(m.valuePatterns) as string[],
-        suggested: m.suggested as Classification,
-        enabled: Boolean(m.enabled),
-      }),
-    );
-    const known = old?.known ?? this.loadKnown(workspaceId);
-    const state: WorkspaceState = {
-      expires: now + this.ttlMs,
-      suppressed: new Set((s.suppressed.all(workspaceId) as { userId: string }[]).map((r) => r.userId)),
-      blocked: fields
-        .filter((f) => f.classification === "red" && Boolean(f.blockAtIngest))
-        .map((f) => f.path.split(".")),
-      matchers: new MatcherSet(matchers),
-      known,
-      tokens: old?.tokens ?? this.scansPerSecond,
-      refilledAt: old?.refilledAt ?? now,
+  /** Reads a workspace's settings (the three reads at once on PostgreSQL) and caches them. */
+  private load(workspaceId: string, old: WorkspaceState | undefined, now: number): Maybe<WorkspaceState> {
+    const read = readerFor(this.db);
+    const params = [workspaceId];
+    const fields = read.all<FieldRead>(INGEST_READS.workspaceFields, params);
+    const matchers = read.all<MatcherRead>(INGEST_READS.matchers, params);
+    const suppressed = read.all<{ userId: string }>(INGEST_READS.suppressed, params);
+    const known = old
+      ? old.known
+      : andThen(
+          read.all<{ path: string; sources: string }>(INGEST_READS.fieldSources, params),
+          (rows) => new Map(rows.map((r) => [r.path, new Set(JSON.parse(r.sources) as string[])])),
+        );
+    const build = (
+      f: FieldRead[],
+      m: MatcherRead[],
+      u: { userId: string }[],
+      k: Map<string, Set<string>>,
+    ): WorkspaceState => {
+      const state: WorkspaceState = {
+        expires: now + this.ttlMs,
+        suppressed: new Set(u.map((r) => r.userId)),
+        blocked: f
+          .filter((r) => r.classification === "red" && Boolean(r.blockAtIngest))
+          .map((r) => r.path.split(".")),
+        matchers: new MatcherSet(m.map(matcherOf)),
+        // A sighting recorded while the read was on its way stays known.
+        known: this.states.get(workspaceId)?.known ?? k,
+        tokens: old?.tokens ?? this.scansPerSecond,
+        refilledAt: old?.refilledAt ?? now,
+      };
+      this.states.set(workspaceId, state);
+      return state;
     };
-    this.states.set(workspaceId, state);
-    return state;
-  }
-
-  private loadKnown(workspaceId: string): Map<string, Set<string>> {
-    const rows = privacySql(this.db).fieldSources.all(workspaceId) as { path: string; sources: string }[];
-    return new Map(rows.map((r) => [r.path, new Set(JSON.parse(r.sources) as string[])]));
+    if (
+      !(fields instanceof Promise) &&
+      !(matchers instanceof Promise) &&
+      !(suppressed instanceof Promise) &&
+      !(known instanceof Promise)
+    )
+      return build(fields, matchers, suppressed, known);
+    const loading = Promise.all([fields, matchers, suppressed, known])
+      .then(([f, m, u, k]) => build(f, m, u, k))
+      .finally(() => this.loading.delete(workspaceId));
+    this.loading.set(workspaceId, loading);
+    return loading;
   }
 
   private takeToken(state: WorkspaceState, now: number): boolean {
@@ -221,21 +267,44 @@ export class IngestPrivacy {
     };
   }
 
-  /** Writes every pending sighting in one transaction. */
-  flush(now = Date.now()): number {
+  /**
+   * Writes every pending sighting in one transaction. `offLoop` (the timer): on PostgreSQL on the
+   * asynchronous pool, so the ingest's event loop never waits for it. Writes never overlap: while
+   * one is on its way, the next (even a blocking one) goes after it, off the loop. A blocking write
+   * that had to wait for the same rows would otherwise stop the very loop that commits them.
+   */
+  flush(now = Date.now(), offLoop = false): number {
     if (this.pending.size === 0) return 0;
     const rows = [...this.pending.values()].map((p) => ({ ...p, sources: JSON.stringify([...p.sourceSet]) }));
     this.pending.clear();
+    const failed = (err: unknown) => console.error("[switchyard] privacy inbox write failed:", err);
+    if (!offLoop && !this.writing) {
+      try {
+        writeInbox(this.db, rows, now);
+      } catch (err) {
+        failed(err);
+      }
+      return rows.length;
+    }
+    const write = () => writeOffLoop(this.db, () => writeInboxRows(this.db, rows, now));
     try {
-      writeInbox(this.db, rows, now);
+      const written = this.writing ? this.writing.then(write) : write();
+      if (written instanceof Promise) {
+        const tracked: Promise<void> = written.catch(failed).finally(() => {
+          if (this.writing === tracked) this.writing = null;
+        });
+        this.writing = tracked;
+      }
     } catch (err) {
-      console.error("[switchyard] privacy inbox write failed:", err);
+      failed(err);
     }
     return rows.length;
   }
 
-  close(): void {
+  /** Stops the timer and writes what is pending (after any write still on its way). */
+  async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.flush();
+    this.flush(Date.now(), true);
+    await this.writing;
   }
 }

@@ -25,19 +25,23 @@ export interface InboxWrite {
   sampleAnonymousId: string | null;
 }
 
+/** The ingest's reads of one workspace's settings (lib/privacy/ingest.ts, through lib/db/off-loop.ts). */
+export const INGEST_READS = {
+  workspaceFields: `SELECT "workspaceId", "path", "classification", "blockAtIngest" FROM "PrivacyField" WHERE "workspaceId" = ?`,
+  fieldSources: `SELECT "path", "sources" FROM "PrivacyField" WHERE "workspaceId" = ?`,
+  matchers: `SELECT "id", "name", "keyPatterns", "valuePatterns", "suggested", "enabled" FROM "PrivacyMatcher" WHERE "workspaceId" = ?`,
+  suppressed: `SELECT "userId" FROM "PrivacySuppression" WHERE "workspaceId" = ?`,
+} as const;
+
 function statements(db: Database.Database) {
   return {
-    workspaceFields: db.prepare(
-      `SELECT "workspaceId", "path", "classification", "blockAtIngest" FROM "PrivacyField" WHERE "workspaceId" = ?`,
-    ),
+    workspaceFields: db.prepare(INGEST_READS.workspaceFields),
     classifiedFields: db.prepare(
       `SELECT "workspaceId", "path", "classification", "blockAtIngest" FROM "PrivacyField" WHERE "classification" IS NOT NULL`,
     ),
-    fieldSources: db.prepare(`SELECT "path", "sources" FROM "PrivacyField" WHERE "workspaceId" = ?`),
-    matchers: db.prepare(
-      `SELECT "id", "name", "keyPatterns", "valuePatterns", "suggested", "enabled" FROM "PrivacyMatcher" WHERE "workspaceId" = ?`,
-    ),
-    suppressed: db.prepare(`SELECT "userId" FROM "PrivacySuppression" WHERE "workspaceId" = ?`),
+    fieldSources: db.prepare(INGEST_READS.fieldSources),
+    matchers: db.prepare(INGEST_READS.matchers),
+    suppressed: db.prepare(INGEST_READS.suppressed),
     destinations: db.prepare(
       `SELECT "destinationId", "policy", "consentCategories" FROM "PrivacyDestination"`,
     ),
@@ -86,28 +90,31 @@ export function privacySql(db: Database.Database) {
  */
 export function writeInbox(db: Database.Database, rows: readonly InboxWrite[], now: number): void {
   if (rows.length === 0) return;
+  db.transaction(() => writeInboxRows(db, rows, now))();
+}
+
+/** writeInbox's statements, for a transaction the caller runs (lib/db/off-loop.ts). */
+export function writeInboxRows(db: Database.Database, rows: readonly InboxWrite[], now: number): void {
   const s = privacySql(db);
-  db.transaction(() => {
-    for (const r of rows) {
-      if (r.matcher === "") {
-        s.touchInbox.run(r.lastSeen, r.sources, now, r.workspaceId, r.path);
-        continue;
-      }
-      s.upsertInbox.run(
-        r.workspaceId,
-        r.path,
-        r.matcher,
-        r.suggested,
-        r.sources,
-        r.firstSeen,
-        r.lastSeen,
-        r.sample,
-        r.sampleUserId,
-        r.sampleAnonymousId,
-        now,
-      );
+  for (const r of rows) {
+    if (r.matcher === "") {
+      s.touchInbox.run(r.lastSeen, r.sources, now, r.workspaceId, r.path);
+      continue;
     }
-  })();
+    s.upsertInbox.run(
+      r.workspaceId,
+      r.path,
+      r.matcher,
+      r.suggested,
+      r.sources,
+      r.firstSeen,
+      r.lastSeen,
+      r.sample,
+      r.sampleUserId,
+      r.sampleAnonymousId,
+      now,
+    );
+  }
 }
 
 /** Removal notes older than the outcomes' retention; settings rows of deleted destinations and sources. */

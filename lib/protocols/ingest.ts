@@ -1,6 +1,6 @@
 import type { PreparedRequest } from "@/lib/ingest/prepare";
 import type { ArchivedMessage } from "@/lib/ingest/store";
-import { judge, type Verdict } from "@/lib/protocols/enforcement";
+import { judge, type SourceProtocols, type Verdict } from "@/lib/protocols/enforcement";
 import { observe } from "@/lib/protocols/observe";
 import type { ProtocolsResolver } from "@/lib/protocols/resolver";
 
@@ -15,15 +15,15 @@ export interface ProtocolsStage {
   schemaTracking: boolean;
 }
 
+/** `protocols`: the source's settings (ProtocolsStage.resolver), already read. */
 export function applyProtocols(
   stage: ProtocolsStage,
+  protocols: SourceProtocols | null,
   sourceId: string,
   prepared: PreparedRequest,
-  now: number,
 ): void {
   const messages = prepared.messages;
   if (!messages) return;
-  const protocols = stage.resolver?.forSource(sourceId, now) ?? null;
   if (!protocols && !stage.schemaTracking) return;
   const { rows } = prepared;
   const count = rows.length;

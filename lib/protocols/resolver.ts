@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
 import { type EventFilterRule, type SourceProtocols, schemaConfig } from "@/lib/protocols/enforcement";
 import { type CompiledPlan, compilePlan, parseRules } from "@/lib/protocols/plan";
 import { SQL } from "@/lib/protocols/sql.cjs";
@@ -19,8 +20,11 @@ export function invalidateProtocols(): void {
 const generation = () => (globalThis as G)[generationKey] ?? 0;
 
 export interface ProtocolsResolver {
-  /** null: nothing to enforce for this source (the fast path). */
-  forSource(sourceId: string, now: number): SourceProtocols | null;
+  /**
+   * null: nothing to enforce for this source (the fast path). A cached answer (and every SQLite
+   * read) comes at once; on PostgreSQL an expired one comes as a promise of the re-read.
+   */
+  forSource(sourceId: string, now: number): Maybe<SourceProtocols | null>;
 }
 
 interface Entry {
@@ -28,60 +32,66 @@ interface Entry {
   expires: number;
 }
 
+type SourceRead = { workspaceId: string; trackingPlanId: string | null; schemaConfig: string };
+type FilterRead = { id: string; kind: string; name: string; action: string };
+
 export function createProtocolsResolver(db: Database.Database, ttlMs = 1000): ProtocolsResolver {
-  const sourceRow = db.prepare(SQL.sourceProtocols);
-  const sameWorkspace = db.prepare(SQL.sourceInWorkspace);
-  const planRow = db.prepare(SQL.planById);
-  const filterRows = db.prepare(SQL.eventFilters);
+  const read = readerFor(db);
   const cache = new Map<string, Entry>();
+  const loading = new Map<string, Promise<SourceProtocols | null>>();
   const plans = new Map<string, CompiledPlan | null>();
   let seen = generation();
 
-  function plan(id: string): CompiledPlan | null {
-    const row = planRow.get(id) as { id: string; version: number; rules: string } | undefined;
+  function compiled(row: { id: string; version: number; rules: string } | undefined): CompiledPlan | null {
     if (!row) return null;
     const key = `${row.id}@${row.version}`;
     if (plans.has(key)) return plans.get(key)!;
-    let compiled: CompiledPlan | null = null;
+    let plan: CompiledPlan | null = null;
     try {
-      compiled = compilePlan(row.id, row.version, parseRules(row.rules));
+      plan = compilePlan(row.id, row.version, parseRules(row.rules));
     } catch (err) {
       // Saved plans were compiled when saved; one that no longer compiles enforces nothing.
       console.error(`[switchyard] tracking plan ${row.id} v${row.version} does not compile:`, err);
     }
     if (plans.size > 200) plans.clear();
-    plans.set(key, compiled);
-    return compiled;
+    plans.set(key, plan);
+    return plan;
   }
 
-  function load(sourceId: string): SourceProtocols | null {
-    const row = sourceRow.get(sourceId) as
-      | { workspaceId: string; trackingPlanId: string | null; schemaConfig: string }
-      | undefined;
-    if (!row) return null;
-    const compiled = row.trackingPlanId ? plan(row.trackingPlanId) : null;
-    const eventFilters = new Map<string, EventFilterRule>();
-    if (!compiled) {
-      for (const f of filterRows.all(sourceId) as {
-        id: string;
-        kind: string;
-        name: string;
-        action: string;
-      }[]) {
-        if (f.action === "block" || f.action === "omit")
-          eventFilters.set(`${f.kind}:${f.name}`, { id: f.id, action: f.action });
-      }
-    }
-    if (!compiled && eventFilters.size === 0) return null;
-    let config = schemaConfig.parse({});
-    try {
-      config = schemaConfig.parse(JSON.parse(row.schemaConfig || "{}"));
-    } catch {
-      // stored config is validated on save; fall back to "allow everything"
-    }
-    const target = config.forwardBlockedTo;
-    const forwardTo = target && sameWorkspace.get(target, row.workspaceId) ? target : null;
-    return { plan: compiled, config, eventFilters, forwardTo };
+  /** The source's row, then its plan or its event filters, then where blocked events go. */
+  function load(sourceId: string): Maybe<SourceProtocols | null> {
+    return andThen(read.get<SourceRead>(SQL.sourceProtocols, [sourceId]), (row) => {
+      if (!row) return null;
+      const plan = row.trackingPlanId
+        ? andThen(
+            read.get<{ id: string; version: number; rules: string }>(SQL.planById, [row.trackingPlanId]),
+            compiled,
+          )
+        : null;
+      return andThen(plan, (plan) =>
+        andThen(plan ? [] : read.all<FilterRead>(SQL.eventFilters, [sourceId]), (filters) => {
+          const eventFilters = new Map<string, EventFilterRule>();
+          for (const f of filters)
+            if (f.action === "block" || f.action === "omit")
+              eventFilters.set(`${f.kind}:${f.name}`, { id: f.id, action: f.action });
+          if (!plan && eventFilters.size === 0) return null;
+          let config = schemaConfig.parse({});
+          try {
+            config = schemaConfig.parse(JSON.parse(row.schemaConfig || "{}"));
+          } catch {
+            // stored config is validated on save; fall back to "allow everything"
+          }
+          const target = config.forwardBlockedTo;
+          const same = target ? read.get(SQL.sourceInWorkspace, [target, row.workspaceId]) : undefined;
+          return andThen(same, (found) => ({
+            plan,
+            config,
+            eventFilters,
+            forwardTo: target && found ? target : null,
+          }));
+        }),
+      );
+    });
   }
 
   return {
@@ -89,14 +99,28 @@ export function createProtocolsResolver(db: Database.Database, ttlMs = 1000): Pr
       const g = generation();
       if (g !== seen) {
         cache.clear();
+        loading.clear();
         seen = g;
       }
       const hit = cache.get(sourceId);
       if (hit && hit.expires > now) return hit.value;
+      const inFlight = loading.get(sourceId);
+      if (inFlight) return inFlight;
+      const remember = (value: SourceProtocols | null) => {
+        // A read started before the console changed something answers its request, but is not kept.
+        if (generation() === g) {
+          if (cache.size > 10_000) cache.clear();
+          cache.set(sourceId, { value, expires: now + ttlMs });
+        }
+        return value;
+      };
       const value = load(sourceId);
-      if (cache.size > 10_000) cache.clear();
-      cache.set(sourceId, { value, expires: now + ttlMs });
-      return value;
+      if (!(value instanceof Promise)) return remember(value);
+      const pending = value.then(remember).finally(() => {
+        if (loading.get(sourceId) === pending) loading.delete(sourceId);
+      });
+      loading.set(sourceId, pending);
+      return pending;
     },
   };
 }

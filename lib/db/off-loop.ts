@@ -1,0 +1,87 @@
+import type Database from "better-sqlite3";
+import { isPg, type PgSyncDatabase, translated } from "@/lib/db/pg-sync";
+
+// Reads (and small writes) on the ingest path that must not block the event loop on PostgreSQL:
+// the privacy settings and Protocols caches, the privacy inbox. On SQLite a read answers at once (a prepared statement, as
+// fast as before); on PostgreSQL it answers with a promise from the connection's asynchronous pool
+// (PgSyncDatabase.asyncPool), so a process serving many workspaces and sources does not stop
+// for a round trip each time one of their cached settings expires. Callers chain with `andThen`,
+// which stays synchronous when its input is (not named `then`: a module exporting `then` is a
+// thenable, and `await import()` of it would call it).
+
+export type Maybe<T> = T | Promise<T>;
+
+export interface Reader {
+  all<T>(sql: string, params: unknown[]): Maybe<T[]>;
+  get<T>(sql: string, params: unknown[]): Maybe<T | undefined>;
+}
+
+const readers = new WeakMap<Database.Database, Reader>();
+
+/** The reader of a connection (SQLite statements prepared once per text; PostgreSQL async). */
+export function readerFor(db: Database.Database): Reader {
+  let reader = readers.get(db);
+  if (!reader) {
+    reader = isPg(db) ? pgReader(db as unknown as PgSyncDatabase) : sqliteReader(db);
+    readers.set(db, reader);
+  }
+  return reader;
+}
+
+function sqliteReader(db: Database.Database): Reader {
+  const statements = new Map<string, Database.Statement>();
+  const statement = (sql: string) => {
+    let st = statements.get(sql);
+    if (!st) {
+      st = db.prepare(sql);
+      statements.set(sql, st);
+    }
+    return st;
+  };
+  return {
+    all: <T>(sql: string, params: unknown[]) => statement(sql).all(...params) as T[],
+    get: <T>(sql: string, params: unknown[]) => statement(sql).get(...params) as T | undefined,
+  };
+}
+
+function pgReader(db: PgSyncDatabase): Reader {
+  const query = (sql: string, params: unknown[]) => db.asyncPool().query(translated(sql), params);
+  return {
+    all: async <T>(sql: string, params: unknown[]) => (await query(sql, params)).rows as T[],
+    get: async <T>(sql: string, params: unknown[]) => (await query(sql, params)).rows[0] as T | undefined,
+  };
+}
+
+/** f(value), synchronously when the value is not a promise. */
+export function andThen<T, U>(value: Maybe<T>, f: (value: T) => Maybe<U>): Maybe<U> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
+
+/**
+ * Runs fn's writes in one transaction: on SQLite at once; on PostgreSQL they are collected
+ * (PgSyncDatabase.captureWrites: fn may only write) and run on the asynchronous pool, answering a
+ * promise that settles at the commit (or rejects, everything rolled back).
+ */
+export function writeOffLoop(db: Database.Database, fn: () => void): Maybe<void> {
+  if (!isPg(db)) {
+    db.transaction(fn)();
+    return;
+  }
+  const pgdb = db as unknown as PgSyncDatabase;
+  const statements = pgdb.captureWrites(fn);
+  if (statements.length === 0) return;
+  return (async () => {
+    const client = await pgdb.asyncPool().connect();
+    try {
+      await client.query("BEGIN");
+      for (const st of statements) await client.query(st.sql, st.params);
+      await client.query("COMMIT");
+      client.release();
+    } catch (err) {
+      // The connection is dropped rather than reused in an unknown state.
+      await client.query("ROLLBACK").catch(() => {});
+      client.release(true);
+      throw err;
+    }
+  })();
+}
