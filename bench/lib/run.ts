@@ -8,14 +8,19 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a script under `node --import tsx` and waits for its {"port":N} line. */
+/**
+ * Starts a script under `node --import tsx` and waits for its {"port":N} line.
+ * BENCH_CPU_PROF=<dir>: the server writes a CPU profile there when it stops.
+ */
 export async function startServer(
   script: string,
   args: string[] = [],
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
   const root = path.resolve(import.meta.dirname, "../..");
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+  const prof = process.env.BENCH_CPU_PROF;
+  const flags = prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [];
+  const child = spawn(process.execPath, [...flags, "--import", "tsx", script, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
@@ -51,6 +56,8 @@ export async function load(opts: {
   connections: number;
   duration: number;
   overallRate?: number;
+  /** Header sets taken in turn, one per request (several write keys), instead of `headers`. */
+  rotate?: Record<string, string>[];
 }): Promise<LoadResult> {
   // A fresh id per request in place of every "[<id>]" (autocannon's own idReplacement sends a
   // wrong Content-Length with hyperid 3, so it is done here).
@@ -66,7 +73,11 @@ export async function load(opts: {
     requests: [
       {
         method: "POST",
-        setupRequest: (req) => ({ ...req, body: parts.join(`${prefix}${(counter++).toString(36)}`) }),
+        setupRequest: (req) => {
+          const n = counter++;
+          const headers = opts.rotate ? opts.rotate[n % opts.rotate.length] : req.headers;
+          return { ...req, headers, body: parts.join(`${prefix}${n.toString(36)}`) };
+        },
       },
     ],
   });
