@@ -162,7 +162,7 @@ async function main() {
     await delivery?.stop({ graceMs: 1500 });
     await warehouses?.stop();
     compaction.stop();
-    functions.close();
+    await functions.close();
     await getFunctionRuntime().close();
     await bridge?.stop();
     if (postgres) {

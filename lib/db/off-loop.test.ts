@@ -3,11 +3,13 @@ import { writeOffLoop } from "@/lib/db/off-loop";
 import { insertPgSource, type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
 import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { pgAvailable } from "@/lib/db/pg-testing";
+import { loadSourceBinding } from "@/lib/functions/bindings";
+import { RunRecorder } from "@/lib/functions/runs";
 import { IngestPrivacy } from "@/lib/privacy/ingest";
 import { createProtocolsResolver, invalidateProtocols } from "@/lib/protocols/resolver";
 
 // On PostgreSQL the ingest's cached settings (a workspace's privacy settings, a source's
-// Protocols) are re-read on the asynchronous pool when they expire, never through the blocking
+// Protocols, a source function's inbound URL) are re-read on the asynchronous pool when they expire, never through the blocking
 // connection: a process serving many workspaces would otherwise stop its event loop for a round
 // trip every time one of them expires. What a user notices: a setting changed in the console is
 // in effect on the next request after the cache's second, exactly as on SQLite.
@@ -129,6 +131,51 @@ describe.skipIf(!available)("ingest settings on PostgreSQL, read off the event l
       )
     ).rows;
     expect(rows).toEqual([{ path: "properties.email", matcher: "email", lastSeen: 20000 }]);
+  });
+
+  it("functions: an unknown inbound URL is looked up off the loop; recent runs are written off the loop", async () => {
+    const lookup = blockingCalls(() =>
+      loadSourceBinding(sync as never, "no-such-token-hash", "k".repeat(64)),
+    );
+    expect(lookup.calls).toBe(0);
+    expect(lookup.value).toBeInstanceOf(Promise);
+    expect(await lookup.value).toBeNull();
+
+    const recorder = new RunRecorder(sync as never);
+    const binding = {
+      instanceId: "fi_offloop",
+      functionId: "fn_offloop",
+      workspaceId: "ws_offloop",
+      kind: "source" as const,
+      version: 3,
+      code: "",
+      settingsJson: "{}",
+      secrets: [],
+    };
+    const failure = {
+      outcome: "error" as const,
+      name: "Error",
+      message: "boom",
+      emitted: [],
+      logs: [],
+      fetches: [],
+      cpuMs: 1,
+      durationMs: 2,
+    };
+    recorder.add(binding, failure, "{}");
+    recorder.add(binding, { ...failure, message: "boom again" }, "{}");
+    const flushed = blockingCalls(() => recorder.flush());
+    expect(flushed.calls).toBe(0);
+    await recorder.close();
+    const runs = (
+      await db.pool.query(
+        `SELECT "outcome", "message", "version" FROM "FunctionRun" WHERE "instanceId" = 'fi_offloop' ORDER BY "id"`,
+      )
+    ).rows;
+    expect(runs).toEqual([
+      { outcome: "error", message: "boom", version: 3 },
+      { outcome: "error", message: "boom again", version: 3 },
+    ]);
   });
 
   it("a write off the loop commits all its statements or none", async () => {

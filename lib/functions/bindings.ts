@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { open } from "@/lib/crypto/secrets";
+import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
 import type { Binding } from "@/lib/functions/runtime";
 import type { FunctionKind } from "@/lib/functions/sandbox/types";
 import { secretValuesOf } from "@/lib/functions/settings";
@@ -74,23 +75,24 @@ export function loadDestinationBindings(db: Database.Database, encryptionKey: st
   return out;
 }
 
-/** The source function behind an inbound URL's token hash, or null. */
+/**
+ * The source function behind an inbound URL's token hash, or null. On PostgreSQL read off the
+ * event loop (a promise; lib/db/off-loop.ts).
+ */
 export function loadSourceBinding(
   db: Database.Database,
   tokenHash: string,
   encryptionKey: string,
-): SourceBinding | null {
-  const row = db
-    .prepare(
-      `SELECT q.*, s."enabled" AS "sourceEnabled" FROM (${SELECT} AND i."tokenHash" = ?) q JOIN "Source" s ON s."id" = q."sourceId"`,
-    )
-    .get(tokenHash) as (Row & { sourceEnabled: number | boolean }) | undefined;
-  if (!row) return null;
-  return {
-    ...toBinding(row, encryptionKey),
-    sourceId: row.sourceId!,
-    sourceEnabled: Boolean(row.sourceEnabled),
-  };
+): Maybe<SourceBinding | null> {
+  const row = readerFor(db).get<Row & { sourceEnabled: number | boolean }>(
+    `SELECT q.*, s."enabled" AS "sourceEnabled" FROM (${SELECT} AND i."tokenHash" = ?) q JOIN "Source" s ON s."id" = q."sourceId"`,
+    [tokenHash],
+  );
+  return andThen(row, (r) =>
+    r
+      ? { ...toBinding(r, encryptionKey), sourceId: r.sourceId!, sourceEnabled: Boolean(r.sourceEnabled) }
+      : null,
+  );
 }
 
 /** Changes when an instance, its settings or its function's deployed version change. */

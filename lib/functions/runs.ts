@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { writeOffLoop } from "@/lib/db/off-loop";
 import type { Binding } from "@/lib/functions/runtime";
 import type { InvocationResult } from "@/lib/functions/sandbox/types";
 
@@ -31,6 +32,8 @@ export class RunRecorder {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly lastSuccess = new Map<string, number>();
+  /** The write on its way (PostgreSQL, off the loop), if any. */
+  private writing: Promise<void> | null = null;
 
   constructor(private readonly db: Database.Database) {}
 
@@ -60,6 +63,10 @@ export class RunRecorder {
     }
   }
 
+  /**
+   * Writes the pending runs in one transaction: on PostgreSQL off the event loop (lib/db/off-loop.ts),
+   * one write at a time (a write asked for while one is on its way goes after it).
+   */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -67,34 +74,50 @@ export class RunRecorder {
     this.pending = [];
     // Closed at shutdown before this timer fired: these runs are only the recent-runs view.
     if (!rows.length || (this.db as { open?: boolean }).open === false) return;
+    const failed = (err: unknown) => console.error("[switchyard] functions: recording runs failed:", err);
+    const write = () => writeOffLoop(this.db, () => this.write(rows));
     try {
-      const insert = this.db.prepare(
-        `INSERT INTO "FunctionRun" ("workspaceId", "functionId", "instanceId", "version", "outcome", "errorName", "message", "logs", "input", "durationMs", "at")
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      const prune = this.db.prepare(
-        `DELETE FROM "FunctionRun" WHERE "instanceId" = ? AND "id" <= (
-           SELECT "id" FROM "FunctionRun" WHERE "instanceId" = ? ORDER BY "id" DESC LIMIT 1 OFFSET ${KEEP_PER_INSTANCE})`,
-      );
-      this.db.transaction(() => {
-        for (const r of rows)
-          insert.run(
-            r.workspaceId,
-            r.functionId,
-            r.instanceId,
-            r.version,
-            r.outcome,
-            r.errorName,
-            r.message,
-            r.logs,
-            r.input,
-            r.durationMs,
-            r.at,
-          );
-        for (const id of new Set(rows.map((r) => r.instanceId))) prune.run(id, id);
-      })();
+      const written = this.writing ? this.writing.then(write) : write();
+      if (written instanceof Promise) {
+        const tracked: Promise<void> = written.catch(failed).finally(() => {
+          if (this.writing === tracked) this.writing = null;
+        });
+        this.writing = tracked;
+      }
     } catch (err) {
-      console.error("[switchyard] functions: recording runs failed:", err);
+      failed(err);
     }
+  }
+
+  /** Writes what is pending, after any write still on its way. */
+  async close(): Promise<void> {
+    this.flush();
+    await this.writing;
+  }
+
+  private write(rows: Pending[]): void {
+    const insert = this.db.prepare(
+      `INSERT INTO "FunctionRun" ("workspaceId", "functionId", "instanceId", "version", "outcome", "errorName", "message", "logs", "input", "durationMs", "at")
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const prune = this.db.prepare(
+      `DELETE FROM "FunctionRun" WHERE "instanceId" = ? AND "id" <= (
+         SELECT "id" FROM "FunctionRun" WHERE "instanceId" = ? ORDER BY "id" DESC LIMIT 1 OFFSET ${KEEP_PER_INSTANCE})`,
+    );
+    for (const r of rows)
+      insert.run(
+        r.workspaceId,
+        r.functionId,
+        r.instanceId,
+        r.version,
+        r.outcome,
+        r.errorName,
+        r.message,
+        r.logs,
+        r.input,
+        r.durationMs,
+        r.at,
+      );
+    for (const id of new Set(rows.map((r) => r.instanceId))) prune.run(id, id);
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Database from "better-sqlite3";
 import { sha256 } from "@/lib/crypto/secrets";
+import { andThen, type Maybe } from "@/lib/db/off-loop";
 import { redactor } from "@/lib/delivery/redact";
 import { loadSourceBinding, type SourceBinding } from "@/lib/functions/bindings";
 import { RunRecorder } from "@/lib/functions/runs";
@@ -47,24 +48,32 @@ const ANSWERS: Partial<Record<InvocationResult["outcome"], Answer>> = {
 };
 
 export function createSourceFunctionEndpoint(opts: SourceEndpointOptions): FunctionEndpoint & {
-  close(): void;
+  close(): Promise<void>;
 } {
   const recorder = new RunRecorder(opts.db);
   const cache = new Map<string, { binding: SourceBinding | null; expires: number }>();
 
-  const lookup = (token: string): SourceBinding | null => {
+  /** Cached for CACHE_MS; a miss on PostgreSQL answers with a promise (read off the event loop). */
+  const lookup = (token: string): Maybe<SourceBinding | null> => {
     const hash = sha256(token);
     const now = Date.now();
     const hit = cache.get(hash);
     if (hit && hit.expires > now) return hit.binding;
-    const binding = loadSourceBinding(opts.db, hash, opts.encryptionKey());
-    if (cache.size > 10_000) cache.clear();
-    cache.set(hash, { binding, expires: now + CACHE_MS });
-    return binding;
+    return andThen(loadSourceBinding(opts.db, hash, opts.encryptionKey()), (binding) => {
+      if (cache.size > 10_000) cache.clear();
+      cache.set(hash, { binding, expires: now + CACHE_MS });
+      return binding;
+    });
+  };
+
+  const unavailable = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
+    req.resume();
+    console.error("[switchyard] functions: looking up a source function failed:", err);
+    sendError(res, new IngestError(503, "unavailable", "Could not look up the function; retry shortly"));
   };
 
   return {
-    close: () => recorder.flush(),
+    close: () => recorder.close(),
     handle(req, res, token, ingest) {
       if (req.method !== "POST") {
         req.resume();
@@ -75,30 +84,28 @@ export function createSourceFunctionEndpoint(opts: SourceEndpointOptions): Funct
           }),
         );
       }
-      let binding: SourceBinding | null;
+      const found = (binding: SourceBinding | null) => {
+        if (!binding) {
+          req.resume();
+          return sendError(res, new IngestError(404, "not_found", "No source function has this URL"));
+        }
+        if (!binding.sourceEnabled) {
+          req.resume();
+          return sendError(res, new IngestError(403, "source_disabled", "This source is disabled"));
+        }
+        readBody(req, BODY_LIMIT, (err, body) => {
+          if (err) return sendError(res, err);
+          void run(req, res, binding, body!.toString("utf8"), ingest);
+        });
+      };
+      let binding: Maybe<SourceBinding | null>;
       try {
         binding = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? lookup(token) : null;
       } catch (err) {
-        req.resume();
-        console.error("[switchyard] functions: looking up a source function failed:", err);
-        return sendError(
-          res,
-          new IngestError(503, "unavailable", "Could not look up the function; retry shortly"),
-        );
+        return unavailable(req, res, err);
       }
-      if (!binding) {
-        req.resume();
-        return sendError(res, new IngestError(404, "not_found", "No source function has this URL"));
-      }
-      if (!binding.sourceEnabled) {
-        req.resume();
-        return sendError(res, new IngestError(403, "source_disabled", "This source is disabled"));
-      }
-      const found = binding;
-      readBody(req, BODY_LIMIT, (err, body) => {
-        if (err) return sendError(res, err);
-        void run(req, res, found, body!.toString("utf8"), ingest);
-      });
+      if (binding instanceof Promise) binding.then(found, (err) => unavailable(req, res, err));
+      else found(binding);
     },
   };
 
