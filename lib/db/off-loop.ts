@@ -85,3 +85,44 @@ export function writeOffLoop(db: Database.Database, fn: () => void): Maybe<void>
     }
   })();
 }
+
+/**
+ * Off-loop writes of one kind, one after another: a write asked for while one is on its way goes
+ * after it, so two never overlap (on PostgreSQL a later write of the same rows could otherwise
+ * wait for locks the earlier one holds, and they commit in the order they were asked for). A
+ * failed write is logged ("<what> failed") and does not stop the next.
+ */
+export class SerialWrites {
+  private last: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly what: string,
+  ) {}
+
+  /** True while a write is on its way (never on SQLite, where writes finish before they return). */
+  get busy(): boolean {
+    return this.last !== null;
+  }
+
+  write(fn: () => void): void {
+    const failed = (err: unknown) => console.error(`[switchyard] ${this.what} failed:`, err);
+    const run = () => writeOffLoop(this.db, fn);
+    try {
+      const written = this.last ? this.last.then(run) : run();
+      if (written instanceof Promise) {
+        const tracked: Promise<void> = written.catch(failed).finally(() => {
+          if (this.last === tracked) this.last = null;
+        });
+        this.last = tracked;
+      }
+    } catch (err) {
+      failed(err);
+    }
+  }
+
+  /** Resolves when every write asked for so far is done. */
+  async idle(): Promise<void> {
+    while (this.last) await this.last;
+  }
+}

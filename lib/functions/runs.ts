@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { writeOffLoop } from "@/lib/db/off-loop";
+import { SerialWrites } from "@/lib/db/off-loop";
 import type { Binding } from "@/lib/functions/runtime";
 import type { InvocationResult } from "@/lib/functions/sandbox/types";
 
@@ -32,10 +32,11 @@ export class RunRecorder {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly lastSuccess = new Map<string, number>();
-  /** The write on its way (PostgreSQL, off the loop), if any. */
-  private writing: Promise<void> | null = null;
+  private readonly writes: SerialWrites;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    this.writes = new SerialWrites(db, "functions: recording runs");
+  }
 
   add(binding: Binding, result: InvocationResult, input: string, redact: Redact = (t) => t): void {
     const at = Date.now();
@@ -74,25 +75,13 @@ export class RunRecorder {
     this.pending = [];
     // Closed at shutdown before this timer fired: these runs are only the recent-runs view.
     if (!rows.length || (this.db as { open?: boolean }).open === false) return;
-    const failed = (err: unknown) => console.error("[switchyard] functions: recording runs failed:", err);
-    const write = () => writeOffLoop(this.db, () => this.write(rows));
-    try {
-      const written = this.writing ? this.writing.then(write) : write();
-      if (written instanceof Promise) {
-        const tracked: Promise<void> = written.catch(failed).finally(() => {
-          if (this.writing === tracked) this.writing = null;
-        });
-        this.writing = tracked;
-      }
-    } catch (err) {
-      failed(err);
-    }
+    this.writes.write(() => this.write(rows));
   }
 
   /** Writes what is pending, after any write still on its way. */
   async close(): Promise<void> {
     this.flush();
-    await this.writing;
+    await this.writes.idle();
   }
 
   private write(rows: Pending[]): void {

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { andThen, type Maybe, readerFor, writeOffLoop } from "@/lib/db/off-loop";
+import { andThen, type Maybe, readerFor, SerialWrites } from "@/lib/db/off-loop";
 import {
   type Classification,
   type CustomMatcherDefinition,
@@ -81,8 +81,7 @@ const NOTHING: MessagePrivacy = { suppressed: () => false, inspect: () => false,
 export class IngestPrivacy {
   private readonly states = new Map<string, WorkspaceState>();
   private readonly loading = new Map<string, Promise<WorkspaceState>>();
-  /** The inbox write on its way (PostgreSQL, off the loop), if any. */
-  private writing: Promise<void> | null = null;
+  private readonly writes: SerialWrites;
   private readonly pending = new Map<string, Pending>();
   private readonly timer: NodeJS.Timeout | null;
   private readonly scansPerSecond: number;
@@ -96,6 +95,7 @@ export class IngestPrivacy {
     this.scansPerSecond = opts.scansPerSecond ?? 50;
     this.ttlMs = opts.ttlMs ?? 1000;
     this.detect = opts.detect ?? true;
+    this.writes = new SerialWrites(db, "privacy inbox write");
     const every = opts.flushEveryMs ?? 2000;
     this.timer = every > 0 ? setInterval(() => this.flush(Date.now(), true), every) : null;
     this.timer?.unref();
@@ -277,26 +277,13 @@ export class IngestPrivacy {
     if (this.pending.size === 0) return 0;
     const rows = [...this.pending.values()].map((p) => ({ ...p, sources: JSON.stringify([...p.sourceSet]) }));
     this.pending.clear();
-    const failed = (err: unknown) => console.error("[switchyard] privacy inbox write failed:", err);
-    if (!offLoop && !this.writing) {
+    if (offLoop || this.writes.busy) this.writes.write(() => writeInboxRows(this.db, rows, now));
+    else {
       try {
         writeInbox(this.db, rows, now);
       } catch (err) {
-        failed(err);
+        console.error("[switchyard] privacy inbox write failed:", err);
       }
-      return rows.length;
-    }
-    const write = () => writeOffLoop(this.db, () => writeInboxRows(this.db, rows, now));
-    try {
-      const written = this.writing ? this.writing.then(write) : write();
-      if (written instanceof Promise) {
-        const tracked: Promise<void> = written.catch(failed).finally(() => {
-          if (this.writing === tracked) this.writing = null;
-        });
-        this.writing = tracked;
-      }
-    } catch (err) {
-      failed(err);
     }
     return rows.length;
   }
@@ -305,6 +292,6 @@ export class IngestPrivacy {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.flush(Date.now(), true);
-    await this.writing;
+    await this.writes.idle();
   }
 }
