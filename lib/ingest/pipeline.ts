@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isIP } from "node:net";
+import type { Maybe } from "@/lib/db/off-loop";
 import type { ParsedBody } from "@/lib/ingest/body";
 import type { RequestContext } from "@/lib/ingest/enrich";
 import type { GroupCommitter } from "@/lib/ingest/group-commit";
@@ -153,19 +154,26 @@ export class Pipeline {
       }
       // The workspace's privacy settings and the source's Protocols, cached for a second: at once
       // when fresh; on PostgreSQL an expired one is re-read without blocking and the request waits.
+      const unreadable = (err: unknown) => {
+        // Nothing was stored: the client retries, as after a failed commit.
+        console.error("[switchyard] source settings could not be read:", err);
+        respond.error(
+          res,
+          new IngestError(503, "unavailable", "Could not read the source's settings; retry later"),
+        );
+      };
       const privacy = this.deps.privacy?.forWorkspace(source.workspaceId, now);
-      const protocols = this.deps.protocols?.resolver?.forSource(source.id, now) ?? null;
+      let protocols: Maybe<SourceProtocols | null>;
+      try {
+        protocols = this.deps.protocols?.resolver?.forSource(source.id, now) ?? null;
+      } catch (err) {
+        unreadable(err);
+        return;
+      }
       if (privacy instanceof Promise || protocols instanceof Promise) {
         Promise.all([privacy, protocols]).then(
           ([pv, pr]) => this.store(res, source, items, ctx, pv, pr, type, respond),
-          (err) => {
-            // Nothing was stored: the client retries, as after a failed commit.
-            console.error("[switchyard] source settings could not be read:", err);
-            respond.error(
-              res,
-              new IngestError(503, "unavailable", "Could not read the source's settings; retry later"),
-            );
-          },
+          unreadable,
         );
         return;
       }

@@ -127,3 +127,27 @@ describe("tracking plan at ingest", () => {
     ).toBe(2);
   });
 });
+
+describe("when a source's Protocols cannot be read", () => {
+  it("answers 503 with a JSON message and stores nothing, so the client retries", async () => {
+    const broken = await setupIngest({ schemaFlushMs: 0 });
+    try {
+      broken.db.exec(`ALTER TABLE "SchemaEventFilter" RENAME TO "SchemaEventFilterGone"`);
+      invalidateProtocols();
+      const reply = await post(
+        broken.url,
+        "/v1/track",
+        { userId: "u", event: "Signed Up", messageId: "unreadable-1" },
+        { writeKey: broken.source.writeKey },
+      );
+      expect(reply.status).toBe(503);
+      expect(reply.json.error).toEqual({
+        code: "unavailable",
+        message: "Could not read the source's settings; retry later",
+      });
+      expect(archived(broken.db, broken.source.id)).toEqual([]);
+    } finally {
+      await broken.close();
+    }
+  });
+});
