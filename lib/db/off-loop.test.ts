@@ -84,6 +84,20 @@ describe.skipIf(!available)("ingest settings on PostgreSQL, read off the event l
     }
   });
 
+  it("privacy: a read that fails rejects (the request is refused with 503), and the next one reads again", async () => {
+    const { workspaceId } = await insertPgSource(db.pool);
+    const privacy = new IngestPrivacy(sync as never, { ttlMs: 1000, flushEveryMs: 0 });
+    await db.pool.query(`ALTER TABLE "PrivacySuppression" RENAME TO "PrivacySuppressionGone"`);
+    try {
+      await expect(privacy.forWorkspace(workspaceId, 1_000)).rejects.toThrow(/PrivacySuppression/);
+    } finally {
+      await db.pool.query(`ALTER TABLE "PrivacySuppressionGone" RENAME TO "PrivacySuppression"`);
+    }
+    await suppress(workspaceId, "user-9");
+    expect((await privacy.forWorkspace(workspaceId, 1_001)).suppressed("user-9")).toBe(true);
+    await privacy.close();
+  });
+
   it("protocols: a source's event filters are read asynchronously, cached, and re-read after invalidateProtocols", async () => {
     const source = await insertPgSource(db.pool);
     const resolver = createProtocolsResolver(sync as never, 1000);

@@ -162,9 +162,10 @@ export class Pipeline {
           new IngestError(503, "unavailable", "Could not read the source's settings; retry later"),
         );
       };
-      const privacy = this.deps.privacy?.forWorkspace(source.workspaceId, now);
+      let privacy: Maybe<MessagePrivacy> | undefined;
       let protocols: Maybe<SourceProtocols | null>;
       try {
+        privacy = this.deps.privacy?.forWorkspace(source.workspaceId, now);
         protocols = this.deps.protocols?.resolver?.forSource(source.id, now) ?? null;
       } catch (err) {
         unreadable(err);

@@ -76,8 +76,6 @@ const matcherOf = (m: MatcherRead): CustomMatcherDefinition => ({
   enabled: Boolean(m.enabled),
 });
 
-const NOTHING: MessagePrivacy = { suppressed: () => false, inspect: () => false, block: () => false };
-
 export class IngestPrivacy {
   private readonly states = new Map<string, WorkspaceState>();
   private readonly loading = new Map<string, Promise<WorkspaceState>>();
@@ -105,28 +103,15 @@ export class IngestPrivacy {
    * What the pipeline asks for one request's messages. Answers at once while the workspace's
    * settings are fresh (and always on SQLite); on PostgreSQL, when they have expired, with a
    * promise of the re-read (the request waits for it, so settings stay exactly as fresh; every
-   * request of the workspace arriving meanwhile shares that one read).
+   * request of the workspace arriving meanwhile shares that one read). Settings that cannot be
+   * read throw (or reject): the request is refused with a 503 and retried by the client, rather
+   * than stored without its workspace's suppressions and blocked fields.
    */
   forWorkspace(workspaceId: string, now: number): Maybe<MessagePrivacy> {
     const old = this.states.get(workspaceId);
     if (old && old.expires > now) return this.view(workspaceId, old);
-    let state: Maybe<WorkspaceState>;
-    try {
-      state = this.loading.get(workspaceId) ?? this.load(workspaceId, old, now);
-    } catch (err) {
-      return this.unreadable(err);
-    }
-    if (!(state instanceof Promise)) return this.view(workspaceId, state);
-    return state.then(
-      (s) => this.view(workspaceId, s),
-      (err) => this.unreadable(err),
-    );
-  }
-
-  /** A broken settings read must not stop ingest; the next request retries. */
-  private unreadable(err: unknown): MessagePrivacy {
-    console.error("[switchyard] privacy settings could not be read:", err);
-    return NOTHING;
+    const state = this.loading.get(workspaceId) ?? this.load(workspaceId, old, now);
+    return andThen(state, (s) => this.view(workspaceId, s));
   }
 
   private view(workspaceId: string, state: WorkspaceState): MessagePrivacy {
