@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { post } from "@/lib/ingest/testing/client";
+import { post, SETTINGS_UNREADABLE, trackOnce } from "@/lib/ingest/testing/client";
 import { archived, type IngestHarness, insertSource, setupIngest } from "@/lib/ingest/testing/fixtures";
 
 // Privacy at the tracking API: the inbox of detected fields (written in batches), suppression,
@@ -218,27 +218,11 @@ describe("when a workspace's privacy settings cannot be read", () => {
   it("refuses the request with 503 (the client retries) instead of storing it without its suppressions", async () => {
     h = await start();
     h.db.exec(`ALTER TABLE "PrivacySuppression" RENAME TO "PrivacySuppressionGone"`);
-    const reply = await post(
-      h.url,
-      "/v1/track",
-      { userId: "maybe-suppressed", event: "Signed Up", messageId: "privacy-unreadable-1" },
-      { writeKey: h.source.writeKey },
-    );
-    expect(reply.status).toBe(503);
-    expect(reply.json.error).toEqual({
-      code: "unavailable",
-      message: "Could not read the source's settings; retry later",
-    });
+    expect(await trackOnce(h.url, h.source.writeKey, "privacy-unreadable-1")).toEqual(SETTINGS_UNREADABLE);
     expect(archived(h.db, h.source.id)).toEqual([]);
     // Readable again: the retry is stored.
     h.db.exec(`ALTER TABLE "PrivacySuppressionGone" RENAME TO "PrivacySuppression"`);
-    const retry = await post(
-      h.url,
-      "/v1/track",
-      { userId: "maybe-suppressed", event: "Signed Up", messageId: "privacy-unreadable-1" },
-      { writeKey: h.source.writeKey },
-    );
-    expect(retry.status).toBe(200);
+    expect(await trackOnce(h.url, h.source.writeKey, "privacy-unreadable-1")).toEqual({ status: 200 });
     expect(archived(h.db, h.source.id).map((r) => r.messageId)).toEqual(["privacy-unreadable-1"]);
   });
 });

@@ -33,3 +33,15 @@ export function post(
   const payload = typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body);
   return request(`${base}${path}`, { method: "POST", body: payload as BodyInit, headers });
 }
+
+/** The answer to a request whose source's settings (privacy, Protocols) could not be read. */
+export const SETTINGS_UNREADABLE = {
+  status: 503,
+  error: { code: "unavailable", message: "Could not read the source's settings; retry later" },
+} as const;
+
+/** A minimal /v1/track call with this messageId, answered as status and error (if any). */
+export async function trackOnce(base: string, writeKey: string, messageId: string) {
+  const reply = await post(base, "/v1/track", { userId: "u", event: "Signed Up", messageId }, { writeKey });
+  return reply.status === 200 ? { status: 200 } : { status: reply.status, error: reply.json?.error };
+}
