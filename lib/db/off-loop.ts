@@ -1,9 +1,11 @@
 import type Database from "better-sqlite3";
+import type pg from "pg";
 import { isPg, type PgSyncDatabase, translated } from "@/lib/db/pg-sync";
 
 // Reads (and small writes) on the ingest path that must not block the event loop on PostgreSQL:
-// the privacy settings and Protocols caches, the privacy inbox. On SQLite a read answers at once (a prepared statement, as
-// fast as before); on PostgreSQL it answers with a promise from the connection's asynchronous pool
+// the privacy settings and Protocols caches, source functions' inbound URLs, the privacy inbox
+// and functions' recent runs. On SQLite a read answers at once (a prepared statement, as fast as
+// before); on PostgreSQL it answers with a promise from the connection's asynchronous pool
 // (PgSyncDatabase.asyncPool), so a process serving many workspaces and sources does not stop
 // for a round trip each time one of their cached settings expires. Callers chain with `andThen`,
 // which stays synchronous when its input is (not named `then`: a module exporting `then` is a
@@ -57,6 +59,38 @@ export function andThen<T, U>(value: Maybe<T>, f: (value: T) => Maybe<U>): Maybe
   return value instanceof Promise ? value.then(f) : f(value);
 }
 
+/** The values, at once when none is a promise, else a promise of them all (Promise.all). */
+export function allOf<T extends readonly unknown[]>(
+  values: T,
+): Maybe<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  type All = { -readonly [K in keyof T]: Awaited<T[K]> };
+  return values.some((v) => v instanceof Promise)
+    ? (Promise.all(values) as Promise<All>)
+    : (values as unknown as All);
+}
+
+/**
+ * fn inside BEGIN … COMMIT on a connection of the asynchronous pool. On any failure the transaction
+ * is rolled back and the connection dropped rather than reused in an unknown state.
+ */
+export async function pgTransaction<T>(
+  db: PgSyncDatabase,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await db.asyncPool().connect();
+  try {
+    await client.query("BEGIN");
+    const value = await fn(client);
+    await client.query("COMMIT");
+    client.release();
+    return value;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    client.release(true);
+    throw err;
+  }
+}
+
 /**
  * Runs fn's writes in one transaction: on SQLite at once; on PostgreSQL they are collected
  * (PgSyncDatabase.captureWrites: fn may only write) and run on the asynchronous pool, answering a
@@ -70,20 +104,9 @@ export function writeOffLoop(db: Database.Database, fn: () => void): Maybe<void>
   const pgdb = db as unknown as PgSyncDatabase;
   const statements = pgdb.captureWrites(fn);
   if (statements.length === 0) return;
-  return (async () => {
-    const client = await pgdb.asyncPool().connect();
-    try {
-      await client.query("BEGIN");
-      for (const st of statements) await client.query(st.sql, st.params);
-      await client.query("COMMIT");
-      client.release();
-    } catch (err) {
-      // The connection is dropped rather than reused in an unknown state.
-      await client.query("ROLLBACK").catch(() => {});
-      client.release(true);
-      throw err;
-    }
-  })();
+  return pgTransaction(pgdb, async (client) => {
+    for (const st of statements) await client.query(st.sql, st.params);
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isIP } from "node:net";
-import type { Maybe } from "@/lib/db/off-loop";
+import { allOf, type Maybe } from "@/lib/db/off-loop";
 import type { ParsedBody } from "@/lib/ingest/body";
 import type { RequestContext } from "@/lib/ingest/enrich";
 import type { GroupCommitter } from "@/lib/ingest/group-commit";
@@ -154,34 +154,34 @@ export class Pipeline {
       }
       // The workspace's privacy settings and the source's Protocols, cached for a second: at once
       // when fresh; on PostgreSQL an expired one is re-read without blocking and the request waits.
-      const unreadable = (err: unknown) => {
-        // Nothing was stored: the client retries, as after a failed commit.
-        console.error("[switchyard] source settings could not be read:", err);
-        respond.error(
-          res,
-          new IngestError(503, "unavailable", "Could not read the source's settings; retry later"),
-        );
-      };
-      let privacy: Maybe<MessagePrivacy> | undefined;
-      let protocols: Maybe<SourceProtocols | null>;
+      let settings: Maybe<[MessagePrivacy | undefined, SourceProtocols | null]>;
       try {
-        privacy = this.deps.privacy?.forWorkspace(source.workspaceId, now);
-        protocols = this.deps.protocols?.resolver?.forSource(source.id, now) ?? null;
+        settings = allOf([
+          this.deps.privacy?.forWorkspace(source.workspaceId, now),
+          this.deps.protocols?.resolver?.forSource(source.id, now) ?? null,
+        ] as const);
       } catch (err) {
-        unreadable(err);
+        this.unreadable(res, respond, err);
         return;
       }
-      if (privacy instanceof Promise || protocols instanceof Promise) {
-        Promise.all([privacy, protocols]).then(
-          ([pv, pr]) => this.store(res, source, items, ctx, pv, pr, type, respond),
-          unreadable,
+      if (settings instanceof Promise)
+        settings.then(
+          ([privacy, protocols]) => this.store(res, source, items, ctx, privacy, protocols, type, respond),
+          (err) => this.unreadable(res, respond, err),
         );
-        return;
-      }
-      this.store(res, source, items, ctx, privacy, protocols, type, respond);
+      else this.store(res, source, items, ctx, settings[0], settings[1], type, respond);
     } catch (err) {
       respond.error(res, err instanceof IngestError ? err : internalError(err));
     }
+  }
+
+  /** Settings that could not be read: nothing was stored, the client retries (as after a failed commit). */
+  private unreadable(res: ServerResponse, respond: Responder, err: unknown): void {
+    console.error("[switchyard] source settings could not be read:", err);
+    respond.error(
+      res,
+      new IngestError(503, "unavailable", "Could not read the source's settings; retry later"),
+    );
   }
 
   /** Prepares the request's messages with the settings read and hands them to the group commit. */

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { andThen, type Maybe, readerFor, SerialWrites } from "@/lib/db/off-loop";
+import { allOf, andThen, type Maybe, readerFor, SerialWrites } from "@/lib/db/off-loop";
 import {
   type Classification,
   type CustomMatcherDefinition,
@@ -159,16 +159,9 @@ export class IngestPrivacy {
       this.states.set(workspaceId, state);
       return state;
     };
-    if (
-      !(fields instanceof Promise) &&
-      !(matchers instanceof Promise) &&
-      !(suppressed instanceof Promise) &&
-      !(known instanceof Promise)
-    )
-      return build(fields, matchers, suppressed, known);
-    const loading = Promise.all([fields, matchers, suppressed, known])
-      .then(([f, m, u, k]) => build(f, m, u, k))
-      .finally(() => this.loading.delete(workspaceId));
+    const all = allOf([fields, matchers, suppressed, known] as const);
+    if (!(all instanceof Promise)) return build(...all);
+    const loading = all.then((a) => build(...a)).finally(() => this.loading.delete(workspaceId));
     this.loading.set(workspaceId, loading);
     return loading;
   }

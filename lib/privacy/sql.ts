@@ -35,13 +35,9 @@ export const INGEST_READS = {
 
 function statements(db: Database.Database) {
   return {
-    workspaceFields: db.prepare(INGEST_READS.workspaceFields),
     classifiedFields: db.prepare(
       `SELECT "workspaceId", "path", "classification", "blockAtIngest" FROM "PrivacyField" WHERE "classification" IS NOT NULL`,
     ),
-    fieldSources: db.prepare(INGEST_READS.fieldSources),
-    matchers: db.prepare(INGEST_READS.matchers),
-    suppressed: db.prepare(INGEST_READS.suppressed),
     destinations: db.prepare(
       `SELECT "destinationId", "policy", "consentCategories" FROM "PrivacyDestination"`,
     ),

@@ -1,3 +1,4 @@
+import { pgTransaction } from "@/lib/db/off-loop";
 import type { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { translated } from "@/lib/db/pg-sync";
 import {
@@ -52,13 +53,11 @@ export async function pgWritePass(
     const inserted = (await pool.query(translated(st.sql), st.params)).rows as InsertedJob[];
     return { handed: handedJobs(plan, insertedJobs(inserted)), waiting };
   }
-  const client = await pool.connect();
-  try {
+  return pgTransaction(pgdb, async (client) => {
     const outcomes = pgInsertOutcomes(plan.routed);
     const jobs = pgInsertJobs(plan.jobs.map((j) => j.insert));
     // One statement after the other (node-postgres 8 sends them so anyway; queueing several on
     // one client is deprecated for pg 9).
-    await client.query("BEGIN");
     const outcomeRows = outcomes ? await client.query(translated(outcomes.sql), outcomes.params) : null;
     const jobRows = jobs ? await client.query(translated(jobs.sql), jobs.params) : null;
     let written: HandOffs | undefined;
@@ -66,13 +65,6 @@ export async function pgWritePass(
       written = write(insertedOutcomes(outcomeRows?.rows ?? []), insertedJobs(jobRows?.rows ?? []));
     });
     for (const st of rest) await client.query(st.sql, st.params);
-    await client.query("COMMIT");
-    client.release();
     return written!;
-  } catch (err) {
-    // The connection is dropped rather than reused in an unknown state.
-    await client.query("ROLLBACK").catch(() => {});
-    client.release(true);
-    throw err;
-  }
+  });
 }
