@@ -52,7 +52,7 @@ const endpoints = [
 ];
 
 console.log(
-  `node ${process.version}, ${os.cpus().length} CPUs; PostgreSQL ${(await pool.query("SHOW server_version")).rows[0].server_version} on the same machine; ${rounds} interleaved rounds × ${duration} s`,
+  `node ${process.version}, ${os.cpus().length} CPUs, load from ${process.env.BENCH_LOADGEN === "wrk" ? "wrk" : "autocannon"}; PostgreSQL ${(await pool.query("SHOW server_version")).rows[0].server_version} on the same machine; ${rounds} interleaved rounds × ${duration} s`,
 );
 for (const e of endpoints) {
   for (const s of [sqlite, postgres])

@@ -56,7 +56,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 let acknowledged = 0;
 
 console.log(
-  `node ${process.version}, ${os.cpus().length} CPUs, writer=${writer}; track body ${Buffer.byteLength(endpoints[0]!.body)} B, ` +
+  `node ${process.version}, ${os.cpus().length} CPUs, writer=${writer}, load from ${process.env.BENCH_LOADGEN === "wrk" ? "wrk" : "autocannon"}; track body ${Buffer.byteLength(endpoints[0]!.body)} B, ` +
     `batch body ${Buffer.byteLength(endpoints[1]!.body)} B (${batchSize} messages); ${rounds} interleaved rounds × ${duration} s per concurrency`,
 );
 // Warm-up: JIT, SQLite page cache, connection setup.

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import autocannon from "autocannon";
+import { wrkLoad } from "@/bench/lib/wrk";
 
 export interface ServerProcess {
   url: string;
@@ -59,6 +60,8 @@ export async function load(opts: {
   /** Header sets taken in turn, one per request (several write keys), instead of `headers`. */
   rotate?: Record<string, string>[];
 }): Promise<LoadResult> {
+  // BENCH_LOADGEN=wrk: closed-loop runs from wrk, which leaves the servers more of the 2 cores.
+  if (process.env.BENCH_LOADGEN === "wrk" && opts.overallRate === undefined) return wrkLoad(opts);
   // A fresh id per request in place of every "[<id>]" (autocannon's own idReplacement sends a
   // wrong Content-Length with hyperid 3, so it is done here).
   const parts = opts.body.split("[<id>]");
