@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
 import { RollupBatch } from "@/lib/delivery/rollups";
 import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
@@ -71,7 +72,15 @@ export interface SharedState {
 
 /** Every destination's pause and breaker as stored (the engine re-reads them every second). */
 export function deliveryStates(db: Database.Database): Map<string, SharedState> {
-  const rows = db.prepare(SELECT).all() as StateRow[];
+  return sharedStates(db.prepare(SELECT).all() as StateRow[]);
+}
+
+/** deliveryStates, read off the event loop on PostgreSQL (the engine's every-second refresh). */
+export function readDeliveryStates(db: Database.Database): Maybe<Map<string, SharedState>> {
+  return andThen(readerFor(db).all<StateRow>(SELECT, []), sharedStates);
+}
+
+function sharedStates(rows: StateRow[]): Map<string, SharedState> {
   return new Map(
     rows.map((r) => {
       const v = view(r);

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
 import { isPg, type PgSyncDatabase } from "@/lib/db/pg-sync";
 
 // DELIVERY_CONCURRENCY is per destination for the whole installation, however many processes
@@ -10,16 +11,25 @@ import { isPg, type PgSyncDatabase } from "@/lib/db/pg-sync";
 
 export const DELIVERY_APPLICATION = "switchyard-delivery";
 
-/** Labels this process's connection as delivering (again after a reconnect) and counts them all. */
+const COUNT = `SELECT COUNT(*) AS "n" FROM pg_stat_activity WHERE datname = current_database() AND application_name = ?`;
+
+/** Labels this process's connection as delivering and counts them all (at start: on that connection). */
 export function countDeliveryProcesses(db: Database.Database): number {
   if (!isPg(db)) return 1;
   (db as unknown as PgSyncDatabase).send(`SET application_name = '${DELIVERY_APPLICATION}'`);
-  const row = db
-    .prepare(
-      `SELECT COUNT(*) AS "n" FROM pg_stat_activity WHERE datname = current_database() AND application_name = ?`,
-    )
-    .get(DELIVERY_APPLICATION) as { n: number };
-  return Math.max(1, Number(row.n));
+  return Math.max(1, Number((db.prepare(COUNT).get(DELIVERY_APPLICATION) as { n: number }).n));
+}
+
+/**
+ * The same every second, the count read off the event loop on PostgreSQL (on the asynchronous
+ * pool, so it sees the label the start set; sent again in case the connection was replaced).
+ */
+export function readDeliveryProcesses(db: Database.Database): Maybe<number> {
+  if (!isPg(db)) return 1;
+  (db as unknown as PgSyncDatabase).send(`SET application_name = '${DELIVERY_APPLICATION}'`);
+  return andThen(readerFor(db).get<{ n: number }>(COUNT, [DELIVERY_APPLICATION]), (r) =>
+    Math.max(1, Number(r?.n ?? 1)),
+  );
 }
 
 /** This process stops delivering: its connection no longer counts. */

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
 import { RollupBatch } from "@/lib/delivery/rollups";
 import { outcomeParams, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
@@ -186,6 +187,14 @@ export function cancelReplay(
  * Advances every running replay by at most ratePerSecond x elapsed seconds of messages. Returns
  * the destinations that got new jobs (their workers are told). Called by the delivery engine.
  */
+/** Whether any replay is running (read off the event loop on PostgreSQL: the engine asks every second). */
+export function replaysRunning(db: Database.Database): Maybe<boolean> {
+  return andThen(
+    readerFor(db).get(`SELECT 1 AS "one" FROM "DeliveryReplay" WHERE "status" = 'running' LIMIT 1`, []),
+    (row) => row !== undefined,
+  );
+}
+
 export function advanceReplays(
   db: Database.Database,
   deps: {

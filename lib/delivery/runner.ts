@@ -1,18 +1,29 @@
 import type Database from "better-sqlite3";
 import { singletonLease } from "@/lib/db/lease";
+import { allOf } from "@/lib/db/off-loop";
 import { isPg } from "@/lib/db/pg-sync";
 import { type DeliveryConfig, loadDeliveryConfig } from "@/lib/delivery/config";
-import { deliveryStates } from "@/lib/delivery/control";
+import { deliveryStates, readDeliveryStates, type SharedState } from "@/lib/delivery/control";
 import { getMapping } from "@/lib/delivery/destinations";
 import { evaluateHealth } from "@/lib/delivery/health";
-import { concurrencyShare, countDeliveryProcesses, leaveDelivery } from "@/lib/delivery/processes";
+import {
+  concurrencyShare,
+  countDeliveryProcesses,
+  leaveDelivery,
+  readDeliveryProcesses,
+} from "@/lib/delivery/processes";
 import { Recorder } from "@/lib/delivery/recorder";
-import { advanceReplays } from "@/lib/delivery/replay-runs";
+import { advanceReplays, replaysRunning } from "@/lib/delivery/replay-runs";
 import { pruneDelivery } from "@/lib/delivery/retention";
 import { DestinationWorker } from "@/lib/delivery/worker";
 import { env } from "@/lib/env";
 import { Router } from "@/lib/routing/router";
-import { loadRoutingTable, type RoutingTable, routingFingerprint } from "@/lib/routing/table";
+import {
+  loadRoutingTable,
+  type RoutingTable,
+  readRoutingFingerprint,
+  routingFingerprint,
+} from "@/lib/routing/table";
 import { getTap, type Tap } from "@/lib/tap";
 
 // The delivery engine: the router (archive -> jobs), one worker per enabled destination, the
@@ -125,14 +136,18 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
 
   // Pause and resume from the console apply within a second (one small read), and so does a
   // breaker another process opened or closed (lib/delivery/breaker.ts adopt).
+  const applyStates = (states: Map<string, SharedState>) => {
+    for (const [id, worker] of workers) {
+      const state = states.get(id);
+      worker.setPaused(state?.paused ?? false);
+      if (state) worker.adoptBreaker(state.breaker);
+    }
+  };
+  // Workers just created learn their state before they claim anything (a blocking read: at
+  // start, and when the destinations changed).
   const applyPause = () => {
     try {
-      const states = deliveryStates(db);
-      for (const [id, worker] of workers) {
-        const state = states.get(id);
-        worker.setPaused(state?.paused ?? false);
-        if (state) worker.adoptBreaker(state.breaker);
-      }
+      applyStates(deliveryStates(db));
     } catch (err) {
       console.error("[switchyard] delivery: reading paused destinations failed:", err);
     }
@@ -152,10 +167,33 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     }
   };
 
+  // Every configRefreshMs: pauses and breakers, the routing fingerprint and the number of
+  // delivering processes. On PostgreSQL the three reads run on the asynchronous pool, one refresh
+  // at a time, so a process that is delivering does not stop for them.
+  let refreshing: Promise<void> | null = null;
+  const refreshFailed = (err: unknown) =>
+    console.error("[switchyard] delivery: refreshing destinations, pauses and processes failed:", err);
+  const applyRefresh = ([states, next, processes]: readonly [Map<string, SharedState>, string, number]) => {
+    if (stopped) return;
+    applyStates(states);
+    reload(next);
+    share = concurrencyShare(cfg.concurrency, processes);
+  };
   const refresh = () => {
-    applyPause();
-    reload();
-    countProcesses();
+    if (refreshing) return;
+    try {
+      const read = allOf([
+        readDeliveryStates(db),
+        readRoutingFingerprint(db),
+        readDeliveryProcesses(db),
+      ] as const);
+      if (!(read instanceof Promise)) return applyRefresh(read);
+      refreshing = read.then(applyRefresh, refreshFailed).finally(() => {
+        refreshing = null;
+      });
+    } catch (err) {
+      refreshFailed(err);
+    }
   };
 
   const router = new Router({
@@ -235,7 +273,27 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     }
   };
   // Replays advance once a second by at most replayRate messages each (lib/delivery/replay-runs.ts).
+  // Whether one runs is read off the event loop on PostgreSQL; advancing one blocks, as before.
+  let checkingReplays: Promise<void> | null = null;
   const replays = () => {
+    if (checkingReplays) return;
+    try {
+      const running = replaysRunning(db);
+      if (!(running instanceof Promise)) return running ? advance() : undefined;
+      checkingReplays = running
+        .then((yes) => {
+          if (yes && !stopped) advance();
+        }, replayFailed)
+        .finally(() => {
+          checkingReplays = null;
+        });
+    } catch (err) {
+      replayFailed(err);
+    }
+  };
+  const replayFailed = (err: unknown) =>
+    console.error("[switchyard] delivery: advancing replays failed:", err);
+  const advance = () => {
     try {
       const woken = advanceReplays(db, {
         now: now(),
@@ -249,7 +307,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       });
       for (const id of woken) workers.get(id)?.notify();
     } catch (err) {
-      console.error("[switchyard] delivery: advancing replays failed:", err);
+      replayFailed(err);
     }
   };
   const prune = () => {
@@ -290,8 +348,9 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       stopped = true;
       for (const t of timers) clearTimeout(t);
       if (routeTimer) clearTimeout(routeTimer);
-      // A pass in flight commits (or fails) and hands its jobs over before the workers stop.
-      await passing;
+      // A pass in flight commits (or fails) and hands its jobs over before the workers stop; reads
+      // on their way finish before the connection may close.
+      await Promise.all([passing, refreshing, checkingReplays]);
       for (const off of unsubscribe.values()) off();
       unsubscribe.clear();
       await Promise.all([...workers.values()].map((w) => w.stop(stopOpts.graceMs)));

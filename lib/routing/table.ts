@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { getDestinationType, joinSettings, validateSettings } from "@/lib/catalog";
 import { integrationKeys } from "@/lib/catalog/integration-keys";
 import { open } from "@/lib/crypto/secrets";
+import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
 import type { Settings } from "@/lib/delivery/types";
 import type { FilterDefinition } from "@/lib/filters/apply";
 import {
@@ -166,6 +167,11 @@ export const FINGERPRINT = `SELECT (SELECT COUNT(*) FROM "Destination") AS d, (S
 /** Changes when destinations, their filters, connections, functions, privacy or schema filters change. */
 export function routingFingerprint(db: Database.Database): string {
   return JSON.stringify(db.prepare(FINGERPRINT).get());
+}
+
+/** routingFingerprint, read off the event loop on PostgreSQL (the every-second refresh). */
+export function readRoutingFingerprint(db: Database.Database): Maybe<string> {
+  return andThen(readerFor(db).get(FINGERPRINT, []), (row) => JSON.stringify(row));
 }
 
 function loadSchemaOff(db: Database.Database): RoutingTable["schemaOff"] {

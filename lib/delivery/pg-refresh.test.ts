@@ -1,0 +1,136 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  archivedTrack,
+  insertPgSource,
+  insertPgWebhook,
+  type MigratedPg,
+  openMigratedPg,
+} from "@/lib/db/pg-fixtures";
+import { PgSyncDatabase } from "@/lib/db/pg-sync";
+import { pgAvailable } from "@/lib/db/pg-testing";
+import { setPaused } from "@/lib/delivery/control";
+import { startReplay } from "@/lib/delivery/replay-runs";
+import { startDelivery } from "@/lib/delivery/runner";
+import { TEST_KEY } from "@/lib/delivery/testing/fixtures";
+import { PgArchiveStore } from "@/lib/ingest/pg-store";
+
+// A delivering process re-reads every second what the console and the other processes may have
+// changed: pauses and breakers, whether the destinations changed, how many processes deliver, and
+// whether a replay runs. On PostgreSQL these reads go through the asynchronous pool: a process in
+// the middle of delivering does not stop its event loop for them. What a user notices is that a
+// pause, a new destination name and a replay started in the console still take effect.
+
+let db: MigratedPg;
+const available = await pgAvailable();
+beforeAll(async () => {
+  if (available) db = await openMigratedPg();
+});
+afterAll(() => db?.close());
+
+const until = async (what: () => boolean, ms = 10_000) => {
+  for (const end = Date.now() + ms; !what() && Date.now() < end; )
+    await new Promise((r) => setTimeout(r, 20));
+  return what();
+};
+
+describe.skipIf(!available)("the delivery engine's every-second refresh on PostgreSQL", () => {
+  it("reads pauses, the routing fingerprint, the process count and running replays without blocking, and applies them", async () => {
+    let received = 0;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      received++;
+      res.writeHead(200).end("{}");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const source = await insertPgSource(db.pool);
+    const destination = { destinationId: "dst_refresh", workspaceId: source.workspaceId };
+    await insertPgWebhook(db.pool, {
+      id: destination.destinationId,
+      workspaceId: source.workspaceId,
+      sourceId: source.id,
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    });
+    const engine = new PgSyncDatabase(db.db.url);
+    const console_ = new PgSyncDatabase(db.db.url);
+    const runner = startDelivery({
+      db: engine.asDatabase(),
+      tap: null,
+      encryptionKey: TEST_KEY,
+      startFrom: "beginning",
+      config: {
+        allowPrivate: true,
+        configRefreshMs: 40,
+        replayIntervalMs: 40,
+        pollMs: 20,
+        healthIntervalMs: 600_000,
+      },
+    });
+    // Once it routes (taking the router lease reads the cursor, once), count what blocks.
+    expect(await until(() => runner.stats().leader)).toBe(true);
+    const blocking: string[] = [];
+    const call = engine.call.bind(engine);
+    engine.call = (...args: Parameters<PgSyncDatabase["call"]>) => {
+      blocking.push(args[0]);
+      return call(...args);
+    };
+    const dest = () => runner.stats().destinations.find((d) => d.id === destination.destinationId);
+    try {
+      // ~15 refreshes and replay checks, nothing changed: none of their reads blocks. (The only
+      // blocking statement a quiet engine may make is the router lease's check, every 2 s.)
+      await new Promise((r) => setTimeout(r, 600));
+      const refreshReads = blocking.filter((sql) =>
+        /DestinationDeliveryState|pg_stat_activity|DeliveryReplay|FROM "Destination"/.test(sql),
+      );
+      expect(refreshReads).toEqual([]);
+      expect(blocking.filter((sql) => !sql.includes("pg_locks"))).toEqual([]);
+
+      // A pause set in the console is in effect at the next refresh, and so is the resume.
+      setPaused(console_.asDatabase(), destination, true, "owner@example.com", Date.now());
+      expect(await until(() => dest()?.paused === true)).toBe(true);
+      setPaused(console_.asDatabase(), destination, false, "owner@example.com", Date.now());
+      expect(await until(() => dest()?.paused === false)).toBe(true);
+
+      // A renamed destination (its fingerprint changed) is reloaded.
+      await db.pool.query(
+        `UPDATE "Destination" SET "name" = 'Renamed hook', "updatedAt" = now() WHERE "id" = $1`,
+        [destination.destinationId],
+      );
+      expect(await until(() => dest()?.name === "Renamed hook")).toBe(true);
+
+      // Messages are delivered; a replay of them started in the console is found and advanced.
+      const from = Date.now() - 1000;
+      await new PgArchiveStore(db.pool).append(
+        Array.from({ length: 5 }, (_, i) => archivedTrack(source, `refresh-${i}`)),
+      );
+      expect(await until(() => received === 5)).toBe(true);
+      // (A message whose live job is still queued is not replayed on top of it: wait for the
+      // recorder to finish the jobs.)
+      let jobs = 1;
+      for (let i = 0; i < 200 && jobs > 0; i++) {
+        jobs = (await db.pool.query(`SELECT COUNT(*)::int AS n FROM "DeliveryJob"`)).rows[0].n;
+        if (jobs > 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      startReplay(
+        console_.asDatabase(),
+        {
+          workspaceId: source.workspaceId,
+          destinationId: destination.destinationId,
+          sourceIds: [source.id],
+          fromMs: from,
+          toMs: Date.now(),
+          createdBy: "owner@example.com",
+        },
+        { now: Date.now(), retentionMs: 86_400_000 },
+      );
+      expect(await until(() => received === 10)).toBe(true);
+    } finally {
+      engine.call = call;
+      await runner.stop({ graceMs: 0 });
+      engine.close();
+      console_.close();
+      await new Promise((r) => server.close(r));
+    }
+  }, 30_000);
+});
