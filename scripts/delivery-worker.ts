@@ -10,6 +10,7 @@ import { migrate } from "@/lib/db/migrate";
 import { openPgPool } from "@/lib/db/pg";
 import { migratePg } from "@/lib/db/pg-migrate";
 import { sqlite } from "@/lib/db/sqlite";
+import { loadDeliveryConfig } from "@/lib/delivery/config";
 import { startDelivery } from "@/lib/delivery/runner";
 import { EnvError, env } from "@/lib/env";
 import { PgArchiveStore } from "@/lib/ingest/pg-store";
@@ -61,6 +62,12 @@ let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
   stopping = true;
+  // Deliveries in flight get their request timeout to finish; a database that stopped answering
+  // must not keep the process from exiting (what was not finished is claimed again elsewhere).
+  setTimeout(() => {
+    console.error("[switchyard] delivery worker: shutdown did not finish in time, exiting");
+    process.exit(1);
+  }, loadDeliveryConfig().timeoutMs + 10_000).unref();
   await runner.stop();
   await warehouses.stop();
   await bridge?.stop();

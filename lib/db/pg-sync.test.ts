@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { singletonLease } from "@/lib/db/lease";
 import { type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
 import { PgSyncDatabase, translate } from "@/lib/db/pg-sync";
-import { pgAvailable } from "@/lib/db/pg-testing";
+import { frozenPath, pgAvailable } from "@/lib/db/pg-testing";
 
 describe("statement translation for PostgreSQL", () => {
   const keys = new Map([["DeliveryJob", "id"]]);
@@ -38,6 +38,35 @@ beforeAll(async () => {
 afterAll(() => pg?.close());
 
 describe.skipIf(!available)("the synchronous PostgreSQL connection", () => {
+  it("fails a statement the database does not answer within PG_BLOCKING_TIMEOUT_MS, then reconnects once it answers again", async () => {
+    const path = await frozenPath(pg.db.url);
+    const before = process.env.PG_BLOCKING_TIMEOUT_MS;
+    process.env.PG_BLOCKING_TIMEOUT_MS = "1000";
+    const db = new PgSyncDatabase(path.url);
+    try {
+      const one = db.prepare("SELECT 1 AS one");
+      expect(one.get()).toEqual({ one: 1 });
+      await path.freeze(true);
+      // The blocked caller gets an error instead of waiting for as long as the outage lasts…
+      expect(() => one.get()).toThrow("PostgreSQL did not answer within 1 s");
+      // …and so does the asynchronous pool (its statement fails and its connection is dropped).
+      await expect(db.asyncPool().query("SELECT 2")).rejects.toThrow();
+      // A statement while the path is still frozen fails too (connecting times out): nothing hangs.
+      expect(() => one.get()).toThrow();
+      await path.freeze(false);
+      // Answers are never mixed up: the late ones of the failed calls are skipped.
+      expect(one.get()).toEqual({ one: 1 });
+      expect(db.prepare("SELECT 3 AS three").get()).toEqual({ three: 3 });
+      expect((await db.asyncPool().query("SELECT 4 AS four")).rows).toEqual([{ four: 4 }]);
+    } finally {
+      if (before === undefined) delete process.env.PG_BLOCKING_TIMEOUT_MS;
+      else process.env.PG_BLOCKING_TIMEOUT_MS = before;
+      await path.freeze(false);
+      db.close();
+      await path.close();
+    }
+  }, 30_000);
+
   it("runs statements, transactions (with rollback) and lastInsertRowid like better-sqlite3", () => {
     const db = new PgSyncDatabase(pg.db.url);
     const insert = db.prepare(

@@ -18,7 +18,18 @@ import { pgPlaceholders } from "@/lib/db/pg-sql";
 // The ingest hot path does NOT use this: it has its own asynchronous pool (lib/ingest/pg-store.ts).
 // docs/scaling.md lists this as a seam: moving a store to async pg removes its blocking.
 
-const TIMEOUT_MS = 60_000;
+// How long one blocking statement may take (PG_BLOCKING_TIMEOUT_MS, default 60 s). When the
+// database stops answering (a frozen network path rather than a refused connection), the
+// connection thread drops its connection at that point and answers an error; the next statement
+// reconnects, waiting at most as long. So an outage stalls a process for one timeout, then fails
+// its statements, instead of blocking it (and its SIGTERM handler) for as long as it lasts. The
+// asynchronous pool's statements get the same limit.
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export function blockingTimeoutMs(): number {
+  const v = Number(process.env.PG_BLOCKING_TIMEOUT_MS);
+  return Number.isInteger(v) && v >= 500 ? v : DEFAULT_TIMEOUT_MS;
+}
 
 /** Tables whose key is an autoincrement column, read from prisma/schema.prisma (model -> column). */
 function autoincrementKeys(): Map<string, string> {
@@ -160,6 +171,9 @@ export class PgSyncDatabase {
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private readonly statements = new Map<string, string>();
   private pool: pg.Pool | null = null;
+  private readonly timeoutMs: number;
+  /** Numbers the answered requests: an answer that comes after its caller gave up is skipped. */
+  private requests = 0;
 
   constructor(
     readonly name: string,
@@ -169,8 +183,10 @@ export class PgSyncDatabase {
     this.port = port1;
     const root = process.cwd();
     const pgPath = createRequire(path.join(root, "package.json")).resolve("pg");
+    this.timeoutMs = blockingTimeoutMs();
     this.worker = new Worker(path.join(root, "lib", "db", "pg-sync.worker.cjs"), {
       workerData: {
+        timeoutMs: this.timeoutMs,
         url: name,
         pgPath,
         flag: this.flag.buffer,
@@ -244,7 +260,17 @@ export class PgSyncDatabase {
       };
       // Claims (one per destination at a time), the recorder's writes (one flush at a time) and the
       // routing pass (one at a time): with a few destinations, each has a connection ready.
-      this.pool = new pg.Pool({ connectionString: this.name, max: 6, allowExitOnIdle: true, types });
+      this.pool = new pg.Pool({
+        connectionString: this.name,
+        max: 6,
+        allowExitOnIdle: true,
+        types,
+        // A statement (or a connection attempt) that gets no answer fails after the same limit as
+        // a blocking one, and its connection is dropped: a pass or refresh waiting on a frozen
+        // connection would otherwise never end, and none would start after it.
+        query_timeout: this.timeoutMs,
+        connectionTimeoutMillis: this.timeoutMs,
+      });
       this.pool.on("error", (err) =>
         console.error("[switchyard] idle PostgreSQL connection failed:", err.message),
       );
@@ -261,23 +287,27 @@ export class PgSyncDatabase {
     if (!this.open) throw new PgSyncError("The database connection is closed");
     if (this.capturing)
       throw new PgSyncError("Only writes can be captured (captureWrites): this statement reads");
+    const id = ++this.requests;
     Atomics.store(this.flag, 0, 0);
-    this.port.postMessage({ sql, params });
-    if (Atomics.wait(this.flag, 0, 0, TIMEOUT_MS) === "timed-out") {
-      throw new PgSyncError(`PostgreSQL did not answer within ${TIMEOUT_MS / 1000} s`);
-    }
-    let got = receiveMessageOnPort(this.port);
-    // Woken but the answer not yet readable (seen once under load): wait for it in short steps.
-    const end = Date.now() + 5000;
+    this.port.postMessage({ id, sql, params });
+    // The thread answers within its own limit (an error once it dropped the connection); the
+    // extra seconds only matter when the thread itself is stuck.
+    const deadline = Date.now() + this.timeoutMs + 5000;
     const idle = new Int32Array(new SharedArrayBuffer(4));
-    while (!got && Date.now() < end) {
-      Atomics.wait(idle, 0, 0, 2);
-      got = receiveMessageOnPort(this.port);
+    for (;;) {
+      const got = receiveMessageOnPort(this.port);
+      if (got) {
+        const a = got.message as Answer & { id?: number };
+        if (a.id !== id) continue; // the late answer of a call that timed out
+        if (a.error) throw new PgSyncError(a.error.message, a.error.code);
+        return a;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new PgSyncError(`PostgreSQL did not answer within ${this.timeoutMs / 1000} s`);
+      // Woken with nothing readable yet (seen once under load), or not woken yet: wait again.
+      if (Atomics.load(this.flag, 0) === 1) Atomics.wait(idle, 0, 0, 2);
+      else Atomics.wait(this.flag, 0, 0, left);
     }
-    if (!got) throw new PgSyncError("PostgreSQL connection thread answered nothing");
-    const a = got.message as Answer;
-    if (a.error) throw new PgSyncError(a.error.message, a.error.code);
-    return a;
   }
 
   /**

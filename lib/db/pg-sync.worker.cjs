@@ -13,11 +13,18 @@ pg.types.setTypeParser(1184, (v) => v);
 
 const flag = new Int32Array(workerData.flag);
 const port = workerData.port;
+// A statement (connecting included) that gets no answer within this limit fails, and its
+// connection is dropped (lib/db/pg-sync.ts blockingTimeoutMs); the next one connects again.
+const timeoutMs = workerData.timeoutMs;
 let client = null;
 
 async function connection() {
   if (client) return client;
-  const c = new pg.Client({ connectionString: workerData.url, application_name: workerData.name });
+  const c = new pg.Client({
+    connectionString: workerData.url,
+    application_name: workerData.name,
+    connectionTimeoutMillis: timeoutMs,
+  });
   c.on("error", () => {
     if (client === c) client = null; // reconnect on the next request
   });
@@ -48,20 +55,38 @@ async function handle(req) {
   if (deferredError && !req.quiet) {
     const error = deferredError;
     deferredError = null;
-    answer({ error });
+    answer({ id: req.id, error });
     return;
   }
   if (deferredError) return;
+  let timer = null;
+  let timedOut = false;
   try {
     const c = await connection();
+    timer = setTimeout(() => {
+      // No answer in time: drop the connection, which fails the statement (and ends whatever
+      // transaction it was in, on the server too).
+      timedOut = true;
+      if (client === c) client = null;
+      c.connection.stream.destroy();
+    }, timeoutMs);
     const result = await c.query({ text: req.sql, values: req.params, rowMode: req.rowMode });
     if (req.quiet) return;
     const last = Array.isArray(result) ? result[result.length - 1] : result;
-    answer({ rows: last.rows, rowCount: last.rowCount ?? 0, fields: (last.fields ?? []).map((f) => f.name) });
+    answer({
+      id: req.id,
+      rows: last.rows,
+      rowCount: last.rowCount ?? 0,
+      fields: (last.fields ?? []).map((f) => f.name),
+    });
   } catch (err) {
-    const error = { message: err.message, code: err.code };
+    const error = timedOut
+      ? { message: `PostgreSQL did not answer within ${timeoutMs / 1000} s` }
+      : { message: err.message, code: err.code };
     if (req.quiet) deferredError = error;
-    else answer({ error });
+    else answer({ id: req.id, error });
+  } finally {
+    if (timer) clearTimeout(timer);
   }
 }
 

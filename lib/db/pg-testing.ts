@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { Worker } from "node:worker_threads";
 import pg from "pg";
 
 // Tests and benchmarks on PostgreSQL: each run creates its own uniquely named database on the
@@ -52,4 +53,66 @@ export async function pgAvailable(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+export interface FrozenPath {
+  /** The database's URL through the relay. */
+  url: string;
+  /** Stops (true) or resumes (false) the bytes in both directions; the sockets stay open. */
+  freeze(on: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+// The relay runs on a thread of its own: a caller blocked on the synchronous connection
+// (lib/db/pg-sync.ts) must not stop it.
+const RELAY = `
+const net = require("node:net");
+const { parentPort, workerData } = require("node:worker_threads");
+let frozen = false;
+const sockets = new Set();
+const relay = net.createServer((client) => {
+  const upstream = net.connect(workerData.port, workerData.host);
+  const close = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
+  for (const [from, to] of [[client, upstream], [upstream, client]]) {
+    sockets.add(from);
+    from.on("data", (chunk) => { if (!frozen) to.write(chunk); });
+    from.on("error", close).on("close", close);
+  }
+});
+relay.listen(0, "127.0.0.1", () => parentPort.postMessage({ port: relay.address().port }));
+parentPort.on("message", (m) => {
+  if (m.close) { for (const s of sockets) s.destroy(); relay.close(() => parentPort.postMessage({ closed: true })); return; }
+  frozen = m.frozen;
+  parentPort.postMessage({ frozen });
+});
+`;
+
+/**
+ * A TCP relay in front of the database that a test can freeze: what a network path that stops
+ * answering looks like (unlike a stopped server, nothing is refused or closed).
+ */
+export async function frozenPath(databaseUrl: string): Promise<FrozenPath> {
+  const target = new URL(databaseUrl);
+  const worker = new Worker(RELAY, {
+    eval: true,
+    workerData: { host: target.hostname, port: Number(target.port || 5432) },
+  });
+  const next = () => new Promise<Record<string, unknown>>((r) => worker.once("message", r));
+  const { port } = (await next()) as { port: number };
+  const url = new URL(databaseUrl);
+  url.host = `127.0.0.1:${port}`;
+  return {
+    url: url.toString(),
+    freeze: async (on) => {
+      const acked = next();
+      worker.postMessage({ frozen: on });
+      await acked;
+    },
+    close: async () => {
+      const closed = next();
+      worker.postMessage({ close: true });
+      await closed;
+      await worker.terminate();
+    },
+  };
 }

@@ -143,6 +143,7 @@ export class Recorder {
     const samples = [...this.samples.values()];
     const pgdb = this.db as unknown as PgSyncDatabase;
     let client: pg.PoolClient | null = null;
+    let broken = false;
     try {
       const statements = pgdb.captureWrites(() => this.write(batch, samples));
       client = await pgdb.asyncPool().connect();
@@ -151,11 +152,13 @@ export class Recorder {
       for (const st of statements) await client.query(st.sql, st.params);
       await client.query("COMMIT");
     } catch (err) {
+      // Dropped, not reused: after a timed-out statement the connection's state is unknown.
+      broken = true;
       await client?.query("ROLLBACK").catch(() => {});
       this.failed(err);
       return;
     } finally {
-      client?.release();
+      client?.release(broken);
     }
     this.done(n, samples);
     // What arrived while this one was written goes next.
