@@ -62,5 +62,13 @@ describe("PostgreSQL mode", () => {
       ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
     });
     expect(e.PG_POOL_MAX).toBe(10);
+    expect(e.PG_BLOCKING_TIMEOUT_MS).toBe(60_000);
+  });
+
+  it("refuses a statement timeout too short to be meant", () => {
+    const shared = { AUTH_SECRET: "x".repeat(32), ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") };
+    expect(() =>
+      parseEnv({ DATABASE_URL: "postgresql://db/switchyard", ...shared, PG_BLOCKING_TIMEOUT_MS: "10" }),
+    ).toThrow(/PG_BLOCKING_TIMEOUT_MS/);
   });
 });

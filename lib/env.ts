@@ -50,6 +50,8 @@ const schema = z.object({
   DELIVERY_IN_PROCESS: bool.default(true),
   /** PostgreSQL only: connections of this process's raw pool (Prisma's adapter has its own). */
   PG_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
+  /** PostgreSQL only: how long a statement may go unanswered (lib/db/pg-sync.ts reads it too). */
+  PG_BLOCKING_TIMEOUT_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
   // The DELIVERY_* tuning variables are validated by lib/delivery/config.ts when delivery starts.
   DATA_DIR: z.string().default("./data"),
 });
