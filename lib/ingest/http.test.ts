@@ -194,6 +194,37 @@ describe("browsers and analytics.js", () => {
   });
 });
 
+describe("a write key that cannot be looked up (the database does not answer)", () => {
+  it("answers 503 unavailable, stores nothing, and the settings document says the same", async () => {
+    // PostgreSQL's resolver answers with a promise; here it fails as a lost connection would.
+    const down = await setupIngest({
+      resolver: { resolve: () => Promise.reject(new Error("Connection terminated unexpectedly")) },
+    });
+    try {
+      const unavailable = {
+        code: "unavailable",
+        message: "Could not look up the write key; retry later",
+      };
+      const track = await post(down.url, "/v1/track", { userId: "u", event: "E" }, { writeKey: "wk_any" });
+      expect(track.status).toBe(503);
+      expect(track.json.error).toEqual(unavailable);
+      const batch = await post(
+        down.url,
+        "/v1/batch",
+        { batch: [{ type: "track", userId: "u", event: "E" }] },
+        { writeKey: "wk_any" },
+      );
+      expect(batch.status).toBe(503);
+      const settings = await request(`${down.url}/v1/projects/wk_any/settings`);
+      expect(settings.status).toBe(503);
+      expect(settings.json.error).toEqual(unavailable);
+      expect(archived(down.db, down.source.id)).toEqual([]);
+    } finally {
+      await down.close();
+    }
+  });
+});
+
 describe("pixel API", () => {
   const pixel = (type: string, message: unknown) =>
     fetch(

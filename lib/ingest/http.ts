@@ -15,6 +15,7 @@ import {
   sendError,
   sendJson,
   sendOk,
+  writeKeyUnreadable,
 } from "@/lib/ingest/responses";
 import { startRetention } from "@/lib/ingest/retention";
 import { SETTINGS_PATH, settingsDocument } from "@/lib/ingest/settings-doc";
@@ -234,7 +235,7 @@ export function createIngest(options: IngestOptions): Ingest {
       });
     };
     const found = resolver.resolve(writeKey, Date.now());
-    if (found instanceof Promise) found.then(answer, (err) => sendError(res, internalError(err)));
+    if (found instanceof Promise) found.then(answer, (err) => sendError(res, writeKeyUnreadable(err)));
     else answer(found);
   };
 

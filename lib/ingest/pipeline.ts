@@ -7,7 +7,7 @@ import type { GroupCommitter } from "@/lib/ingest/group-commit";
 import { MAX_BATCH_MESSAGES } from "@/lib/ingest/limits";
 import { type PreparedRequest, prepareMessages, type Rejection } from "@/lib/ingest/prepare";
 import { type RateLimiter, rateLimitHeaders } from "@/lib/ingest/rate-limit";
-import { IngestError, internalError } from "@/lib/ingest/responses";
+import { IngestError, internalError, writeKeyUnreadable } from "@/lib/ingest/responses";
 import { inspectValue } from "@/lib/ingest/shape";
 import { recordIngest, recordRateLimited } from "@/lib/ingest/stats";
 import type { AppendResult } from "@/lib/ingest/store";
@@ -89,7 +89,11 @@ export class Pipeline {
       (typeof bodyKey === "string" && bodyKey !== "" ? bodyKey : null);
     if (key === null) throw new IngestError(401, "missing_write_key", MISSING_KEY);
     const found = this.deps.resolver.resolve(key, now);
-    return found instanceof Promise ? found.then(checkSource) : checkSource(found);
+    return found instanceof Promise
+      ? found.then(checkSource, (err) => {
+          throw writeKeyUnreadable(err);
+        })
+      : checkSource(found);
   }
 
   /** Never throws: every outcome ends in exactly one call to `respond`. */

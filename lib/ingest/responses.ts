@@ -90,6 +90,15 @@ export function sendError(res: ServerResponse, err: IngestError): void {
 }
 
 /** Anything unexpected: logged, never echoed. Clients see a generic retryable 500. */
+/**
+ * The write key could not be looked up (on PostgreSQL: the database did not answer). Nothing was
+ * stored; 503 tells Segment's libraries to retry, like a failed commit.
+ */
+export function writeKeyUnreadable(err: unknown): IngestError {
+  console.error("[switchyard] write key could not be looked up:", err);
+  return new IngestError(503, "unavailable", "Could not look up the write key; retry later");
+}
+
 export function internalError(err: unknown): IngestError {
   console.error("[switchyard] ingest error:", err);
   return new IngestError(500, "internal", "Something went wrong on our side; retry later");
