@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { LoadResult } from "@/bench/lib/run";
 
 // Closed-loop load from wrk (Debian's package `wrk`: `apt-get install wrk`) instead of autocannon.
 // On this 2-core machine the load generator shares the cores with the servers it measures;
@@ -9,15 +10,6 @@ import path from "node:path";
 // a server measured with it gets less CPU than it would behind a real load balancer. Chosen with
 // BENCH_LOADGEN=wrk (bench/lib/run.ts `load`); fixed-rate runs stay on autocannon (wrk has no
 // rate option).
-
-export interface WrkResult {
-  requestsPerSec: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  total: number;
-}
 
 // One request per call of `request()`: the body with a fresh id in place of "[<id>]" (thread
 // number and counter, so nothing is a duplicate), the header sets taken in turn. The Lua reads
@@ -77,7 +69,7 @@ export function wrkLoad(opts: {
   connections: number;
   duration: number;
   rotate?: Record<string, string>[];
-}): Promise<WrkResult> {
+}): Promise<LoadResult> {
   const auths = (opts.rotate ?? [opts.headers]).map((h) => h.authorization ?? "");
   const extra = Object.keys(opts.headers).filter((h) => !["authorization", "content-type"].includes(h));
   if (extra.length > 0) throw new Error(`BENCH_LOADGEN=wrk sends no ${extra.join(", ")} header`);
