@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type pg from "pg";
+import { releaseFailed } from "@/lib/db/pg";
 import { isPg, type PgSyncDatabase, translated } from "@/lib/db/pg-sync";
 
 // Reads (and small writes) on the ingest path that must not block the event loop on PostgreSQL:
@@ -71,24 +72,24 @@ export function allOf<T extends readonly unknown[]>(
 
 /**
  * fn inside BEGIN … COMMIT on a connection of the asynchronous pool. On any failure the transaction
- * is rolled back and the connection dropped rather than reused in an unknown state.
+ * is rolled back, and the connection dropped when its state is unknown (releaseFailed).
  */
 export async function pgTransaction<T>(
   db: PgSyncDatabase,
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await db.asyncPool().connect();
+  let value: T;
   try {
     await client.query("BEGIN");
-    const value = await fn(client);
+    value = await fn(client);
     await client.query("COMMIT");
-    client.release();
-    return value;
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    client.release(true);
+    await releaseFailed(client, err);
     throw err;
   }
+  client.release();
+  return value;
 }
 
 /**

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type pg from "pg";
+import { NO_STATEMENT_LIMIT } from "@/lib/db/pg";
 import { PG_MIGRATIONS } from "@/lib/db/pg-schema";
 
 // Applies prisma/postgresql/migrations in order, each in a transaction, recorded in
@@ -22,7 +23,13 @@ export function pgMigrationNames(dir = pgMigrationsDir()): string[] {
 }
 
 export async function migratePg(pool: pg.Pool, dir = pgMigrationsDir()): Promise<string[]> {
-  const client = await pool.connect();
+  const connected = await pool.connect();
+  // No statement limit here (the pool's is PG_BLOCKING_TIMEOUT_MS): a migration on a large table,
+  // or the wait for another instance's migrations, may rightly take longer.
+  const client = {
+    query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
+      connected.query<R>({ text, values, query_timeout: NO_STATEMENT_LIMIT } as pg.QueryConfig),
+  };
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     await client.query(`CREATE TABLE IF NOT EXISTS "_switchyard_migrations" (
@@ -50,8 +57,13 @@ export async function migratePg(pool: pg.Pool, dir = pgMigrationsDir()): Promise
     }
     return pending;
   } finally {
-    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
-    client.release();
+    // A connection that could not give the lock back is dropped (which gives it back), never
+    // returned to the pool holding it.
+    const unlocked = await connected.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).then(
+      () => true,
+      () => false,
+    );
+    connected.release(!unlocked);
   }
 }
 

@@ -4,6 +4,7 @@ import path from "node:path";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import pg from "pg";
+import { blockingTimeoutMs } from "@/lib/db/pg";
 import { pgPlaceholders } from "@/lib/db/pg-sql";
 
 // A synchronous PostgreSQL connection with the part of better-sqlite3's API the raw-SQL stores
@@ -18,18 +19,11 @@ import { pgPlaceholders } from "@/lib/db/pg-sql";
 // The ingest hot path does NOT use this: it has its own asynchronous pool (lib/ingest/pg-store.ts).
 // docs/scaling.md lists this as a seam: moving a store to async pg removes its blocking.
 
-// How long one blocking statement may take (PG_BLOCKING_TIMEOUT_MS, default 60 s). When the
-// database stops answering (a frozen network path rather than a refused connection), the
-// connection thread drops its connection at that point and answers an error; the next statement
-// reconnects, waiting at most as long. So an outage stalls a process for one timeout, then fails
-// its statements, instead of blocking it (and its SIGTERM handler) for as long as it lasts. The
-// asynchronous pool's statements get the same limit.
-const DEFAULT_TIMEOUT_MS = 60_000;
-
-export function blockingTimeoutMs(): number {
-  const v = Number(process.env.PG_BLOCKING_TIMEOUT_MS);
-  return Number.isInteger(v) && v >= 500 ? v : DEFAULT_TIMEOUT_MS;
-}
+// How long one blocking statement may take: PG_BLOCKING_TIMEOUT_MS (blockingTimeoutMs, lib/db/pg.ts).
+// When the database stops answering, the connection thread drops its connection at that point and
+// answers an error; the next statement reconnects, waiting at most as long. So an outage stalls a
+// process for one timeout, then fails its statements, instead of blocking it (and its SIGTERM
+// handler) for as long as it lasts. The asynchronous pool's statements get the same limit.
 
 /** Tables whose key is an autoincrement column, read from prisma/schema.prisma (model -> column). */
 function autoincrementKeys(): Map<string, string> {

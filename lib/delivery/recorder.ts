@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type pg from "pg";
+import { releaseFailed } from "@/lib/db/pg";
 import { isPg, type PgSyncDatabase } from "@/lib/db/pg-sync";
 import { RetryRollupBatch, RollupBatch, type RollupField } from "@/lib/delivery/rollups";
 import { deleteJobs, type JobRow, type OutcomeInput, sql, upsertOutcomes } from "@/lib/delivery/store";
@@ -143,7 +144,6 @@ export class Recorder {
     const samples = [...this.samples.values()];
     const pgdb = this.db as unknown as PgSyncDatabase;
     let client: pg.PoolClient | null = null;
-    let broken = false;
     try {
       const statements = pgdb.captureWrites(() => this.write(batch, samples));
       client = await pgdb.asyncPool().connect();
@@ -152,14 +152,11 @@ export class Recorder {
       for (const st of statements) await client.query(st.sql, st.params);
       await client.query("COMMIT");
     } catch (err) {
-      // Dropped, not reused: after a timed-out statement the connection's state is unknown.
-      broken = true;
-      await client?.query("ROLLBACK").catch(() => {});
+      if (client) await releaseFailed(client, err);
       this.failed(err);
       return;
-    } finally {
-      client?.release(broken);
     }
+    client.release();
     this.done(n, samples);
     // What arrived while this one was written goes next.
     if (this.queue.length || this.samples.size) this.flushIn(this.opts.flushMs);

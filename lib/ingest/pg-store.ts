@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { pgTransaction, releaseFailed } from "@/lib/db/pg";
 import { type PackedColumn, type PgColumnType, packColumn, toPg } from "@/lib/db/pg-sql";
 import { writeSchemaDrain } from "@/lib/ingest/pg-schema-drain";
 import { recentQuery } from "@/lib/ingest/sqlite-store";
@@ -149,16 +150,10 @@ export class PgArchiveStore implements ArchiveStore {
     if (this.schema.pending() === 0) return;
     const drained = this.schema.drain(Date.now());
     this.lastSchemaFlush = Date.now();
-    const client = await this.pool.connect();
     try {
-      await client.query("BEGIN");
-      await writeSchemaDrain(client, drained);
-      await client.query("COMMIT");
+      await pgTransaction(this.pool, (client) => writeSchemaDrain(client, drained));
     } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
       console.error("[switchyard] Source Schema counts could not be written:", (err as Error).message);
-    } finally {
-      client.release();
     }
   }
 
@@ -276,14 +271,15 @@ export class PgArchiveStore implements ArchiveStore {
         notify = `SELECT pg_notify('${TAP_CHANNEL}', ${client.escapeLiteral(note)}); `;
       }
       await client.query(`${notify}COMMIT`);
+      client.release();
       this.flushSchemaLater();
       return { seqs, stored: stored.size, duplicates: batch.length - stored.size };
     } catch (err) {
       this.schema.reset();
-      await client.query("ROLLBACK").catch(() => {});
+      // A statement that got no answer within PG_BLOCKING_TIMEOUT_MS fails the group (its
+      // requests answer 503 and are retried) and its connection is dropped.
+      await releaseFailed(client, err);
       throw err;
-    } finally {
-      client.release();
     }
   }
 
@@ -305,6 +301,14 @@ export class PgArchiveStore implements ArchiveStore {
   }
 
   /** Rows first..last in seq order (the tap's notifications name ranges; the rows are read here). */
+  /** The highest seq committed so far (0 when none). */
+  async lastSeq(): Promise<number> {
+    const { rows } = await this.pool.query<{ seq: number }>(
+      `SELECT COALESCE(MAX("seq"), 0) AS "seq" FROM "Message"`,
+    );
+    return Number(rows[0]!.seq);
+  }
+
   async range(first: number, last: number): Promise<ArchivedRow[]> {
     const { rows } = await this.pool.query<ArchivedRow>(
       `SELECT "seq", "workspaceId", "sourceId", "messageId", "type", "event", "userId", "anonymousId",
