@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPgPool } from "@/lib/db/pg";
 import { insertPgSource, type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
-import { pgAvailable } from "@/lib/db/pg-testing";
+import { frozenPath, pgAvailable } from "@/lib/db/pg-testing";
 import { PgArchiveStore } from "@/lib/ingest/pg-store";
 import type { ArchivedMessage } from "@/lib/ingest/store";
 import { createTap, type TapEvent } from "@/lib/tap";
@@ -83,6 +83,44 @@ describe.skipIf(!available)("the PostgreSQL tap", () => {
     expect(got).toEqual([["dst_a", "dst_b"], null]);
     await bridge.stop();
   });
+
+  it("connects again after its path stopped answering and publishes, in order, what committed meanwhile", async () => {
+    const before = process.env.PG_BLOCKING_TIMEOUT_MS;
+    process.env.PG_BLOCKING_TIMEOUT_MS = "1000";
+    const relay = await frozenPath(pg.db.url);
+    const store = new PgArchiveStore(pg.pool, { notify: true });
+    const tap = createTap();
+    const bridge = startPgTapBridge({ url: relay.url, store, tap, heartbeatMs: 200 });
+    const seen: number[] = [];
+    const off = tap.subscribe(source.id, (e) => seen.push(e.seq));
+    const waitFor = async (n: number) => {
+      for (let i = 0; i < 300 && seen.length < n; i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    try {
+      await bridge.ready;
+      const seqs: number[] = [];
+      seqs.push((await store.append([message()])).seqs[0]!);
+      await waitFor(1);
+      // The path freezes: nothing is refused or closed, the notifications just stop arriving.
+      await relay.freeze(true);
+      for (let i = 0; i < 3; i++) seqs.push((await store.append([message()])).seqs[0]!);
+      // Long enough for the heartbeat to fail and a reconnection to time out on the frozen path.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(seen).toHaveLength(1);
+      await relay.freeze(false);
+      await waitFor(4);
+      seqs.push((await store.append([message()])).seqs[0]!);
+      await waitFor(5);
+      expect(seen).toEqual(seqs);
+    } finally {
+      off();
+      await relay.freeze(false);
+      await bridge.stop();
+      await relay.close();
+      if (before === undefined) delete process.env.PG_BLOCKING_TIMEOUT_MS;
+      else process.env.PG_BLOCKING_TIMEOUT_MS = before;
+    }
+  }, 30_000);
 
   it("keeps notifications small: a range, with the sources only when they fit", () => {
     const few = tapNotification(1, 9, new Set(["ws src"]));
