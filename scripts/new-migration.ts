@@ -41,7 +41,12 @@ if (!/CREATE|ALTER|DROP/i.test(sql)) {
   process.exit(0);
 }
 const dir = migrationsDir();
-const next = String(fs.readdirSync(dir).filter((d) => /^\d{4}_/.test(d)).length + 1).padStart(4, "0");
+// After the highest number, not the count: the history has a gap (there is no 0007).
+const numbers = fs
+  .readdirSync(dir)
+  .filter((d) => /^\d{4}_/.test(d))
+  .map((d) => Number(d.slice(0, 4)));
+const next = String(Math.max(0, ...numbers) + 1).padStart(4, "0");
 const target = path.join(dir, `${next}_${name}`);
 fs.mkdirSync(target);
 fs.writeFileSync(path.join(target, "migration.sql"), sql);
