@@ -75,6 +75,11 @@ function Progress({
         {formatCount(r.routed)} routed · {formatCount(r.delivered)} delivered · {formatCount(r.filtered)}{" "}
         filtered · {formatCount(r.failed)} failed
         {r.pending > 0 && ` · ${formatCount(r.pending)} in the queue`}
+        {r.alreadyQueued > 0 && (
+          <span title="A job for these messages was already queued for this destination (still retrying, or queued by an earlier replay): that job delivers them, so they were not queued twice">
+            {` · ${formatCount(r.alreadyQueued)} already queued`}
+          </span>
+        )}
       </p>
     </li>
   );

@@ -85,7 +85,14 @@ describe("replay", () => {
       const r = getReplay(h.db, dest, replay.id)!;
       return r.status === "done" ? r : null;
     }, 15_000);
-    expect(done).toMatchObject({ routed: 10, filtered: 5, delivered: 10, failed: 0, pending: 0 });
+    expect(done).toMatchObject({
+      routed: 10,
+      filtered: 5,
+      alreadyQueued: 0,
+      delivered: 10,
+      failed: 0,
+      pending: 0,
+    });
     expect(s.count).toBe(10);
     expect(new Set(s.requests.map((r) => r.headers["idempotency-key"]))).toEqual(
       new Set(Array.from({ length: 10 }, (_, i) => `in-${i}`)),
@@ -141,6 +148,48 @@ describe("replay", () => {
     expect(after.routed).toBeLessThan(50);
     // Nothing more than what was routed before cancelling reaches the destination.
     expect(s.count).toBeLessThanOrEqual(cancelled.routed);
+  }, 30_000);
+
+  it("counts the messages whose job is still queued for the destination as already queued, not again", async () => {
+    h = harness();
+    // The destination fails with 503: its live jobs stay queued, retrying.
+    const s = await startSink({ kind: "status", status: 503 });
+    sinks.push(s);
+    const dest = h.webhook(s.url);
+    const now = Date.now();
+    h.start({ replayRate: 50, deadlineMs: 60_000, backoffBaseMs: 1000, backoffMaxMs: 1000 });
+    // Received just now: their retry deadline (a minute, from receipt) is far off.
+    archive(
+      h.db,
+      h,
+      Array.from({ length: 4 }, (_, i) => track("Retrying", { messageId: `q-${i}` })),
+      now - 1000,
+    );
+    await routedAll();
+    await until(() => (s.count >= 4 ? true : null));
+    const r = startReplay(
+      h.db,
+      {
+        workspaceId: h.workspaceId,
+        destinationId: dest,
+        sourceIds: [h.sourceId],
+        fromMs: now - HOUR_MS,
+        toMs: Date.now(),
+        createdBy: "owner@example.com",
+      },
+      { now: Date.now(), retentionMs: 7 * DAY },
+    );
+    const done = await until(() => {
+      const v = getReplay(h.db, dest, r.id)!;
+      return v.status === "done" ? v : null;
+    }, 15_000);
+    // Every message of the window is accounted for: none routed twice, none silently missing.
+    expect(done).toMatchObject({ routed: 0, filtered: 0, alreadyQueued: 4, pending: 0 });
+    const queued = h.db
+      .prepare(`SELECT COUNT(*) FROM "DeliveryJob" WHERE "destinationId" = ?`)
+      .pluck()
+      .get(dest) as number;
+    expect(queued).toBe(4);
   }, 30_000);
 });
 

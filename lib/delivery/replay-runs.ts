@@ -32,6 +32,9 @@ export interface ReplayView {
   routed: number;
   /** Stopped by a routing step (integrations object, call type, destination filter). */
   filtered: number;
+  /** Not queued again: a job for the message was already queued for this destination (its live
+   * delivery, still retrying, or an earlier replay's); that job delivers it. */
+  alreadyQueued: number;
   delivered: number;
   failed: number;
   /** Queued and not finished yet. */
@@ -51,6 +54,7 @@ interface ReplayRow {
   routed: number;
   filtered: number;
   expired: number;
+  alreadyQueued: number;
   createdBy: string;
   createdAt: number;
   finishedAt: number | null;
@@ -145,6 +149,7 @@ function replayView(db: Database.Database, r: ReplayRow): ReplayView {
     finishedAt: r.finishedAt === null ? null : Number(r.finishedAt),
     routed: r.routed,
     filtered: r.filtered,
+    alreadyQueued: r.alreadyQueued,
     delivered: n("delivered"),
     failed: n("not_delivered"),
     pending,
@@ -245,6 +250,7 @@ export function advanceReplays(
     deliveryTransaction(db, () => {
       let routed = 0;
       let filtered = 0;
+      let alreadyQueued = 0;
       const rollups = new RollupBatch();
       const insert = db.prepare(
         `INSERT INTO "DeliveryJob" ("destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event",
@@ -304,14 +310,15 @@ export function advanceReplays(
           r.id,
         ).changes;
         if (added) routed++;
+        else alreadyQueued++;
       }
       rollups.write(db);
       const after = rows.length ? rows[rows.length - 1]!.seq : r.afterSeq;
       const done = finishedReading && pending === 0 && routed === 0;
       db.prepare(
         `UPDATE "DeliveryReplay" SET "afterSeq" = ?, "routed" = "routed" + ?, "filtered" = "filtered" + ?,
-           "status" = ?, "finishedAt" = ? WHERE "id" = ? AND "status" = 'running'`,
-      ).run(after, routed, filtered, done ? "done" : "running", done ? deps.now : null, r.id);
+           "alreadyQueued" = "alreadyQueued" + ?, "status" = ?, "finishedAt" = ? WHERE "id" = ? AND "status" = 'running'`,
+      ).run(after, routed, filtered, alreadyQueued, done ? "done" : "running", done ? deps.now : null, r.id);
       if (routed) woken.add(r.destinationId);
     });
   }

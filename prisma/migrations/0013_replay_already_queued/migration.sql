@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "DeliveryReplay" ADD COLUMN "alreadyQueued" INTEGER NOT NULL DEFAULT 0;
