@@ -122,6 +122,37 @@ describe.skipIf(!available)("the PostgreSQL tap", () => {
     }
   }, 30_000);
 
+  it("connects again when the server ends its connection (a restart or failover) and misses nothing", async () => {
+    const store = new PgArchiveStore(pg.pool, { notify: true });
+    const tap = createTap();
+    const bridge = startPgTapBridge({ url: pg.db.url, store, tap });
+    const seen: number[] = [];
+    const off = tap.subscribe(source.id, (e) => seen.push(e.seq));
+    const waitFor = async (n: number) => {
+      for (let i = 0; i < 200 && seen.length < n; i++) await new Promise((r) => setTimeout(r, 25));
+    };
+    try {
+      await bridge.ready;
+      const seqs = [(await store.append([message()])).seqs[0]!];
+      await waitFor(1);
+      const { rows } = await pg.pool.query<{ ended: boolean }>(
+        `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+          WHERE application_name = 'switchyard-tap' AND datname = current_database()`,
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      // Committed while the bridge has no connection: published once it listens again.
+      seqs.push((await store.append([message()])).seqs[0]!);
+      seqs.push((await store.append([message()])).seqs[0]!);
+      await waitFor(3);
+      seqs.push((await store.append([message()])).seqs[0]!);
+      await waitFor(4);
+      expect(seen).toEqual(seqs);
+    } finally {
+      off();
+      await bridge.stop();
+    }
+  }, 30_000);
+
   it("keeps notifications small: a range, with the sources only when they fit", () => {
     const few = tapNotification(1, 9, new Set(["ws src"]));
     expect(JSON.parse(few)).toEqual({ a: 1, b: 9, s: ["ws src"] });
