@@ -11,14 +11,14 @@ import {
 import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { pgAvailable } from "@/lib/db/pg-testing";
 import { setPaused } from "@/lib/delivery/control";
-import { startReplay } from "@/lib/delivery/replay-runs";
+import { getReplay, startReplay } from "@/lib/delivery/replay-runs";
 import { startDelivery } from "@/lib/delivery/runner";
 import { TEST_KEY } from "@/lib/delivery/testing/fixtures";
 import { PgArchiveStore } from "@/lib/ingest/pg-store";
 
 // A delivering process re-reads every second what the console and the other processes may have
 // changed: pauses and breakers, whether the destinations changed, how many processes deliver, and
-// whether a replay runs. On PostgreSQL these reads go through the asynchronous pool: a process in
+// whether a replay runs (and a running replay's steps). On PostgreSQL these go through the asynchronous pool: a process in
 // the middle of delivering does not stop its event loop for them. What a user notices is that a
 // pause, a new destination name and a replay started in the console still take effect.
 
@@ -112,7 +112,8 @@ describe.skipIf(!available)("the delivery engine's every-second refresh on Postg
         jobs = (await db.pool.query(`SELECT COUNT(*)::int AS n FROM "DeliveryJob"`)).rows[0].n;
         if (jobs > 0) await new Promise((r) => setTimeout(r, 20));
       }
-      startReplay(
+      blocking.length = 0;
+      const replay = startReplay(
         console_.asDatabase(),
         {
           workspaceId: source.workspaceId,
@@ -125,6 +126,51 @@ describe.skipIf(!available)("the delivery engine's every-second refresh on Postg
         { now: Date.now(), retentionMs: 86_400_000 },
       );
       expect(await until(() => received === 10)).toBe(true);
+      // Its steps (read the window, queue the jobs, count) ran on the asynchronous pool too, and
+      // every message of the window is accounted for.
+      expect(
+        await until(
+          () => getReplay(console_.asDatabase(), destination.destinationId, replay.id)?.status === "done",
+        ),
+      ).toBe(true);
+      expect(getReplay(console_.asDatabase(), destination.destinationId, replay.id)).toMatchObject({
+        routed: 5,
+        filtered: 0,
+        alreadyQueued: 0,
+        delivered: 5,
+        pending: 0,
+      });
+      expect(blocking.filter((sql) => /DeliveryReplay|"replayId"/.test(sql))).toEqual([]);
+
+      // Paused, new messages wait in the queue; a replay over them counts them as already queued.
+      setPaused(console_.asDatabase(), destination, true, "owner@example.com", Date.now());
+      expect(await until(() => dest()?.paused === true)).toBe(true);
+      const from2 = Date.now() - 1;
+      await new PgArchiveStore(db.pool).append(
+        Array.from({ length: 3 }, (_, i) => archivedTrack(source, `queued-${i}`)),
+      );
+      const queued = async () =>
+        (await db.pool.query(`SELECT COUNT(*)::int AS n FROM "DeliveryJob" WHERE "replayId" IS NULL`)).rows[0]
+          .n;
+      for (let i = 0; i < 200 && (await queued()) < 3; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await queued()).toBe(3);
+      const second = startReplay(
+        console_.asDatabase(),
+        {
+          workspaceId: source.workspaceId,
+          destinationId: destination.destinationId,
+          sourceIds: [source.id],
+          fromMs: from2,
+          toMs: Date.now(),
+          createdBy: "owner@example.com",
+        },
+        { now: Date.now(), retentionMs: 86_400_000 },
+      );
+      const view = () => getReplay(console_.asDatabase(), destination.destinationId, second.id);
+      expect(await until(() => view()?.status === "done")).toBe(true);
+      expect(view()).toMatchObject({ routed: 0, filtered: 0, alreadyQueued: 3, pending: 0 });
+      setPaused(console_.asDatabase(), destination, false, "owner@example.com", Date.now());
+      expect(await until(() => received === 13)).toBe(true);
     } finally {
       engine.call = call;
       await runner.stop({ graceMs: 0 });

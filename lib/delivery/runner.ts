@@ -13,7 +13,7 @@ import {
   readDeliveryProcesses,
 } from "@/lib/delivery/processes";
 import { Recorder } from "@/lib/delivery/recorder";
-import { advanceReplays, replaysRunning } from "@/lib/delivery/replay-runs";
+import { advanceReplays, advanceReplaysAsync, replaysRunning } from "@/lib/delivery/replay-runs";
 import { pruneDelivery } from "@/lib/delivery/retention";
 import { DestinationWorker } from "@/lib/delivery/worker";
 import { env } from "@/lib/env";
@@ -273,7 +273,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     }
   };
   // Replays advance once a second by at most replayRate messages each (lib/delivery/replay-runs.ts).
-  // Whether one runs is read off the event loop on PostgreSQL; advancing one blocks, as before.
+  // On PostgreSQL whether one runs is read, and a step written, off the event loop.
   let checkingReplays: Promise<void> | null = null;
   const replays = () => {
     if (checkingReplays) return;
@@ -293,19 +293,33 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   };
   const replayFailed = (err: unknown) =>
     console.error("[switchyard] delivery: advancing replays failed:", err);
+  // PostgreSQL: a step runs off the event loop (advanceReplaysAsync), one at a time.
+  let advancing: Promise<void> | null = null;
   const advance = () => {
+    const notify = (woken: Set<string>) => {
+      for (const id of woken) workers.get(id)?.notify();
+    };
     try {
-      const woken = advanceReplays(db, {
+      const deps = {
         now: now(),
         deadlineMs: cfg.deadlineMs,
         budget: cfg.replayRate,
-        destination: (id) => {
+        destination: (id: string) => {
           const d = table.destinations.get(id);
           return d?.enabled ? d : undefined;
         },
-        schemaOff: (sourceId) => table.schemaOff.get(sourceId),
-      });
-      for (const id of woken) workers.get(id)?.notify();
+        schemaOff: (sourceId: string) => table.schemaOff.get(sourceId),
+      };
+      if (!isPg(db)) {
+        notify(advanceReplays(db, deps));
+        return;
+      }
+      if (advancing) return;
+      advancing = advanceReplaysAsync(db, deps)
+        .then(notify, replayFailed)
+        .finally(() => {
+          advancing = null;
+        });
     } catch (err) {
       replayFailed(err);
     }
@@ -351,6 +365,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       // A pass in flight commits (or fails) and hands its jobs over before the workers stop; reads
       // on their way finish before the connection may close.
       await Promise.all([passing, refreshing, checkingReplays]);
+      await advancing;
       for (const off of unsubscribe.values()) off();
       unsubscribe.clear();
       await Promise.all([...workers.values()].map((w) => w.stop(stopOpts.graceMs)));
