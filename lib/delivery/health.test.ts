@@ -80,7 +80,7 @@ describe("destination health", () => {
     });
   });
 
-  it("prunes raw rows after the archive retention and rollups after 90 days", () => {
+  it("prunes raw rows after the archive retention and rollups after 90 days", async () => {
     const { db, dest, where, rollup } = setup();
     const now = Date.now();
     const day = 86_400_000;
@@ -93,7 +93,7 @@ describe("destination health", () => {
     outcome.run(dest, 1, where.workspaceId, where.sourceId, "m1", now - 8 * day, now - 8 * day);
     outcome.run(dest, 2, where.workspaceId, where.sourceId, "m2", now - day, now - day);
     outcome.run("deleted-destination", 3, where.workspaceId, where.sourceId, "m3", now, now);
-    const result = pruneDelivery(
+    const result = await pruneDelivery(
       db,
       { outcomeRetentionMs: 7 * day, rollupRetentionMs: 90 * day },
       now,

@@ -1,24 +1,49 @@
 import type Database from "better-sqlite3";
+import type { Maybe } from "@/lib/db/off-loop";
+import { isPg, type PgSyncDatabase, translated } from "@/lib/db/pg-sync";
 import type { DeliveryConfig } from "@/lib/delivery/config";
 import { RollupBatch } from "@/lib/delivery/rollups";
 import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
 import { prunePrivacy } from "@/lib/privacy/sql";
 
-// Hourly housekeeping, in small chunks so ingest and delivery never wait long for the lock:
+// Hourly housekeeping, in small chunks so ingest and delivery never wait long for the lock or the
+// event loop:
 // raw outcomes and samples follow the archive's retention (ARCHIVE_RETENTION_DAYS), rollups and
 // health history are kept 90 days (DELIVERY_ROLLUP_RETENTION_DAYS), rows of deleted destinations
 // go, and jobs of disabled destinations whose deadline passed become "not delivered".
 
 const CHUNK = 2000;
 
-function drain(db: Database.Database, statement: string, ...params: unknown[]): number {
-  const run = db.prepare(statement);
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** One chunk's DELETE: at once on SQLite, on the asynchronous pool on PostgreSQL. */
+function deleteChunk(db: Database.Database, statement: string, params: unknown[]): Maybe<number> {
+  if (!isPg(db)) return db.prepare(statement).run(...params).changes;
+  return (db as unknown as PgSyncDatabase)
+    .asyncPool()
+    .query(translated(statement), params)
+    .then((r) => r.rowCount ?? 0);
+}
+
+/**
+ * Deletes in chunks of CHUNK rows, each its own statement, with a turn of the event loop between
+ * them: a large prune (an hour of outcomes at a high rate is millions of rows) never holds the
+ * event loop, and the requests and deliveries it serves, for more than one chunk.
+ */
+async function drain(
+  db: Database.Database,
+  stopped: () => boolean,
+  statement: string,
+  ...params: unknown[]
+): Promise<number> {
   let total = 0;
-  for (;;) {
-    const { changes } = run.run(...params, CHUNK);
+  while (!stopped()) {
+    const changes = await deleteChunk(db, statement, [...params, CHUNK]);
     total += changes;
-    if (changes < CHUNK) return total;
+    if (changes < CHUNK) break;
+    await nextTurn();
   }
+  return total;
 }
 
 type ParkedJob = JobRow & {
@@ -75,65 +100,76 @@ export function expireParkedJobs(
   return rows.length;
 }
 
-export function pruneDelivery(
+export async function pruneDelivery(
   db: Database.Database,
   cfg: Pick<DeliveryConfig, "outcomeRetentionMs" | "rollupRetentionMs">,
   now: number,
   activeDestinations: ReadonlySet<string>,
+  /** Checked between chunks: true stops the prune there (shutdown). */
+  stopped: () => boolean = () => false,
 ) {
   const rawCutoff = now - cfg.outcomeRetentionMs;
   const rollupCutoff = now - cfg.rollupRetentionMs;
-  const result = {
-    outcomes: drain(
-      db,
-      `DELETE FROM "DeliveryOutcome" WHERE ("destinationId", "seq") IN
-         (SELECT "destinationId", "seq" FROM "DeliveryOutcome" WHERE "receivedAt" < ? LIMIT ?)`,
-      rawCutoff,
-    ),
-    samples: drain(
-      db,
-      `DELETE FROM "DeliverySample" WHERE "id" IN (SELECT "id" FROM "DeliverySample" WHERE "at" < ? LIMIT ?)`,
-      rawCutoff,
-    ),
-    rollups: drain(
-      db,
-      `DELETE FROM "DeliveryRollup" WHERE ("destinationId", "sourceId", "minute") IN
-         (SELECT "destinationId", "sourceId", "minute" FROM "DeliveryRollup" WHERE "minute" < ? LIMIT ?)`,
-      rollupCutoff,
-    ),
-    healthEvents: drain(
-      db,
-      `DELETE FROM "DestinationHealthEvent" WHERE "id" IN (SELECT "id" FROM "DestinationHealthEvent" WHERE "at" < ? LIMIT ?)`,
-      rollupCutoff,
-    ),
-    orphans: 0,
-    expired: 0,
-  };
-  const orphan = `NOT IN (SELECT "id" FROM "Destination")`;
-  result.orphans += drain(
+  const result = { outcomes: 0, samples: 0, rollups: 0, healthEvents: 0, orphans: 0, expired: 0 };
+  result.outcomes = await drain(
     db,
+    stopped,
+    `DELETE FROM "DeliveryOutcome" WHERE ("destinationId", "seq") IN
+       (SELECT "destinationId", "seq" FROM "DeliveryOutcome" WHERE "receivedAt" < ? LIMIT ?)`,
+    rawCutoff,
+  );
+  result.samples = await drain(
+    db,
+    stopped,
+    `DELETE FROM "DeliverySample" WHERE "id" IN (SELECT "id" FROM "DeliverySample" WHERE "at" < ? LIMIT ?)`,
+    rawCutoff,
+  );
+  result.rollups = await drain(
+    db,
+    stopped,
+    `DELETE FROM "DeliveryRollup" WHERE ("destinationId", "sourceId", "minute") IN
+       (SELECT "destinationId", "sourceId", "minute" FROM "DeliveryRollup" WHERE "minute" < ? LIMIT ?)`,
+    rollupCutoff,
+  );
+  result.healthEvents = await drain(
+    db,
+    stopped,
+    `DELETE FROM "DestinationHealthEvent" WHERE "id" IN (SELECT "id" FROM "DestinationHealthEvent" WHERE "at" < ? LIMIT ?)`,
+    rollupCutoff,
+  );
+  const orphan = `NOT IN (SELECT "id" FROM "Destination")`;
+  result.orphans += await drain(
+    db,
+    stopped,
     `DELETE FROM "DeliveryJob" WHERE "id" IN (SELECT "id" FROM "DeliveryJob" WHERE "destinationId" ${orphan} LIMIT ?)`,
   );
-  result.orphans += drain(
+  result.orphans += await drain(
     db,
+    stopped,
     `DELETE FROM "DeliveryOutcome" WHERE ("destinationId", "seq") IN
        (SELECT "destinationId", "seq" FROM "DeliveryOutcome" WHERE "destinationId" ${orphan} LIMIT ?)`,
   );
-  result.orphans += drain(
+  result.orphans += await drain(
     db,
+    stopped,
     `DELETE FROM "DeliveryRollup" WHERE ("destinationId", "sourceId", "minute") IN
        (SELECT "destinationId", "sourceId", "minute" FROM "DeliveryRollup" WHERE "destinationId" ${orphan} LIMIT ?)`,
   );
-  result.orphans += drain(
+  result.orphans += await drain(
     db,
+    stopped,
     `DELETE FROM "DeliverySample" WHERE "id" IN (SELECT "id" FROM "DeliverySample" WHERE "destinationId" ${orphan} LIMIT ?)`,
   );
+  if (stopped()) return result;
   // Privacy removal notes follow the outcomes; settings of deleted destinations and sources go.
   prunePrivacy(db, rawCutoff);
   const ids = (db.prepare(`SELECT "id" FROM "Destination"`).all() as { id: string }[]).map((r) => r.id);
   for (const id of ids) {
     if (activeDestinations.has(id)) continue;
-    for (let n = expireParkedJobs(db, id, now); n > 0; n = expireParkedJobs(db, id, now)) result.expired += n;
+    for (let n = expireParkedJobs(db, id, now); n > 0 && !stopped(); n = expireParkedJobs(db, id, now)) {
+      result.expired += n;
+      await nextTurn();
+    }
   }
   return result;
 }

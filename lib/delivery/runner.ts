@@ -324,10 +324,19 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       replayFailed(err);
     }
   };
+  // Chunk by chunk with turns of the event loop between them (on PostgreSQL off it); one at a time.
+  let pruning: Promise<void> | null = null;
   const prune = () => {
     try {
-      if (!isLeader()) return;
-      pruneDelivery(db, cfg, now(), new Set(workers.keys()));
+      if (pruning || !isLeader()) return;
+      pruning = pruneDelivery(db, cfg, now(), new Set(workers.keys()), () => stopped)
+        .then(
+          () => {},
+          (err) => console.error("[switchyard] delivery: pruning failed:", err),
+        )
+        .finally(() => {
+          pruning = null;
+        });
     } catch (err) {
       console.error("[switchyard] delivery: pruning failed:", err);
     }
@@ -365,7 +374,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       // A pass in flight commits (or fails) and hands its jobs over before the workers stop; reads
       // on their way finish before the connection may close.
       await Promise.all([passing, refreshing, checkingReplays]);
-      await advancing;
+      await Promise.all([advancing, pruning]);
       for (const off of unsubscribe.values()) off();
       unsubscribe.clear();
       await Promise.all([...workers.values()].map((w) => w.stop(stopOpts.graceMs)));
