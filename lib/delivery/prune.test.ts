@@ -55,10 +55,19 @@ describe("the delivery prune", () => {
         settings: { url: "https://x.example/" },
       });
       insertOld(db, where, dest);
+      // Privacy removal notes follow the outcomes' retention too.
+      const note = db.prepare(
+        `INSERT INTO "PrivacyRemoval" ("destinationId", "seq", "workspaceId", "sourceId", "removed", "fields", "at")
+         VALUES (?, ?, ?, ?, 1, '["email"]', ?)`,
+      );
+      note.run(dest, 1, where.workspaceId, where.sourceId, Date.now() - 8 * DAY);
+      note.run(dest, ROWS + 1, where.workspaceId, where.sourceId, Date.now());
       const { value, turns } = await turnsDuring(() =>
         pruneDelivery(db, retention, Date.now(), new Set([dest])),
       );
       expect(value.outcomes).toBe(ROWS);
+      expect(value.privacyRemovals).toBe(1);
+      expect(db.prepare(`SELECT "seq" FROM "PrivacyRemoval"`).all()).toEqual([{ seq: ROWS + 1 }]);
       // Before: one synchronous loop over every chunk, and no turn at all until it ended.
       expect(turns).toBeGreaterThanOrEqual(2);
       expect(db.prepare(`SELECT "messageId" FROM "DeliveryOutcome"`).all()).toEqual([

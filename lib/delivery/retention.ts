@@ -4,7 +4,7 @@ import { isPg, type PgSyncDatabase, translated } from "@/lib/db/pg-sync";
 import type { DeliveryConfig } from "@/lib/delivery/config";
 import { RollupBatch } from "@/lib/delivery/rollups";
 import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
-import { prunePrivacy } from "@/lib/privacy/sql";
+import { prunePrivacySettings } from "@/lib/privacy/sql";
 
 // Hourly housekeeping, in small chunks so ingest and delivery never wait long for the lock or the
 // event loop:
@@ -110,7 +110,15 @@ export async function pruneDelivery(
 ) {
   const rawCutoff = now - cfg.outcomeRetentionMs;
   const rollupCutoff = now - cfg.rollupRetentionMs;
-  const result = { outcomes: 0, samples: 0, rollups: 0, healthEvents: 0, orphans: 0, expired: 0 };
+  const result = {
+    outcomes: 0,
+    samples: 0,
+    rollups: 0,
+    healthEvents: 0,
+    privacyRemovals: 0,
+    orphans: 0,
+    expired: 0,
+  };
   result.outcomes = await drain(
     db,
     stopped,
@@ -160,9 +168,23 @@ export async function pruneDelivery(
     stopped,
     `DELETE FROM "DeliverySample" WHERE "id" IN (SELECT "id" FROM "DeliverySample" WHERE "destinationId" ${orphan} LIMIT ?)`,
   );
+  // Privacy removal notes (one per message and destination) follow the outcomes.
+  result.privacyRemovals = await drain(
+    db,
+    stopped,
+    `DELETE FROM "PrivacyRemoval" WHERE ("destinationId", "seq") IN
+       (SELECT "destinationId", "seq" FROM "PrivacyRemoval" WHERE "at" < ? LIMIT ?)`,
+    rawCutoff,
+  );
+  result.orphans += await drain(
+    db,
+    stopped,
+    `DELETE FROM "PrivacyRemoval" WHERE ("destinationId", "seq") IN
+       (SELECT "destinationId", "seq" FROM "PrivacyRemoval" WHERE "destinationId" ${orphan} LIMIT ?)`,
+  );
   if (stopped()) return result;
-  // Privacy removal notes follow the outcomes; settings of deleted destinations and sources go.
-  prunePrivacy(db, rawCutoff);
+  // Privacy settings of deleted destinations and sources.
+  prunePrivacySettings(db);
   const ids = (db.prepare(`SELECT "id" FROM "Destination"`).all() as { id: string }[]).map((r) => r.id);
   for (const id of ids) {
     if (activeDestinations.has(id)) continue;

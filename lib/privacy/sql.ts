@@ -65,7 +65,6 @@ function statements(db: Database.Database) {
        JOIN "PrivacyRemoval" r ON r."destinationId" = d."id" AND r."seq" = ?
        WHERE d."workspaceId" = ?`,
     ),
-    pruneRemovals: db.prepare(`DELETE FROM "PrivacyRemoval" WHERE "at" < ?`),
   };
 }
 
@@ -113,12 +112,11 @@ export function writeInboxRows(db: Database.Database, rows: readonly InboxWrite[
   }
 }
 
-/** Removal notes older than the outcomes' retention; settings rows of deleted destinations and sources. */
-export function prunePrivacy(db: Database.Database, cutoff: number): void {
-  privacySql(db).pruneRemovals.run(cutoff);
-  db.prepare(
-    `DELETE FROM "PrivacyRemoval" WHERE "destinationId" NOT IN (SELECT "id" FROM "Destination")`,
-  ).run();
+/**
+ * Settings rows of deleted destinations and sources (a few rows). The removal notes, one per
+ * message and destination, are pruned in chunks with the delivery rows (lib/delivery/retention.ts).
+ */
+export function prunePrivacySettings(db: Database.Database): void {
   db.prepare(
     `DELETE FROM "PrivacyDestination" WHERE "destinationId" NOT IN (SELECT "id" FROM "Destination")`,
   ).run();
