@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { insertPgSource, insertPgWebhook, type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
+import { PgSyncDatabase } from "@/lib/db/pg-sync";
+import { pgAvailable } from "@/lib/db/pg-testing";
 import { classifyHealth, destinationHealth, evaluateHealth } from "@/lib/delivery/health";
 import { pruneDelivery } from "@/lib/delivery/retention";
 import { minuteOf } from "@/lib/delivery/rollups";
@@ -101,5 +104,47 @@ describe("destination health", () => {
     );
     expect(result).toMatchObject({ outcomes: 1, rollups: 1, orphans: 1 });
     expect(db.prepare(`SELECT "seq" FROM "DeliveryOutcome"`).all()).toEqual([{ seq: 2 }]);
+  });
+});
+
+const pgUp = await pgAvailable();
+let pgdb: MigratedPg;
+beforeAll(async () => {
+  if (pgUp) pgdb = await openMigratedPg();
+});
+afterAll(() => pgdb?.close());
+
+describe.skipIf(!pgUp)("destination health on PostgreSQL", () => {
+  it("judges and records a change without a blocking statement", async () => {
+    const source = await insertPgSource(pgdb.pool);
+    const dest = await insertPgWebhook(pgdb.pool, {
+      id: "dst_health",
+      workspaceId: source.workspaceId,
+      sourceId: source.id,
+      url: "https://x.example/",
+    });
+    const t = Date.now();
+    await pgdb.pool.query(
+      `INSERT INTO "DeliveryRollup" ("destinationId", "sourceId", "minute", "workspaceId", "delivered", "notDelivered", "retried")
+       VALUES ($1, $2, $3, $4, 2, 0, 20)`,
+      [dest, source.id, minuteOf(t), source.workspaceId],
+    );
+    const sync = new PgSyncDatabase(pgdb.db.url);
+    const blocking: string[] = [];
+    const call = sync.call.bind(sync);
+    sync.call = (...args: Parameters<PgSyncDatabase["call"]>) => {
+      blocking.push(args[0]);
+      return call(...args);
+    };
+    try {
+      const db = sync.asDatabase();
+      expect(await evaluateHealth(db, t)).toEqual([{ destinationId: dest, state: "failing" }]);
+      expect(await evaluateHealth(db, t + 1000)).toEqual([]);
+      expect(blocking).toEqual([]);
+      const events = await pgdb.pool.query(`SELECT "state", "previousState" FROM "DestinationHealthEvent"`);
+      expect(events.rows).toEqual([{ state: "failing", previousState: "healthy" }]);
+    } finally {
+      sync.close();
+    }
   });
 });

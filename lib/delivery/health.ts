@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { allOf, andThen, type Maybe, readerFor, writeOffLoop } from "@/lib/db/off-loop";
 import { sqlite } from "@/lib/db/sqlite";
 import { minuteOf } from "@/lib/delivery/rollups";
 
@@ -50,82 +51,101 @@ interface Sums {
   retried: number;
 }
 
+const sumsSql = (byWorkspace: boolean) =>
+  `SELECT "destinationId", SUM("delivered") AS "delivered", SUM("notDelivered") AS "notDelivered",
+     SUM("filtered") AS "filtered", SUM("unsupported") AS "unsupported", SUM("retried") AS "retried"
+   FROM "DeliveryRollup" WHERE "minute" >= ? ${byWorkspace ? `AND "workspaceId" = ?` : ""} GROUP BY "destinationId"`;
+
 function sums(db: Database.Database, since: number, workspaceId?: string): Map<string, Sums> {
   const rows = db
-    .prepare(
-      `SELECT "destinationId", SUM("delivered") AS "delivered", SUM("notDelivered") AS "notDelivered",
-         SUM("filtered") AS "filtered", SUM("unsupported") AS "unsupported", SUM("retried") AS "retried"
-       FROM "DeliveryRollup" WHERE "minute" >= ? ${workspaceId ? `AND "workspaceId" = ?` : ""} GROUP BY "destinationId"`,
-    )
+    .prepare(sumsSql(Boolean(workspaceId)))
     .all(...(workspaceId ? [since, workspaceId] : [since])) as Sums[];
   return new Map(rows.map((r) => [r.destinationId, r]));
 }
 
+// The LIMIT keeps a dead destination with millions of queued messages cheap to count.
+const PENDING_RETRIES = `SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "DeliveryJob" WHERE "destinationId" = ? AND "attempts" > 0
+  LIMIT 100000) AS "x"`;
+const LATEST_EVENT = `SELECT "state", "at", "reason" FROM "DestinationHealthEvent" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1`;
+
 /** Messages in the queue that failed at least once: the same figure as Key metrics' "Retrying now". */
 export function pendingRetries(db: Database.Database, destinationId: string, _now?: number): number {
-  // The LIMIT keeps a dead destination with millions of queued messages cheap to count.
-  return (
-    db
-      .prepare(
-        `SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "DeliveryJob" WHERE "destinationId" = ? AND "attempts" > 0
-           LIMIT 100000) AS "x"`,
-      )
-      .get(destinationId) as { n: number }
-  ).n;
+  return (db.prepare(PENDING_RETRIES).get(destinationId) as { n: number }).n;
 }
 
 function latestEvent(db: Database.Database, destinationId: string) {
-  return db
-    .prepare(
-      `SELECT "state", "at", "reason" FROM "DestinationHealthEvent" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1`,
-    )
-    .get(destinationId) as { state: HealthState; at: number; reason: string } | undefined;
+  return db.prepare(LATEST_EVENT).get(destinationId) as
+    | { state: HealthState; at: number; reason: string }
+    | undefined;
 }
 
-/** Re-judges every destination and records the ones whose state changed. */
+/**
+ * Re-judges every destination and records the ones whose state changed. On SQLite at once; on
+ * PostgreSQL the reads (two per destination) and the write run on the asynchronous pool, so the
+ * process that evaluates (every 15 s) does not stop its event loop for them.
+ */
 export function evaluateHealth(
   db: Database.Database,
   now: number,
-): { destinationId: string; state: HealthState }[] {
-  const destinations = db.prepare(`SELECT "id", "workspaceId" FROM "Destination"`).all() as {
-    id: string;
-    workspaceId: string;
-  }[];
-  const recent = sums(db, minuteOf(now - HEALTH_RULES.windowMs));
-  const changes: {
-    destinationId: string;
-    workspaceId: string;
-    state: HealthState;
-    previous: HealthState;
-    reason: string;
-  }[] = [];
-  for (const d of destinations) {
-    const s = recent.get(d.id);
-    const judged = classifyHealth({
-      delivered: s?.delivered ?? 0,
-      notDelivered: s?.notDelivered ?? 0,
-      retried: s?.retried ?? 0,
-      pendingRetries: pendingRetries(db, d.id, now),
-    });
-    const previous = latestEvent(db, d.id)?.state ?? "healthy";
-    if (judged.state !== previous)
-      changes.push({
-        destinationId: d.id,
-        workspaceId: d.workspaceId,
-        state: judged.state,
-        previous,
-        reason: judged.reason,
+): Maybe<{ destinationId: string; state: HealthState }[]> {
+  const read = readerFor(db);
+  return andThen(
+    allOf([
+      read.all<{ id: string; workspaceId: string }>(`SELECT "id", "workspaceId" FROM "Destination"`, []),
+      read.all<Sums>(sumsSql(false), [minuteOf(now - HEALTH_RULES.windowMs)]),
+    ] as const),
+    ([destinations, sumRows]) => {
+      const recent = new Map(sumRows.map((r) => [r.destinationId, r]));
+      const perDestination = allOf(
+        destinations.map((d) =>
+          allOf([
+            read.get<{ n: number }>(PENDING_RETRIES, [d.id]),
+            read.get<{ state: HealthState }>(LATEST_EVENT, [d.id]),
+          ] as const),
+        ),
+      );
+      return andThen(perDestination, (states) => {
+        const changes: {
+          destinationId: string;
+          workspaceId: string;
+          state: HealthState;
+          previous: HealthState;
+          reason: string;
+        }[] = [];
+        destinations.forEach((d, i) => {
+          const [pending, latest] = states[i]!;
+          const s = recent.get(d.id);
+          const judged = classifyHealth({
+            delivered: Number(s?.delivered ?? 0),
+            notDelivered: Number(s?.notDelivered ?? 0),
+            retried: Number(s?.retried ?? 0),
+            pendingRetries: Number(pending?.n ?? 0),
+          });
+          const previous = latest?.state ?? "healthy";
+          if (judged.state !== previous)
+            changes.push({
+              destinationId: d.id,
+              workspaceId: d.workspaceId,
+              state: judged.state,
+              previous,
+              reason: judged.reason,
+            });
+        });
+        if (changes.length === 0) return [];
+        const written = writeOffLoop(db, () => {
+          const insert = db.prepare(
+            `INSERT INTO "DestinationHealthEvent" ("destinationId", "workspaceId", "state", "previousState", "at", "reason")
+             VALUES (?, ?, ?, ?, ?, ?)`,
+          );
+          for (const c of changes)
+            insert.run(c.destinationId, c.workspaceId, c.state, c.previous, now, c.reason);
+        });
+        return andThen(written, () =>
+          changes.map((c) => ({ destinationId: c.destinationId, state: c.state })),
+        );
       });
-  }
-  if (changes.length === 0) return [];
-  const insert = db.prepare(
-    `INSERT INTO "DestinationHealthEvent" ("destinationId", "workspaceId", "state", "previousState", "at", "reason")
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    },
   );
-  db.transaction(() => {
-    for (const c of changes) insert.run(c.destinationId, c.workspaceId, c.state, c.previous, now, c.reason);
-  }).immediate();
-  return changes.map((c) => ({ destinationId: c.destinationId, state: c.state }));
 }
 
 export interface DestinationHealth {

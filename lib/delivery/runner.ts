@@ -264,12 +264,22 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     }
   }
 
+  // On PostgreSQL off the event loop (its reads and write on the asynchronous pool); one at a time.
+  let evaluating: Promise<void> | null = null;
+  const healthFailed = (err: unknown) =>
+    console.error("[switchyard] delivery: health evaluation failed:", err);
   const health = () => {
     try {
-      if (!isLeader()) return;
-      evaluateHealth(db, now());
+      if (evaluating || !isLeader()) return;
+      const judged = evaluateHealth(db, now());
+      if (judged instanceof Promise)
+        evaluating = judged
+          .then(() => {}, healthFailed)
+          .finally(() => {
+            evaluating = null;
+          });
     } catch (err) {
-      console.error("[switchyard] delivery: health evaluation failed:", err);
+      healthFailed(err);
     }
   };
   // Replays advance once a second by at most replayRate messages each (lib/delivery/replay-runs.ts).
@@ -374,7 +384,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       // A pass in flight commits (or fails) and hands its jobs over before the workers stop; reads
       // on their way finish before the connection may close.
       await Promise.all([passing, refreshing, checkingReplays]);
-      await Promise.all([advancing, pruning]);
+      await Promise.all([advancing, pruning, evaluating]);
       for (const off of unsubscribe.values()) off();
       unsubscribe.clear();
       await Promise.all([...workers.values()].map((w) => w.stop(stopOpts.graceMs)));
