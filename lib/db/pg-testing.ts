@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { Worker } from "node:worker_threads";
 import pg from "pg";
+import type { PgSyncDatabase } from "@/lib/db/pg-sync";
 
 // Tests and benchmarks on PostgreSQL: each run creates its own uniquely named database on the
 // server named by TEST_PG_URL (default: the local trust-auth service) and drops it after.
@@ -113,6 +114,25 @@ export async function frozenPath(databaseUrl: string): Promise<FrozenPath> {
       worker.postMessage({ close: true });
       await closed;
       await worker.terminate();
+    },
+  };
+}
+
+/**
+ * Records the SQL of every blocking statement `db` runs from now on (what would stop its event
+ * loop for a round trip); `stop()` puts the connection back as it was.
+ */
+export function recordBlocking(db: PgSyncDatabase): { statements: string[]; stop(): void } {
+  const statements: string[] = [];
+  const call = db.call.bind(db);
+  db.call = (...args: Parameters<PgSyncDatabase["call"]>) => {
+    statements.push(args[0]);
+    return call(...args);
+  };
+  return {
+    statements,
+    stop: () => {
+      db.call = call;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { insertPgSource, insertPgWebhook, type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
 import { PgSyncDatabase } from "@/lib/db/pg-sync";
-import { pgAvailable } from "@/lib/db/pg-testing";
+import { pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
 import { classifyHealth, destinationHealth, evaluateHealth } from "@/lib/delivery/health";
 import { pruneDelivery } from "@/lib/delivery/retention";
 import { minuteOf } from "@/lib/delivery/rollups";
@@ -130,12 +130,7 @@ describe.skipIf(!pgUp)("destination health on PostgreSQL", () => {
       [dest, source.id, minuteOf(t), source.workspaceId],
     );
     const sync = new PgSyncDatabase(pgdb.db.url);
-    const blocking: string[] = [];
-    const call = sync.call.bind(sync);
-    sync.call = (...args: Parameters<PgSyncDatabase["call"]>) => {
-      blocking.push(args[0]);
-      return call(...args);
-    };
+    const blocking = recordBlocking(sync).statements;
     try {
       const db = sync.asDatabase();
       expect(await evaluateHealth(db, t)).toEqual([{ destinationId: dest, state: "failing" }]);

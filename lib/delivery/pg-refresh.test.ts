@@ -9,7 +9,7 @@ import {
   openMigratedPg,
 } from "@/lib/db/pg-fixtures";
 import { PgSyncDatabase } from "@/lib/db/pg-sync";
-import { pgAvailable } from "@/lib/db/pg-testing";
+import { pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
 import { setPaused } from "@/lib/delivery/control";
 import { getReplay, startReplay } from "@/lib/delivery/replay-runs";
 import { startDelivery } from "@/lib/delivery/runner";
@@ -69,12 +69,8 @@ describe.skipIf(!available)("the delivery engine's every-second refresh on Postg
     });
     // Once it routes (taking the router lease reads the cursor, once), count what blocks.
     expect(await until(() => runner.stats().leader)).toBe(true);
-    const blocking: string[] = [];
-    const call = engine.call.bind(engine);
-    engine.call = (...args: Parameters<PgSyncDatabase["call"]>) => {
-      blocking.push(args[0]);
-      return call(...args);
-    };
+    const recording = recordBlocking(engine);
+    const blocking = recording.statements;
     const dest = () => runner.stats().destinations.find((d) => d.id === destination.destinationId);
     try {
       // ~15 refreshes and replay checks, nothing changed: none of their reads blocks. (The only
@@ -172,7 +168,7 @@ describe.skipIf(!available)("the delivery engine's every-second refresh on Postg
       setPaused(console_.asDatabase(), destination, false, "owner@example.com", Date.now());
       expect(await until(() => received === 13)).toBe(true);
     } finally {
-      engine.call = call;
+      recording.stop();
       await runner.stop({ graceMs: 0 });
       engine.close();
       console_.close();

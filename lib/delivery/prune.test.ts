@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertPgSource, insertPgWebhook, type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
 import { PgSyncDatabase } from "@/lib/db/pg-sync";
-import { pgAvailable } from "@/lib/db/pg-testing";
+import { pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
 import { pruneDelivery } from "@/lib/delivery/retention";
 import { insertDestination, insertWorkspaceAndSource, tempDb } from "@/lib/delivery/testing/fixtures";
 
@@ -112,12 +112,7 @@ describe.skipIf(!available)("the delivery prune on PostgreSQL", () => {
     try {
       const db = sync.asDatabase();
       insertOld(db, { workspaceId: source.workspaceId, sourceId: source.id }, dest);
-      const blocking: string[] = [];
-      const call = sync.call.bind(sync);
-      sync.call = (...args: Parameters<PgSyncDatabase["call"]>) => {
-        blocking.push(args[0]);
-        return call(...args);
-      };
+      const blocking = recordBlocking(sync).statements;
       const result = await pruneDelivery(db, retention, Date.now(), new Set([dest]));
       expect(result.outcomes).toBe(ROWS);
       expect(blocking.filter((sql) => sql.startsWith('DELETE FROM "Delivery'))).toEqual([]);
