@@ -246,11 +246,12 @@ const PG_INSERT_JOBS = `INSERT INTO "DeliveryJob" ("destinationId", "workspaceId
  ON CONFLICT ("destinationId", "seq") DO NOTHING`;
 
 /** How many of the replay's messages to read now (none while two seconds' worth wait). */
-function take(r: ReplayRow, pending: number, deps: AdvanceDeps): number {
-  const sources = JSON.parse(r.sourceIds) as string[];
-  if (sources.length === 0) return 0;
+function take(pending: number, deps: AdvanceDeps): number {
   return Math.min(deps.budget, Math.max(0, 2 * deps.budget - pending));
 }
+
+/** Whether the replay reads anything (a replay whose sources are all gone reads nothing, and ends). */
+const hasSources = (r: ReplayRow) => (JSON.parse(r.sourceIds) as string[]).length > 0;
 
 function windowParams(r: ReplayRow, n: number): unknown[] {
   const sources = JSON.parse(r.sourceIds) as string[];
@@ -355,9 +356,9 @@ export function advanceReplays(db: Database.Database, deps: AdvanceDeps): Set<st
   for (const r of db.prepare(RUNNING).all() as ReplayRow[]) {
     if (!deps.destination(r.destinationId)) continue; // disabled (or just deleted): the replay waits
     const pending = Number((db.prepare(PENDING).get(r.id) as { n: number }).n);
-    const n = take(r, pending, deps);
+    const n = take(pending, deps);
     const rows =
-      n > 0
+      n > 0 && hasSources(r)
         ? (db
             .prepare(windowSql(JSON.parse(r.sourceIds).length))
             .all(...windowParams(r, n)) as ArchivedForReplay[])
@@ -402,9 +403,9 @@ export async function advanceReplaysAsync(db: Database.Database, deps: AdvanceDe
   for (const r of await read.all<ReplayRow>(RUNNING, [])) {
     if (!deps.destination(r.destinationId)) continue;
     const pending = Number((await read.get<{ n: number }>(PENDING, [r.id]))!.n);
-    const n = take(r, pending, deps);
+    const n = take(pending, deps);
     const rows =
-      n > 0
+      n > 0 && hasSources(r)
         ? await read.all<ArchivedForReplay>(windowSql(JSON.parse(r.sourceIds).length), windowParams(r, n))
         : [];
     const step = plan(r, pending, n, rows, deps);
