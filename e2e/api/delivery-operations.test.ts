@@ -229,7 +229,14 @@ describe("delivery operations API", () => {
       return mine?.status === "done" ? { mine, retentionDays: r.body.retentionDays } : null;
     }, 20_000);
     expect(done.retentionDays).toBe(7);
-    expect(done.mine).toMatchObject({ routed: 4, delivered: 4, filtered: 0, failed: 0, pending: 0 });
+    expect(done.mine).toMatchObject({
+      routed: 4,
+      delivered: 4,
+      filtered: 0,
+      alreadyQueued: 0,
+      failed: 0,
+      pending: 0,
+    });
     expect(sinkOk.requests.map((r) => r.headers["idempotency-key"]).sort()).toEqual([...sent].sort());
     const metrics = (await reader.get<KeyMetricsView>(`${dest(second)}/delivery/metrics?period=1h`)).body;
     expect(metrics).toMatchObject({ delivered: 4, replayed: 4 });
