@@ -13,7 +13,8 @@ import {
   readDeliveryProcesses,
 } from "@/lib/delivery/processes";
 import { Recorder } from "@/lib/delivery/recorder";
-import { advanceReplays, advanceReplaysAsync, replaysRunning } from "@/lib/delivery/replay-runs";
+import { replaysRunning } from "@/lib/delivery/replay-runs";
+import { advanceReplays, advanceReplaysAsync } from "@/lib/delivery/replay-step";
 import { pruneDelivery } from "@/lib/delivery/retention";
 import { DestinationWorker } from "@/lib/delivery/worker";
 import { env } from "@/lib/env";

@@ -121,15 +121,9 @@ export function planPass(rows: Row[], deps: RouterDeps): Plan | null {
     if (row.status !== "accepted") continue;
     const targets = table.bySource.get(row.sourceId);
     if (!targets) continue;
-    let message: Record<string, unknown>;
-    try {
-      message = JSON.parse(row.payload) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
-    const messageId =
-      row.messageId ?? (typeof message.messageId === "string" ? message.messageId : `seq-${row.seq}`);
-    const type = row.type ?? String(message.type ?? "");
+    const parsed = parseArchived(row);
+    if (!parsed) continue;
+    const { message, messageId, type } = parsed;
     const ctx = routeContext(row.sourceId, row.protocol, table.schemaOff.get(row.sourceId));
     for (const dest of targets) {
       const decision = routeMessage(message, dest, ctx);
@@ -233,4 +227,26 @@ export function routeContext(
     }
   }
   return { sourceId, verdict, schemaOff };
+}
+
+/**
+ * An archived message as the routing steps take it: the parsed payload, the messageId (the
+ * idempotency key: the stored one, else the payload's, else one derived from the seq) and the
+ * call type. Null when the payload is not JSON (nothing could be sent).
+ */
+export function parseArchived(row: {
+  seq: number;
+  messageId: string | null;
+  type: string | null;
+  payload: string;
+}): { message: Record<string, unknown>; messageId: string; type: string } | null {
+  let message: Record<string, unknown>;
+  try {
+    message = JSON.parse(row.payload) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const messageId =
+    row.messageId ?? (typeof message.messageId === "string" ? message.messageId : `seq-${row.seq}`);
+  return { message, messageId, type: row.type ?? String(message.type ?? "") };
 }
