@@ -6,10 +6,10 @@ import { AppError, conflict } from "@/lib/errors";
 // Replay: archived messages of chosen sources, received in a window, sent again to ONE destination
 // as if they were new — through the integrations object, call types and the destination's
 // filters (the routing steps), with their original messageId (the idempotency key). The delivery
-// engine advances each running replay (lib/delivery/replay-step.ts) once a second by at most `ratePerSecond` messages and only
-// while fewer than two seconds' worth of its jobs wait, so live traffic keeps its latency. Jobs and
-// outcomes carry the replayId; progress is counted from them. The window cannot reach further back
-// than the archive keeps messages (ARCHIVE_RETENTION_DAYS).
+// engine advances each running replay (lib/delivery/replay-step.ts) once a second by at most
+// `ratePerSecond` messages and only while fewer than two seconds' worth of its jobs wait, so live
+// traffic keeps its latency. Jobs and outcomes carry the replayId; progress is counted from them.
+// The window cannot reach further back than the archive keeps messages (ARCHIVE_RETENTION_DAYS).
 // PostgreSQL port: the statements are plain SQL; the archive scan uses the Message (sourceId, seq) index.
 
 export interface ReplayView {
