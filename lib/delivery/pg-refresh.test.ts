@@ -108,28 +108,29 @@ describe.skipIf(!available)("the delivery engine's every-second refresh on Postg
         jobs = (await db.pool.query(`SELECT COUNT(*)::int AS n FROM "DeliveryJob"`)).rows[0].n;
         if (jobs > 0) await new Promise((r) => setTimeout(r, 20));
       }
+      // A replay of the window from `fromMs` to now, started in the console; its view as it goes.
+      const replayFrom = (fromMs: number) => {
+        const { id } = startReplay(
+          console_.asDatabase(),
+          {
+            workspaceId: source.workspaceId,
+            destinationId: destination.destinationId,
+            sourceIds: [source.id],
+            fromMs,
+            toMs: Date.now(),
+            createdBy: "owner@example.com",
+          },
+          { now: Date.now(), retentionMs: 86_400_000 },
+        );
+        return () => getReplay(console_.asDatabase(), destination.destinationId, id);
+      };
       blocking.length = 0;
-      const replay = startReplay(
-        console_.asDatabase(),
-        {
-          workspaceId: source.workspaceId,
-          destinationId: destination.destinationId,
-          sourceIds: [source.id],
-          fromMs: from,
-          toMs: Date.now(),
-          createdBy: "owner@example.com",
-        },
-        { now: Date.now(), retentionMs: 86_400_000 },
-      );
+      const first = replayFrom(from);
       expect(await until(() => received === 10)).toBe(true);
       // Its steps (read the window, queue the jobs, count) ran on the asynchronous pool too, and
       // every message of the window is accounted for.
-      expect(
-        await until(
-          () => getReplay(console_.asDatabase(), destination.destinationId, replay.id)?.status === "done",
-        ),
-      ).toBe(true);
-      expect(getReplay(console_.asDatabase(), destination.destinationId, replay.id)).toMatchObject({
+      expect(await until(() => first()?.status === "done")).toBe(true);
+      expect(first()).toMatchObject({
         routed: 5,
         filtered: 0,
         alreadyQueued: 0,
@@ -150,21 +151,9 @@ describe.skipIf(!available)("the delivery engine's every-second refresh on Postg
           .n;
       for (let i = 0; i < 200 && (await queued()) < 3; i++) await new Promise((r) => setTimeout(r, 20));
       expect(await queued()).toBe(3);
-      const second = startReplay(
-        console_.asDatabase(),
-        {
-          workspaceId: source.workspaceId,
-          destinationId: destination.destinationId,
-          sourceIds: [source.id],
-          fromMs: from2,
-          toMs: Date.now(),
-          createdBy: "owner@example.com",
-        },
-        { now: Date.now(), retentionMs: 86_400_000 },
-      );
-      const view = () => getReplay(console_.asDatabase(), destination.destinationId, second.id);
-      expect(await until(() => view()?.status === "done")).toBe(true);
-      expect(view()).toMatchObject({ routed: 0, filtered: 0, alreadyQueued: 3, pending: 0 });
+      const second = replayFrom(from2);
+      expect(await until(() => second()?.status === "done")).toBe(true);
+      expect(second()).toMatchObject({ routed: 0, filtered: 0, alreadyQueued: 3, pending: 0 });
       setPaused(console_.asDatabase(), destination, false, "owner@example.com", Date.now());
       expect(await until(() => received === 13)).toBe(true);
     } finally {
