@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { singletonLease } from "@/lib/db/lease";
 import { type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
 import { PgSyncDatabase, translate } from "@/lib/db/pg-sync";
-import { frozenPath, pgAvailable } from "@/lib/db/pg-testing";
+import { frozenPath, pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
 
 describe("statement translation for PostgreSQL", () => {
   const keys = new Map([["DeliveryJob", "id"]]);
@@ -136,19 +136,36 @@ describe.skipIf(!available)("the synchronous PostgreSQL connection", () => {
     db.close();
   });
 
-  it("gives a singleton lease to one process at a time and hands it over when the holder goes", () => {
-    let t = 0;
-    const clock = () => (t += 5000); // every call is past the re-check interval
+  it("gives a singleton lease to one process at a time and hands it over when the holder goes", async () => {
     const a = new PgSyncDatabase(pg.db.url);
     const b = new PgSyncDatabase(pg.db.url);
-    const leaseA = singletonLease(a.asDatabase(), "test-singleton", clock);
-    const leaseB = singletonLease(b.asDatabase(), "test-singleton", clock);
+    let acquiredA = 0;
+    const leaseA = singletonLease(a.asDatabase(), "test-singleton", { onAcquired: () => acquiredA++ });
+    expect(await leaseA.check()).toBe(true);
     expect(leaseA.held()).toBe(true);
-    expect(leaseB.held()).toBe(false);
-    expect(leaseA.held()).toBe(true); // re-checking does not stack the lock
-    a.close(); // the holder's connection ends (a killed process)
-    expect(leaseB.held()).toBe(true);
-    leaseB.release();
+    expect(acquiredA).toBe(1);
+    const leaseB = singletonLease(b.asDatabase(), "test-singleton");
+    expect(await leaseB.check()).toBe(false);
+    expect(await leaseA.check()).toBe(true); // re-checking does not stack the lock
+    expect(acquiredA).toBe(1);
+    // Checked on its own session: the blocking connection does not wait for it.
+    const recording = recordBlocking(a);
+    leaseA.held();
+    expect(await leaseA.check()).toBe(true);
+    recording.stop();
+    expect(recording.statements).toEqual([]);
+    a.close(); // the holder's connections end (a killed process)
+    let heldByB = false;
+    for (let i = 0; i < 100 && !heldByB; i++) {
+      heldByB = await leaseB.check();
+      if (!heldByB) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(heldByB).toBe(true);
+    await leaseB.release();
+    // Released: a third process takes it at once.
+    const c = new PgSyncDatabase(pg.db.url);
+    expect(await singletonLease(c.asDatabase(), "test-singleton").check()).toBe(true);
+    c.close();
     b.close();
   });
 });

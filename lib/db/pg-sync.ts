@@ -165,6 +165,7 @@ export class PgSyncDatabase {
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private readonly statements = new Map<string, string>();
   private pool: pg.Pool | null = null;
+  private session: pg.Pool | null = null;
   private readonly timeoutMs: number;
   /** Numbers the answered requests: an answer that comes after its caller gave up is skipped. */
   private requests = 0;
@@ -241,35 +242,48 @@ export class PgSyncDatabase {
    * delivery workers' claims (lib/delivery/worker.ts). Opened on first use, closed with this.
    */
   asyncPool(): pg.Pool {
-    if (!this.pool) {
-      // Values read like this connection's (lib/db/pg-sync.worker.cjs), without changing the
-      // process-wide parsers other pools rely on.
-      const types = {
-        getTypeParser: ((oid: number, format?: string) =>
-          oid === 20 || oid === 1700
-            ? Number
-            : oid === 1114 || oid === 1184
-              ? (v: string) => v
-              : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
-      };
-      // Claims (one per destination at a time), the recorder's writes (one flush at a time) and the
-      // routing pass (one at a time): with a few destinations, each has a connection ready.
-      this.pool = new pg.Pool({
-        connectionString: this.name,
-        max: 6,
-        allowExitOnIdle: true,
-        types,
-        // A statement (or a connection attempt) that gets no answer fails after the same limit as
-        // a blocking one, and its connection is dropped: a pass or refresh waiting on a frozen
-        // connection would otherwise never end, and none would start after it.
-        query_timeout: this.timeoutMs,
-        connectionTimeoutMillis: this.timeoutMs,
-      });
-      this.pool.on("error", (err) =>
-        console.error("[switchyard] idle PostgreSQL connection failed:", err.message),
-      );
-    }
+    // Claims (one per destination at a time), the recorder's writes (one flush at a time) and the
+    // routing pass (one at a time): with a few destinations, each has a connection ready.
+    this.pool ??= this.openPool(6);
     return this.pool;
+  }
+
+  /**
+   * One asynchronous connection kept open for session state: the singleton leases' advisory locks
+   * (lib/db/lease.ts). Every statement goes to the same session while it lives; a statement that
+   * fails drops it (its locks go with it) and the next one opens a new session.
+   */
+  sessionPool(): pg.Pool {
+    this.session ??= this.openPool(1);
+    return this.session;
+  }
+
+  private openPool(max: number): pg.Pool {
+    // Values read like this connection's (lib/db/pg-sync.worker.cjs), without changing the
+    // process-wide parsers other pools rely on.
+    const types = {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === 20 || oid === 1700
+          ? Number
+          : oid === 1114 || oid === 1184
+            ? (v: string) => v
+            : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+    };
+    const pool = new pg.Pool({
+      connectionString: this.name,
+      max,
+      allowExitOnIdle: true,
+      // An idle session is kept (a lease's lock lives as long as its session).
+      idleTimeoutMillis: max === 1 ? 0 : 10_000,
+      types,
+      // A statement (or a connection attempt) that gets no answer fails after the same limit as
+      // a blocking one, and its connection is dropped: a pass or refresh waiting on a frozen
+      // connection would otherwise never end, and none would start after it.
+      query_timeout: this.timeoutMs,
+      connectionTimeoutMillis: this.timeoutMs,
+    });
+    pool.on("error", (err) => console.error("[switchyard] idle PostgreSQL connection failed:", err.message));
+    return pool;
   }
 
   get inTransaction(): boolean {
@@ -370,6 +384,8 @@ export class PgSyncDatabase {
     this.open = false;
     void this.pool?.end().catch(() => {});
     this.pool = null;
+    void this.session?.end().catch(() => {});
+    this.session = null;
     this.port.close();
     void this.worker.terminate();
   }

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { singletonLease } from "@/lib/db/lease";
-import { allOf } from "@/lib/db/off-loop";
+import { allOf, type Maybe } from "@/lib/db/off-loop";
 import { isPg } from "@/lib/db/pg-sync";
 import { type DeliveryConfig, loadDeliveryConfig } from "@/lib/delivery/config";
 import { deliveryStates, readDeliveryStates, type SharedState } from "@/lib/delivery/control";
@@ -23,6 +23,7 @@ import {
   loadRoutingTable,
   type RoutingTable,
   readRoutingFingerprint,
+  readRoutingTable,
   routingFingerprint,
 } from "@/lib/routing/table";
 import { getTap, type Tap } from "@/lib/tap";
@@ -94,8 +95,9 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   const workers = new Map<string, DestinationWorker>();
   const tap = opts.tap === undefined ? getTap() : opts.tap;
   const unsubscribe = new Map<string, () => void>();
-  let table: RoutingTable = loadRoutingTable(db, key);
+  // The fingerprint first: a change committed between the two reads then reloads the table.
   let fingerprint = routingFingerprint(db);
+  let table: RoutingTable = loadRoutingTable(db, key);
   let lastFullReload = now();
   let stopped = false;
   // The installation's DELIVERY_CONCURRENCY, shared among the processes that deliver.
@@ -110,7 +112,8 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   countProcesses();
   const concurrency = () => share;
 
-  const syncWorkers = () => {
+  /** `states`: the pauses and breakers read with the table, for workers this creates. */
+  const syncWorkers = (states?: Map<string, SharedState>) => {
     const fresh: string[] = [];
     for (const dest of table.destinations.values()) {
       const worker = workers.get(dest.id);
@@ -120,7 +123,10 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
         fresh.push(dest.id);
       }
     }
-    if (fresh.length) applyPause();
+    if (fresh.length) {
+      if (states) applyStates(states);
+      else applyPause();
+    }
     for (const [id, worker] of workers) {
       if (table.destinations.get(id)?.enabled) continue;
       workers.delete(id);
@@ -144,8 +150,7 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       if (state) worker.adoptBreaker(state.breaker);
     }
   };
-  // Workers just created learn their state before they claim anything (a blocking read: at
-  // start, and when the destinations changed).
+  // Workers just created learn their state before they claim anything (a blocking read: at start).
   const applyPause = () => {
     try {
       applyStates(deliveryStates(db));
@@ -154,17 +159,38 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     }
   };
 
-  /** Reloads the routing table when `next` (default: read now) differs, or every FULL_RELOAD_MS. */
-  const reload = (given?: string) => {
-    try {
-      const next = given ?? routingFingerprint(db);
-      if (next === fingerprint && now() - lastFullReload < FULL_RELOAD_MS) return;
+  /**
+   * Reloads the routing table when `next` differs from the fingerprint it was last loaded at, or
+   * every FULL_RELOAD_MS. On PostgreSQL the table (and the pauses of workers it creates) is read
+   * off the event loop, one reload at a time: a fingerprint that arrives while one runs is
+   * compared again when it ends. A failed reload keeps the old table and is retried by the next
+   * call (the fingerprint is taken only with a table loaded at it).
+   */
+  let reloading: Promise<void> | null = null;
+  const reloadFailed = (err: unknown) =>
+    console.error("[switchyard] delivery: reloading destinations failed:", err);
+  const reload = (next: string): Maybe<void> => {
+    if (stopped) return;
+    if (reloading) return reloading.then(() => reload(next));
+    if (next === fingerprint && now() - lastFullReload < FULL_RELOAD_MS) return;
+    const started = now();
+    const loaded = (read: readonly [RoutingTable, Map<string, SharedState>]) => {
+      if (stopped) return;
+      table = read[0];
       fingerprint = next;
-      lastFullReload = now();
-      table = loadRoutingTable(db, key);
-      syncWorkers();
+      lastFullReload = started;
+      syncWorkers(read[1]);
+    };
+    try {
+      const read = allOf([readRoutingTable(db, key), readDeliveryStates(db)] as const);
+      if (!(read instanceof Promise)) return loaded(read);
+      const tracked: Promise<void> = read.then(loaded, reloadFailed).finally(() => {
+        if (reloading === tracked) reloading = null;
+      });
+      reloading = tracked;
+      return tracked;
     } catch (err) {
-      console.error("[switchyard] delivery: reloading destinations failed:", err);
+      reloadFailed(err);
     }
   };
 
@@ -177,8 +203,8 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   const applyRefresh = ([states, next, processes]: readonly [Map<string, SharedState>, string, number]) => {
     if (stopped) return;
     applyStates(states);
-    reload(next);
     share = concurrencyShare(cfg.concurrency, processes);
+    return reload(next);
   };
   const refresh = () => {
     if (refreshing) return;
@@ -210,7 +236,8 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   });
   // Routing, health evaluation and pruning run in one process of the installation (the lease
   // holder, lib/db/lease.ts); every process runs workers for every destination.
-  const lease = singletonLease(db, "delivery-router", now);
+  // The lease is checked off the event loop (lib/db/lease.ts); taking it starts a pass at once.
+  const lease = singletonLease(db, "delivery-router", { now, onAcquired: () => wake() });
   let leader = false;
   const isLeader = () => {
     const held = lease.held();
@@ -384,14 +411,14 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       if (routeTimer) clearTimeout(routeTimer);
       // A pass in flight commits (or fails) and hands its jobs over before the workers stop; reads
       // on their way finish before the connection may close.
-      await Promise.all([passing, refreshing, checkingReplays]);
+      await Promise.all([passing, refreshing, checkingReplays, reloading]);
       await Promise.all([advancing, pruning, evaluating]);
       for (const off of unsubscribe.values()) off();
       unsubscribe.clear();
       await Promise.all([...workers.values()].map((w) => w.stop(stopOpts.graceMs)));
       workers.clear();
       await recorder.drain();
-      lease.release();
+      await lease.release();
       leaveDelivery(db);
     },
   };

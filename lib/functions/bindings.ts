@@ -9,7 +9,7 @@ import { secretValuesOf } from "@/lib/functions/settings";
 // database for the hot paths (the delivery engine may run in its own process without Prisma).
 // Portable SQL only: the same queries run on PostgreSQL.
 
-interface Row {
+export interface BindingRow {
   id: string;
   workspaceId: string;
   functionId: string;
@@ -34,7 +34,7 @@ export interface SourceBinding extends Binding {
   sourceEnabled: boolean;
 }
 
-function toBinding(row: Row, encryptionKey: string): Binding {
+function toBinding(row: BindingRow, encryptionKey: string): Binding {
   let secrets: Record<string, unknown> = {};
   if (row.secretsCipher)
     secrets = JSON.parse(open(row.secretsCipher, encryptionKey)) as Record<string, unknown>;
@@ -56,10 +56,13 @@ export interface DestinationBindings {
   insert?: Binding;
 }
 
-/** destinationId -> its destination function and/or insert function. */
-export function loadDestinationBindings(db: Database.Database, encryptionKey: string) {
+/** The deployed instances attached to destinations (rows for destinationBindings). */
+export const DESTINATION_BINDINGS_SQL = `${SELECT} AND i."destinationId" IS NOT NULL`;
+
+/** destinationId -> its destination function and/or insert function (DESTINATION_BINDINGS_SQL's rows). */
+export function destinationBindings(rows: readonly BindingRow[], encryptionKey: string) {
   const out = new Map<string, DestinationBindings>();
-  for (const row of db.prepare(`${SELECT} AND i."destinationId" IS NOT NULL`).all() as Row[]) {
+  for (const row of rows) {
     let binding: Binding;
     try {
       binding = toBinding(row, encryptionKey);
@@ -84,7 +87,7 @@ export function loadSourceBinding(
   tokenHash: string,
   encryptionKey: string,
 ): Maybe<SourceBinding | null> {
-  const row = readerFor(db).get<Row & { sourceEnabled: number | boolean }>(
+  const row = readerFor(db).get<BindingRow & { sourceEnabled: number | boolean }>(
     `SELECT q.*, s."enabled" AS "sourceEnabled" FROM (${SELECT} AND i."tokenHash" = ?) q JOIN "Source" s ON s."id" = q."sourceId"`,
     [tokenHash],
   );

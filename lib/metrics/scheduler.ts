@@ -39,7 +39,7 @@ export function startMetricsCompaction(
   const db = opts.db ?? sqlite();
   const now = opts.now ?? Date.now;
   // One compactor per installation (lib/db/lease.ts); dashboards still catch up lazily.
-  const lease = singletonLease(db, "metrics-compaction", now);
+  const lease = singletonLease(db, "metrics-compaction", { now });
   const tick = () => {
     try {
       if (!lease.held()) return;
@@ -56,7 +56,7 @@ export function startMetricsCompaction(
     stop() {
       clearTimeout(first);
       clearInterval(timer);
-      lease.release();
+      void lease.release();
     },
   };
 }

@@ -1,6 +1,4 @@
-import type Database from "better-sqlite3";
 import type { Classification } from "@/lib/privacy/matchers";
-import { privacySql } from "@/lib/privacy/sql";
 
 // Per-destination privacy rules for the router, read with raw SQL like the rest of the routing
 // table (the runner may live in its own process). A policy turns the workspace's classified
@@ -43,30 +41,27 @@ const parseList = (text: string): string[] => {
   }
 };
 
+/** What the router reads to build the rules (the queries of ROUTER_READS, answered). */
+export interface PrivacyRows {
+  privacyFields: { workspaceId: string; path: string; classification: string }[];
+  privacyDestinations: { destinationId: string; policy: string; consentCategories: string }[];
+  privacySources: { sourceId: string; withoutConsent: string }[];
+}
+
 /** destinationId -> its rule, for destinations of `workspaceOf` that have any privacy setting. */
-export function loadPrivacyRules(
-  db: Database.Database,
+export function privacyRules(
+  rows: PrivacyRows,
   workspaceOf: (destinationId: string) => string | undefined,
 ): Map<string, PrivacyRule> {
-  const s = privacySql(db);
-  const fields = s.classifiedFields.all() as { workspaceId: string; path: string; classification: string }[];
   const byWorkspace = new Map<string, { path: string; classification: Classification }[]>();
-  for (const f of fields) {
+  for (const f of rows.privacyFields) {
     const list = byWorkspace.get(f.workspaceId) ?? [];
     list.push({ path: f.path, classification: f.classification as Classification });
     byWorkspace.set(f.workspaceId, list);
   }
-  const hold = new Set(
-    (s.sources.all() as { sourceId: string; withoutConsent: string }[])
-      .filter((r) => r.withoutConsent === "hold")
-      .map((r) => r.sourceId),
-  );
+  const hold = new Set(rows.privacySources.filter((r) => r.withoutConsent === "hold").map((r) => r.sourceId));
   const rules = new Map<string, PrivacyRule>();
-  for (const row of s.destinations.all() as {
-    destinationId: string;
-    policy: string;
-    consentCategories: string;
-  }[]) {
+  for (const row of rows.privacyDestinations) {
     const workspaceId = workspaceOf(row.destinationId);
     if (!workspaceId) continue;
     const policy = (POLICIES as readonly string[]).includes(row.policy) ? (row.policy as Policy) : "all";

@@ -33,15 +33,15 @@ export const INGEST_READS = {
   suppressed: `SELECT "userId" FROM "PrivacySuppression" WHERE "workspaceId" = ?`,
 } as const;
 
+/** The router's reads of every workspace's rules (lib/privacy/policy.ts privacyRules). */
+export const ROUTER_READS = {
+  privacyFields: `SELECT "workspaceId", "path", "classification" FROM "PrivacyField" WHERE "classification" IS NOT NULL`,
+  privacyDestinations: `SELECT "destinationId", "policy", "consentCategories" FROM "PrivacyDestination"`,
+  privacySources: `SELECT "sourceId", "withoutConsent" FROM "PrivacySource"`,
+} as const;
+
 function statements(db: Database.Database) {
   return {
-    classifiedFields: db.prepare(
-      `SELECT "workspaceId", "path", "classification", "blockAtIngest" FROM "PrivacyField" WHERE "classification" IS NOT NULL`,
-    ),
-    destinations: db.prepare(
-      `SELECT "destinationId", "policy", "consentCategories" FROM "PrivacyDestination"`,
-    ),
-    sources: db.prepare(`SELECT "sourceId", "withoutConsent" FROM "PrivacySource"`),
     upsertInbox: db.prepare(
       `INSERT INTO "PrivacyField" ("workspaceId", "path", "matcher", "suggested", "sources", "firstSeen", "lastSeen",
          "sample", "sampleUserId", "sampleAnonymousId", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type { Maybe } from "@/lib/db/off-loop";
 import type { DeliveryConfig } from "@/lib/delivery/config";
 import { type JobInsert, type JobRow, type OutcomeInput, rowKey } from "@/lib/delivery/store";
 import type { Verdict } from "@/lib/protocols/enforcement";
@@ -30,9 +31,10 @@ export interface RouterDeps {
   /**
    * Called by each pass that found messages, before routing them, with the routing fingerprint
    * (lib/routing/table.ts) read in the same statement: the runner reloads the routing table when it
-   * changed. Without it, the pass routes against table() as it is (the fingerprint is read anyway).
+   * changed, and the pass waits for that reload (on PostgreSQL it may answer a promise). Without
+   * it, the pass routes against table() as it is (the fingerprint is read anyway).
    */
-  fingerprint?: (fingerprint: string) => void;
+  fingerprint?: (fingerprint: string) => Maybe<void>;
 }
 
 const MESSAGE_COLUMNS = [
@@ -98,15 +100,21 @@ interface ArchiveRow {
   protocol: string | null;
 }
 
+/**
+ * The routing fingerprint read with the messages (messagesWithFingerprintSql), or null when the read
+ * found no message (nothing to route, so no reload is needed first).
+ */
+export function fingerprintOf(rows: Row[]): string | null {
+  if (rows.length === 0 || rows[0]!.seq === null) return null;
+  const fp: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rows[0]!))
+    if (!(MESSAGE_COLUMNS as readonly string[]).includes(k)) fp[k] = v;
+  return JSON.stringify(fp);
+}
+
 /** Decides every row of a read (the messages after the cursor) without writing anything. */
 export function planPass(rows: Row[], deps: RouterDeps): Plan | null {
   if (rows.length === 0 || rows[0]!.seq === null) return null;
-  if (deps.fingerprint) {
-    const fp: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(rows[0]!))
-      if (!(MESSAGE_COLUMNS as readonly string[]).includes(k)) fp[k] = v;
-    deps.fingerprint(JSON.stringify(fp));
-  }
   const { cfg, now: clock } = deps;
   const table = deps.table();
   const now = clock();

@@ -6,6 +6,7 @@ import { deliveryTransaction } from "@/lib/delivery/tx";
 import { privacySql } from "@/lib/privacy/sql";
 import { pgReadPass, pgWritePass } from "@/lib/routing/pg-pass";
 import {
+  fingerprintOf,
   type HandOffs,
   handedJobs,
   messagesWithFingerprintSql,
@@ -71,6 +72,8 @@ export class Router {
   pass(limit = 1000): number {
     const { db } = this.deps;
     const rows = messagesWithFingerprint(db).all(this.lastSeq, limit) as Row[];
+    const fp = fingerprintOf(rows);
+    if (fp !== null) void this.deps.fingerprint?.(fp); // synchronous on SQLite
     const plan = planPass(rows, this.deps);
     if (!plan) return 0;
     const handOff = deliveryTransaction(db, () =>
@@ -94,7 +97,10 @@ export class Router {
     const { db } = this.deps;
     if (!isPg(db)) return this.pass(limit);
     const pgdb = db as unknown as PgSyncDatabase;
-    const plan = planPass(await pgReadPass(pgdb, this.lastSeq, limit), this.deps);
+    const rows = await pgReadPass(pgdb, this.lastSeq, limit);
+    const fp = fingerprintOf(rows);
+    if (fp !== null) await this.deps.fingerprint?.(fp);
+    const plan = planPass(rows, this.deps);
     if (!plan) return 0;
     const handOff = await pgWritePass(pgdb, plan, (inserted, ids) => this.write(plan, inserted, ids));
     return this.committed(plan, handOff);

@@ -2,15 +2,18 @@ import type Database from "better-sqlite3";
 import { getDestinationType, joinSettings, validateSettings } from "@/lib/catalog";
 import { integrationKeys } from "@/lib/catalog/integration-keys";
 import { open } from "@/lib/crypto/secrets";
-import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
+import { allOf, andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
 import type { Settings } from "@/lib/delivery/types";
 import type { FilterDefinition } from "@/lib/filters/apply";
 import {
   BINDINGS_FINGERPRINT,
+  type BindingRow,
+  DESTINATION_BINDINGS_SQL,
   type DestinationBindings,
-  loadDestinationBindings,
+  destinationBindings,
 } from "@/lib/functions/bindings";
-import { loadPrivacyRules, PRIVACY_FINGERPRINT } from "@/lib/privacy/policy";
+import { PRIVACY_FINGERPRINT, type PrivacyRows, privacyRules } from "@/lib/privacy/policy";
+import { ROUTER_READS as PRIVACY_READS } from "@/lib/privacy/sql";
 import { SQL } from "@/lib/protocols/sql.cjs";
 import type { RouteTarget } from "@/lib/routing/route";
 
@@ -82,37 +85,65 @@ function fullSettings(
   };
 }
 
+type FilterRow = FilterDefinition & { destinationId: string; enabled: number | boolean };
+type SchemaOffRow = { sourceId: string; kind: string; name: string; destinationId: string };
+
+// Everything the table is built from: independent reads, so on PostgreSQL they run at once on the
+// asynchronous pool (readRoutingTable). Consistency across them comes from the fingerprint: it is
+// read before them, so a change they half see changes the next fingerprint and reloads the table.
+const READS = {
+  destinations: `SELECT "id", "workspaceId", "type", "name", "settings", "secretsCipher", "enabled", "updatedAt" FROM "Destination"`,
+  filters: `SELECT "id", "destinationId", "name", "condition", "action", "config", "enabled", "position" FROM "Filter" ORDER BY "position"`,
+  links: `SELECT "destinationId", "sourceId" FROM "DestinationSource"`,
+  bindings: DESTINATION_BINDINGS_SQL,
+  ...PRIVACY_READS,
+  schemaOff: SQL.integrationFilters,
+} as const;
+
+interface TableRows extends PrivacyRows {
+  destinations: DestinationRow[];
+  filters: FilterRow[];
+  links: { destinationId: string; sourceId: string }[];
+  bindings: BindingRow[];
+  schemaOff: SchemaOffRow[];
+}
+
+const NAMES = Object.keys(READS) as (keyof typeof READS)[];
+
+/** The routing table, read now (blocking on PostgreSQL: at start and in one-off console actions). */
 export function loadRoutingTable(db: Database.Database, encryptionKey: () => string): RoutingTable {
-  const rows = db
-    .prepare(
-      `SELECT "id", "workspaceId", "type", "name", "settings", "secretsCipher", "enabled", "updatedAt" FROM "Destination"`,
-    )
-    .all() as DestinationRow[];
-  const filters = db
-    .prepare(
-      `SELECT "id", "destinationId", "name", "condition", "action", "config", "enabled", "position" FROM "Filter" ORDER BY "position"`,
-    )
-    .all() as (FilterDefinition & { destinationId: string; enabled: number | boolean })[];
-  const links = db.prepare(`SELECT "destinationId", "sourceId" FROM "DestinationSource"`).all() as {
-    destinationId: string;
-    sourceId: string;
-  }[];
+  const rows = Object.fromEntries(NAMES.map((n) => [n, db.prepare(READS[n]).all()]));
+  return buildRoutingTable(rows as unknown as TableRows, encryptionKey);
+}
+
+/** The routing table; on PostgreSQL read off the event loop (a delivering process's reloads). */
+export function readRoutingTable(db: Database.Database, encryptionKey: () => string): Maybe<RoutingTable> {
+  const reader = readerFor(db);
+  return andThen(allOf(NAMES.map((n) => reader.all(READS[n], []))), (answers) =>
+    buildRoutingTable(
+      Object.fromEntries(NAMES.map((n, i) => [n, answers[i]])) as unknown as TableRows,
+      encryptionKey,
+    ),
+  );
+}
+
+function buildRoutingTable(rows: TableRows, encryptionKey: () => string): RoutingTable {
   const filtersOf = new Map<string, FilterDefinition[]>();
-  for (const f of filters) {
+  for (const f of rows.filters) {
     const list = filtersOf.get(f.destinationId) ?? [];
     list.push({ ...f, enabled: Boolean(f.enabled) });
     filtersOf.set(f.destinationId, list);
   }
-  const functions = loadDestinationBindings(db, encryptionKey());
-  const workspaceOf = new Map(rows.map((r) => [r.id, r.workspaceId]));
-  const privacy = loadPrivacyRules(db, (id) => workspaceOf.get(id));
+  const functions = destinationBindings(rows.bindings, encryptionKey());
+  const workspaceOf = new Map(rows.destinations.map((r) => [r.id, r.workspaceId]));
+  const privacy = privacyRules(rows, (id) => workspaceOf.get(id));
   const table: RoutingTable = {
     destinations: new Map(),
     bySource: new Map(),
     workspaces: new Set(),
-    schemaOff: loadSchemaOff(db),
+    schemaOff: schemaOff(rows.schemaOff),
   };
-  for (const row of rows) {
+  for (const row of rows.destinations) {
     const type = getDestinationType(row.type);
     if (!type) continue; // no longer in the catalog: nothing could deliver to it
     if (type.warehouse) continue; // loaded in bulk from the archive (lib/warehouses), never routed
@@ -146,7 +177,7 @@ export function loadRoutingTable(db: Database.Database, encryptionKey: () => str
       functions: fns,
     });
   }
-  for (const link of links) {
+  for (const link of rows.links) {
     const dest = table.destinations.get(link.destinationId);
     if (!dest?.enabled) continue;
     const list = table.bySource.get(link.sourceId) ?? [];
@@ -174,13 +205,7 @@ export function readRoutingFingerprint(db: Database.Database): Maybe<string> {
   return andThen(readerFor(db).get(FINGERPRINT, []), (row) => JSON.stringify(row));
 }
 
-function loadSchemaOff(db: Database.Database): RoutingTable["schemaOff"] {
-  const rows = db.prepare(SQL.integrationFilters).all() as {
-    sourceId: string;
-    kind: string;
-    name: string;
-    destinationId: string;
-  }[];
+function schemaOff(rows: SchemaOffRow[]): RoutingTable["schemaOff"] {
   const out: RoutingTable["schemaOff"] = new Map();
   for (const r of rows) {
     const bySource = out.get(r.sourceId) ?? new Map<string, Set<string>>();
