@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
+import { isPg, type PgSyncDatabase, translated } from "@/lib/db/pg-sync";
 import { RollupBatch } from "@/lib/delivery/rollups";
 import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
@@ -105,21 +106,26 @@ function sharedStates(rows: StateRow[]): Map<string, SharedState> {
  * destination at a time. The probe holds it until `holdUntil` (a probe whose process dies is then
  * taken by another). False when another process has it, or the breaker is no longer open there.
  */
+const CLAIM_PROBE = `UPDATE "DestinationDeliveryState" SET "breaker" = 'probing', "nextProbeAt" = ?, "updatedAt" = ?
+  WHERE "destinationId" = ? AND ("breaker" = 'open' OR ("breaker" = 'probing' AND "nextProbeAt" <= ?))
+    AND COALESCE("nextProbeAt", 0) <= ?`;
+
+/**
+ * Takes the destination's one probe across the installation (true when this process won it). On
+ * PostgreSQL it runs on the asynchronous pool (a promise), off the event loop.
+ */
 export function claimProbe(
   db: Database.Database,
   destinationId: string,
   now: number,
   holdUntil: number,
-): boolean {
-  return (
-    db
-      .prepare(
-        `UPDATE "DestinationDeliveryState" SET "breaker" = 'probing', "nextProbeAt" = ?, "updatedAt" = ?
-         WHERE "destinationId" = ? AND ("breaker" = 'open' OR ("breaker" = 'probing' AND "nextProbeAt" <= ?))
-           AND COALESCE("nextProbeAt", 0) <= ?`,
-      )
-      .run(holdUntil, now, destinationId, now, now).changes === 1
-  );
+): Maybe<boolean> {
+  const params = [holdUntil, now, destinationId, now, now];
+  if (!isPg(db)) return db.prepare(CLAIM_PROBE).run(...params).changes === 1;
+  return (db as unknown as PgSyncDatabase)
+    .asyncPool()
+    .query(translated(CLAIM_PROBE), params)
+    .then((r) => r.rowCount === 1);
 }
 
 export function setPaused(
@@ -231,15 +237,11 @@ export function recordBreakerEvent(
   reason: string,
   opened: boolean,
 ): void {
-  const last = db
-    .prepare(
-      `SELECT "state" FROM "DestinationHealthEvent" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1`,
-    )
-    .pluck()
-    .get(d.destinationId) as string | undefined;
-  const previous = last ?? "healthy";
+  // One statement (no read first), so it can be written off the event loop (writeOffLoop).
   db.prepare(
     `INSERT INTO "DestinationHealthEvent" ("destinationId", "workspaceId", "state", "previousState", "at", "reason")
-     VALUES (?, ?, ?, ?, ?, ?)`,
-  ).run(d.destinationId, d.workspaceId, opened ? "failing" : previous, previous, now, reason);
+     SELECT ?, ?, ${opened ? `'failing'` : `p."previous"`}, p."previous", ?, ? FROM (SELECT COALESCE(
+       (SELECT "state" FROM "DestinationHealthEvent" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1),
+       'healthy') AS "previous") AS p`,
+  ).run(d.destinationId, d.workspaceId, now, reason, d.destinationId);
 }

@@ -25,6 +25,57 @@ function insertOld(db: Database.Database, where: { workspaceId: string; sourceId
   })();
 }
 
+/** Jobs of `dest` waiting for a retry: three past their retry deadline, one not yet. */
+function insertParked(db: Database.Database, where: { workspaceId: string; sourceId: string }, dest: string) {
+  const now = Date.now();
+  const insert = db.prepare(
+    `INSERT INTO "DeliveryJob" ("destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event",
+       "receivedAt", "attempts", "nextAttemptAt", "leaseUntil", "deadlineAt", "createdAt", "lastStatus",
+       "lastErrorType", "lastError") VALUES (?, ?, ?, ?, ?, 'track', 'E', ?, 3, ?, 0, ?, ?, 503, 'server_error', 'HTTP 503')`,
+  );
+  for (let i = 1; i <= 4; i++)
+    insert.run(
+      dest,
+      where.workspaceId,
+      where.sourceId,
+      100 + i,
+      `parked-${i}`,
+      now - DAY,
+      now - 1000,
+      i <= 3 ? now - 1 : now + DAY,
+      now - DAY,
+    );
+}
+
+/** What the user sees of the parked jobs after the prune: their outcomes and the counters. */
+async function parkedAfterPrune(db: Database.Database, read: Database.Database, dest: string) {
+  const result = await pruneDelivery(db, retention, Date.now(), new Set());
+  const outcomes = read
+    .prepare(
+      `SELECT "messageId", "status", "errorType", "errorMessage" FROM "DeliveryOutcome" WHERE "destinationId" = ? AND "messageId" LIKE 'parked-%' ORDER BY "messageId"`,
+    )
+    .all(dest);
+  const waiting = read.prepare(`SELECT "messageId" FROM "DeliveryJob" WHERE "destinationId" = ?`).all(dest);
+  const counted = read
+    .prepare(`SELECT SUM("notDelivered") AS "n" FROM "DeliveryRollup" WHERE "destinationId" = ?`)
+    .get(dest) as { n: number | string | null };
+  return { expired: result.expired, outcomes, waiting, notDelivered: Number(counted.n) };
+}
+
+const expectParkedExpired = (seen: Awaited<ReturnType<typeof parkedAfterPrune>>) => {
+  expect(seen.expired).toBe(3);
+  expect(seen.outcomes).toEqual(
+    [1, 2, 3].map((i) => ({
+      messageId: `parked-${i}`,
+      status: "not_delivered",
+      errorType: "destination_disabled",
+      errorMessage: "The destination was disabled until the retry deadline passed (last error: HTTP 503)",
+    })),
+  );
+  expect(seen.waiting).toEqual([{ messageId: "parked-4" }]);
+  expect(seen.notDelivered).toBe(3);
+};
+
 /** Counts turns of the event loop while `work` runs. */
 async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
   let turns = 0;
@@ -78,6 +129,24 @@ describe("the delivery prune", () => {
     }
   });
 
+  it("gives up on a disabled destination's messages past their retry deadline (SQLite)", async () => {
+    const { db } = tempDb();
+    try {
+      const where = insertWorkspaceAndSource(db);
+      const dest = insertDestination(db, {
+        ...where,
+        sourceIds: [where.sourceId],
+        type: "webhook",
+        name: "Hook",
+        settings: { url: "https://x.example/" },
+      });
+      insertParked(db, where, dest);
+      expectParkedExpired(await parkedAfterPrune(db, db, dest));
+    } finally {
+      db.close();
+    }
+  });
+
   it("stops between chunks when the process stops", async () => {
     const { db } = tempDb();
     try {
@@ -120,6 +189,31 @@ describe.skipIf(!available)("the delivery prune on PostgreSQL", () => {
       expect(left.rows).toEqual([{ messageId: "recent" }]);
     } finally {
       sync.close();
+    }
+  });
+
+  it("gives up on a disabled destination's parked messages off the blocking connection", async () => {
+    const source = await insertPgSource(pg.pool);
+    const dest = await insertPgWebhook(pg.pool, {
+      id: "dst_parked",
+      workspaceId: source.workspaceId,
+      sourceId: source.id,
+      url: "https://x.example/",
+    });
+    const sync = new PgSyncDatabase(pg.db.url);
+    const reader = new PgSyncDatabase(pg.db.url);
+    try {
+      const db = sync.asDatabase();
+      insertParked(db, { workspaceId: source.workspaceId, sourceId: source.id }, dest);
+      const recording = recordBlocking(sync);
+      const seen = await parkedAfterPrune(db, reader.asDatabase(), dest);
+      recording.stop();
+      expectParkedExpired(seen);
+      // Nothing of the whole prune waited on the blocking connection.
+      expect(recording.statements).toEqual([]);
+    } finally {
+      sync.close();
+      reader.close();
     }
   });
 });

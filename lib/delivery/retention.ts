@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { Maybe } from "@/lib/db/off-loop";
+import { type Maybe, pgTransaction, readerFor, writeOffLoop } from "@/lib/db/off-loop";
 import { isPg, type PgSyncDatabase, translated } from "@/lib/db/pg-sync";
 import type { DeliveryConfig } from "@/lib/delivery/config";
 import { RollupBatch } from "@/lib/delivery/rollups";
@@ -57,47 +57,62 @@ const disabledReason = (j: ParkedJob) => ({
   message: `The destination was disabled until the retry deadline passed${j.lastError ? ` (last error: ${j.lastError})` : ""}`,
 });
 
+const PARKED = `SELECT "id", "destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event", "receivedAt",
+    "attempts", "deadlineAt", "replayId", "lastStatus", "lastErrorType", "lastError"
+  FROM "DeliveryJob" WHERE "destinationId" = ? AND "nextAttemptAt" <= ? AND "deadlineAt" < ? LIMIT ?`;
+
+type Reason = (job: ParkedJob) => { errorType: string; message: string };
+
 /**
  * Jobs that wait (not leased) past their retry deadline become "not delivered" with the reason
  * given: a disabled destination (here), a paused one or one whose circuit breaker stayed open
- * (lib/delivery/worker.ts). Returns how many; call again while it returns CHUNK.
+ * (lib/delivery/worker.ts). Returns how many; call again while it returns CHUNK. On PostgreSQL it
+ * runs on the asynchronous pool (a promise), in one transaction that locks the rows it expires
+ * (SKIP LOCKED: a job another process is claiming right now is left to it).
  */
 export function expireParkedJobs(
   db: Database.Database,
   destinationId: string,
   now: number,
-  reason: (job: ParkedJob) => { errorType: string; message: string } = disabledReason,
-): number {
-  const s = sql(db);
-  const rows = db
-    .prepare(
-      `SELECT "id", "destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event", "receivedAt",
-         "attempts", "deadlineAt", "replayId", "lastStatus", "lastErrorType", "lastError"
-       FROM "DeliveryJob" WHERE "destinationId" = ? AND "nextAttemptAt" <= ? AND "deadlineAt" < ? LIMIT ?`,
-    )
-    .all(destinationId, now, now, CHUNK) as ParkedJob[];
-  if (rows.length === 0) return 0;
-  const rollups = new RollupBatch();
-  db.transaction(() => {
-    for (const j of rows) {
-      const why = reason(j);
-      s.deleteJob.run(j.id);
-      s.upsertOutcome.run(
-        ...outcomeParams({
-          ...j,
-          status: "not_delivered",
-          finishedAt: now,
-          latencyMs: null,
-          httpStatus: j.lastStatus,
-          errorType: why.errorType,
-          errorMessage: why.message,
-        }),
-      );
-      rollups.add(j, now, "notDelivered");
-    }
-    rollups.write(db);
-  }).immediate();
+  reason: Reason = disabledReason,
+): Maybe<number> {
+  const params = [destinationId, now, now, CHUNK];
+  if (isPg(db)) {
+    const pgdb = db as unknown as PgSyncDatabase;
+    return pgTransaction(pgdb, async (client) => {
+      const rows = (await client.query(translated(`${PARKED} FOR UPDATE SKIP LOCKED`), params))
+        .rows as ParkedJob[];
+      for (const st of pgdb.captureWrites(() => writeExpired(db, rows, now, reason)))
+        await client.query(st.sql, st.params);
+      return rows.length;
+    });
+  }
+  const rows = db.prepare(PARKED).all(...params) as ParkedJob[];
+  if (rows.length) db.transaction(() => writeExpired(db, rows, now, reason)).immediate();
   return rows.length;
+}
+
+function writeExpired(db: Database.Database, rows: ParkedJob[], now: number, reason: Reason): void {
+  if (rows.length === 0) return;
+  const s = sql(db);
+  const rollups = new RollupBatch();
+  for (const j of rows) {
+    const why = reason(j);
+    s.deleteJob.run(j.id);
+    s.upsertOutcome.run(
+      ...outcomeParams({
+        ...j,
+        status: "not_delivered",
+        finishedAt: now,
+        latencyMs: null,
+        httpStatus: j.lastStatus,
+        errorType: why.errorType,
+        errorMessage: why.message,
+      }),
+    );
+    rollups.add(j, now, "notDelivered");
+  }
+  rollups.write(db);
 }
 
 export async function pruneDelivery(
@@ -184,11 +199,17 @@ export async function pruneDelivery(
   );
   if (stopped()) return result;
   // Privacy settings of deleted destinations and sources.
-  prunePrivacySettings(db);
-  const ids = (db.prepare(`SELECT "id" FROM "Destination"`).all() as { id: string }[]).map((r) => r.id);
+  await writeOffLoop(db, () => prunePrivacySettings(db));
+  const ids = (await readerFor(db).all<{ id: string }>(`SELECT "id" FROM "Destination"`, [])).map(
+    (r) => r.id,
+  );
   for (const id of ids) {
     if (activeDestinations.has(id)) continue;
-    for (let n = expireParkedJobs(db, id, now); n > 0 && !stopped(); n = expireParkedJobs(db, id, now)) {
+    for (
+      let n = await expireParkedJobs(db, id, now);
+      n > 0 && !stopped();
+      n = await expireParkedJobs(db, id, now)
+    ) {
       result.expired += n;
       await nextTurn();
     }

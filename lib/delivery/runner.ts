@@ -143,11 +143,12 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
 
   // Pause and resume from the console apply within a second (one small read), and so does a
   // breaker another process opened or closed (lib/delivery/breaker.ts adopt).
-  const applyStates = (states: Map<string, SharedState>) => {
+  // `readAt`: when the read began (a worker ignores a breaker read before its own last write landed).
+  const applyStates = (states: Map<string, SharedState>, readAt = Number.POSITIVE_INFINITY) => {
     for (const [id, worker] of workers) {
       const state = states.get(id);
       worker.setPaused(state?.paused ?? false);
-      if (state) worker.adoptBreaker(state.breaker);
+      if (state) worker.adoptBreaker(state.breaker, readAt);
     }
   };
   // Workers just created learn their state before they claim anything (a blocking read: at start).
@@ -200,24 +201,30 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   let refreshing: Promise<void> | null = null;
   const refreshFailed = (err: unknown) =>
     console.error("[switchyard] delivery: refreshing destinations, pauses and processes failed:", err);
-  const applyRefresh = ([states, next, processes]: readonly [Map<string, SharedState>, string, number]) => {
+  const applyRefresh = (
+    [states, next, processes]: readonly [Map<string, SharedState>, string, number],
+    readAt: number,
+  ) => {
     if (stopped) return;
-    applyStates(states);
+    applyStates(states, readAt);
     share = concurrencyShare(cfg.concurrency, processes);
     return reload(next);
   };
   const refresh = () => {
     if (refreshing) return;
     try {
+      const readAt = now();
       const read = allOf([
         readDeliveryStates(db),
         readRoutingFingerprint(db),
         readDeliveryProcesses(db),
       ] as const);
-      if (!(read instanceof Promise)) return applyRefresh(read);
-      refreshing = read.then(applyRefresh, refreshFailed).finally(() => {
-        refreshing = null;
-      });
+      if (!(read instanceof Promise)) return applyRefresh(read, readAt);
+      refreshing = read
+        .then((r) => applyRefresh(r, readAt), refreshFailed)
+        .finally(() => {
+          refreshing = null;
+        });
     } catch (err) {
       refreshFailed(err);
     }

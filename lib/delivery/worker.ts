@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { type Maybe, SerialWrites } from "@/lib/db/off-loop";
 import { isPg, type PgSyncDatabase } from "@/lib/db/pg-sync";
 import { type AttemptDeps, type AttemptResult, attemptJobs } from "@/lib/delivery/attempt";
 import { CircuitBreaker } from "@/lib/delivery/breaker";
@@ -56,6 +57,12 @@ export class DestinationWorker {
   private paused = false;
   private persisted: string = "closed";
   private lastExpiry = 0;
+  /** PostgreSQL: the expiry of overdue jobs in flight (expireOverdue). */
+  private expiring: Promise<void> | null = null;
+  /** The breaker's state and events, written in order (off the event loop on PostgreSQL). */
+  private readonly breakerWrites: SerialWrites;
+  /** When the last breaker write landed (adoptBreaker ignores reads begun before it). */
+  private breakerSettledAt = Number.NEGATIVE_INFINITY;
   /** PostgreSQL: the claim in flight (see claimAsync), and whether another was asked for meanwhile. */
   private claiming: Promise<void> | null = null;
   private claimAgain = false;
@@ -67,6 +74,7 @@ export class DestinationWorker {
     this.agents = createAgents({ allowPrivate: deps.cfg.allowPrivate, maxSockets: deps.cfg.concurrency });
     this.attemptDeps = this.makeAttemptDeps(dest);
     this.breaker = new CircuitBreaker(deps.cfg.breaker);
+    this.breakerWrites = new SerialWrites(deps.db, `recording the breaker of ${dest.id}`);
     this.scheduleClaim(0);
   }
 
@@ -78,8 +86,13 @@ export class DestinationWorker {
     else this.scheduleClaim(0);
   }
 
-  /** The breaker as another process left it (the runner re-reads the shared state every second). */
-  adoptBreaker(shared: SharedState["breaker"]): void {
+  /**
+   * The breaker as another process left it (the runner re-reads the shared state every second).
+   * `readAt`: when that read began; a read older than this worker's last breaker write (still on
+   * its way, or landed after the read began) may not show it, and is ignored.
+   */
+  adoptBreaker(shared: SharedState["breaker"], readAt = Number.POSITIVE_INFINITY): void {
+    if (readAt < this.breakerSettledAt) return;
     if (!this.breaker.adopt(shared)) return;
     this.persisted = this.breaker.state;
     if (this.breaker.closed) this.scheduleClaim(0);
@@ -110,11 +123,14 @@ export class DestinationWorker {
 
   /** While blocked, messages past their retry deadline are given up on (the breaker drops none itself). */
   private expireOverdue(now: number): void {
+    if (this.expiring) return;
     if (now - this.lastExpiry < Math.min(EXPIRE_EVERY_MS, this.deps.cfg.configRefreshMs * 5)) return;
     this.lastExpiry = now;
     const paused = this.paused;
+    const failed = (err: unknown) =>
+      console.error(`[switchyard] delivery: expiring overdue jobs of ${this.dest.id} failed:`, err);
     try {
-      expireParkedJobs(this.deps.db, this.dest.id, now, (j) =>
+      const expired = expireParkedJobs(this.deps.db, this.dest.id, now, (j) =>
         paused
           ? {
               errorType: "destination_paused",
@@ -125,8 +141,15 @@ export class DestinationWorker {
               message: `${j.lastError ?? "The destination kept failing"} (gave up after ${j.attempts} attempts: the retry deadline passed while the destination was being probed)`,
             },
       );
+      // PostgreSQL: off the event loop, one at a time.
+      if (expired instanceof Promise)
+        this.expiring = expired
+          .then(() => {}, failed)
+          .finally(() => {
+            this.expiring = null;
+          });
     } catch (err) {
-      console.error(`[switchyard] delivery: expiring overdue jobs of ${this.dest.id} failed:`, err);
+      failed(err);
     }
   }
 
@@ -136,7 +159,10 @@ export class DestinationWorker {
     const opened = b.state === "open" && this.persisted === "closed";
     const closed = b.state === "closed" && this.persisted !== "closed";
     this.persisted = b.state;
-    try {
+    // In order, and on PostgreSQL off the event loop (a probe claim waits for them: it reads the
+    // state). Until they land, the shared state read by the runner is older than this one.
+    this.breakerSettledAt = Number.POSITIVE_INFINITY;
+    this.breakerWrites.write(() => {
       writeBreaker(
         this.deps.db,
         d,
@@ -153,9 +179,12 @@ export class DestinationWorker {
             : "Circuit breaker closed: a probe was delivered, the backlog drains at full speed",
           opened,
         );
-    } catch (err) {
-      console.error(`[switchyard] delivery: recording the breaker of ${this.dest.id} failed:`, err);
-    }
+    });
+    if (!this.breakerWrites.busy) this.breakerSettledAt = now;
+    else
+      void this.breakerWrites.idle().then(() => {
+        if (!this.breakerWrites.busy) this.breakerSettledAt = this.deps.now();
+      });
     if (b.state === "open") this.giveBack();
   }
 
@@ -210,6 +239,7 @@ export class DestinationWorker {
     if (this.claimTimer) clearTimeout(this.claimTimer);
     // A claim still out hands its jobs back when it returns (claimAsync).
     if (this.claiming) await Promise.race([this.claiming, new Promise((r) => setTimeout(r, graceMs))]);
+    await Promise.all([this.expiring, this.breakerWrites.idle()]);
     if (this.batchTimer) clearTimeout(this.batchTimer);
     const at = this.deps.now();
     for (const job of this.queue) this.deps.recorder.add({ kind: "release", job, at });
@@ -365,26 +395,45 @@ export class DestinationWorker {
       );
   }
 
+  /** The probe claim's answer (on PostgreSQL it comes later; things may have changed meanwhile). */
+  private probeClaimed(won: boolean, now: number): void {
+    if (this.stopped) return;
+    if (!won) {
+      this.breaker.lostProbe(now + this.deps.cfg.breaker.baseMs);
+      this.giveBack();
+      this.scheduleClaim(this.deps.cfg.breaker.baseMs);
+      return;
+    }
+    if (this.breaker.state !== "probing" || this.paused || this.queue.length === 0) {
+      // Paused, given back or adopted from another process while the claim was on its way: the
+      // claimed probe lapses at its hold time; claim again from the new state.
+      this.breaker.release();
+      this.scheduleClaim(0);
+      return;
+    }
+    this.persisted = "probing";
+    this.start(this.queue.splice(0, 1));
+  }
+
   private pump(): void {
     if (this.stopped || this.paused) return;
     if (!this.breaker.closed) {
       const now = this.deps.now();
       if (this.inflight === 0 && this.queue.length > 0 && this.breaker.tryAcquire(now)) {
         // One probe per destination across the installation (another process may hold it).
-        let won = false;
-        try {
-          won = claimProbe(this.deps.db, this.dest.id, now, now + this.deps.cfg.timeoutMs);
-        } catch (err) {
+        const failed = (err: unknown) => {
           console.error(`[switchyard] delivery: claiming the probe of ${this.dest.id} failed:`, err);
+          return false;
+        };
+        const claim = () => claimProbe(this.deps.db, this.dest.id, now, now + this.deps.cfg.timeoutMs);
+        let won: Maybe<boolean>;
+        try {
+          won = this.breakerWrites.busy ? this.breakerWrites.idle().then(claim) : claim();
+        } catch (err) {
+          won = failed(err);
         }
-        if (!won) {
-          this.breaker.lostProbe(now + this.deps.cfg.breaker.baseMs);
-          this.giveBack();
-          this.scheduleClaim(this.deps.cfg.breaker.baseMs);
-          return;
-        }
-        this.persisted = "probing";
-        this.start(this.queue.splice(0, 1));
+        if (won instanceof Promise) void won.catch(failed).then((w) => this.probeClaimed(w, now));
+        else this.probeClaimed(won, now);
       } else if (this.queue.length === 0) this.scheduleClaim(0);
       return;
     }
