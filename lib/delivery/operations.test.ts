@@ -61,6 +61,36 @@ describe("pause, resume, discard", () => {
     expect(s.count).toBe(20);
   });
 
+  it("gives up on a paused destination's messages once their retry deadline passes, with the reason", async () => {
+    h = harness();
+    const s = await startSink();
+    sinks.push(s);
+    const dest = h.webhook(s.url);
+    setPaused(
+      h.db,
+      { destinationId: dest, workspaceId: h.workspaceId },
+      true,
+      "owner@example.com",
+      Date.now(),
+    );
+    h.start({ deadlineMs: 300, configRefreshMs: 50 });
+    archive(
+      h.db,
+      h,
+      Array.from({ length: 5 }, (_, i) => track("Paused Event", { messageId: `late-${i}` })),
+    );
+    const rows = await until(() => {
+      const r = outcomes(h.db, dest);
+      return r.length === 5 ? r : null;
+    });
+    expect(rows.map((r) => [r.messageId, r.status, r.errorType])).toEqual(
+      Array.from({ length: 5 }, (_, i) => [`late-${i}`, "not_delivered", "destination_paused"]),
+    );
+    expect(rows[0]!.errorMessage).toBe("Delivery was paused until the retry deadline passed");
+    expect(queued(dest)).toBe(0);
+    expect(s.count).toBe(0);
+  });
+
   it("discards queued messages, optionally one error type, counted as not delivered with reason discarded", async () => {
     h = harness();
     // Messages whose event says "timeout" hang until the timeout; the others get a 503.
