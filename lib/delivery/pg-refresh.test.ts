@@ -69,7 +69,7 @@ describe.skipIf(!available)("the delivery engine's every-second refresh on Postg
         healthIntervalMs: 600_000,
       },
     });
-    // Once it routes (taking the router lease reads the cursor, once), count what blocks.
+    // Once it routes (its start reads the destinations and the cursor), count what blocks.
     expect(await until(() => runner.stats().leader)).toBe(true);
     const recording = recordBlocking(engine);
     const blocking = recording.statements;

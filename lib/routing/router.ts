@@ -51,8 +51,15 @@ export class Router {
    * already delivered).
    */
   reload(): void {
+    if (isPg(this.deps.db)) {
+      this.stale = true; // read by the next passAsync, off the event loop
+      return;
+    }
     this.lastSeq = this.readCursor();
   }
+
+  /** PostgreSQL: the cursor must be read again before the next pass (the lease was taken over). */
+  private stale = false;
 
   private readCursor(): number {
     const deps = this.deps;
@@ -71,6 +78,10 @@ export class Router {
   /** Routes up to `limit` archived messages; returns how many archive rows it consumed. */
   pass(limit = 1000): number {
     const { db } = this.deps;
+    if (this.stale) {
+      this.lastSeq = this.readCursor();
+      this.stale = false;
+    }
     const rows = messagesWithFingerprint(db).all(this.lastSeq, limit) as Row[];
     const fp = fingerprintOf(rows);
     if (fp !== null) void this.deps.fingerprint?.(fp); // synchronous on SQLite
@@ -97,6 +108,13 @@ export class Router {
     const { db } = this.deps;
     if (!isPg(db)) return this.pass(limit);
     const pgdb = db as unknown as PgSyncDatabase;
+    if (this.stale) {
+      const row = (await pgdb.asyncPool().query(`SELECT "lastSeq" FROM "RoutingCursor" WHERE "id" = 'main'`))
+        .rows[0] as { lastSeq: number } | undefined;
+      // No cursor at all (a brand-new installation): create it as the constructor does.
+      this.lastSeq = row ? row.lastSeq : this.readCursor();
+      this.stale = false;
+    }
     const rows = await pgReadPass(pgdb, this.lastSeq, limit);
     const fp = fingerprintOf(rows);
     if (fp !== null) await this.deps.fingerprint?.(fp);
