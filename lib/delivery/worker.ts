@@ -1,15 +1,14 @@
 import type Database from "better-sqlite3";
-import { type Maybe, SerialWrites } from "@/lib/db/off-loop";
 import { isPg, type PgSyncDatabase } from "@/lib/db/pg-sync";
 import { type AttemptDeps, type AttemptResult, attemptJobs } from "@/lib/delivery/attempt";
-import { CircuitBreaker } from "@/lib/delivery/breaker";
+import type { CircuitBreaker } from "@/lib/delivery/breaker";
 import type { DeliveryConfig } from "@/lib/delivery/config";
-import { claimProbe, recordBreakerEvent, type SharedState, writeBreaker } from "@/lib/delivery/control";
+import type { SharedState } from "@/lib/delivery/control";
 import { getMapping } from "@/lib/delivery/destinations";
 import { createAgents, type HttpAgents } from "@/lib/delivery/http/client";
 import type { Recorder } from "@/lib/delivery/recorder";
 import { redactor, secretValues } from "@/lib/delivery/redact";
-import { expireParkedJobs } from "@/lib/delivery/retention";
+import { SharedBreaker } from "@/lib/delivery/shared-breaker";
 import { claimJobs, claimJobsAsync, type JobRow, sql } from "@/lib/delivery/store";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 import { functionBatching } from "@/lib/functions/delivery";
@@ -20,9 +19,10 @@ import type { RoutedDestination } from "@/lib/routing/table";
 // table (retries, replays, anything left by a crash) when it has room. A slow or failing
 // destination therefore only fills its own slots; its backlog waits in the table.
 // A destination whose attempts keep failing is slowed as a whole by its circuit breaker
-// (lib/delivery/breaker.ts): one message per probe until one succeeds. A paused destination sends
-// nothing. In both cases the held jobs go back to the table, and messages whose retry deadline
-// passes while they wait become "not delivered" (their last error, or destination_paused).
+// (lib/delivery/breaker.ts; its shared side, across processes, in lib/delivery/shared-breaker.ts):
+// one message per probe until one succeeds. A paused destination sends nothing. In both cases the
+// held jobs go back to the table, and messages whose retry deadline passes while they wait become
+// "not delivered" (their last error, or destination_paused).
 
 export interface WorkerDeps {
   db: Database.Database;
@@ -35,8 +35,6 @@ export interface WorkerDeps {
 }
 
 const IDLE_POLL_MS = 1000;
-/** How often a blocked (paused or open) destination's overdue messages are given up on. */
-const EXPIRE_EVERY_MS = 5000;
 
 export class DestinationWorker {
   private queue: JobRow[] = [];
@@ -55,14 +53,8 @@ export class DestinationWorker {
   private attemptDeps: AttemptDeps;
   private readonly breaker: CircuitBreaker;
   private paused = false;
-  private persisted: string = "closed";
-  private lastExpiry = 0;
-  /** PostgreSQL: the expiry of overdue jobs in flight (expireOverdue). */
-  private expiring: Promise<void> | null = null;
-  /** The breaker's state and events, written in order (off the event loop on PostgreSQL). */
-  private readonly breakerWrites: SerialWrites;
-  /** When the last breaker write landed (adoptBreaker ignores reads begun before it). */
-  private breakerSettledAt = Number.NEGATIVE_INFINITY;
+  /** The breaker's shared side: its writes, adoption, probe claims and overdue messages. */
+  private readonly shared: SharedBreaker;
   /** PostgreSQL: the claim in flight (see claimAsync), and whether another was asked for meanwhile. */
   private claiming: Promise<void> | null = null;
   private claimAgain = false;
@@ -73,8 +65,8 @@ export class DestinationWorker {
   ) {
     this.agents = createAgents({ allowPrivate: deps.cfg.allowPrivate, maxSockets: deps.cfg.concurrency });
     this.attemptDeps = this.makeAttemptDeps(dest);
-    this.breaker = new CircuitBreaker(deps.cfg.breaker);
-    this.breakerWrites = new SerialWrites(deps.db, `recording the breaker of ${dest.id}`);
+    this.shared = new SharedBreaker(dest, deps);
+    this.breaker = this.shared.breaker;
     this.scheduleClaim(0);
   }
 
@@ -86,15 +78,9 @@ export class DestinationWorker {
     else this.scheduleClaim(0);
   }
 
-  /**
-   * The breaker as another process left it (the runner re-reads the shared state every second).
-   * `readAt`: when that read began; a read older than this worker's last breaker write (still on
-   * its way, or landed after the read began) may not show it, and is ignored.
-   */
+  /** The breaker as another process left it (SharedBreaker.adopt; `readAt`: when it was read). */
   adoptBreaker(shared: SharedState["breaker"], readAt = Number.POSITIVE_INFINITY): void {
-    if (readAt < this.breakerSettledAt) return;
-    if (!this.breaker.adopt(shared)) return;
-    this.persisted = this.breaker.state;
+    if (!this.shared.adopt(shared, readAt)) return;
     if (this.breaker.closed) this.scheduleClaim(0);
     else this.giveBack();
   }
@@ -121,71 +107,9 @@ export class DestinationWorker {
     this.queue = [];
   }
 
-  /** While blocked, messages past their retry deadline are given up on (the breaker drops none itself). */
-  private expireOverdue(now: number): void {
-    if (this.expiring) return;
-    if (now - this.lastExpiry < Math.min(EXPIRE_EVERY_MS, this.deps.cfg.configRefreshMs * 5)) return;
-    this.lastExpiry = now;
-    const paused = this.paused;
-    const failed = (err: unknown) =>
-      console.error(`[switchyard] delivery: expiring overdue jobs of ${this.dest.id} failed:`, err);
-    try {
-      const expired = expireParkedJobs(this.deps.db, this.dest.id, now, (j) =>
-        paused
-          ? {
-              errorType: "destination_paused",
-              message: `Delivery was paused until the retry deadline passed${j.lastError ? ` (last error: ${j.lastError})` : ""}`,
-            }
-          : {
-              errorType: j.lastErrorType ?? "server_error",
-              message: `${j.lastError ?? "The destination kept failing"} (gave up after ${j.attempts} attempts: the retry deadline passed while the destination was being probed)`,
-            },
-      );
-      // PostgreSQL: off the event loop, one at a time.
-      if (expired instanceof Promise)
-        this.expiring = expired
-          .then(() => {}, failed)
-          .finally(() => {
-            this.expiring = null;
-          });
-    } catch (err) {
-      failed(err);
-    }
-  }
-
   private breakerChanged(now: number): void {
-    const b = this.breaker.snapshot();
-    const d = { destinationId: this.dest.id, workspaceId: this.dest.workspaceId };
-    const opened = b.state === "open" && this.persisted === "closed";
-    const closed = b.state === "closed" && this.persisted !== "closed";
-    this.persisted = b.state;
-    // In order, and on PostgreSQL off the event loop (a probe claim waits for them: it reads the
-    // state). Until they land, the shared state read by the runner is older than this one.
-    this.breakerSettledAt = Number.POSITIVE_INFINITY;
-    this.breakerWrites.write(() => {
-      writeBreaker(
-        this.deps.db,
-        d,
-        { breaker: b.state, since: b.since, nextProbeAt: b.nextProbeAt, failures: b.failures },
-        now,
-      );
-      if (opened || closed)
-        recordBreakerEvent(
-          this.deps.db,
-          d,
-          now,
-          opened
-            ? `Circuit breaker opened after ${b.failures} consecutive failed attempts: one message at a time from now on, first probe at ${new Date(b.nextProbeAt ?? now).toISOString()}`
-            : "Circuit breaker closed: a probe was delivered, the backlog drains at full speed",
-          opened,
-        );
-    });
-    if (!this.breakerWrites.busy) this.breakerSettledAt = now;
-    else
-      void this.breakerWrites.idle().then(() => {
-        if (!this.breakerWrites.busy) this.breakerSettledAt = this.deps.now();
-      });
-    if (b.state === "open") this.giveBack();
+    this.shared.changed(now);
+    if (this.breaker.state === "open") this.giveBack();
   }
 
   get id(): string {
@@ -239,7 +163,7 @@ export class DestinationWorker {
     if (this.claimTimer) clearTimeout(this.claimTimer);
     // A claim still out hands its jobs back when it returns (claimAsync).
     if (this.claiming) await Promise.race([this.claiming, new Promise((r) => setTimeout(r, graceMs))]);
-    await Promise.all([this.expiring, this.breakerWrites.idle()]);
+    await this.shared.idle();
     if (this.batchTimer) clearTimeout(this.batchTimer);
     const at = this.deps.now();
     for (const job of this.queue) this.deps.recorder.add({ kind: "release", job, at });
@@ -310,7 +234,7 @@ export class DestinationWorker {
     let want = this.capacity();
     if (this.blocked()) {
       const now = this.deps.now();
-      this.expireOverdue(now);
+      this.shared.expireOverdue(now, this.paused);
       // Open breaker: one job for the probe, once it is due and nothing is in flight.
       const probeAt = this.breaker.nextProbeAt ?? now;
       const busy = this.inflight > 0 || this.queue.length > 0 || this.breaker.state === "probing";
@@ -411,7 +335,7 @@ export class DestinationWorker {
       this.scheduleClaim(0);
       return;
     }
-    this.persisted = "probing";
+    this.shared.probing();
     this.start(this.queue.splice(0, 1));
   }
 
@@ -421,18 +345,8 @@ export class DestinationWorker {
       const now = this.deps.now();
       if (this.inflight === 0 && this.queue.length > 0 && this.breaker.tryAcquire(now)) {
         // One probe per destination across the installation (another process may hold it).
-        const failed = (err: unknown) => {
-          console.error(`[switchyard] delivery: claiming the probe of ${this.dest.id} failed:`, err);
-          return false;
-        };
-        const claim = () => claimProbe(this.deps.db, this.dest.id, now, now + this.deps.cfg.timeoutMs);
-        let won: Maybe<boolean>;
-        try {
-          won = this.breakerWrites.busy ? this.breakerWrites.idle().then(claim) : claim();
-        } catch (err) {
-          won = failed(err);
-        }
-        if (won instanceof Promise) void won.catch(failed).then((w) => this.probeClaimed(w, now));
+        const won = this.shared.claimProbe(now);
+        if (won instanceof Promise) void won.then((w) => this.probeClaimed(w, now));
         else this.probeClaimed(won, now);
       } else if (this.queue.length === 0) this.scheduleClaim(0);
       return;
