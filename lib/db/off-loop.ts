@@ -150,3 +150,39 @@ export class SerialWrites {
     while (this.last) await this.last;
   }
 }
+
+/**
+ * Periodic work that must not overlap itself (a health evaluation, a prune, a replay step): run()
+ * starts it unless the previous run is still on its way (on PostgreSQL, its promise). A failure is
+ * logged ("[switchyard] <what> failed") and does not stop the next run.
+ */
+export class SingleFlight {
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly what: string,
+    private readonly fn: () => Maybe<unknown>,
+  ) {}
+
+  run = (): void => {
+    if (this.running) return;
+    const failed = (err: unknown) => console.error(`[switchyard] ${this.what} failed:`, err);
+    try {
+      const value = this.fn();
+      if (!(value instanceof Promise)) return;
+      const tracked: Promise<void> = value
+        .then(() => {}, failed)
+        .finally(() => {
+          if (this.running === tracked) this.running = null;
+        });
+      this.running = tracked;
+    } catch (err) {
+      failed(err);
+    }
+  };
+
+  /** Resolves when the run on its way (if any) is done. */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+}

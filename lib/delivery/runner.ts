@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { singletonLease } from "@/lib/db/lease";
-import { allOf, type Maybe } from "@/lib/db/off-loop";
+import { allOf, andThen, type Maybe, SingleFlight } from "@/lib/db/off-loop";
 import { isPg } from "@/lib/db/pg-sync";
 import { type DeliveryConfig, loadDeliveryConfig } from "@/lib/delivery/config";
 import { deliveryStates, readDeliveryStates, type SharedState } from "@/lib/delivery/control";
@@ -198,9 +198,6 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
   // Every configRefreshMs: pauses and breakers, the routing fingerprint and the number of
   // delivering processes. On PostgreSQL the three reads run on the asynchronous pool, one refresh
   // at a time, so a process that is delivering does not stop for them.
-  let refreshing: Promise<void> | null = null;
-  const refreshFailed = (err: unknown) =>
-    console.error("[switchyard] delivery: refreshing destinations, pauses and processes failed:", err);
   const applyRefresh = (
     [states, next, processes]: readonly [Map<string, SharedState>, string, number],
     readAt: number,
@@ -210,25 +207,15 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     share = concurrencyShare(cfg.concurrency, processes);
     return reload(next);
   };
-  const refresh = () => {
-    if (refreshing) return;
-    try {
-      const readAt = now();
-      const read = allOf([
-        readDeliveryStates(db),
-        readRoutingFingerprint(db),
-        readDeliveryProcesses(db),
-      ] as const);
-      if (!(read instanceof Promise)) return applyRefresh(read, readAt);
-      refreshing = read
-        .then((r) => applyRefresh(r, readAt), refreshFailed)
-        .finally(() => {
-          refreshing = null;
-        });
-    } catch (err) {
-      refreshFailed(err);
-    }
-  };
+  const refresh = new SingleFlight("delivery: refreshing destinations, pauses and processes", () => {
+    const readAt = now();
+    const read = allOf([
+      readDeliveryStates(db),
+      readRoutingFingerprint(db),
+      readDeliveryProcesses(db),
+    ] as const);
+    return andThen(read, (r) => applyRefresh(r, readAt));
+  });
 
   const router = new Router({
     db,
@@ -299,102 +286,46 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
     }
   }
 
-  // On PostgreSQL off the event loop (its reads and write on the asynchronous pool); one at a time.
-  let evaluating: Promise<void> | null = null;
-  const healthFailed = (err: unknown) =>
-    console.error("[switchyard] delivery: health evaluation failed:", err);
-  const health = () => {
-    try {
-      if (evaluating || !isLeader()) return;
-      const judged = evaluateHealth(db, now());
-      if (judged instanceof Promise)
-        evaluating = judged
-          .then(() => {}, healthFailed)
-          .finally(() => {
-            evaluating = null;
-          });
-    } catch (err) {
-      healthFailed(err);
-    }
-  };
+  // The lease holder's periodic work. Each runs one at a time; on PostgreSQL off the event loop
+  // (SingleFlight tracks the promise), and a failure is logged and retried at the next interval.
+  const health = new SingleFlight("delivery: health evaluation", () =>
+    isLeader() ? evaluateHealth(db, now()) : undefined,
+  );
   // Replays advance once a second by at most replayRate messages each (lib/delivery/replay-runs.ts).
-  // On PostgreSQL whether one runs is read, and a step written, off the event loop.
-  let checkingReplays: Promise<void> | null = null;
-  const replays = () => {
-    if (checkingReplays) return;
-    try {
-      const running = replaysRunning(db);
-      if (!(running instanceof Promise)) return running ? advance() : undefined;
-      checkingReplays = running
-        .then((yes) => {
-          if (yes && !stopped) advance();
-        }, replayFailed)
-        .finally(() => {
-          checkingReplays = null;
-        });
-    } catch (err) {
-      replayFailed(err);
-    }
-  };
-  const replayFailed = (err: unknown) =>
-    console.error("[switchyard] delivery: advancing replays failed:", err);
-  // PostgreSQL: a step runs off the event loop (advanceReplaysAsync), one at a time.
-  let advancing: Promise<void> | null = null;
-  const advance = () => {
+  const advance = new SingleFlight("delivery: advancing replays", () => {
+    const deps = {
+      now: now(),
+      deadlineMs: cfg.deadlineMs,
+      budget: cfg.replayRate,
+      destination: (id: string) => {
+        const d = table.destinations.get(id);
+        return d?.enabled ? d : undefined;
+      },
+      schemaOff: (sourceId: string) => table.schemaOff.get(sourceId),
+    };
     const notify = (woken: Set<string>) => {
       for (const id of woken) workers.get(id)?.notify();
     };
-    try {
-      const deps = {
-        now: now(),
-        deadlineMs: cfg.deadlineMs,
-        budget: cfg.replayRate,
-        destination: (id: string) => {
-          const d = table.destinations.get(id);
-          return d?.enabled ? d : undefined;
-        },
-        schemaOff: (sourceId: string) => table.schemaOff.get(sourceId),
-      };
-      if (!isPg(db)) {
-        notify(advanceReplays(db, deps));
-        return;
-      }
-      if (advancing) return;
-      advancing = advanceReplaysAsync(db, deps)
-        .then(notify, replayFailed)
-        .finally(() => {
-          advancing = null;
-        });
-    } catch (err) {
-      replayFailed(err);
-    }
-  };
-  // Chunk by chunk with turns of the event loop between them (on PostgreSQL off it); one at a time.
-  let pruning: Promise<void> | null = null;
-  const prune = () => {
-    try {
-      if (pruning || !isLeader()) return;
-      pruning = pruneDelivery(db, cfg, now(), new Set(workers.keys()), () => stopped)
-        .then(
-          () => {},
-          (err) => console.error("[switchyard] delivery: pruning failed:", err),
-        )
-        .finally(() => {
-          pruning = null;
-        });
-    } catch (err) {
-      console.error("[switchyard] delivery: pruning failed:", err);
-    }
-  };
+    return isPg(db) ? advanceReplaysAsync(db, deps).then(notify) : notify(advanceReplays(db, deps));
+  });
+  const replays = new SingleFlight("delivery: checking for replays", () =>
+    andThen(replaysRunning(db), (running) => {
+      if (running && !stopped) advance.run();
+    }),
+  );
+  // Chunk by chunk with turns of the event loop between them.
+  const prune = new SingleFlight("delivery: pruning", () =>
+    isLeader() ? pruneDelivery(db, cfg, now(), new Set(workers.keys()), () => stopped) : undefined,
+  );
 
   syncWorkers();
   const timers = [
     setInterval(wake, cfg.pollMs),
-    setInterval(refresh, cfg.configRefreshMs),
-    setInterval(health, cfg.healthIntervalMs),
-    setInterval(replays, cfg.replayIntervalMs),
-    setInterval(prune, HOUR),
-    setTimeout(prune, 60_000),
+    setInterval(refresh.run, cfg.configRefreshMs),
+    setInterval(health.run, cfg.healthIntervalMs),
+    setInterval(replays.run, cfg.replayIntervalMs),
+    setInterval(prune.run, HOUR),
+    setTimeout(prune.run, 60_000),
   ];
   wake();
 
@@ -418,8 +349,8 @@ export function startDelivery(opts: DeliveryOptions): DeliveryRunner {
       if (routeTimer) clearTimeout(routeTimer);
       // A pass in flight commits (or fails) and hands its jobs over before the workers stop; reads
       // on their way finish before the connection may close.
-      await Promise.all([passing, refreshing, checkingReplays, reloading]);
-      await Promise.all([advancing, pruning, evaluating]);
+      await Promise.all([passing, refresh.idle(), replays.idle(), reloading]);
+      await Promise.all([advance.idle(), prune.idle(), health.idle()]);
       for (const off of unsubscribe.values()) off();
       unsubscribe.clear();
       await Promise.all([...workers.values()].map((w) => w.stop(stopOpts.graceMs)));
