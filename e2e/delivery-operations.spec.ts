@@ -115,4 +115,17 @@ test("retrying failures are visible, pause and resume, replay the last hour to a
     .click();
   await expect(page).toHaveURL(new RegExp(`/destinations/${failing}/delivery\\?from=`));
   await expect(page.getByTestId("period-range")).toBeVisible();
+
+  // Replaying the last hour to the outage hook queues nothing twice: its messages are still being
+  // retried, and the replay's progress says so.
+  await page.goto(`/demo/destinations/${failing}/delivery?period=1h`);
+  await page.getByRole("button", { name: "Replay events…" }).click();
+  const again = page.getByRole("form", { name: "Replay events" });
+  await again.getByLabel("Events received").selectOption("1h");
+  await again.getByRole("button", { name: "Start replay" }).click();
+  const queuedRow = page.getByTestId("replay-row").first();
+  await expect(queuedRow).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+  await expect(queuedRow.getByTestId("replay-progress")).toContainText("0 routed");
+  await expect(queuedRow.getByTestId("replay-progress")).toContainText(`${EVENTS} already queued`);
+  await snap(page, "delivery-ops-already-queued");
 });
