@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { archivedTrack, insertPgSource, insertPgWebhook, openMigratedPg } from "@/lib/db/pg-fixtures";
+import { PgSyncDatabase } from "@/lib/db/pg-sync";
+import { pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
 import { retryNotDelivered } from "@/lib/delivery/replay";
 import {
   archive,
@@ -12,6 +15,7 @@ import {
 } from "@/lib/delivery/testing/fixtures";
 import { type Harness, harness } from "@/lib/delivery/testing/harness";
 import { type Sink, startSink } from "@/lib/delivery/testing/sink";
+import { PgArchiveStore } from "@/lib/ingest/pg-store";
 import { Histogram } from "@/lib/metrics/histogram";
 
 let h: Harness;
@@ -47,7 +51,10 @@ describe("retrying not-delivered messages from the archive", () => {
     s.setMode({ kind: "ok" });
     insertFilter(h.db, { destinationId: dest, condition: 'event = "Drop me"', action: "drop" });
     h.db.prepare(`DELETE FROM "Message" WHERE "messageId" = 'in-4'`).run();
-    const result = retryNotDelivered(dest, t0 + hour, t0 + 2 * hour, { db: h.db, encryptionKey: TEST_KEY });
+    const result = await retryNotDelivered(dest, t0 + hour, t0 + 2 * hour, {
+      db: h.db,
+      encryptionKey: TEST_KEY,
+    });
     expect(result).toEqual({ queued: 2, filtered: 1, expired: 1 });
     const rows = await until(() => {
       const r = outcomes(h.db, dest);
@@ -66,7 +73,7 @@ describe("retrying not-delivered messages from the archive", () => {
     expect(okRequests).toEqual(["in-1", "in-2"]);
     // A second request for the same window finds nothing left to retry.
     expect(
-      retryNotDelivered(dest, t0 + hour, t0 + 2 * hour, { db: h.db, encryptionKey: TEST_KEY }).queued,
+      (await retryNotDelivered(dest, t0 + hour, t0 + 2 * hour, { db: h.db, encryptionKey: TEST_KEY })).queued,
     ).toBe(0);
   });
 });
@@ -112,5 +119,71 @@ describe("webhook batching and rollups", () => {
     );
     expect(hist.total).toBe(120);
     expect(Math.abs(hist.quantile(0.95)! - exact)).toBeLessThanOrEqual(Math.max(1, exact * 0.02));
+  });
+});
+
+const pgAvailableHere = await pgAvailable();
+describe.skipIf(!pgAvailableHere)("retrying not-delivered messages on PostgreSQL", () => {
+  it("queues them again on the asynchronous pool: nothing blocks the web process while it reads and writes", async () => {
+    const pg = await openMigratedPg();
+    const sync = new PgSyncDatabase(pg.db.url);
+    try {
+      const source = await insertPgSource(pg.pool);
+      const dest = await insertPgWebhook(pg.pool, {
+        id: "dst_retry",
+        workspaceId: source.workspaceId,
+        sourceId: source.id,
+        url: "https://hooks.example.com/in",
+      });
+      await new PgArchiveStore(pg.pool).append(["r-1", "r-2"].map((id) => archivedTrack(source, id)));
+      const archived = (
+        await pg.pool.query(`SELECT "seq", "messageId", "receivedAt" FROM "Message" ORDER BY "seq"`)
+      ).rows as { seq: number; messageId: string; receivedAt: string }[];
+      // Both failed after three attempts; a third failure's message is no longer in the archive.
+      const failed = [
+        ...archived,
+        { seq: 999_999, messageId: "r-gone", receivedAt: archived[0]!.receivedAt },
+      ];
+      for (const m of failed)
+        await pg.pool.query(
+          `INSERT INTO "DeliveryOutcome" ("destinationId", "seq", "workspaceId", "sourceId", "messageId", "type", "status",
+             "attempts", "receivedAt", "finishedAt", "errorType", "errorMessage")
+           VALUES ($1, $2, $3, $4, $5, 'track', 'not_delivered', 3, $6, $6, 'server_error', 'HTTP 500')`,
+          [dest, m.seq, source.workspaceId, source.id, m.messageId, Number(m.receivedAt)],
+        );
+      const recording = recordBlocking(sync);
+      const window = [Number(archived[0]!.receivedAt) - 1000, Date.now() + 1000] as const;
+      const result = await retryNotDelivered(dest, ...window, {
+        db: sync.asDatabase(),
+        encryptionKey: TEST_KEY,
+      });
+      recording.stop();
+      expect(result).toEqual({ queued: 2, filtered: 0, expired: 1 });
+      expect(recording.statements).toEqual([]);
+      const jobs = await pg.pool.query(`SELECT "messageId", "attempts" FROM "DeliveryJob" ORDER BY "seq"`);
+      expect(jobs.rows).toEqual([
+        { messageId: "r-1", attempts: 3 },
+        { messageId: "r-2", attempts: 3 },
+      ]);
+      const marked = await pg.pool.query(
+        `SELECT "messageId", "status", "errorMessage" FROM "DeliveryOutcome" ORDER BY "messageId"`,
+      );
+      expect(marked.rows).toEqual([
+        { messageId: "r-1", status: "retrying", errorMessage: "Retry requested from the console" },
+        { messageId: "r-2", status: "retrying", errorMessage: "Retry requested from the console" },
+        { messageId: "r-gone", status: "not_delivered", errorMessage: "HTTP 500" },
+      ]);
+      // Asked again: the two are queued already; the expired one is counted again.
+      expect(
+        await retryNotDelivered(dest, ...window, { db: sync.asDatabase(), encryptionKey: TEST_KEY }),
+      ).toEqual({
+        queued: 0,
+        filtered: 0,
+        expired: 1,
+      });
+    } finally {
+      sync.close();
+      await pg.close();
+    }
   });
 });

@@ -30,7 +30,7 @@ export interface JobRow {
   replayQueuedAt?: number | null;
 }
 
-const JOB_COLUMNS = `"destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event", "receivedAt",
+export const JOB_COLUMNS = `"destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event", "receivedAt",
   "payload", "attempts", "nextAttemptAt", "leaseUntil", "deadlineAt", "createdAt"`;
 
 const OUTCOME_COLUMNS = `"destinationId", "seq", "workspaceId", "sourceId", "messageId", "type", "event", "status",

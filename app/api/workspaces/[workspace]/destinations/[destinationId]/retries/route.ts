@@ -11,7 +11,7 @@ export const POST = withWorkspace("delivery.retry", async ({ req, params, access
   const destination = await getDestination(access, params.destinationId!);
   requireDestinationScope(access, destination);
   const window = await readJson(req, retryWindow);
-  const result = retryNotDelivered(destination.id, window.from, window.to);
+  const result = await retryNotDelivered(destination.id, window.from, window.to);
   await audit(access, {
     action: "destination.retry_requested",
     targetType: "destination",
