@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Database from "better-sqlite3";
+import { andThen } from "@/lib/db/off-loop";
 import { openArchive, type WriterMode } from "@/lib/ingest/archive";
 import { batchLimit, type ParsedBody, parseJsonObject, readBody, singleLimit } from "@/lib/ingest/body";
 import { GroupCommitter } from "@/lib/ingest/group-commit";
@@ -143,11 +144,11 @@ export function createIngest(options: IngestOptions): Ingest {
     store,
     options.retentionDays ?? 7,
     30_000,
-    (cutoff) => {
-      const missed = recordRetentionLoss(options.db, cutoff);
-      if (missed)
-        console.warn(`[switchyard] retention pruned ${missed} messages that warehouses had not loaded yet`);
-    },
+    (cutoff) =>
+      andThen(recordRetentionLoss(options.db, cutoff), (missed) => {
+        if (missed)
+          console.warn(`[switchyard] retention pruned ${missed} messages that warehouses had not loaded yet`);
+      }),
     options.retentionLease,
   );
   let closed = false;

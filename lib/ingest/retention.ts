@@ -33,10 +33,10 @@ export async function pruneArchive(
   retentionDays: number,
   now = Date.now(),
   stopped: () => boolean = () => false,
-  beforePrune?: (cutoff: number) => void,
+  beforePrune?: (cutoff: number) => unknown,
 ): Promise<PruneResult> {
   // Warehouses that have not loaded these messages yet count them as missed (lib/warehouses).
-  beforePrune?.(now - retentionDays * 24 * HOUR);
+  await beforePrune?.(now - retentionDays * 24 * HOUR);
   const messages = await drain((c, m) => store.prune(c, m), now - retentionDays * 24 * HOUR, stopped);
   return { messages };
 }
@@ -49,7 +49,7 @@ export function startRetention(
   store: ArchiveStore,
   retentionDays: number,
   firstRunMs = 30_000,
-  beforePrune?: (cutoff: number) => void,
+  beforePrune?: (cutoff: number) => unknown,
   /** False when another process of the installation prunes (lib/db/lease.ts). */
   mayRun: () => boolean = () => true,
 ): RetentionTimer {

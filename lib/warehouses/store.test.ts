@@ -1,10 +1,14 @@
 import { expect, it } from "vitest";
+import { archivedTrack, insertPgSource, openMigratedPg } from "@/lib/db/pg-fixtures";
+import { PgSyncDatabase } from "@/lib/db/pg-sync";
+import { pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
 import {
   archive,
   insertDestination,
   insertWorkspaceAndSource,
   tempDb,
 } from "@/lib/delivery/testing/fixtures";
+import { PgArchiveStore } from "@/lib/ingest/pg-store";
 import { pruneArchive } from "@/lib/ingest/retention";
 import { SqliteArchiveStore } from "@/lib/ingest/sqlite-store";
 import * as store from "./store";
@@ -72,3 +76,49 @@ it("a deleted warehouse's cursor, schemas, runs and Selective Sync rows are swep
   expect(store.listRuns(db, kept, 5)).toHaveLength(1);
   expect(store.listSelection(db, kept)).toHaveLength(1);
 });
+
+const pgHere = await pgAvailable();
+it.skipIf(!pgHere)(
+  "on PostgreSQL retention counts a warehouse's missed messages without blocking the ingest's event loop",
+  async () => {
+    const pg = await openMigratedPg();
+    const sync = new PgSyncDatabase(pg.db.url);
+    try {
+      const source = await insertPgSource(pg.pool);
+      await pg.pool.query(
+        `INSERT INTO "Destination" ("id", "workspaceId", "type", "name", "settings", "enabled", "createdAt", "updatedAt")
+         VALUES ('wh_pg', $1, 'postgres', 'Warehouse', '{}', true, now(), now())`,
+        [source.workspaceId],
+      );
+      await pg.pool.query(
+        `INSERT INTO "DestinationSource" ("destinationId", "sourceId", "createdAt") VALUES ('wh_pg', $1, now())`,
+        [source.id],
+      );
+      const now = Date.now();
+      store.getState(sync.asDatabase(), "wh_pg", source.workspaceId, now);
+      const archiveStore = new PgArchiveStore(pg.pool);
+      await archiveStore.append(
+        ["old-1", "old-2"].map((id) => ({ ...archivedTrack(source, id), receivedAt: now - 9 * 86_400_000 })),
+      );
+      await archiveStore.append([archivedTrack(source, "new-1")]);
+      const recording = recordBlocking(sync);
+      const result = await pruneArchive(
+        archiveStore,
+        7,
+        now,
+        () => false,
+        (cutoff) => store.recordRetentionLoss(sync.asDatabase(), cutoff),
+      );
+      recording.stop();
+      expect(result.messages).toBe(2);
+      expect(recording.statements).toEqual([]);
+      const state = (
+        await pg.pool.query(`SELECT "missed" FROM "WarehouseState" WHERE "destinationId" = 'wh_pg'`)
+      ).rows[0] as { missed: number };
+      expect(Number(state.missed)).toBe(2);
+    } finally {
+      sync.close();
+      await pg.close();
+    }
+  },
+);

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { getDestinationType, joinSettings, validateSettings } from "@/lib/catalog";
 import { open } from "@/lib/crypto/secrets";
+import { allOf, andThen, type Maybe, readerFor, writeOffLoop } from "@/lib/db/off-loop";
 import type { ArchivedMessage } from "./flatten";
 import { defaultSchemaName } from "./naming";
 
@@ -192,34 +193,43 @@ export function countPending(db: Db, sourceIds: string[], afterSeq: number): num
  * whose cursor has not passed them counts them as missed and moves its cursor past them, so the
  * console can say how many messages were never loaded. Returns the total missed.
  */
-export function recordRetentionLoss(db: Db, cutoff: number): number {
-  let total = 0;
-  const states = db.prepare(`SELECT "destinationId", "lastSeq" FROM "WarehouseState"`).all() as {
-    destinationId: string;
-    lastSeq: number;
-  }[];
-  for (const s of states) {
-    const sources = (
-      db
-        .prepare(`SELECT "sourceId" FROM "DestinationSource" WHERE "destinationId" = ?`)
-        .all(s.destinationId) as {
-        sourceId: string;
-      }[]
-    ).map((r) => r.sourceId);
-    if (!sources.length) continue;
-    const row = db
-      .prepare(
-        `SELECT COUNT(*) AS n, MAX("seq") AS last FROM "Message" WHERE "sourceId" IN (${sources.map(() => "?").join(", ")})
-          AND "seq" > ? AND "status" = 'accepted' AND "receivedAt" < ?`,
-      )
-      .get(...sources, s.lastSeq, cutoff) as { n: number; last: number | null };
-    if (!row.n) continue;
-    total += Number(row.n);
-    db.prepare(
-      `UPDATE "WarehouseState" SET "missed" = "missed" + ?, "lastSeq" = CASE WHEN "lastSeq" < ? THEN ? ELSE "lastSeq" END WHERE "destinationId" = ?`,
-    ).run(Number(row.n), row.last, row.last, s.destinationId);
-  }
-  return total;
+export function recordRetentionLoss(db: Db, cutoff: number): Maybe<number> {
+  // Read and written off the event loop on PostgreSQL (the ingest's hourly archive prune).
+  const reader = readerFor(db);
+  const read = allOf([
+    reader.all<{ destinationId: string; lastSeq: number }>(
+      `SELECT "destinationId", "lastSeq" FROM "WarehouseState"`,
+      [],
+    ),
+    reader.all<{ destinationId: string; sourceId: string }>(
+      `SELECT "destinationId", "sourceId" FROM "DestinationSource"`,
+      [],
+    ),
+  ] as const);
+  return andThen(read, ([states, links]) => {
+    const lost = states.map((s) => {
+      const sources = links.filter((l) => l.destinationId === s.destinationId).map((l) => l.sourceId);
+      if (!sources.length) return null;
+      return andThen(
+        reader.get<{ n: number; last: number | null }>(
+          `SELECT COUNT(*) AS n, MAX("seq") AS last FROM "Message" WHERE "sourceId" IN (${sources.map(() => "?").join(", ")})
+            AND "seq" > ? AND "status" = 'accepted' AND "receivedAt" < ?`,
+          [...sources, s.lastSeq, cutoff],
+        ),
+        (row) => (row?.n ? { destinationId: s.destinationId, n: Number(row.n), last: row.last } : null),
+      );
+    });
+    return andThen(allOf(lost), (found) => {
+      const missed = found.filter((m) => m !== null);
+      const written = writeOffLoop(db, () => {
+        for (const m of missed)
+          db.prepare(
+            `UPDATE "WarehouseState" SET "missed" = "missed" + ?, "lastSeq" = CASE WHEN "lastSeq" < ? THEN ? ELSE "lastSeq" END WHERE "destinationId" = ?`,
+          ).run(m.n, m.last, m.last, m.destinationId);
+      });
+      return andThen(written, () => missed.reduce((total, m) => total + m.n, 0));
+    });
+  });
 }
 
 // ---- schemas per source
