@@ -1,8 +1,7 @@
 import type Database from "better-sqlite3";
 import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
 import { isPg, type PgSyncDatabase, translated } from "@/lib/db/pg-sync";
-import { RollupBatch } from "@/lib/delivery/rollups";
-import { type JobRow, outcomeParams, sql } from "@/lib/delivery/store";
+import { giveUp, type ParkedJob } from "@/lib/delivery/retention";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 import type { DeliveryControlView } from "@/lib/metrics/types";
 
@@ -179,40 +178,23 @@ export function discardJobs(
   now: number,
   opts: { errorType?: string; by: string },
 ): DiscardResult {
-  const s = sql(db);
   const typeFilter = opts.errorType ? `AND "lastErrorType" = ?` : "";
   const params = opts.errorType ? [opts.errorType] : [];
   const page = db.prepare(
     `SELECT "id", "destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event", "receivedAt",
-       "attempts", "deadlineAt", "replayId", "lastStatus", "lastErrorType"
+       "attempts", "deadlineAt", "replayId", "lastStatus", "lastErrorType", "lastError"
      FROM "DeliveryJob" WHERE "destinationId" = ? AND "leaseUntil" <= ? ${typeFilter} ORDER BY "id" LIMIT ${CHUNK}`,
   );
   const result: DiscardResult = { discarded: 0, inFlight: 0 };
   for (;;) {
-    const rows = page.all(destinationId, now, ...params) as (JobRow & {
-      lastStatus: number | null;
-      lastErrorType: string | null;
-    })[];
+    const rows = page.all(destinationId, now, ...params) as ParkedJob[];
     if (rows.length === 0) break;
-    deliveryTransaction(db, () => {
-      const rollups = new RollupBatch();
-      for (const j of rows) {
-        s.deleteJob.run(j.id);
-        s.upsertOutcome.run(
-          ...outcomeParams({
-            ...j,
-            status: "not_delivered",
-            finishedAt: now,
-            latencyMs: null,
-            httpStatus: j.lastStatus,
-            errorType: "discarded",
-            errorMessage: `Discarded from the queue by ${opts.by}${j.lastErrorType ? ` (last error: ${j.lastErrorType})` : ""}`,
-          }),
-        );
-        rollups.add(j, now, "notDelivered");
-      }
-      rollups.write(db);
-    });
+    deliveryTransaction(db, () =>
+      giveUp(db, rows, now, (j) => ({
+        errorType: "discarded",
+        message: `Discarded from the queue by ${opts.by}${j.lastErrorType ? ` (last error: ${j.lastErrorType})` : ""}`,
+      })),
+    );
     result.discarded += rows.length;
     if (rows.length < CHUNK) break;
   }

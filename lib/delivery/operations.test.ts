@@ -21,19 +21,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const queued = (dest: string) =>
   h.db.prepare(`SELECT COUNT(*) FROM "DeliveryJob" WHERE "destinationId" = ?`).pluck().get(dest) as number;
 
+/** A webhook to a fresh sink, paused by the owner before the engine starts. */
+async function pausedWebhook() {
+  h = harness();
+  const s = await startSink();
+  sinks.push(s);
+  const dest = h.webhook(s.url);
+  setPaused(h.db, { destinationId: dest, workspaceId: h.workspaceId }, true, "owner@example.com", Date.now());
+  return { s, dest };
+}
+
 describe("pause, resume, discard", () => {
   it("queues while paused, sends nothing, and delivers everything after resuming", async () => {
-    h = harness();
-    const s = await startSink();
-    sinks.push(s);
-    const dest = h.webhook(s.url);
-    setPaused(
-      h.db,
-      { destinationId: dest, workspaceId: h.workspaceId },
-      true,
-      "owner@example.com",
-      Date.now(),
-    );
+    const { s, dest } = await pausedWebhook();
     // Exactly 20 sends: a request timeout under a busy machine would resend (at-least-once).
     h.start({ timeoutMs: 10_000, deadlineMs: 60_000 });
     archive(
@@ -62,17 +62,7 @@ describe("pause, resume, discard", () => {
   });
 
   it("gives up on a paused destination's messages once their retry deadline passes, with the reason", async () => {
-    h = harness();
-    const s = await startSink();
-    sinks.push(s);
-    const dest = h.webhook(s.url);
-    setPaused(
-      h.db,
-      { destinationId: dest, workspaceId: h.workspaceId },
-      true,
-      "owner@example.com",
-      Date.now(),
-    );
+    const { s, dest } = await pausedWebhook();
     h.start({ deadlineMs: 300, configRefreshMs: 50 });
     archive(
       h.db,

@@ -93,18 +93,40 @@ async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns
 
 const retention = { outcomeRetentionMs: 7 * DAY, rollupRetentionMs: 90 * DAY };
 
+/** A workspace, a source and a webhook connected to it (SQLite). */
+function sqliteHook(db: Database.Database) {
+  const where = insertWorkspaceAndSource(db);
+  const dest = insertDestination(db, {
+    ...where,
+    sourceIds: [where.sourceId],
+    type: "webhook",
+    name: "Hook",
+    settings: { url: "https://x.example/" },
+  });
+  return { where, dest };
+}
+
+/** The same on PostgreSQL, with a blocking connection to run the prune through. */
+async function pgHook(id: string) {
+  const source = await insertPgSource(pg.pool);
+  const dest = await insertPgWebhook(pg.pool, {
+    id,
+    workspaceId: source.workspaceId,
+    sourceId: source.id,
+    url: "https://x.example/",
+  });
+  return {
+    where: { workspaceId: source.workspaceId, sourceId: source.id },
+    dest,
+    sync: new PgSyncDatabase(pg.db.url),
+  };
+}
+
 describe("the delivery prune", () => {
   it("deletes in chunks and lets the event loop run between them (SQLite)", async () => {
     const { db } = tempDb();
     try {
-      const where = insertWorkspaceAndSource(db);
-      const dest = insertDestination(db, {
-        ...where,
-        sourceIds: [where.sourceId],
-        type: "webhook",
-        name: "Hook",
-        settings: { url: "https://x.example/" },
-      });
+      const { where, dest } = sqliteHook(db);
       insertOld(db, where, dest);
       // Privacy removal notes follow the outcomes' retention too.
       const note = db.prepare(
@@ -132,14 +154,7 @@ describe("the delivery prune", () => {
   it("gives up on a disabled destination's messages past their retry deadline (SQLite)", async () => {
     const { db } = tempDb();
     try {
-      const where = insertWorkspaceAndSource(db);
-      const dest = insertDestination(db, {
-        ...where,
-        sourceIds: [where.sourceId],
-        type: "webhook",
-        name: "Hook",
-        settings: { url: "https://x.example/" },
-      });
+      const { where, dest } = sqliteHook(db);
       insertParked(db, where, dest);
       expectParkedExpired(await parkedAfterPrune(db, db, dest));
     } finally {
@@ -170,17 +185,10 @@ afterAll(() => pg?.close());
 
 describe.skipIf(!available)("the delivery prune on PostgreSQL", () => {
   it("runs its deletes off the blocking connection", async () => {
-    const source = await insertPgSource(pg.pool);
-    const dest = await insertPgWebhook(pg.pool, {
-      id: "dst_prune",
-      workspaceId: source.workspaceId,
-      sourceId: source.id,
-      url: "https://x.example/",
-    });
-    const sync = new PgSyncDatabase(pg.db.url);
+    const { where, dest, sync } = await pgHook("dst_prune");
     try {
       const db = sync.asDatabase();
-      insertOld(db, { workspaceId: source.workspaceId, sourceId: source.id }, dest);
+      insertOld(db, where, dest);
       const blocking = recordBlocking(sync).statements;
       const result = await pruneDelivery(db, retention, Date.now(), new Set([dest]));
       expect(result.outcomes).toBe(ROWS);
@@ -193,18 +201,11 @@ describe.skipIf(!available)("the delivery prune on PostgreSQL", () => {
   });
 
   it("gives up on a disabled destination's parked messages off the blocking connection", async () => {
-    const source = await insertPgSource(pg.pool);
-    const dest = await insertPgWebhook(pg.pool, {
-      id: "dst_parked",
-      workspaceId: source.workspaceId,
-      sourceId: source.id,
-      url: "https://x.example/",
-    });
-    const sync = new PgSyncDatabase(pg.db.url);
+    const { where, dest, sync } = await pgHook("dst_parked");
     const reader = new PgSyncDatabase(pg.db.url);
     try {
       const db = sync.asDatabase();
-      insertParked(db, { workspaceId: source.workspaceId, sourceId: source.id }, dest);
+      insertParked(db, where, dest);
       const recording = recordBlocking(sync);
       const seen = await parkedAfterPrune(db, reader.asDatabase(), dest);
       recording.stop();

@@ -46,7 +46,7 @@ async function drain(
   return total;
 }
 
-type ParkedJob = JobRow & {
+export type ParkedJob = JobRow & {
   lastStatus: number | null;
   lastErrorType: string | null;
   lastError: string | null;
@@ -61,7 +61,7 @@ const PARKED = `SELECT "id", "destinationId", "workspaceId", "sourceId", "seq", 
     "attempts", "deadlineAt", "replayId", "lastStatus", "lastErrorType", "lastError"
   FROM "DeliveryJob" WHERE "destinationId" = ? AND "nextAttemptAt" <= ? AND "deadlineAt" < ? LIMIT ?`;
 
-type Reason = (job: ParkedJob) => { errorType: string; message: string };
+export type Reason = (job: ParkedJob) => { errorType: string; message: string };
 
 /**
  * Jobs that wait (not leased) past their retry deadline become "not delivered" with the reason
@@ -82,17 +82,21 @@ export function expireParkedJobs(
     return pgTransaction(pgdb, async (client) => {
       const rows = (await client.query(translated(`${PARKED} FOR UPDATE SKIP LOCKED`), params))
         .rows as ParkedJob[];
-      for (const st of pgdb.captureWrites(() => writeExpired(db, rows, now, reason)))
+      for (const st of pgdb.captureWrites(() => giveUp(db, rows, now, reason)))
         await client.query(st.sql, st.params);
       return rows.length;
     });
   }
   const rows = db.prepare(PARKED).all(...params) as ParkedJob[];
-  if (rows.length) db.transaction(() => writeExpired(db, rows, now, reason)).immediate();
+  if (rows.length) db.transaction(() => giveUp(db, rows, now, reason)).immediate();
   return rows.length;
 }
 
-function writeExpired(db: Database.Database, rows: ParkedJob[], now: number, reason: Reason): void {
+/**
+ * Waiting jobs given up on: each job deleted, its outcome "not delivered" with `reason`, and the
+ * count in the rollups. The caller runs it in a transaction (expiry here, discards in control.ts).
+ */
+export function giveUp(db: Database.Database, rows: ParkedJob[], now: number, reason: Reason): void {
   if (rows.length === 0) return;
   const s = sql(db);
   const rollups = new RollupBatch();
