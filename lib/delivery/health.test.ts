@@ -5,7 +5,7 @@ import { pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
 import { classifyHealth, destinationHealth, evaluateHealth } from "@/lib/delivery/health";
 import { pruneDelivery } from "@/lib/delivery/retention";
 import { minuteOf } from "@/lib/delivery/rollups";
-import { insertDestination, insertWorkspaceAndSource, tempDb } from "@/lib/delivery/testing/fixtures";
+import { insertHookWithSource, tempDb } from "@/lib/delivery/testing/fixtures";
 
 let close: (() => void) | undefined;
 afterEach(() => close?.());
@@ -13,14 +13,7 @@ afterEach(() => close?.());
 function setup() {
   const { db } = tempDb();
   close = () => db.close();
-  const where = insertWorkspaceAndSource(db);
-  const dest = insertDestination(db, {
-    ...where,
-    sourceIds: [where.sourceId],
-    type: "webhook",
-    name: "Hook",
-    settings: { url: "https://x.example/" },
-  });
+  const { where, dest } = insertHookWithSource(db);
   const rollup = (at: number, c: { delivered?: number; notDelivered?: number; retried?: number }) =>
     db
       .prepare(

@@ -4,7 +4,7 @@ import { insertPgSource, insertPgWebhook, type MigratedPg, openMigratedPg } from
 import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
 import { pruneDelivery } from "@/lib/delivery/retention";
-import { insertDestination, insertWorkspaceAndSource, tempDb } from "@/lib/delivery/testing/fixtures";
+import { insertHookWithSource, insertWorkspaceAndSource, tempDb } from "@/lib/delivery/testing/fixtures";
 
 // The hourly prune of delivery rows works in chunks of 2,000 with a turn of the event loop between
 // them, so a large prune (an hour of outcomes at a high rate) never stops the process's requests
@@ -93,20 +93,7 @@ async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns
 
 const retention = { outcomeRetentionMs: 7 * DAY, rollupRetentionMs: 90 * DAY };
 
-/** A workspace, a source and a webhook connected to it (SQLite). */
-function sqliteHook(db: Database.Database) {
-  const where = insertWorkspaceAndSource(db);
-  const dest = insertDestination(db, {
-    ...where,
-    sourceIds: [where.sourceId],
-    type: "webhook",
-    name: "Hook",
-    settings: { url: "https://x.example/" },
-  });
-  return { where, dest };
-}
-
-/** The same on PostgreSQL, with a blocking connection to run the prune through. */
+/** A source and a webhook on PostgreSQL, with a blocking connection to run the prune through. */
 async function pgHook(id: string) {
   const source = await insertPgSource(pg.pool);
   const dest = await insertPgWebhook(pg.pool, {
@@ -126,7 +113,7 @@ describe("the delivery prune", () => {
   it("deletes in chunks and lets the event loop run between them (SQLite)", async () => {
     const { db } = tempDb();
     try {
-      const { where, dest } = sqliteHook(db);
+      const { where, dest } = insertHookWithSource(db);
       insertOld(db, where, dest);
       // Privacy removal notes follow the outcomes' retention too.
       const note = db.prepare(
@@ -154,7 +141,7 @@ describe("the delivery prune", () => {
   it("gives up on a disabled destination's messages past their retry deadline (SQLite)", async () => {
     const { db } = tempDb();
     try {
-      const { where, dest } = sqliteHook(db);
+      const { where, dest } = insertHookWithSource(db);
       insertParked(db, where, dest);
       expectParkedExpired(await parkedAfterPrune(db, db, dest));
     } finally {

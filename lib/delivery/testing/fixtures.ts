@@ -79,6 +79,19 @@ export function insertDestination(db: Database.Database, d: TestDestination): st
   return id;
 }
 
+/** A workspace, a source and a webhook connected to it (what most engine tests start from). */
+export function insertHookWithSource(db: Database.Database) {
+  const where = insertWorkspaceAndSource(db);
+  const dest = insertDestination(db, {
+    ...where,
+    sourceIds: [where.sourceId],
+    type: "webhook",
+    name: "Hook",
+    settings: { url: "https://x.example/" },
+  });
+  return { where, dest };
+}
+
 export function insertFilter(
   db: Database.Database,
   f: {
