@@ -161,7 +161,7 @@ async function main() {
     await ingest.close();
     await delivery?.stop({ graceMs: 1500 });
     await warehouses?.stop();
-    compaction.stop();
+    await compaction.stop();
     await functions.close();
     await getFunctionRuntime().close();
     await bridge?.stop();

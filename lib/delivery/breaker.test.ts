@@ -42,7 +42,7 @@ async function failingFor(ms: number, breaker: typeof BREAKER) {
 }
 
 describe("circuit breaker", () => {
-  it("opens after consecutive failures, probes on a growing interval, closes on success", () => {
+  it("opens after consecutive failures, probes on a growing interval, closes on success", async () => {
     const b = new CircuitBreaker(BREAKER);
     for (let i = 0; i < 4; i++) expect(b.record({ ok: false }, 1000)).toBe(false);
     expect(b.record({ ok: false }, 1000)).toBe(true);
@@ -75,7 +75,7 @@ describe("circuit breaker", () => {
 
     // Nothing is final yet, but the error table shows the retried 500s with samples.
     const w = resolveWindow({ period: "1h" }, Date.now());
-    const errs = errorSummary(dest, w, { db: h.db });
+    const errs = await errorSummary(dest, w, { db: h.db });
     expect(errs.total).toBe(0);
     const row = errs.errors.find((e) => e.state === "retrying" && e.httpStatus === 500);
     expect(row).toMatchObject({ errorType: "server_error", state: "retrying" });

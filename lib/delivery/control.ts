@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
 import { isPg, type PgSyncDatabase, translated } from "@/lib/db/pg-sync";
+import { all, get, type Work } from "@/lib/db/work";
 import { giveUp, type ParkedJob } from "@/lib/delivery/retention";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 import type { DeliveryControlView } from "@/lib/metrics/types";
@@ -57,6 +58,17 @@ export function readControl(db: Database.Database, destinationId: string): Deliv
 
 export function readControls(db: Database.Database, workspaceId: string): Map<string, DeliveryControlView> {
   const rows = db.prepare(`${SELECT} WHERE "workspaceId" = ?`).all(workspaceId) as StateRow[];
+  return new Map(rows.map((r) => [r.destinationId, view(r)]));
+}
+
+/** readControl as database work (lib/db/work.ts), for the dashboards. */
+export function* controlOf(destinationId: string): Work<DeliveryControlView> {
+  return view(yield* get<StateRow>(`${SELECT} WHERE "destinationId" = ?`, [destinationId]));
+}
+
+/** readControls as database work. */
+export function* controlsOf(workspaceId: string): Work<Map<string, DeliveryControlView>> {
+  const rows = yield* all<StateRow>(`${SELECT} WHERE "workspaceId" = ?`, [workspaceId]);
   return new Map(rows.map((r) => [r.destinationId, view(r)]));
 }
 

@@ -41,7 +41,11 @@ describe("per-event delivery", () => {
         outcomes(h.db, delivered)[0]?.status === "delivered",
     );
 
-    const view = eventDelivery(h.db, { workspaceId: h.workspaceId, sourceId: h.sourceId, seq: seq! })!;
+    const view = (await eventDelivery(h.db, {
+      workspaceId: h.workspaceId,
+      sourceId: h.sourceId,
+      seq: seq!,
+    }))!;
     expect(view.messageId).toBe("evt-1");
     const by = new Map(view.destinations.map((d) => [d.name, d]));
     expect(by.get("A delivered")).toMatchObject({ state: "delivered", httpStatus: 200, attempts: 1 });
@@ -67,10 +71,10 @@ describe("per-event delivery", () => {
     // Another workspace's source cannot read the event; an unknown seq is not found.
     const other = insertWorkspaceAndSource(h.db);
     expect(
-      eventDelivery(h.db, { workspaceId: other.workspaceId, sourceId: other.sourceId, seq: seq! }),
+      await eventDelivery(h.db, { workspaceId: other.workspaceId, sourceId: other.sourceId, seq: seq! }),
     ).toBeNull();
     expect(
-      eventDelivery(h.db, { workspaceId: h.workspaceId, sourceId: h.sourceId, seq: 999_999 }),
+      await eventDelivery(h.db, { workspaceId: h.workspaceId, sourceId: h.sourceId, seq: 999_999 }),
     ).toBeNull();
   }, 20_000);
 });

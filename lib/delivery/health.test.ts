@@ -33,7 +33,7 @@ function setup() {
 }
 
 describe("destination health", () => {
-  it("judges by the share of failed attempts, with a minimum of 10", () => {
+  it("judges by the share of failed attempts, with a minimum of 10", async () => {
     const h = (delivered: number, notDelivered: number, retried: number, pendingRetries = 0) =>
       classifyHealth({ delivered, notDelivered, retried, pendingRetries }).state;
     expect(h(0, 0, 0)).toBe("healthy");
@@ -44,13 +44,13 @@ describe("destination health", () => {
     expect(h(1000, 0, 0, 100)).toBe("degraded");
   });
 
-  it("records one event per change and reports it to the console", () => {
+  it("records one event per change and reports it to the console", async () => {
     const { db, dest, where, rollup } = setup();
     const t = Date.now();
     rollup(t, { delivered: 2, retried: 20 });
     expect(evaluateHealth(db, t)).toEqual([{ destinationId: dest, state: "failing" }]);
     expect(evaluateHealth(db, t + 1000)).toEqual([]);
-    const view = destinationHealth(where.workspaceId, { db, now: t + 1000 });
+    const view = await destinationHealth(where.workspaceId, { db, now: t + 1000 });
     expect(view).toEqual([
       expect.objectContaining({
         destinationId: dest,

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { allOf, andThen, type Maybe, readerFor, writeOffLoop } from "@/lib/db/off-loop";
 import { sqlite } from "@/lib/db/sqlite";
+import { all, get, perform, pluck, type Work } from "@/lib/db/work";
 import { minuteOf } from "@/lib/delivery/rollups";
 
 // Destination health, judged every few seconds from the last five minutes of rollups and the
@@ -56,27 +57,14 @@ const sumsSql = (byWorkspace: boolean) =>
      SUM("filtered") AS "filtered", SUM("unsupported") AS "unsupported", SUM("retried") AS "retried"
    FROM "DeliveryRollup" WHERE "minute" >= ? ${byWorkspace ? `AND "workspaceId" = ?` : ""} GROUP BY "destinationId"`;
 
-function sums(db: Database.Database, since: number, workspaceId?: string): Map<string, Sums> {
-  const rows = db
-    .prepare(sumsSql(Boolean(workspaceId)))
-    .all(...(workspaceId ? [since, workspaceId] : [since])) as Sums[];
-  return new Map(rows.map((r) => [r.destinationId, r]));
-}
-
 // The LIMIT keeps a dead destination with millions of queued messages cheap to count.
 const PENDING_RETRIES = `SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "DeliveryJob" WHERE "destinationId" = ? AND "attempts" > 0
   LIMIT 100000) AS "x"`;
 const LATEST_EVENT = `SELECT "state", "at", "reason" FROM "DestinationHealthEvent" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1`;
 
 /** Messages in the queue that failed at least once: the same figure as Key metrics' "Retrying now". */
-export function pendingRetries(db: Database.Database, destinationId: string, _now?: number): number {
-  return (db.prepare(PENDING_RETRIES).get(destinationId) as { n: number }).n;
-}
-
-function latestEvent(db: Database.Database, destinationId: string) {
-  return db.prepare(LATEST_EVENT).get(destinationId) as
-    | { state: HealthState; at: number; reason: string }
-    | undefined;
+export function* pendingRetries(destinationId: string): Work<number> {
+  return Number((yield* pluck<number>(PENDING_RETRIES, [destinationId])) ?? 0);
 }
 
 /**
@@ -168,44 +156,49 @@ export interface DestinationHealth {
   lastError: { errorType: string; message: string; at: number } | null;
 }
 
-/** Health of every destination of a workspace, for the console. */
+/** Health of every destination of a workspace, for the console (off the event loop on PostgreSQL). */
 export function destinationHealth(
   workspaceId: string,
   opts: { db?: Database.Database; now?: number } = {},
-): DestinationHealth[] {
-  const db = opts.db ?? sqlite();
-  const now = opts.now ?? Date.now();
-  const day = sums(db, minuteOf(now - 24 * 3_600_000), workspaceId);
-  const rows = db
-    .prepare(
-      `SELECT "id", "name", "type", "enabled" FROM "Destination" WHERE "workspaceId" = ? ORDER BY "name"`,
-    )
-    .all(workspaceId) as { id: string; name: string; type: string; enabled: number }[];
-  const lastSample = db.prepare(
-    `SELECT "errorType", "errorMessage" AS "message", "at" FROM "DeliverySample" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1`,
+): Maybe<DestinationHealth[]> {
+  return perform(opts.db ?? sqlite(), destinationHealthWork(workspaceId, opts.now ?? Date.now()));
+}
+
+export function* destinationHealthWork(workspaceId: string, now: number): Work<DestinationHealth[]> {
+  const sumRows = yield* all<Sums>(sumsSql(true), [minuteOf(now - 24 * 3_600_000), workspaceId]);
+  const day = new Map(sumRows.map((r) => [r.destinationId, r]));
+  const rows = yield* all<{ id: string; name: string; type: string; enabled: number }>(
+    `SELECT "id", "name", "type", "enabled" FROM "Destination" WHERE "workspaceId" = ? ORDER BY "name"`,
+    [workspaceId],
   );
-  return rows.map((d) => {
-    const event = latestEvent(db, d.id);
+  const out: DestinationHealth[] = [];
+  for (const d of rows) {
+    const event = yield* get<{ state: HealthState; at: number; reason: string }>(LATEST_EVENT, [d.id]);
     const s = day.get(d.id);
-    return {
+    out.push({
       destinationId: d.id,
       name: d.name,
       type: d.type,
       enabled: Boolean(d.enabled),
       state: event?.state ?? "healthy",
-      since: event?.at ?? null,
+      since: event ? Number(event.at) : null,
       reason: event?.reason ?? null,
       last24h: {
-        delivered: s?.delivered ?? 0,
-        notDelivered: s?.notDelivered ?? 0,
-        filtered: s?.filtered ?? 0,
-        unsupported: s?.unsupported ?? 0,
-        retried: s?.retried ?? 0,
+        delivered: Number(s?.delivered ?? 0),
+        notDelivered: Number(s?.notDelivered ?? 0),
+        filtered: Number(s?.filtered ?? 0),
+        unsupported: Number(s?.unsupported ?? 0),
+        retried: Number(s?.retried ?? 0),
       },
-      pendingRetries: pendingRetries(db, d.id, now),
-      lastError: (lastSample.get(d.id) as DestinationHealth["lastError"] | undefined) ?? null,
-    };
-  });
+      pendingRetries: yield* pendingRetries(d.id),
+      lastError:
+        (yield* get<NonNullable<DestinationHealth["lastError"]>>(
+          `SELECT "errorType", "errorMessage" AS "message", "at" FROM "DeliverySample" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1`,
+          [d.id],
+        )) ?? null,
+    });
+  }
+  return out;
 }
 
 export interface CurrentHealth {

@@ -120,9 +120,9 @@ describe("pause, resume, discard", () => {
     expect(rows.every((r) => r.errorType === "discarded")).toBe(true);
     expect(rows[0]!.errorMessage).toMatch(/^Discarded from the queue by owner@example.com/);
     const w = resolveWindow({ period: "1h" }, Date.now());
-    const km = keyMetrics(dest, w, { db: h.db });
+    const km = await keyMetrics(dest, w, { db: h.db });
     expect(km).toMatchObject({ notDelivered: 10, retryingNow: 0 });
-    const errs = errorSummary(dest, w, { db: h.db });
+    const errs = await errorSummary(dest, w, { db: h.db });
     expect(errs.total).toBe(10);
     const finals = errs.errors.filter((e) => e.state === "final");
     expect(finals.every((e) => e.errorType === "discarded")).toBe(true);

@@ -44,10 +44,10 @@ type Row = Record<string, number | string>;
 const sorted = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
 
 describe("hourly compaction", () => {
-  it("equals the minute rollups it summarizes, histograms included", () => {
+  it("equals the minute rollups it summarizes, histograms included", async () => {
     const { db } = setup();
-    compactMetrics(db, NOW);
-    const through = watermark(db, "hourly")!;
+    await compactMetrics(db, NOW);
+    const through = (await watermark(db, "hourly"))!;
     expect(through).toBe(Math.floor((NOW - GRACE_MS) / HOUR) * HOUR);
     const hourly = db
       .prepare(
@@ -73,35 +73,35 @@ describe("hourly compaction", () => {
     expect(hourly.every((r) => Number(r.hour) < through)).toBe(true);
   });
 
-  it("is idempotent, resumable and never moves backwards", () => {
+  it("is idempotent, resumable and never moves backwards", async () => {
     const { db } = setup(5_000);
     const snapshot = () => db.prepare(`SELECT * FROM "DeliveryRollupHour" ORDER BY 1, 2, 3`).all();
-    compactMetrics(db, NOW - DAY);
-    expect(watermark(db, "hourly")).toBe(Math.floor((NOW - DAY - GRACE_MS) / HOUR) * HOUR);
-    compactMetrics(db, NOW);
+    await compactMetrics(db, NOW - DAY);
+    expect(await watermark(db, "hourly")).toBe(Math.floor((NOW - DAY - GRACE_MS) / HOUR) * HOUR);
+    await compactMetrics(db, NOW);
     const once = snapshot();
-    compactMetrics(db, NOW);
-    compactMetrics(db, NOW - 2 * DAY);
+    await compactMetrics(db, NOW);
+    await compactMetrics(db, NOW - 2 * DAY);
     expect(snapshot()).toEqual(once);
-    expect(watermark(db, "hourly")).toBe(Math.floor((NOW - GRACE_MS) / HOUR) * HOUR);
-    expect(compactionBehind(db, NOW)).toBe(false);
-    expect(compactionBehind(db, NOW + 2 * HOUR)).toBe(true);
+    expect(await watermark(db, "hourly")).toBe(Math.floor((NOW - GRACE_MS) / HOUR) * HOUR);
+    expect(await compactionBehind(db, NOW)).toBe(false);
+    expect(await compactionBehind(db, NOW + 2 * HOUR)).toBe(true);
   });
 
-  it("stops between transactions when the time budget is spent", () => {
+  it("stops between transactions when the time budget is spent", async () => {
     const { db } = setup(5_000);
-    compactMetrics(db, NOW, { budgetMs: 0 });
-    const hourly = watermark(db, "hourly")!;
+    await compactMetrics(db, NOW, { budgetMs: 0 });
+    const hourly = (await watermark(db, "hourly"))!;
     expect(hourly).toBeLessThan(Math.floor((NOW - GRACE_MS) / HOUR) * HOUR);
     expect(hourly).toBeGreaterThanOrEqual(NOW - 4 * DAY);
   });
 });
 
 describe("error compaction", () => {
-  it("counts not-delivered outcomes per minute, type and status exactly", () => {
+  it("counts not-delivered outcomes per minute, type and status exactly", async () => {
     const { db } = setup();
-    compactMetrics(db, NOW);
-    const through = watermark(db, "errors")!;
+    await compactMetrics(db, NOW);
+    const through = (await watermark(db, "errors"))!;
     expect(through).toBe(Math.floor((NOW - GRACE_MS) / MINUTE) * MINUTE);
     const rolled = db
       .prepare(
@@ -119,16 +119,16 @@ describe("error compaction", () => {
     expect(sorted(rolled)).toEqual(sorted(raw));
   });
 
-  it("drops the rows of deleted destinations and past the rollup retention", () => {
+  it("drops the rows of deleted destinations and past the rollup retention", async () => {
     const { db, destinations } = setup(2_000);
-    compactMetrics(db, NOW);
+    await compactMetrics(db, NOW);
     db.prepare(`DELETE FROM "Destination" WHERE "id" = ?`).run(destinations[0]);
-    pruneDerived(db, NOW + 91 * DAY - 2 * DAY, true);
+    await pruneDerived(db, NOW + 91 * DAY - 2 * DAY, true);
     const left = (table: string) =>
       db.prepare(`SELECT DISTINCT "destinationId" FROM "${table}"`).pluck().all() as string[];
     expect(left("DeliveryRollupHour")).toEqual([destinations[1]]);
     expect(left("DeliveryErrorRollup")).toEqual([destinations[1]]);
-    pruneDerived(db, NOW + 91 * DAY + 1, true);
+    await pruneDerived(db, NOW + 91 * DAY + 1, true);
     expect(left("DeliveryRollupHour")).toEqual([]);
   });
 });

@@ -2,13 +2,14 @@ import type Database from "better-sqlite3";
 import { getDestinationType, sourceTypeName } from "@/lib/catalog";
 import { db } from "@/lib/db";
 import { sqlite } from "@/lib/db/sqlite";
+import { all, perform, pluck, type Work } from "@/lib/db/work";
 import { pendingRetries } from "@/lib/delivery/health";
 import { destinationHealth } from "@/lib/destinations/queries";
 import { acceptedPerSourceSince } from "@/lib/ingest/sqlite-store";
 import { HOUR } from "@/lib/metrics/period";
 import { splitWindow } from "@/lib/metrics/rollup-reader";
-import { ensureCompacted } from "@/lib/metrics/scheduler";
-import { watermark } from "@/lib/metrics/watermark";
+import { compactedEnough } from "@/lib/metrics/scheduler";
+import { watermarkOf } from "@/lib/metrics/watermark";
 import type { WorkspaceAccess } from "@/lib/workspaces/access";
 
 // The Connections overview: every source, every destination, the links between them and each
@@ -73,18 +74,33 @@ interface PairSums {
 }
 
 /** Delivered and not delivered per (destination, source) of a workspace in [from, to). */
-function pairSums(db: Database.Database, workspaceId: string, from: number, to: number): PairSums[] {
-  const split = splitWindow(from, to, watermark(db, "hourly"));
+function* pairSums(workspaceId: string, from: number, to: number): Work<PairSums[]> {
+  const split = splitWindow(from, to, yield* watermarkOf("hourly"));
   const sum = (table: string, column: string, a: number, b: number) =>
-    db
-      .prepare(
-        `SELECT "destinationId", "sourceId", SUM("delivered") AS "delivered", SUM("notDelivered") AS "notDelivered"
-         FROM "${table}" WHERE "workspaceId" = ? AND "${column}" >= ? AND "${column}" < ? GROUP BY "destinationId", "sourceId"`,
-      )
-      .all(workspaceId, a, b) as PairSums[];
-  const rows = split.hours ? sum("DeliveryRollupHour", "hour", ...split.hours) : [];
-  for (const [a, b] of split.minutes) rows.push(...sum("DeliveryRollup", "minute", a, b));
+    all<PairSums>(
+      `SELECT "destinationId", "sourceId", SUM("delivered") AS "delivered", SUM("notDelivered") AS "notDelivered"
+       FROM "${table}" WHERE "workspaceId" = ? AND "${column}" >= ? AND "${column}" < ? GROUP BY "destinationId", "sourceId"`,
+      [workspaceId, a, b],
+    );
+  const rows = split.hours ? yield* sum("DeliveryRollupHour", "hour", ...split.hours) : [];
+  for (const [a, b] of split.minutes) rows.push(...(yield* sum("DeliveryRollup", "minute", a, b)));
   return rows;
+}
+
+/** The delivery figures of the page, read off the event loop on PostgreSQL (lib/db/work.ts). */
+function* deliveryFigures(
+  db: Database.Database,
+  workspaceId: string,
+  from: number,
+  now: number,
+  destinationIds: string[],
+) {
+  yield* compactedEnough(db, now);
+  const anyEvent = yield* pluck(`SELECT 1 FROM "Message" WHERE "workspaceId" = ? LIMIT 1`, [workspaceId]);
+  const pairs = yield* pairSums(workspaceId, from, now);
+  const retrying = new Map<string, number>();
+  for (const id of destinationIds) retrying.set(id, yield* pendingRetries(id));
+  return { anyEvent: anyEvent !== undefined, pairs, retrying };
 }
 
 export async function workspaceConnections(
@@ -94,7 +110,6 @@ export async function workspaceConnections(
   const workspaceId = access.workspace.id;
   const now = opts.now ?? Date.now();
   const raw = sqlite();
-  ensureCompacted(raw, now);
   // The Delivery health table's window: the last 23 whole hours and the current one.
   const from = Math.floor(now / HOUR) * HOUR + HOUR - 24 * HOUR;
   const [sourceRows, destinationRows] = await Promise.all([
@@ -109,10 +124,19 @@ export async function workspaceConnections(
       orderBy: { name: "asc" },
     }),
   ]);
-  const anyEvent = raw.prepare(`SELECT 1 FROM "Message" WHERE "workspaceId" = ? LIMIT 1`).get(workspaceId);
+  const figures = await perform(
+    raw,
+    deliveryFigures(
+      raw,
+      workspaceId,
+      from,
+      now,
+      destinationRows.map((d) => d.id),
+    ),
+  );
   const firstSteps = {
     source: sourceRows.length > 0,
-    event: anyEvent !== undefined,
+    event: figures.anyEvent,
     destination: destinationRows.length > 0,
   };
   const sources = sourceRows.filter((s) => access.inScope(s.environment));
@@ -122,7 +146,7 @@ export async function workspaceConnections(
   );
 
   const pairs = new Map<string, PairSums>();
-  for (const p of pairSums(raw, workspaceId, from, now)) {
+  for (const p of figures.pairs) {
     if (access.labels !== null && !visible.has(p.sourceId)) continue;
     const key = `${p.destinationId}\u0000${p.sourceId}`;
     const sum = pairs.get(key) ?? { ...p, delivered: 0, notDelivered: 0 };
@@ -167,7 +191,7 @@ export async function workspaceConnections(
         reason: h?.reason ?? null,
         delivered: perDestination.get(d.id)?.delivered ?? 0,
         notDelivered: perDestination.get(d.id)?.notDelivered ?? 0,
-        retrying: pendingRetries(raw, d.id),
+        retrying: figures.retrying.get(d.id) ?? 0,
       };
     }),
     connections: destinations.flatMap((d) =>

@@ -99,7 +99,7 @@ const within = (actual: number | null, expected: number | null, tolerance: numbe
 };
 
 describe("Event Delivery panels", () => {
-  it("has at least 100,000 delivered latencies with a heavy tail behind the busy destination", () => {
+  it("has at least 100,000 delivered latencies with a heavy tail behind the busy destination", async () => {
     const all = exact(busy, 0, NOW + DAY).latencies;
     expect(all.length).toBeGreaterThanOrEqual(100_000);
     expect(all.filter((l) => l >= 10_000).length).toBeGreaterThan(900);
@@ -111,8 +111,8 @@ describe("Event Delivery panels", () => {
     ["half compacted", NOW - 10 * DAY - 17 * MINUTE],
     ["fully compacted", NOW],
   ] as const) {
-    it(`counts equal the outcomes exactly and P95 is within 2% (${label})`, () => {
-      compactMetrics(db, compactedTo);
+    it(`counts equal the outcomes exactly and P95 is within 2% (${label})`, async () => {
+      await compactMetrics(db, compactedTo);
       const derived = (table: string) =>
         db.prepare(`SELECT COUNT(*) FROM "${table}"`).pluck().get() as number;
       expect(derived("DeliveryRollupHour") > 0).toBe(compactedTo > NOW - 31 * DAY);
@@ -121,7 +121,7 @@ describe("Event Delivery panels", () => {
       for (const dest of [busy, quiet])
         for (const w of windows()) {
           const want = exact(dest, w.from, w.to);
-          const km = keyMetrics(dest, w, opts);
+          const km = await keyMetrics(dest, w, opts);
           expect(km).toMatchObject({
             delivered: want.delivered,
             notDelivered: want.notDelivered,
@@ -129,7 +129,7 @@ describe("Event Delivery panels", () => {
             unsupported: want.unsupported,
           });
           within(km.p95Ms, exactQuantile(want.latencies, 0.95), 0.02);
-          const errs = errorSummary(dest, w, opts);
+          const errs = await errorSummary(dest, w, opts);
           expect(errs.total).toBe(want.notDelivered);
           const finalByType = new Map<string, number>();
           for (const e of errs.errors.filter((x) => x.state === "final"))
@@ -143,7 +143,7 @@ describe("Event Delivery panels", () => {
           expect(errs.errors.map((e) => e.attempts)).toEqual(
             [...errs.errors.map((e) => e.attempts)].sort((a, b) => b - a),
           );
-          const tr = trends(dest, w, opts);
+          const tr = await trends(dest, w, opts);
           expect(tr.points.map((p) => p.t)).toEqual(bucketStarts(w));
           for (const [i, p] of tr.points.entries()) {
             const b = exact(dest, p.t, tr.points[i + 1]?.t ?? w.to);
@@ -158,22 +158,22 @@ describe("Event Delivery panels", () => {
     }, 120_000);
   }
 
-  it("reports the P95 of the whole busy history within 2% of the exact value", () => {
+  it("reports the P95 of the whole busy history within 2% of the exact value", async () => {
     const w = resolveWindow({ from: iso(NOW - 31 * DAY - HOUR), to: iso(NOW + MINUTE) }, NOW);
     const want = exact(busy, w.from, w.to);
     expect(want.latencies.length).toBeGreaterThanOrEqual(100_000);
-    const km = keyMetrics(busy, w, { db, now: NOW });
+    const km = await keyMetrics(busy, w, { db, now: NOW });
     within(km.p95Ms, exactQuantile(want.latencies, 0.95), 0.02);
     within(km.p50Ms, exactQuantile(want.latencies, 0.5), 0.02);
   });
 
-  it("fills buckets where nothing happened with zeros and no latency", () => {
+  it("fills buckets where nothing happened with zeros and no latency", async () => {
     const w = resolveWindow({ period: "1h" }, NOW);
-    const tr = trends(quiet, w, { db, now: NOW });
+    const tr = await trends(quiet, w, { db, now: NOW });
     // 60 minutes back from the present: the minute it started in, 59 whole ones, and the current one.
     expect(tr.points).toHaveLength(61);
     expect(tr.points.every((p) => p.delivered === 0 && p.notDelivered === 0 && p.p95Ms === null)).toBe(true);
-    const km = keyMetrics(quiet, w, { db, now: NOW });
+    const km = await keyMetrics(quiet, w, { db, now: NOW });
     expect(km).toMatchObject({
       delivered: 0,
       notDelivered: 0,

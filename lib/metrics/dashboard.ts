@@ -1,18 +1,22 @@
 import type Database from "better-sqlite3";
+import type { Maybe } from "@/lib/db/off-loop";
 import { sqlite } from "@/lib/db/sqlite";
-import { readControl } from "@/lib/delivery/control";
+import { all, get, perform, pluck, type Work } from "@/lib/db/work";
+import { controlOf } from "@/lib/delivery/control";
 import { ERROR_TYPES, type ErrorType } from "@/lib/delivery/errors";
 import { DenseHistogram } from "@/lib/metrics/dense";
 import { bucketIndex, bucketStarts, HOUR, rawEnd, type Window, windowView } from "@/lib/metrics/period";
 import { readRollups } from "@/lib/metrics/rollup-reader";
-import { ensureCompacted } from "@/lib/metrics/scheduler";
+import { compactedEnough } from "@/lib/metrics/scheduler";
 import type { KeyMetricsView, TrendPoint, TrendsView } from "@/lib/metrics/types";
-import { privacySql } from "@/lib/privacy/sql";
+import { REMOVAL_TOTALS } from "@/lib/privacy/sql";
 
 // The Key metrics and Trends panels of a destination's Event Delivery tab. Both read the rollups
 // the delivery engine writes in the same transaction as the outcomes (by the minute the outcome
 // was recorded), so their counts are the outcomes' counts; P95 comes from merged histograms
-// (within 0.4% of the exact value, see lib/metrics/histogram.ts).
+// (within 0.4% of the exact value, see lib/metrics/histogram.ts). Their reads are database work
+// (lib/db/work.ts): on PostgreSQL they run on the asynchronous pool, so a dashboard never stops the
+// event loop of the process that also takes tracking calls.
 
 interface Opts {
   db?: Database.Database;
@@ -21,29 +25,26 @@ interface Opts {
 
 const rate = (bad: number, good: number) => (bad + good > 0 ? bad / (bad + good) : null);
 
-export function queueCounts(db: Database.Database, destinationId: string) {
-  // The LIMIT keeps a dead destination with millions of queued messages cheap to show.
-  const count = (condition: string) =>
-    db
-      .prepare(
-        `SELECT COUNT(*) FROM (SELECT 1 FROM "DeliveryJob" WHERE "destinationId" = ? AND ${condition} LIMIT 100000) AS "x"`,
-      )
-      .pluck()
-      .get(destinationId) as number;
-  return { retrying: count(`"attempts" > 0`), queued: count(`"attempts" = 0`) };
+// The LIMIT keeps a dead destination with millions of queued messages cheap to show.
+const countJobs = (condition: string) =>
+  `SELECT COUNT(*) FROM (SELECT 1 FROM "DeliveryJob" WHERE "destinationId" = ? AND ${condition} LIMIT 100000) AS "x"`;
+
+export function* queueCounts(destinationId: string): Work<{ retrying: number; queued: number }> {
+  const retrying = (yield* pluck<number>(countJobs(`"attempts" > 0`), [destinationId])) ?? 0;
+  const queued = (yield* pluck<number>(countJobs(`"attempts" = 0`), [destinationId])) ?? 0;
+  return { retrying: Number(retrying), queued: Number(queued) };
 }
 
 /** Filtered and unsupported outcomes by the step that stopped them (bounded scan of the index). */
-function filteredBy(db: Database.Database, destinationId: string, w: Window) {
-  const rows = db
-    .prepare(
-      `SELECT "errorType", COUNT(*) AS "count" FROM (
-         SELECT "errorType" FROM "DeliveryOutcome"
-         WHERE "destinationId" = ? AND "finishedAt" >= ? AND "finishedAt" < ? AND "status" IN ('filtered', 'unsupported')
-         LIMIT 100000) AS "x"
-       GROUP BY "errorType" ORDER BY "count" DESC`,
-    )
-    .all(destinationId, w.from, rawEnd(w)) as { errorType: string | null; count: number }[];
+function* filteredBy(destinationId: string, w: Window) {
+  const rows = yield* all<{ errorType: string | null; count: number }>(
+    `SELECT "errorType", COUNT(*) AS "count" FROM (
+       SELECT "errorType" FROM "DeliveryOutcome"
+       WHERE "destinationId" = ? AND "finishedAt" >= ? AND "finishedAt" < ? AND "status" IN ('filtered', 'unsupported')
+       LIMIT 100000) AS "x"
+     GROUP BY "errorType" ORDER BY "count" DESC`,
+    [destinationId, w.from, rawEnd(w)],
+  );
   return rows.map((r) => {
     const type = (r.errorType ?? "destination_filter") as ErrorType;
     return { errorType: type, title: ERROR_TYPES[type]?.title ?? type, count: Number(r.count) };
@@ -51,38 +52,50 @@ function filteredBy(db: Database.Database, destinationId: string, w: Window) {
 }
 
 /** Outcomes of the period that came from a Replay (bounded scan of the finishedAt index). */
-function replayedIn(db: Database.Database, destinationId: string, w: Window): number {
-  return db
-    .prepare(
-      `SELECT COUNT(*) FROM (SELECT 1 FROM "DeliveryOutcome" WHERE "destinationId" = ? AND "finishedAt" >= ?
-         AND "finishedAt" < ? AND "replayId" IS NOT NULL LIMIT 100000) AS "x"`,
-    )
-    .pluck()
-    .get(destinationId, w.from, rawEnd(w)) as number;
+function* replayedIn(destinationId: string, w: Window): Work<number> {
+  const n = yield* pluck<number>(
+    `SELECT COUNT(*) FROM (SELECT 1 FROM "DeliveryOutcome" WHERE "destinationId" = ? AND "finishedAt" >= ?
+       AND "finishedAt" < ? AND "replayId" IS NOT NULL LIMIT 100000) AS "x"`,
+    [destinationId, w.from, rawEnd(w)],
+  );
+  return Number(n ?? 0);
 }
 
 /** "privacy: N fields removed" (routing time within the window, bounded scan). */
-function privacyRemovals(db: Database.Database, destinationId: string, w: Window) {
-  const r = privacySql(db).removalTotals.get(destinationId, w.from, rawEnd(w)) as {
-    events: number;
-    fields: number;
-  };
-  return { events: Number(r.events), fields: Number(r.fields) };
+function* privacyRemovals(destinationId: string, w: Window) {
+  const r = yield* get<{ events: number; fields: number }>(REMOVAL_TOTALS, [
+    destinationId,
+    w.from,
+    rawEnd(w),
+  ]);
+  return { events: Number(r?.events ?? 0), fields: Number(r?.fields ?? 0) };
 }
 
-function hasHistory(db: Database.Database, destinationId: string): boolean {
-  const any = (table: string) =>
-    db.prepare(`SELECT 1 FROM "${table}" WHERE "destinationId" = ? LIMIT 1`).pluck().get(destinationId) !==
-    undefined;
-  return any("DeliveryRollup") || any("DeliveryJob") || any("DeliveryRollupHour");
+function* hasHistory(destinationId: string): Work<boolean> {
+  for (const table of ["DeliveryRollup", "DeliveryJob", "DeliveryRollupHour"])
+    if (
+      (yield* pluck(`SELECT 1 FROM "${table}" WHERE "destinationId" = ? LIMIT 1`, [destinationId])) !==
+      undefined
+    )
+      return true;
+  return false;
 }
 
-export function keyMetrics(destinationId: string, w: Window, opts: Opts = {}): KeyMetricsView {
+export function keyMetrics(destinationId: string, w: Window, opts: Opts = {}): Maybe<KeyMetricsView> {
   const db = opts.db ?? sqlite();
-  ensureCompacted(db, opts.now ?? Date.now());
+  return perform(db, keyMetricsWork(db, destinationId, w, opts.now ?? Date.now()));
+}
+
+function* keyMetricsWork(
+  db: Database.Database,
+  destinationId: string,
+  w: Window,
+  now: number,
+): Work<KeyMetricsView> {
+  yield* compactedEnough(db, now);
   const sums = { delivered: 0, notDelivered: 0, filtered: 0, unsupported: 0, retried: 0 };
   const hist = new DenseHistogram();
-  readRollups(db, { destinationId }, w.from, w.to, { hourly: true }, (r) => {
+  yield* readRollups({ destinationId }, w.from, w.to, { hourly: true }, (r) => {
     sums.delivered += r.delivered;
     sums.notDelivered += r.notDelivered;
     sums.filtered += r.filtered;
@@ -90,7 +103,7 @@ export function keyMetrics(destinationId: string, w: Window, opts: Opts = {}): K
     sums.retried += r.retried;
     hist.addEncoded(r.latencyHist);
   });
-  const queue = queueCounts(db, destinationId);
+  const queue = yield* queueCounts(destinationId);
   return {
     window: windowView(w),
     ...sums,
@@ -100,19 +113,23 @@ export function keyMetrics(destinationId: string, w: Window, opts: Opts = {}): K
     p95Ms: hist.quantile(0.95),
     retryingNow: queue.retrying,
     failedAttempts: sums.retried + sums.notDelivered,
-    control: readControl(db, destinationId),
-    replayed: replayedIn(db, destinationId, w),
+    control: yield* controlOf(destinationId),
+    replayed: yield* replayedIn(destinationId, w),
     queuedNow: queue.queued,
-    hasHistory: hasHistory(db, destinationId),
-    filteredBy: filteredBy(db, destinationId, w),
-    privacy: privacyRemovals(db, destinationId, w),
+    hasHistory: yield* hasHistory(destinationId),
+    filteredBy: yield* filteredBy(destinationId, w),
+    privacy: yield* privacyRemovals(destinationId, w),
   };
 }
 
 /** Per-bucket counts and P95 over the window, every bucket present (zeros where nothing happened). */
-export function trends(destinationId: string, w: Window, opts: Opts = {}): TrendsView {
+export function trends(destinationId: string, w: Window, opts: Opts = {}): Maybe<TrendsView> {
   const db = opts.db ?? sqlite();
-  ensureCompacted(db, opts.now ?? Date.now());
+  return perform(db, trendsWork(db, destinationId, w, opts.now ?? Date.now()));
+}
+
+function* trendsWork(db: Database.Database, destinationId: string, w: Window, now: number): Work<TrendsView> {
+  yield* compactedEnough(db, now);
   const starts = bucketStarts(w);
   const points: TrendPoint[] = starts.map((t) => ({
     t,
@@ -125,7 +142,7 @@ export function trends(destinationId: string, w: Window, opts: Opts = {}): Trend
   const hists: (DenseHistogram | null)[] = starts.map(() => null);
   // Hourly rows are usable only when every hour falls inside one bucket.
   const hourly = w.bucketMs % HOUR === 0 && w.origin % HOUR === 0;
-  readRollups(db, { destinationId }, w.from, w.to, { hourly }, (r) => {
+  yield* readRollups({ destinationId }, w.from, w.to, { hourly }, (r) => {
     const i = bucketIndex(w, r.t);
     const p = points[i];
     if (!p) return;

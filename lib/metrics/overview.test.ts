@@ -12,7 +12,7 @@ let db: Database.Database | undefined;
 afterEach(() => db?.close());
 
 describe("workspace delivery health", () => {
-  it("shows every destination's last 24 hours, its state and one feed entry per state change", () => {
+  it("shows every destination's last 24 hours, its state and one feed entry per state change", async () => {
     ({ db } = tempDb("switchyard-overview-"));
     const ws = insertWorkspaceAndSource(db);
     const dest = (name: string) =>
@@ -47,7 +47,7 @@ describe("workspace delivery health", () => {
     evaluateHealth(db, NOW + 1000);
     evaluateHealth(db, NOW + 10 * MINUTE);
 
-    const view = workspaceOverview(ws.workspaceId, { db, now: NOW + 10 * MINUTE });
+    const view = await workspaceOverview(ws.workspaceId, { db, now: NOW + 10 * MINUTE });
     expect(view.window.bucketMs).toBe(HOUR);
     expect(view.rules.failingRate).toBe(0.5);
     const byName = new Map(view.destinations.map((d) => [d.name, d]));

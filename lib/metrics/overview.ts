@@ -1,16 +1,19 @@
 import type Database from "better-sqlite3";
+import type { Maybe } from "@/lib/db/off-loop";
 import { sqlite } from "@/lib/db/sqlite";
-import { readControl, readControls } from "@/lib/delivery/control";
-import { destinationHealth, HEALTH_RULES } from "@/lib/delivery/health";
+import { perform, all as rowsOf, type Work } from "@/lib/db/work";
+import { controlOf, controlsOf } from "@/lib/delivery/control";
+import { destinationHealthWork, HEALTH_RULES } from "@/lib/delivery/health";
 import { DenseHistogram } from "@/lib/metrics/dense";
 import { bucketStarts, DAY, HOUR, type Window, windowView } from "@/lib/metrics/period";
 import { readRollups } from "@/lib/metrics/rollup-reader";
-import { ensureCompacted } from "@/lib/metrics/scheduler";
+import { compactedEnough } from "@/lib/metrics/scheduler";
 import type { DestinationHealthRow, HealthActivity, OverviewView } from "@/lib/metrics/types";
 
 // The workspace overview's delivery health: every destination's last 24 hours (hourly buckets, so
 // whole hourly rollups serve it), its health state as lib/delivery/health.ts judged it, and the
-// state changes as an activity feed (one row per change, not per failed message).
+// state changes as an activity feed (one row per change, not per failed message). Its reads are
+// database work (lib/db/work.ts): off the event loop on PostgreSQL.
 
 const ACTIVITY = 50;
 
@@ -25,16 +28,20 @@ const rate = (bad: number, good: number) => (bad + good > 0 ? bad / (bad + good)
 export function workspaceOverview(
   workspaceId: string,
   opts: { db?: Database.Database; now?: number } = {},
-): OverviewView {
+): Maybe<OverviewView> {
   const db = opts.db ?? sqlite();
-  const now = opts.now ?? Date.now();
-  ensureCompacted(db, now);
+  return perform(db, overviewWork(db, workspaceId, opts.now ?? Date.now()));
+}
+
+function* overviewWork(db: Database.Database, workspaceId: string, now: number): Work<OverviewView> {
+  yield* compactedEnough(db, now);
   const w = overviewWindow(now);
   const starts = bucketStarts(w);
-  const health = destinationHealth(workspaceId, { db, now });
-  const controls = readControls(db, workspaceId);
+  const health = yield* destinationHealthWork(workspaceId, now);
+  const controls = yield* controlsOf(workspaceId);
   const rows = new Map<string, DestinationHealthRow & { hist: DenseHistogram }>();
-  for (const h of health)
+  for (const h of health) {
+    const control = controls.get(h.destinationId) ?? (yield* controlOf(h.destinationId));
     rows.set(h.destinationId, {
       destinationId: h.destinationId,
       name: h.name,
@@ -49,11 +56,12 @@ export function workspaceOverview(
       p95Ms: null,
       pendingRetries: h.pendingRetries,
       failedAttempts: 0,
-      control: controls.get(h.destinationId) ?? readControl(db, h.destinationId),
+      control,
       spark: starts.map((t) => ({ t, delivered: 0, notDelivered: 0 })),
       hist: new DenseHistogram(),
     });
-  readRollups(db, { workspaceId }, w.from, w.to, { hourly: true }, (r) => {
+  }
+  yield* readRollups({ workspaceId }, w.from, w.to, { hourly: true }, (r) => {
     const row = rows.get(r.destinationId);
     const point = row?.spark[Math.floor((r.t - w.from) / HOUR)];
     if (!row || !point) return;
@@ -71,13 +79,12 @@ export function workspaceOverview(
   });
   const delivered = destinations.reduce((n, d) => n + d.delivered, 0);
   const notDelivered = destinations.reduce((n, d) => n + d.notDelivered, 0);
-  const activity = db
-    .prepare(
-      `SELECT e."id", e."destinationId", d."name" AS "destinationName", e."state", e."previousState", e."at", e."reason"
-       FROM "DestinationHealthEvent" e LEFT JOIN "Destination" d ON d."id" = e."destinationId"
-       WHERE e."workspaceId" = ? ORDER BY e."at" DESC, e."id" DESC LIMIT ?`,
-    )
-    .all(workspaceId, ACTIVITY) as HealthActivity[];
+  const activity = yield* rowsOf<HealthActivity>(
+    `SELECT e."id", e."destinationId", d."name" AS "destinationName", e."state", e."previousState", e."at", e."reason"
+     FROM "DestinationHealthEvent" e LEFT JOIN "Destination" d ON d."id" = e."destinationId"
+     WHERE e."workspaceId" = ? ORDER BY e."at" DESC, e."id" DESC LIMIT ?`,
+    [workspaceId, ACTIVITY],
+  );
   return {
     window: windowView(w),
     rules: { ...HEALTH_RULES },

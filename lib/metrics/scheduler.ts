@@ -1,12 +1,15 @@
 import type Database from "better-sqlite3";
 import { singletonLease } from "@/lib/db/lease";
+import { type Maybe, SingleFlight } from "@/lib/db/off-loop";
 import { sqlite } from "@/lib/db/sqlite";
-import { compactionBehind, compactMetrics } from "@/lib/metrics/compact";
+import { perform, type Work } from "@/lib/db/work";
+import { catchUp, compactMetrics } from "@/lib/metrics/compact";
 
 // When compaction runs: every minute from a timer the server starts (startMetricsCompaction), and
 // lazily before dashboard queries when the timer is not running or has fallen behind
 // (ensureCompacted). Work is cut into short transactions with a time budget, so catching up on
-// weeks of history never holds the write lock long enough to stall ingest or delivery.
+// weeks of history never holds the write lock long enough to stall ingest or delivery. On
+// PostgreSQL both run on the asynchronous pool: the event loop never waits for them.
 
 const LAZY_BUDGET_MS = 250;
 const TIMER_BUDGET_MS = 2000;
@@ -20,16 +23,21 @@ function report(err: unknown) {
 }
 
 /** Before a dashboard query: catch up a little if behind. Never fails the query. */
-export function ensureCompacted(db: Database.Database, now = Date.now()): void {
+export function* compactedEnough(db: Database.Database, now: number): Work<void> {
   try {
-    if (compactionBehind(db, now)) compactMetrics(db, now, { budgetMs: LAZY_BUDGET_MS });
+    yield* catchUp(db, now, LAZY_BUDGET_MS);
   } catch (err) {
     report(err);
   }
 }
 
+export function ensureCompacted(db: Database.Database, now = Date.now()): Maybe<void> {
+  return perform(db, compactedEnough(db, now));
+}
+
 export interface MetricsCompaction {
-  stop(): void;
+  /** Stops the timer; resolves once a compaction on its way has finished. */
+  stop(): Promise<void>;
 }
 
 /** Starts the periodic compaction (call once per process that should run it; the lead wires it). */
@@ -40,10 +48,14 @@ export function startMetricsCompaction(
   const now = opts.now ?? Date.now;
   // One compactor per installation (lib/db/lease.ts); dashboards still catch up lazily.
   const lease = singletonLease(db, "metrics-compaction", { now });
+  const work = new SingleFlight("metrics compaction", () => {
+    if (!lease.held()) return;
+    const done = compactMetrics(db, now(), { budgetMs: TIMER_BUDGET_MS });
+    return done instanceof Promise ? done.catch(report) : done;
+  });
   const tick = () => {
     try {
-      if (!lease.held()) return;
-      compactMetrics(db, now(), { budgetMs: TIMER_BUDGET_MS });
+      work.run();
     } catch (err) {
       report(err);
     }
@@ -53,10 +65,11 @@ export function startMetricsCompaction(
   first.unref();
   timer.unref();
   return {
-    stop() {
+    async stop() {
       clearTimeout(first);
       clearInterval(timer);
-      void lease.release();
+      await work.idle();
+      await lease.release();
     },
   };
 }

@@ -1,25 +1,34 @@
 import type Database from "better-sqlite3";
+import type { Maybe } from "@/lib/db/off-loop";
+import { perform, pluck, run, type Work } from "@/lib/db/work";
 
 // How far each derived metrics table is complete (epoch ms, exclusive), one row per table.
 
 export type WatermarkName = "hourly" | "errors";
 
-export function watermark(db: Database.Database, name: WatermarkName): number | null {
-  const v = db.prepare(`SELECT "through" FROM "MetricsWatermark" WHERE "name" = ?`).pluck().get(name);
+export function* watermarkOf(name: WatermarkName): Work<number | null> {
+  const v = yield* pluck<number | null>(`SELECT "through" FROM "MetricsWatermark" WHERE "name" = ?`, [name]);
   return v === undefined || v === null ? null : Number(v);
 }
 
-export function setWatermark(db: Database.Database, name: WatermarkName, through: number): void {
-  db.prepare(
+/** The watermark now (synchronously on SQLite, off the event loop on PostgreSQL). */
+export function watermark(db: Database.Database, name: WatermarkName): Maybe<number | null> {
+  return perform(db, watermarkOf(name));
+}
+
+export function* setWatermark(name: WatermarkName, through: number): Work<void> {
+  yield* run(
     `INSERT INTO "MetricsWatermark" ("name", "through") VALUES (?, ?)
      ON CONFLICT ("name") DO UPDATE SET "through" = excluded."through"`,
-  ).run(name, through);
+    [name, through],
+  );
 }
 
 /** Sets a first value unless another process already did; returns the stored value. */
-export function initWatermark(db: Database.Database, name: WatermarkName, through: number): number {
-  db.prepare(
+export function* initWatermark(name: WatermarkName, through: number): Work<number> {
+  yield* run(
     `INSERT INTO "MetricsWatermark" ("name", "through") VALUES (?, ?) ON CONFLICT ("name") DO NOTHING`,
-  ).run(name, through);
-  return watermark(db, name) ?? through;
+    [name, through],
+  );
+  return (yield* watermarkOf(name)) ?? through;
 }

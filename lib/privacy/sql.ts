@@ -40,6 +40,15 @@ export const ROUTER_READS = {
   privacySources: `SELECT "sourceId", "withoutConsent" FROM "PrivacySource"`,
 } as const;
 
+/** "privacy: N fields removed" for a destination's Event Delivery (routing time in a window, bounded). */
+export const REMOVAL_TOTALS = `SELECT COUNT(*) AS "events", COALESCE(SUM("removed"), 0) AS "fields" FROM (
+  SELECT "removed" FROM "PrivacyRemoval" WHERE "destinationId" = ? AND "at" >= ? AND "at" < ? LIMIT 100000) AS "x"`;
+
+/** What the privacy step removed from one message, per destination of its workspace. */
+export const REMOVALS_OF_MESSAGE = `SELECT r."destinationId", r."removed", r."fields" FROM "Destination" d
+  JOIN "PrivacyRemoval" r ON r."destinationId" = d."id" AND r."seq" = ?
+  WHERE d."workspaceId" = ?`;
+
 function statements(db: Database.Database) {
   return {
     upsertInbox: db.prepare(
@@ -55,16 +64,9 @@ function statements(db: Database.Database) {
       `INSERT INTO "PrivacyRemoval" ("destinationId", "seq", "workspaceId", "sourceId", "removed", "fields", "at")
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("destinationId", "seq") DO NOTHING`,
     ),
-    removalTotals: db.prepare(
-      `SELECT COUNT(*) AS "events", COALESCE(SUM("removed"), 0) AS "fields" FROM (
-         SELECT "removed" FROM "PrivacyRemoval" WHERE "destinationId" = ? AND "at" >= ? AND "at" < ? LIMIT 100000) AS "x"`,
-    ),
+    removalTotals: db.prepare(REMOVAL_TOTALS),
     // Per-message reads go through the workspace's destinations, so the (destinationId, seq) keys are used.
-    removalsOfMessage: db.prepare(
-      `SELECT r."destinationId", r."removed", r."fields" FROM "Destination" d
-       JOIN "PrivacyRemoval" r ON r."destinationId" = d."id" AND r."seq" = ?
-       WHERE d."workspaceId" = ?`,
-    ),
+    removalsOfMessage: db.prepare(REMOVALS_OF_MESSAGE),
   };
 }
 

@@ -54,13 +54,12 @@ export default async function DestinationDeliveryPage({
   if (query.success) {
     const at = Date.now();
     const window = resolveWindow(query.data, at);
-    initial = {
-      qs: periodQueryString(query.data),
-      at,
-      metrics: keyMetrics(destination.id, window),
-      errors: errorSummary(destination.id, window),
-      trends: trends(destination.id, window),
-    };
+    const [metrics, errors, trendsView] = await Promise.all([
+      keyMetrics(destination.id, window),
+      errorSummary(destination.id, window),
+      trends(destination.id, window),
+    ]);
+    initial = { qs: periodQueryString(query.data), at, metrics, errors, trends: trendsView };
   }
   return (
     <Suspense>

@@ -3,5 +3,5 @@ import { json, withWorkspace } from "@/lib/api/with-workspace";
 import { workspaceOverview } from "@/lib/metrics/overview";
 
 export const GET = withWorkspace("delivery.read", async ({ access }) =>
-  json(workspaceOverview(access.workspace.id)),
+  json(await workspaceOverview(access.workspace.id)),
 );

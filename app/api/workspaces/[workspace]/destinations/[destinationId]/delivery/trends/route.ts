@@ -5,5 +5,5 @@ import { requireDestination, windowFromRequest } from "@/lib/metrics/request";
 
 export const GET = withWorkspace("delivery.read", async ({ req, params, access }) => {
   const window = windowFromRequest(req);
-  return json(trends(await requireDestination(access, params.destinationId!), window));
+  return json(await trends(await requireDestination(access, params.destinationId!), window));
 });

@@ -9,7 +9,7 @@ export const GET = withWorkspace("debugger.read", async ({ params, access }) => 
   const source = await getSource(access, params.sourceId!);
   const seq = Number(params.seq);
   if (!/^\d{1,15}$/.test(params.seq ?? "") || !Number.isSafeInteger(seq)) throw notFound("Event not found");
-  const view = eventDelivery(sqlite(), { workspaceId: access.workspace.id, sourceId: source.id, seq });
+  const view = await eventDelivery(sqlite(), { workspaceId: access.workspace.id, sourceId: source.id, seq });
   if (!view) throw notFound("Event not found");
   return json(view);
 });

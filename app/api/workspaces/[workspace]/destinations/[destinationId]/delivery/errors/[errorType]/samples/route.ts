@@ -8,5 +8,5 @@ export const GET = withWorkspace("delivery.read", async ({ req, params, access }
   const window = windowFromRequest(req);
   const destinationId = await requireDestination(access, params.destinationId!);
   if (!/^[a-z_]{1,64}$/.test(params.errorType ?? "")) throw notFound("Unknown error type");
-  return json(errorSamples(destinationId, params.errorType!, window));
+  return json(await errorSamples(destinationId, params.errorType!, window));
 });
