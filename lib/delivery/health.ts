@@ -209,16 +209,12 @@ export interface CurrentHealth {
 }
 
 /** The current state of every destination of a workspace that ever changed state (the rest are healthy). */
-export function currentHealth(
-  workspaceId: string,
-  db: Database.Database = sqlite(),
-): Map<string, CurrentHealth> {
-  const rows = db
-    .prepare(
-      `SELECT e."destinationId", e."state", e."at", e."reason" FROM "DestinationHealthEvent" e
-       WHERE e."workspaceId" = ? AND e."id" = (SELECT MAX(x."id") FROM "DestinationHealthEvent" x WHERE x."destinationId" = e."destinationId")`,
-    )
-    .all(workspaceId) as { destinationId: string; state: HealthState; at: number; reason: string }[];
+export function* currentHealth(workspaceId: string): Work<Map<string, CurrentHealth>> {
+  const rows = yield* all<{ destinationId: string; state: HealthState; at: number; reason: string }>(
+    `SELECT e."destinationId", e."state", e."at", e."reason" FROM "DestinationHealthEvent" e
+     WHERE e."workspaceId" = ? AND e."id" = (SELECT MAX(x."id") FROM "DestinationHealthEvent" x WHERE x."destinationId" = e."destinationId")`,
+    [workspaceId],
+  );
   return new Map(
     rows.map((r) => [r.destinationId, { state: r.state, since: Number(r.at), reason: r.reason }]),
   );

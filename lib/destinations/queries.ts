@@ -1,7 +1,9 @@
 import { getDestinationType, maskSettings } from "@/lib/catalog";
 import { db } from "@/lib/db";
+import type { Maybe } from "@/lib/db/off-loop";
 import { sqlite } from "@/lib/db/sqlite";
-import { readControls } from "@/lib/delivery/control";
+import { perform, type Work } from "@/lib/db/work";
+import { controlsOf } from "@/lib/delivery/control";
 import { type CurrentHealth, currentHealth, HEALTHY } from "@/lib/delivery/health";
 import { notFound } from "@/lib/errors";
 import type { DeliveryControlView } from "@/lib/metrics/types";
@@ -69,15 +71,19 @@ export function destinationInScope(access: WorkspaceAccess, row: Pick<Destinatio
   );
 }
 
-/** Delivery health, and for warehouses the health of their syncs. */
-export function destinationHealth(workspaceId: string): Map<string, CurrentHealth> {
-  return new Map([...currentHealth(workspaceId), ...warehouseHealth(workspaceId, sqlite())]);
+function* healthOf(workspaceId: string): Work<Map<string, CurrentHealth>> {
+  return new Map([...(yield* currentHealth(workspaceId)), ...(yield* warehouseHealth(workspaceId))]);
+}
+
+/** Delivery health, and for warehouses the health of their syncs (off the event loop on PostgreSQL). */
+export function destinationHealth(workspaceId: string): Maybe<Map<string, CurrentHealth>> {
+  return perform(sqlite(), healthOf(workspaceId));
 }
 
 export function toDestinationView(
   row: DestinationRow,
   access: WorkspaceAccess,
-  health: Map<string, CurrentHealth> = destinationHealth(access.workspace.id),
+  health: Map<string, CurrentHealth>,
 ): DestinationView {
   const type = getDestinationType(row.type);
   return {
@@ -97,12 +103,12 @@ export function toDestinationView(
 }
 
 /** The view with masked settings. `secretKeys` names the secrets stored in the cipher. */
-export function toDestinationDetail(
+export async function toDestinationDetail(
   row: DestinationRow,
   access: WorkspaceAccess,
   secretKeys: Iterable<string>,
-): DestinationView {
-  const view = toDestinationView(row, access);
+): Promise<DestinationView> {
+  const view = toDestinationView(row, access, await destinationHealth(access.workspace.id));
   const settings = getDestinationType(row.type)
     ? maskSettings(row.type, parseJsonObject(row.settings), new Set(secretKeys))
     : {};
@@ -115,8 +121,10 @@ export async function listDestinations(access: WorkspaceAccess) {
     include: destinationInclude,
     orderBy: { name: "asc" },
   });
-  const health = destinationHealth(access.workspace.id);
-  const controls = readControls(sqlite(), access.workspace.id);
+  const [health, controls] = await Promise.all([
+    destinationHealth(access.workspace.id),
+    perform(sqlite(), controlsOf(access.workspace.id)),
+  ]);
   return rows.map((r) => {
     const view = toDestinationView(r, access, health);
     const control = controls.get(r.id);

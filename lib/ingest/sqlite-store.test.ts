@@ -277,7 +277,7 @@ describe("time windows by seq", () => {
       const now = Date.now();
       const at = (src: TestSource, receivedAt: number, status: "accepted" | "rejected" = "accepted") =>
         message({ workspaceId: src.workspaceId, sourceId: src.id, receivedAt, status });
-      expect(firstSeqSince(db2, now - day)).toBeNull();
+      expect(await firstSeqSince(db2, now - day)).toBeNull();
       const result = await store.append([
         ...Array.from({ length: 300 }, (_, i) => at(a, now - 3 * day + i)),
         at(a, now - day + 1000),
@@ -286,9 +286,9 @@ describe("time windows by seq", () => {
         at(elsewhere, now - 500),
         at(a, now - 100),
       ]);
-      expect(firstSeqSince(db2, now - day)).toBe(result.seqs[300]);
-      expect(firstSeqSince(db2, now + day)).toBeNull();
-      const counts = acceptedPerSourceSince(db2, a.workspaceId, now - day);
+      expect(await firstSeqSince(db2, now - day)).toBe(result.seqs[300]);
+      expect(await firstSeqSince(db2, now + day)).toBeNull();
+      const counts = await acceptedPerSourceSince(db2, a.workspaceId, now - day);
       expect(Object.fromEntries(counts)).toEqual({ [a.id]: 2, [b.id]: 1 });
     } finally {
       db2.close();

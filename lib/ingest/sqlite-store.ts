@@ -1,4 +1,6 @@
 import type Database from "better-sqlite3";
+import type { Maybe } from "@/lib/db/off-loop";
+import { all, get, perform, type Work } from "@/lib/db/work";
 import { type Append, createAppender, type InsertOne } from "@/lib/ingest/sqlite-append.cjs";
 import {
   type AppendResult,
@@ -37,41 +39,51 @@ const FIRST_SEQ_AT_OR_AFTER = `SELECT "seq", "receivedAt" FROM "Message" WHERE "
 /**
  * The first seq received at or after `sinceMs`, found by bisecting seq (receivedAt follows it),
  * so time windows over the archive need no receivedAt index. null when nothing is that recent.
+ * Database work (lib/db/work.ts): on PostgreSQL the ~25 probes run on the asynchronous pool.
  */
-export function firstSeqSince(db: Database.Database, sinceMs: number): number | null {
-  const bounds = db.prepare(`SELECT MIN("seq") AS lo, MAX("seq") AS hi FROM "Message"`).get() as {
-    lo: number | null;
-    hi: number | null;
-  };
-  if (bounds.lo === null || bounds.hi === null) return null;
-  const at = db.prepare(FIRST_SEQ_AT_OR_AFTER);
-  let lo = bounds.lo;
-  let hi = bounds.hi + 1;
+function* firstSeqSinceWork(sinceMs: number): Work<number | null> {
+  const bounds = yield* get<{ lo: number | null; hi: number | null }>(
+    `SELECT MIN("seq") AS lo, MAX("seq") AS hi FROM "Message"`,
+  );
+  if (!bounds || bounds.lo === null || bounds.hi === null) return null;
+  let lo = Number(bounds.lo);
+  const last = Number(bounds.hi);
+  let hi = last + 1;
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
-    const row = at.get(mid) as { seq: number; receivedAt: number } | undefined;
+    const row = yield* get<{ seq: number; receivedAt: number }>(FIRST_SEQ_AT_OR_AFTER, [mid]);
     if (!row || Number(row.receivedAt) >= sinceMs) hi = mid;
-    else lo = row.seq + 1;
+    else lo = Number(row.seq) + 1;
   }
-  return lo > bounds.hi ? null : lo;
+  return lo > last ? null : lo;
 }
 
-/** Accepted messages per source of a workspace since `sinceMs` (the sources list's 24 h count). */
+export function firstSeqSince(db: Database.Database, sinceMs: number): Maybe<number | null> {
+  return perform(db, firstSeqSinceWork(sinceMs));
+}
+
+function* acceptedPerSourceSinceWork(workspaceId: string, sinceMs: number): Work<Map<string, number>> {
+  const from = yield* firstSeqSinceWork(sinceMs);
+  if (from === null) return new Map();
+  // "+" keeps the planner on the seq range instead of the (workspaceId, dedupKey) index.
+  const rows = yield* all<{ sourceId: string; n: number }>(
+    `SELECT "sourceId", COUNT(*) AS n FROM "Message"
+     WHERE "seq" >= ? AND +"workspaceId" = ? AND "status" = 'accepted' GROUP BY "sourceId"`,
+    [from, workspaceId],
+  );
+  return new Map(rows.map((r) => [r.sourceId, Number(r.n)]));
+}
+
+/**
+ * Accepted messages per source of a workspace since `sinceMs` (the Sources list's and the
+ * Connections page's 24 h counts): at once on SQLite, off the event loop on PostgreSQL.
+ */
 export function acceptedPerSourceSince(
   db: Database.Database,
   workspaceId: string,
   sinceMs: number,
-): Map<string, number> {
-  const from = firstSeqSince(db, sinceMs);
-  if (from === null) return new Map();
-  // "+" keeps the planner on the seq range instead of the (workspaceId, dedupKey) index.
-  const rows = db
-    .prepare(
-      `SELECT "sourceId", COUNT(*) AS n FROM "Message"
-       WHERE "seq" >= ? AND +"workspaceId" = ? AND "status" = 'accepted' GROUP BY "sourceId"`,
-    )
-    .all(from, workspaceId) as { sourceId: string; n: number }[];
-  return new Map(rows.map((r) => [r.sourceId, r.n]));
+): Maybe<Map<string, number>> {
+  return perform(db, acceptedPerSourceSinceWork(workspaceId, sinceMs));
 }
 
 const COLUMNS = `"seq", "workspaceId", "sourceId", "messageId", "type", "event", "userId", "anonymousId",

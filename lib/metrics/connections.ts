@@ -168,8 +168,8 @@ export async function workspaceConnections(
     }
   }
 
-  const received = acceptedPerSourceSince(raw, workspaceId, now - 24 * HOUR);
-  const health = destinationHealth(workspaceId);
+  const received = await acceptedPerSourceSince(raw, workspaceId, now - 24 * HOUR);
+  const health = await destinationHealth(workspaceId);
   return {
     window: { from, to: now },
     sources: sources.map((s) => ({

@@ -40,29 +40,29 @@ beforeAll(() => {
 afterAll(() => db.close());
 
 describe("arrivals", () => {
-  it("is empty with no messages and ignores rejected ones and other events", () => {
+  it("is empty with no messages and ignores rejected ones and other events", async () => {
     archive(a, "track", "Order Completed", 1000, "rejected");
     archive(a, "track", "Something Else", 1000);
-    expect(arrivals(winback, [a.id, b.id], db)).toEqual({});
+    expect(await arrivals(winback, [a.id, b.id], db)).toEqual({});
   });
 
-  it("counts page calls for Page Viewed and merges sources, newest source wins", () => {
+  it("counts page calls for Page Viewed and merges sources, newest source wins", async () => {
     archive(a, "page", null, 2000);
     archive(b, "track", "Page Viewed", 3000);
     archive(a, "track", "Order Completed", 4000);
-    const seen = arrivals(winback, [a.id, b.id], db);
+    const seen = await arrivals(winback, [a.id, b.id], db);
     expect(seen["Page Viewed"]).toEqual({ count: 2, lastAt: 3000, sourceId: b.id });
     expect(seen["Order Completed"]).toEqual({ count: 1, lastAt: 4000, sourceId: a.id });
     expect(seen["Page Scrolled"]).toBeUndefined();
-    expect(arrivals(winback, [b.id], db)["Order Completed"]).toBeUndefined();
+    expect((await arrivals(winback, [b.id], db))["Order Completed"]).toBeUndefined();
   });
 
-  it("stops counting at the cap", () => {
+  it("stops counting at the cap", async () => {
     const insert = db.transaction(() => {
       for (let i = 0; i < COUNT_CAP + 5; i++) archive(b, "track", "Page Scrolled", 5000 + i);
     });
     insert();
-    expect(arrivals(winback, [a.id, b.id], db)["Page Scrolled"]).toEqual({
+    expect((await arrivals(winback, [a.id, b.id], db))["Page Scrolled"]).toEqual({
       count: COUNT_CAP,
       lastAt: 5000 + COUNT_CAP + 4,
       sourceId: b.id,

@@ -1,7 +1,8 @@
-import type Database from "better-sqlite3";
 import type { UseCase } from "@/lib/catalog/use-cases";
 import { db } from "@/lib/db";
+import type { Maybe } from "@/lib/db/off-loop";
 import { sqlite } from "@/lib/db/sqlite";
+import { get, perform, pluck, type Work } from "@/lib/db/work";
 import { COUNT_CAP_DISPLAY } from "@/lib/use-cases/display";
 import { nearMiss } from "@/lib/use-cases/near-miss";
 import type { SetupFacts } from "@/lib/use-cases/progress";
@@ -10,7 +11,9 @@ import type { Arrival, DestinationBrief, Env, SetupRecord, SourceBrief } from "@
 
 // Reads what guided setup checks: the workspace's dev and prod sources, the destinations they feed,
 // the suggested events in the ingest archive and the delivery outcomes per destination. Counts
-// stop at COUNT_CAP so a busy prod source costs the same as a quiet one.
+// stop at COUNT_CAP so a busy prod source costs the same as a quiet one. The archive and outcome
+// reads are database work (lib/db/work.ts): the wizard polls them, and on PostgreSQL they run on
+// the asynchronous pool rather than stopping the event loop of an instance taking tracking calls.
 
 export const COUNT_CAP = COUNT_CAP_DISPLAY;
 
@@ -25,42 +28,29 @@ const SQL = {
   outcomes: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "DeliveryOutcome" WHERE "destinationId" = ? AND "status" = ? LIMIT ${COUNT_CAP}) AS "x"`,
 } as const;
 
-const cacheKey = Symbol.for("switchyard.use-cases.statements");
-function statement(conn: Database.Database, name: keyof typeof SQL): Database.Statement {
-  const holder = conn as unknown as { [cacheKey]?: Map<string, Database.Statement> };
-  holder[cacheKey] ??= new Map();
-  let s = holder[cacheKey].get(name);
-  if (!s) {
-    s = conn.prepare(SQL[name]);
-    holder[cacheKey].set(name, s);
-  }
-  return s;
-}
-
-function arrivalOn(conn: Database.Database, sourceId: string, event: string): Arrival | null {
+function* arrivalOn(sourceId: string, event: string): Work<Arrival | null> {
   const pairs: [keyof typeof SQL, keyof typeof SQL, string][] = [["lastByEvent", "countByEvent", event]];
   const call = CALL_FOR_EVENT[event];
   if (call) pairs.push(["lastByType", "countByType", call]);
   let best: Arrival | null = null;
   let count = 0;
   for (const [last, total, value] of pairs) {
-    const row = statement(conn, last).get(sourceId, value) as { receivedAt: number | bigint } | undefined;
+    const row = yield* get<{ receivedAt: number | bigint }>(SQL[last], [sourceId, value]);
     if (!row) continue;
-    count += (statement(conn, total).get(sourceId, value) as { n: number }).n;
+    count += Number((yield* pluck<number>(SQL[total], [sourceId, value])) ?? 0);
     const at = Number(row.receivedAt);
     if (!best || at > best.lastAt) best = { count: 0, lastAt: at, sourceId };
   }
   return best ? { ...best, count: Math.min(count, COUNT_CAP) } : null;
 }
 
-/** The newest arrival of each suggested event across the given sources. */
-export function arrivals(useCase: UseCase, sourceIds: string[], conn = sqlite()): Record<string, Arrival> {
+function* arrivalsWork(useCase: UseCase, sourceIds: string[]): Work<Record<string, Arrival>> {
   const out: Record<string, Arrival> = {};
   for (const { event } of useCase.events) {
     let total = 0;
     let newest: Arrival | null = null;
     for (const id of sourceIds) {
-      const a = arrivalOn(conn, id, event);
+      const a = yield* arrivalOn(id, event);
       if (!a) continue;
       total += a.count;
       if (!newest || a.lastAt > newest.lastAt) newest = a;
@@ -68,6 +58,15 @@ export function arrivals(useCase: UseCase, sourceIds: string[], conn = sqlite())
     if (newest) out[event] = { ...newest, count: Math.min(total, COUNT_CAP) };
   }
   return out;
+}
+
+/** The newest arrival of each suggested event across the given sources (off the loop on PostgreSQL). */
+export function arrivals(
+  useCase: UseCase,
+  sourceIds: string[],
+  conn = sqlite(),
+): Maybe<Record<string, Arrival>> {
+  return perform(conn, arrivalsWork(useCase, sourceIds));
 }
 
 /** Names compared per environment: the most recently seen first, a bounded number of them. */
@@ -96,8 +95,19 @@ export async function nearMisses(
   return out;
 }
 
-function outcomeCount(conn: Database.Database, destinationId: string, status: string): number {
-  return (statement(conn, "outcomes").get(destinationId, status) as { n: number }).n;
+/** Delivered and not-delivered counts per destination (capped), and what each environment received. */
+function* archiveFacts(useCase: UseCase, destinationIds: string[], sourceIds: Record<Env, string[]>) {
+  const outcomes = new Map<string, { delivered: number; failed: number }>();
+  for (const id of destinationIds)
+    outcomes.set(id, {
+      delivered: Number((yield* pluck<number>(SQL.outcomes, [id, "delivered"])) ?? 0),
+      failed: Number((yield* pluck<number>(SQL.outcomes, [id, "not_delivered"])) ?? 0),
+    });
+  const received = {
+    dev: yield* arrivalsWork(useCase, sourceIds.dev),
+    prod: yield* arrivalsWork(useCase, sourceIds.prod),
+  };
+  return { outcomes, received };
 }
 
 export async function loadFacts(
@@ -124,7 +134,6 @@ export async function loadFacts(
       orderBy: { createdAt: "asc" },
     }),
   ]);
-  const conn = sqlite();
   const sources: Record<Env, SourceBrief[]> = { dev: [], prod: [] };
   for (const s of sourceRows) {
     const env = s.environment as Env;
@@ -136,6 +145,15 @@ export async function loadFacts(
       publishedFrom: steps.published.sources[s.id] ?? null,
     });
   }
+  const ids = (env: Env) => sources[env].map((s) => s.id);
+  const { outcomes, received } = await perform(
+    sqlite(),
+    archiveFacts(
+      useCase,
+      destinationRows.map((d) => d.id),
+      { dev: ids("dev"), prod: ids("prod") },
+    ),
+  );
   const destinations: Record<Env, DestinationBrief[]> = { dev: [], prod: [] };
   for (const d of destinationRows) {
     const brief = (env: Env): DestinationBrief => ({
@@ -144,15 +162,13 @@ export async function loadFacts(
       type: d.type,
       enabled: d.enabled,
       sourceIds: d.sources.filter((s) => s.source.environment === env).map((s) => s.source.id),
-      delivered: outcomeCount(conn, d.id, "delivered"),
-      failed: outcomeCount(conn, d.id, "not_delivered"),
+      delivered: outcomes.get(d.id)?.delivered ?? 0,
+      failed: outcomes.get(d.id)?.failed ?? 0,
       publishedFrom: steps.published.destinations[d.id] ?? null,
     });
     for (const env of ["dev", "prod"] as const)
       if (d.sources.some((s) => s.source.environment === env)) destinations[env].push(brief(env));
   }
-  const ids = (env: Env) => sources[env].map((s) => s.id);
-  const received = { dev: arrivals(useCase, ids("dev"), conn), prod: arrivals(useCase, ids("prod"), conn) };
   const [devMisses, prodMisses] = await Promise.all([
     nearMisses(useCase, ids("dev"), received.dev),
     nearMisses(useCase, ids("prod"), received.prod),

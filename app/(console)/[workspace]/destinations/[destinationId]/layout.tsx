@@ -9,7 +9,8 @@ import { Tabs } from "@/components/ui/tabs";
 import { getDestinationType } from "@/lib/catalog";
 import { db } from "@/lib/db";
 import { sqlite } from "@/lib/db/sqlite";
-import { readControl } from "@/lib/delivery/control";
+import { perform } from "@/lib/db/work";
+import { controlOf } from "@/lib/delivery/control";
 import { HEALTHY } from "@/lib/delivery/health";
 import { destinationHealth } from "@/lib/destinations/queries";
 import { pageAccess } from "@/lib/workspaces/page-access";
@@ -29,8 +30,11 @@ export default async function DestinationLayout({
   });
   if (!destination) notFound();
   const type = getDestinationType(destination.type);
-  const health = destinationHealth(access.workspace.id).get(destination.id) ?? HEALTHY;
-  const control = readControl(sqlite(), destination.id);
+  const [healths, control] = await Promise.all([
+    destinationHealth(access.workspace.id),
+    perform(sqlite(), controlOf(destination.id)),
+  ]);
+  const health = healths.get(destination.id) ?? HEALTHY;
   const base = `/${workspace}/destinations/${destination.id}`;
   return (
     <>

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getUseCase } from "@/lib/catalog/use-cases";
+import {
+  archivedTrack,
+  insertPgSource,
+  insertPgWebhook,
+  type MigratedPg,
+  openMigratedPg,
+} from "@/lib/db/pg-fixtures";
+import { PgSyncDatabase } from "@/lib/db/pg-sync";
+import { pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
+import { perform } from "@/lib/db/work";
+import { currentHealth } from "@/lib/delivery/health";
+import { PgArchiveStore } from "@/lib/ingest/pg-store";
+import { acceptedPerSourceSince } from "@/lib/ingest/sqlite-store";
+import { arrivals } from "@/lib/use-cases/facts";
+import { warehouseHealth } from "@/lib/warehouses/health";
+
+// Console reads a web instance makes per page view or per poll, on PostgreSQL: the Sources list's
+// 24-hour counts (a bisection of the archive, then a GROUP BY), the guided setup's arrivals (polled
+// while a user waits for their first events) and the Destinations list's health states. They
+// answer from the asynchronous pool: not one blocking round trip, so opening the console never
+// stops the event loop of the instance that also takes tracking calls.
+
+const available = await pgAvailable();
+let pg: MigratedPg;
+let sync: PgSyncDatabase;
+beforeAll(async () => {
+  if (!available) return;
+  pg = await openMigratedPg();
+  sync = new PgSyncDatabase(pg.db.url);
+});
+afterAll(async () => {
+  sync?.close();
+  await pg?.close();
+});
+
+const winback = getUseCase("personalize-communications", "personalize-winback")!;
+
+describe.skipIf(!available)("console reads on PostgreSQL", () => {
+  it("count, find arrivals and judge health off the event loop, with the right answers", async () => {
+    const a = await insertPgSource(pg.pool);
+    const b = await insertPgSource(pg.pool, { workspaceId: a.workspaceId });
+    const other = await insertPgSource(pg.pool);
+    const day = 86_400_000;
+    const now = Date.now();
+    const at = (source: typeof a, id: string, receivedAt: number, event = "E") => ({
+      ...archivedTrack(source, id),
+      event,
+      receivedAt,
+    });
+    await new PgArchiveStore(pg.pool).append([
+      ...Array.from({ length: 40 }, (_, i) => at(a, `old-${i}`, now - 3 * day + i)),
+      at(a, "a1", now - day + 1000, "Order Completed"),
+      at(a, "a2", now - 5000, "Order Completed"),
+      at(b, "b1", now - 2000),
+      at(other, "o1", now - 1000, "Order Completed"),
+    ]);
+    const destination = await insertPgWebhook(pg.pool, {
+      id: `dst_console_${Date.now()}`,
+      workspaceId: a.workspaceId,
+      sourceId: a.id,
+      url: "https://x.example/",
+    });
+    await pg.pool.query(
+      `INSERT INTO "DestinationHealthEvent" ("workspaceId", "destinationId", "state", "previousState", "at", "reason")
+       VALUES ($1, $2, 'failing', 'healthy', $3, 'most attempts failed'), ($1, $2, 'degraded', 'failing', $4, 'recovering')`,
+      [a.workspaceId, destination, now - 60_000, now - 1000],
+    );
+
+    const db = sync.asDatabase();
+    const record = recordBlocking(sync);
+    try {
+      const counts = acceptedPerSourceSince(db, a.workspaceId, now - day);
+      expect(counts).toBeInstanceOf(Promise);
+      expect(Object.fromEntries(await counts)).toEqual({ [a.id]: 2, [b.id]: 1 });
+
+      const seen = await arrivals(winback, [a.id, b.id], db);
+      expect(seen["Order Completed"]).toEqual({ count: 2, lastAt: now - 5000, sourceId: a.id });
+
+      const health = await perform(db, currentHealth(a.workspaceId));
+      expect(health.get(destination)).toEqual({ state: "degraded", since: now - 1000, reason: "recovering" });
+      expect((await perform(db, warehouseHealth(a.workspaceId))).size).toBe(0);
+      expect(record.statements).toEqual([]);
+    } finally {
+      record.stop();
+    }
+  });
+});
