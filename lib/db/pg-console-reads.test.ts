@@ -13,12 +13,15 @@ import { perform } from "@/lib/db/work";
 import { currentHealth } from "@/lib/delivery/health";
 import { PgArchiveStore } from "@/lib/ingest/pg-store";
 import { acceptedPerSourceSince } from "@/lib/ingest/sqlite-store";
+import { observe } from "@/lib/protocols/observe";
+import { readSchema, readViolations, schemaQuery } from "@/lib/protocols/queries";
 import { arrivals } from "@/lib/use-cases/facts";
 import { warehouseHealth } from "@/lib/warehouses/health";
 
 // Console reads a web instance makes per page view or per poll, on PostgreSQL: the Sources list's
 // 24-hour counts (a bisection of the archive, then a GROUP BY), the guided setup's arrivals (polled
-// while a user waits for their first events) and the Destinations list's health states. They
+// while a user waits for their first events), the Destinations list's health states and the Source
+// Schema and violations pages. They
 // answer from the asynchronous pool: not one blocking round trip, so opening the console never
 // stops the event loop of the instance that also takes tracking calls.
 
@@ -48,14 +51,17 @@ describe.skipIf(!available)("console reads on PostgreSQL", () => {
       ...archivedTrack(source, id),
       event,
       receivedAt,
+      observation: observe({ type: "track", event, properties: { total: 1 } }),
     });
-    await new PgArchiveStore(pg.pool).append([
+    const store = new PgArchiveStore(pg.pool);
+    await store.append([
       ...Array.from({ length: 40 }, (_, i) => at(a, `old-${i}`, now - 3 * day + i)),
-      at(a, "a1", now - day + 1000, "Order Completed"),
+      at(a, "a1", now - 2 * 3_600_000, "Order Completed"),
       at(a, "a2", now - 5000, "Order Completed"),
       at(b, "b1", now - 2000),
       at(other, "o1", now - 1000, "Order Completed"),
     ]);
+    await store.flushSchema();
     const destination = await insertPgWebhook(pg.pool, {
       id: `dst_console_${Date.now()}`,
       workspaceId: a.workspaceId,
@@ -81,6 +87,15 @@ describe.skipIf(!available)("console reads on PostgreSQL", () => {
       const health = await perform(db, currentHealth(a.workspaceId));
       expect(health.get(destination)).toEqual({ state: "degraded", since: now - 1000, reason: "recovering" });
       expect((await perform(db, warehouseHealth(a.workspaceId))).size).toBe(0);
+
+      const schema = readSchema(db, a.id, schemaQuery.parse({}));
+      expect(schema).toBeInstanceOf(Promise);
+      // By volume over the last 24 hours: the 40 "E" calls are three days old.
+      expect((await schema).items.map((i) => [i.name, i.total, i.volume])).toEqual([
+        ["Order Completed", 2, 2],
+        ["E", 40, 0],
+      ]);
+      expect(await readViolations(db, a.id)).toEqual([]);
       expect(record.statements).toEqual([]);
     } finally {
       record.stop();

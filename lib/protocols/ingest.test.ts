@@ -81,7 +81,7 @@ describe("tracking plan at ingest", () => {
       reason: 'Blocked by tracking plan: unplanned event "Bogus"',
     });
 
-    const list = readViolations(h.db, h.source.id);
+    const list = await readViolations(h.db, h.source.id);
     const invalid = list.find((v) => v.code === "type")!;
     expect(invalid).toMatchObject({
       name: "Order Completed",

@@ -1,10 +1,13 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
+import { andThen, type Maybe } from "@/lib/db/off-loop";
+import { all, perform, pluck, type Work } from "@/lib/db/work";
 import { escapeLike } from "@/lib/ingest/sqlite-store";
 import { HOUR_MS, hourOf, SEP, SQL, schemaPageSql } from "@/lib/protocols/sql.cjs";
 
 // The Source Schema and Violations as the console reads them: straight from the aggregate
 // tables the archive writer keeps (never from the archive), filtered, sorted and paged in SQL.
+// Database work (lib/db/work.ts): on PostgreSQL off the event loop.
 
 export const schemaQuery = z.object({
   kind: z.enum(["track", "page", "screen", "identify", "group"]).default("track"),
@@ -46,50 +49,61 @@ export function readSchema(
   sourceId: string,
   query: SchemaQuery,
   now = Date.now(),
-): { items: SchemaItem[]; total: number } {
+): Maybe<{ items: SchemaItem[]; total: number }> {
+  return perform(db, schemaWork(sourceId, query, now));
+}
+
+function* schemaWork(
+  sourceId: string,
+  query: SchemaQuery,
+  now: number,
+): Work<{ items: SchemaItem[]; total: number }> {
   const params: unknown[] = [sourceId, query.kind];
   if (query.q) params.push(`%${escapeLike(query.q)}%`);
   const sql = schemaPageSql(query.q !== "", query.sort, query.order);
-  const total = (db.prepare(sql.count).get(...params) as { n: number }).n;
-  const rows = db
-    .prepare(sql.page)
-    .all(
-      SEP,
-      windowStartHour(query.window, now),
-      ...params,
-      query.pageSize,
-      (query.page - 1) * query.pageSize,
-    ) as {
+  const total = Number((yield* pluck<number>(sql.count, params)) ?? 0);
+  const rows = yield* all<{
     kind: string;
     name: string;
     count: number;
     firstSeen: number | bigint;
     lastSeen: number | bigint;
     volume: number;
-  }[];
-  const props = db.prepare(SQL.properties);
-  const items = rows.map((r) => {
+  }>(sql.page, [
+    SEP,
+    windowStartHour(query.window, now),
+    ...params,
+    query.pageSize,
+    (query.page - 1) * query.pageSize,
+  ]);
+  const items: SchemaItem[] = [];
+  for (const r of rows) {
     const byPath = new Map<string, { type: string; count: number }[]>();
-    for (const p of props.all(sourceId, r.kind, r.name) as { path: string; type: string; count: number }[]) {
+    for (const p of yield* all<{ path: string; type: string; count: number }>(SQL.properties, [
+      sourceId,
+      r.kind,
+      r.name,
+    ])) {
       const list = byPath.get(p.path) ?? [];
-      list.push({ type: p.type, count: p.count });
+      list.push({ type: p.type, count: Number(p.count) });
       byPath.set(p.path, list);
     }
+    const count = Number(r.count);
     const properties: SchemaProperty[] = [...byPath].map(([path, types]) => ({
       path,
       types,
-      frequency: r.count > 0 ? Math.min(1, types.reduce((n, t) => n + t.count, 0) / r.count) : 0,
+      frequency: count > 0 ? Math.min(1, types.reduce((n, t) => n + t.count, 0) / count) : 0,
     }));
-    return {
+    items.push({
       kind: r.kind,
       name: r.name,
-      total: r.count,
+      total: count,
       volume: Number(r.volume),
       firstSeen: Number(r.firstSeen),
       lastSeen: Number(r.lastSeen),
       properties,
-    };
-  });
+    });
+  }
   return { items, total };
 }
 
@@ -107,27 +121,40 @@ export interface ViolationItem {
   samples: { messageId: string | null; receivedAt: number; value?: string }[];
 }
 
-export function readViolations(db: Database.Database, sourceId: string, now = Date.now()): ViolationItem[] {
+export function readViolations(
+  db: Database.Database,
+  sourceId: string,
+  now = Date.now(),
+): Maybe<ViolationItem[]> {
   const day = windowStartHour("24h", now);
   const week = windowStartHour("7d", now);
-  const rows = db
-    .prepare(SQL.violations)
-    .all(SEP, SEP, SEP, SEP, day, SEP, SEP, SEP, SEP, week, sourceId) as (Omit<
-    ViolationItem,
-    "samples" | "total"
-  > & {
-    count: number;
-    samples: string;
-  })[];
-  return rows.map(({ count, samples, ...r }) => ({
-    ...r,
-    total: count,
-    day: Number(r.day),
-    week: Number(r.week),
-    firstSeen: Number(r.firstSeen),
-    lastSeen: Number(r.lastSeen),
-    samples: safeSamples(samples),
-  }));
+  const rows = perform(
+    db,
+    all<Omit<ViolationItem, "samples" | "total"> & { count: number; samples: string }>(SQL.violations, [
+      SEP,
+      SEP,
+      SEP,
+      SEP,
+      day,
+      SEP,
+      SEP,
+      SEP,
+      SEP,
+      week,
+      sourceId,
+    ]),
+  );
+  return andThen(rows, (list) =>
+    list.map(({ count, samples, ...r }) => ({
+      ...r,
+      total: Number(count),
+      day: Number(r.day),
+      week: Number(r.week),
+      firstSeen: Number(r.firstSeen),
+      lastSeen: Number(r.lastSeen),
+      samples: safeSamples(samples),
+    })),
+  );
 }
 
 function safeSamples(text: string): ViolationItem["samples"] {

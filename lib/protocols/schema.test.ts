@@ -30,7 +30,7 @@ describe("Source Schema aggregation at ingest", () => {
     ];
     const reply = await post(h.url, "/v1/batch", { batch }, { writeKey: h.source.writeKey });
     expect(reply.json.accepted).toBe(4);
-    const { items, total } = readSchema(h.db, h.source.id, q());
+    const { items, total } = await readSchema(h.db, h.source.id, q());
     expect(total).toBe(2);
     const order = items.find((i) => i.name === "Order Completed")!;
     expect(order.total).toBe(3);
@@ -59,7 +59,7 @@ describe("Source Schema aggregation at ingest", () => {
     await post(h.url, "/v1/group", { userId: "u2", groupId: "g", traits: { plan: "pro" } }, k);
     await post(h.url, "/v1/page", { userId: "u2", name: "Pricing" }, k);
     await post(h.url, "/v1/screen", { userId: "u2", name: "Cart" }, k);
-    const identify = readSchema(h.db, h.source.id, q({ kind: "identify", sort: "name", order: "asc" }));
+    const identify = await readSchema(h.db, h.source.id, q({ kind: "identify", sort: "name", order: "asc" }));
     expect(identify.items.map((i) => [i.name, i.total])).toEqual([
       ["age", 1],
       ["email", 2],
@@ -67,16 +67,22 @@ describe("Source Schema aggregation at ingest", () => {
     expect(identify.items[1]!.properties).toEqual([
       { path: "", types: [{ type: "string", count: 2 }], frequency: 1 },
     ]);
-    expect(readSchema(h.db, h.source.id, q({ kind: "group" })).items.map((i) => i.name)).toEqual(["plan"]);
-    expect(readSchema(h.db, h.source.id, q({ kind: "page" })).items.map((i) => i.name)).toEqual(["Pricing"]);
-    expect(readSchema(h.db, h.source.id, q({ kind: "screen" })).items.map((i) => i.name)).toEqual(["Cart"]);
+    expect((await readSchema(h.db, h.source.id, q({ kind: "group" }))).items.map((i) => i.name)).toEqual([
+      "plan",
+    ]);
+    expect((await readSchema(h.db, h.source.id, q({ kind: "page" }))).items.map((i) => i.name)).toEqual([
+      "Pricing",
+    ]);
+    expect((await readSchema(h.db, h.source.id, q({ kind: "screen" }))).items.map((i) => i.name)).toEqual([
+      "Cart",
+    ]);
   });
 
   it("does not count a duplicate messageId twice", async () => {
     const body = { userId: "u1", event: "Dedup Me", messageId: "dup-schema-1" };
     await post(h.url, "/v1/track", body, { writeKey: h.source.writeKey });
     await post(h.url, "/v1/track", body, { writeKey: h.source.writeKey });
-    const item = readSchema(h.db, h.source.id, q({ q: "Dedup" })).items[0]!;
+    const item = (await readSchema(h.db, h.source.id, q({ q: "Dedup" }))).items[0]!;
     expect(item.total).toBe(1);
   });
 
@@ -96,25 +102,27 @@ describe("Source Schema aggregation at ingest", () => {
       );
       expect(r.json.accepted).toBe(500);
     }
-    const page = readSchema(h.db, other.id, q({ sort: "name", order: "desc", page: 2, pageSize: 100 }));
+    const page = await readSchema(h.db, other.id, q({ sort: "name", order: "desc", page: 2, pageSize: 100 }));
     expect(page.total).toBe(2500);
     expect(page.items).toHaveLength(100);
     expect(page.items[0]!.name).toBe("Bulk 2399");
-    expect(readSchema(h.db, other.id, q({ q: "Bulk 123" })).total).toBe(10);
-    expect(readSchema(h.db, h.source.id, q({ q: "Bulk" })).total).toBe(0);
+    expect((await readSchema(h.db, other.id, q({ q: "Bulk 123" }))).total).toBe(10);
+    expect((await readSchema(h.db, h.source.id, q({ q: "Bulk" }))).total).toBe(0);
     // LIKE wildcards in the search are literal.
-    expect(readSchema(h.db, other.id, q({ q: "Bulk_%" })).total).toBe(0);
+    expect((await readSchema(h.db, other.id, q({ q: "Bulk_%" }))).total).toBe(0);
   });
 
   it("keeps volumes per window: a 7-day-old bucket counts for 7 d, not 24 h", async () => {
     const now = Date.now();
-    const item = () => readSchema(h.db, h.source.id, q({ q: "Signed Up" }), now).items[0]!;
+    const item = async () => (await readSchema(h.db, h.source.id, q({ q: "Signed Up" }), now)).items[0]!;
     const old = Math.floor((now - 3 * 24 * 3_600_000) / 3_600_000);
     h.db
       .prepare(`INSERT INTO "SchemaHour" ("sourceId", "key", "hour", "count") VALUES (?, ?, ?, 5)`)
       .run(h.source.id, "track\u001fSigned Up", old);
-    expect(item().volume).toBe(1);
-    expect(readSchema(h.db, h.source.id, q({ q: "Signed Up", window: "7d" }), now).items[0]!.volume).toBe(6);
+    expect((await item()).volume).toBe(1);
+    expect(
+      (await readSchema(h.db, h.source.id, q({ q: "Signed Up", window: "7d" }), now)).items[0]!.volume,
+    ).toBe(6);
   });
 });
 
@@ -123,7 +131,9 @@ describe("Source Schema writes from the writer thread, batched over time", () =>
     const lazy = await setupIngest({ schemaFlushMs: 200 });
     try {
       await post(lazy.url, "/v1/track", { userId: "u", event: "Lonely" }, { writeKey: lazy.source.writeKey });
-      await expect.poll(() => readSchema(lazy.db, lazy.source.id, q()).total, { timeout: 5000 }).toBe(1);
+      await expect
+        .poll(async () => (await readSchema(lazy.db, lazy.source.id, q())).total, { timeout: 5000 })
+        .toBe(1);
       // Many single calls: counted exactly, whatever groups they were committed in.
       for (let i = 0; i < 30; i++)
         await post(
@@ -133,7 +143,7 @@ describe("Source Schema writes from the writer thread, batched over time", () =>
           { writeKey: lazy.source.writeKey },
         );
       await expect
-        .poll(() => readSchema(lazy.db, lazy.source.id, q()).items[0]?.total, { timeout: 5000 })
+        .poll(async () => (await readSchema(lazy.db, lazy.source.id, q())).items[0]?.total, { timeout: 5000 })
         .toBe(31);
     } finally {
       await lazy.close();

@@ -9,7 +9,7 @@ import { getSource } from "@/lib/sources/queries";
 export const GET = withWorkspace("sources.read", async ({ req, params, access }) => {
   const source = await getSource(access, params.sourceId!);
   const query = schemaQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
-  const { items, total } = readSchema(sqlite(), source.id, query);
+  const { items, total } = await readSchema(sqlite(), source.id, query);
   const [filters, links] = await Promise.all([
     listSchemaFilters(source.id),
     db.destinationSource.findMany({

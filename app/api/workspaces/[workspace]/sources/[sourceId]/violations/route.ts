@@ -7,7 +7,7 @@ import { getSource } from "@/lib/sources/queries";
 export const GET = withWorkspace("sources.read", async ({ params, access }) => {
   const source = await getSource(access, params.sourceId!);
   return json({
-    violations: readViolations(sqlite(), source.id),
+    violations: await readViolations(sqlite(), source.id),
     hasTrackingPlan: source.trackingPlanId !== null,
   });
 });
