@@ -1,13 +1,13 @@
 import type Database from "better-sqlite3";
 import { singletonLease } from "@/lib/db/lease";
-import { type Maybe, SingleFlight } from "@/lib/db/off-loop";
+import { SingleFlight } from "@/lib/db/off-loop";
 import { sqlite } from "@/lib/db/sqlite";
-import { perform, type Work } from "@/lib/db/work";
+import type { Work } from "@/lib/db/work";
 import { catchUp, compactMetrics } from "@/lib/metrics/compact";
 
 // When compaction runs: every minute from a timer the server starts (startMetricsCompaction), and
 // lazily before dashboard queries when the timer is not running or has fallen behind
-// (ensureCompacted). Work is cut into short transactions with a time budget, so catching up on
+// (compactedEnough, inside their own work). Work is cut into short transactions with a time budget, so catching up on
 // weeks of history never holds the write lock long enough to stall ingest or delivery. On
 // PostgreSQL both run on the asynchronous pool: the event loop never waits for them.
 
@@ -29,10 +29,6 @@ export function* compactedEnough(db: Database.Database, now: number): Work<void>
   } catch (err) {
     report(err);
   }
-}
-
-export function ensureCompacted(db: Database.Database, now = Date.now()): Maybe<void> {
-  return perform(db, compactedEnough(db, now));
 }
 
 export interface MetricsCompaction {
