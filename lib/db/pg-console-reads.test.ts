@@ -17,11 +17,12 @@ import { observe } from "@/lib/protocols/observe";
 import { readSchema, readViolations, schemaQuery } from "@/lib/protocols/queries";
 import { arrivals } from "@/lib/use-cases/facts";
 import { warehouseHealth } from "@/lib/warehouses/health";
+import { pendingOf, runsOf, stateOf } from "@/lib/warehouses/store";
 
 // Console reads a web instance makes per page view or per poll, on PostgreSQL: the Sources list's
 // 24-hour counts (a bisection of the archive, then a GROUP BY), the guided setup's arrivals (polled
-// while a user waits for their first events), the Destinations list's health states and the Source
-// Schema and violations pages. They
+// while a user waits for their first events), the Destinations list's health states, the Source
+// Schema and violations pages and a warehouse's sync history. They
 // answer from the asynchronous pool: not one blocking round trip, so opening the console never
 // stops the event loop of the instance that also takes tracking calls.
 
@@ -96,6 +97,11 @@ describe.skipIf(!available)("console reads on PostgreSQL", () => {
         ["E", 40, 0],
       ]);
       expect(await readViolations(db, a.id)).toEqual([]);
+
+      // A warehouse's Syncs tab (polled every 2 s while a sync runs): what is left to load.
+      expect(await perform(db, pendingOf([a.id, b.id], 0))).toBe(43);
+      expect(await perform(db, runsOf(destination, 50))).toEqual([]);
+      expect(await perform(db, stateOf(destination))).toBeUndefined();
       expect(record.statements).toEqual([]);
     } finally {
       record.stop();

@@ -61,6 +61,15 @@ export function perform<T>(db: Database.Database, work: Work<T>): Maybe<T> {
   return isPg(db) ? performPg(db as unknown as PgSyncDatabase, work, null) : performSqlite(db, work);
 }
 
+/**
+ * Runs the work on the connection's synchronous API: SQLite, or on PostgreSQL the blocking
+ * connection (lib/db/pg-sync.ts). Only for callers that must have the answer at once (a delivering
+ * process's own bookkeeping); anything a web request or a timer waits for uses perform().
+ */
+export function performBlocking<T>(db: Database.Database, work: Work<T>): T {
+  return performSqlite(db, work);
+}
+
 // ---- SQLite --------------------------------------------------------------------------------------
 
 const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();

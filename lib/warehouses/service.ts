@@ -7,6 +7,7 @@ import {
   validateSettings,
 } from "@/lib/catalog";
 import { sqlite } from "@/lib/db/sqlite";
+import { perform } from "@/lib/db/work";
 import type { DestinationRow } from "@/lib/destinations/queries";
 import { settingsFieldErrors } from "@/lib/destinations/schema";
 import { loadDestinationSettings, requireDestinationScope } from "@/lib/destinations/service";
@@ -91,14 +92,25 @@ export function runView(r: store.RunRow) {
 }
 export type SyncRunView = ReturnType<typeof runView>;
 
-/** The sync history and what is pending now. */
-export function syncHistory(row: DestinationRow, limit = 50) {
-  const db = sqlite();
-  const state = store.findState(db, row.id);
-  const sourceIds = row.sources.map((s) => s.source.id);
+function* historyWork(row: DestinationRow, limit: number) {
+  const state = yield* store.stateOf(row.id);
+  const runs = yield* store.runsOf(row.id, limit);
+  const pending = yield* store.pendingOf(
+    row.sources.map((s) => s.source.id),
+    state?.lastSeq ?? 0,
+  );
+  return { state, runs, pending };
+}
+
+/**
+ * The sync history and what is pending now. The Syncs tab polls it every 2 s while a sync runs, and
+ * counting a large backlog takes a while: on PostgreSQL it is read on the asynchronous pool.
+ */
+export async function syncHistory(row: DestinationRow, limit = 50) {
+  const { state, runs, pending } = await perform(sqlite(), historyWork(row, limit));
   return {
-    runs: store.listRuns(db, row.id, limit).map(runView),
-    pending: store.countPending(db, sourceIds, state?.lastSeq ?? 0),
+    runs: runs.map(runView),
+    pending,
     missed: state?.missed ?? 0,
     nextSyncAt:
       state && row.enabled && state.nextSyncAt

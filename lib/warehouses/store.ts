@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { getDestinationType, joinSettings, validateSettings } from "@/lib/catalog";
 import { open } from "@/lib/crypto/secrets";
 import { allOf, andThen, type Maybe, readerFor, writeOffLoop } from "@/lib/db/off-loop";
+import { get, performBlocking, pluck, type Work } from "@/lib/db/work";
 import type { ArchivedMessage } from "./flatten";
 import { defaultSchemaName } from "./naming";
 
@@ -119,11 +120,15 @@ export function getState(db: Db, destinationId: string, workspaceId: string, now
   return { ...row, leaseUntil: Number(row.leaseUntil), nextSyncAt: Number(row.nextSyncAt) };
 }
 
-export function findState(db: Db, destinationId: string): StateRow | undefined {
-  const row = db.prepare(`SELECT * FROM "WarehouseState" WHERE "destinationId" = ?`).get(destinationId) as
-    | StateRow
-    | undefined;
+export function* stateOf(destinationId: string): Work<StateRow | undefined> {
+  const row = yield* get<StateRow>(`SELECT * FROM "WarehouseState" WHERE "destinationId" = ?`, [
+    destinationId,
+  ]);
   return row && { ...row, leaseUntil: Number(row.leaseUntil), nextSyncAt: Number(row.nextSyncAt) };
+}
+
+export function findState(db: Db, destinationId: string): StateRow | undefined {
+  return performBlocking(db, stateOf(destinationId));
 }
 
 /** Takes the warehouse's lease if nobody holds it; false when another sync is running. */
@@ -177,15 +182,19 @@ export function readArchive(db: Db, sourceIds: string[], afterSeq: number, limit
   return rows;
 }
 
-export function countPending(db: Db, sourceIds: string[], afterSeq: number): number {
+/** Accepted archive messages of these sources after the cursor: what a sync has left to load. */
+export function* pendingOf(sourceIds: string[], afterSeq: number): Work<number> {
   if (!sourceIds.length) return 0;
-  const row = db
-    .prepare(
-      `SELECT COUNT(*) AS n FROM "Message" WHERE "sourceId" IN (${sourceIds.map(() => "?").join(", ")})
-        AND "seq" > ? AND "status" = 'accepted'`,
-    )
-    .get(...sourceIds, afterSeq) as { n: number };
-  return Number(row.n);
+  const n = yield* pluck<number>(
+    `SELECT COUNT(*) AS n FROM "Message" WHERE "sourceId" IN (${sourceIds.map(() => "?").join(", ")})
+      AND "seq" > ? AND "status" = 'accepted'`,
+    [...sourceIds, afterSeq],
+  );
+  return Number(n ?? 0);
+}
+
+export function countPending(db: Db, sourceIds: string[], afterSeq: number): number {
+  return performBlocking(db, pendingOf(sourceIds, afterSeq));
 }
 
 /**
@@ -310,100 +319,7 @@ export function replaceSelection(db: Db, destinationId: string, rows: SelectionR
   })();
 }
 
-// ---- sync runs
-
-const RUN_KEEP = 200;
-
-export function queueRun(
-  db: Db,
-  w: { id: string; workspaceId: string },
-  trigger: string,
-  now: number,
-  requestedBy: string | null,
-): { run: RunRow; created: boolean } {
-  const waiting = db
-    .prepare(
-      `SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "status" = 'queued' ORDER BY "id" LIMIT 1`,
-    )
-    .get(w.id) as RunRow | undefined;
-  if (waiting) return { run: normalize(waiting), created: false };
-  const info = db
-    .prepare(
-      `INSERT INTO "WarehouseSyncRun" ("destinationId", "workspaceId", "trigger", "status", "queuedAt", "rows", "requestedBy")
-        VALUES (?, ?, ?, 'queued', ?, '{}', ?)`,
-    )
-    .run(w.id, w.workspaceId, trigger, now, requestedBy);
-  db.prepare(
-    `DELETE FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "id" <= (
-       SELECT "id" FROM "WarehouseSyncRun" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1 OFFSET ?)`,
-  ).run(w.id, w.id, RUN_KEEP);
-  return { run: getRun(db, Number(info.lastInsertRowid))!, created: true };
-}
-
-const normalize = (r: RunRow): RunRow => ({
-  ...r,
-  queuedAt: Number(r.queuedAt),
-  startedAt: r.startedAt === null ? null : Number(r.startedAt),
-  finishedAt: r.finishedAt === null ? null : Number(r.finishedAt),
-});
-
-export function getRun(db: Db, id: number): RunRow | undefined {
-  const r = db.prepare(`SELECT * FROM "WarehouseSyncRun" WHERE "id" = ?`).get(id) as RunRow | undefined;
-  return r && normalize(r);
-}
-
-export function queuedRun(db: Db, destinationId: string): RunRow | undefined {
-  const r = db
-    .prepare(
-      `SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "status" = 'queued' ORDER BY "id" LIMIT 1`,
-    )
-    .get(destinationId) as RunRow | undefined;
-  return r && normalize(r);
-}
-
-export function listRuns(db: Db, destinationId: string, limit: number): RunRow[] {
-  return (
-    db
-      .prepare(`SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT ?`)
-      .all(destinationId, limit) as RunRow[]
-  ).map(normalize);
-}
-
-export function startRun(db: Db, id: number, now: number, fromSeq: number): void {
-  db.prepare(
-    `UPDATE "WarehouseSyncRun" SET "status" = 'running', "startedAt" = ?, "fromSeq" = ? WHERE "id" = ?`,
-  ).run(now, fromSeq, id);
-}
-
-export function progressRun(db: Db, id: number, p: { toSeq: number; messages: number; rows: string }): void {
-  db.prepare(`UPDATE "WarehouseSyncRun" SET "toSeq" = ?, "messages" = ?, "rows" = ? WHERE "id" = ?`).run(
-    p.toSeq,
-    p.messages,
-    p.rows,
-    id,
-  );
-}
-
-export function endRun(
-  db: Db,
-  id: number,
-  p: { status: string; now: number; pending: number | null; error: string | null },
-): void {
-  db.prepare(
-    `UPDATE "WarehouseSyncRun" SET "status" = ?, "finishedAt" = ?, "pending" = ?, "error" = ? WHERE "id" = ?`,
-  ).run(p.status, p.now, p.pending, p.error, id);
-}
-
-/** Runs left "running" by a process that died (its lease expired) are marked interrupted. */
-export function markInterrupted(db: Db, now: number): number {
-  return db
-    .prepare(
-      `UPDATE "WarehouseSyncRun" SET "status" = 'interrupted', "finishedAt" = ?,
-         "error" = 'The process loading this warehouse stopped; the next sync continues from the last committed batch'
-        WHERE "status" = 'running' AND "destinationId" IN (SELECT "destinationId" FROM "WarehouseState" WHERE "leaseUntil" < ?)`,
-    )
-    .run(now, now).changes;
-}
+// ---- sync runs: ./runs.ts (re-exported below)
 
 /** Removes the warehouse rows of destinations that were deleted (no foreign keys on these tables). */
 export function sweepDeleted(db: Db): number {
@@ -414,3 +330,5 @@ export function sweepDeleted(db: Db): number {
       .run().changes;
   return removed;
 }
+
+export * from "./runs";

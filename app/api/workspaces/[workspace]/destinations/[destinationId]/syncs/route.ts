@@ -7,7 +7,7 @@ export const GET = withWorkspace("destinations.read", async ({ req, params, acce
   const row = await getDestination(access, params.destinationId!);
   requireWarehouse(row);
   const limit = Math.min(200, Math.max(1, Number(new URL(req.url).searchParams.get("limit")) || 50));
-  return json(syncHistory(row, limit));
+  return json(await syncHistory(row, limit));
 });
 
 export const POST = withWorkspace("destinations.write", async ({ params, access }) => {

@@ -1,0 +1,106 @@
+import type Database from "better-sqlite3";
+import { all, performBlocking, type Work } from "@/lib/db/work";
+import type { RunRow } from "./store";
+
+// WarehouseSyncRun: the sync history (queued, running, succeeded, failed, interrupted), part of
+// the warehouse store (lib/warehouses/store.ts re-exports it).
+
+type Db = Database.Database;
+
+const RUN_KEEP = 200;
+
+export function queueRun(
+  db: Db,
+  w: { id: string; workspaceId: string },
+  trigger: string,
+  now: number,
+  requestedBy: string | null,
+): { run: RunRow; created: boolean } {
+  const waiting = db
+    .prepare(
+      `SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "status" = 'queued' ORDER BY "id" LIMIT 1`,
+    )
+    .get(w.id) as RunRow | undefined;
+  if (waiting) return { run: normalize(waiting), created: false };
+  const info = db
+    .prepare(
+      `INSERT INTO "WarehouseSyncRun" ("destinationId", "workspaceId", "trigger", "status", "queuedAt", "rows", "requestedBy")
+        VALUES (?, ?, ?, 'queued', ?, '{}', ?)`,
+    )
+    .run(w.id, w.workspaceId, trigger, now, requestedBy);
+  db.prepare(
+    `DELETE FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "id" <= (
+       SELECT "id" FROM "WarehouseSyncRun" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1 OFFSET ?)`,
+  ).run(w.id, w.id, RUN_KEEP);
+  return { run: getRun(db, Number(info.lastInsertRowid))!, created: true };
+}
+
+const normalize = (r: RunRow): RunRow => ({
+  ...r,
+  queuedAt: Number(r.queuedAt),
+  startedAt: r.startedAt === null ? null : Number(r.startedAt),
+  finishedAt: r.finishedAt === null ? null : Number(r.finishedAt),
+});
+
+export function getRun(db: Db, id: number): RunRow | undefined {
+  const r = db.prepare(`SELECT * FROM "WarehouseSyncRun" WHERE "id" = ?`).get(id) as RunRow | undefined;
+  return r && normalize(r);
+}
+
+export function queuedRun(db: Db, destinationId: string): RunRow | undefined {
+  const r = db
+    .prepare(
+      `SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "status" = 'queued' ORDER BY "id" LIMIT 1`,
+    )
+    .get(destinationId) as RunRow | undefined;
+  return r && normalize(r);
+}
+
+/** The newest runs first. */
+export function* runsOf(destinationId: string, limit: number): Work<RunRow[]> {
+  const rows = yield* all<RunRow>(
+    `SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT ?`,
+    [destinationId, limit],
+  );
+  return rows.map(normalize);
+}
+
+export function listRuns(db: Db, destinationId: string, limit: number): RunRow[] {
+  return performBlocking(db, runsOf(destinationId, limit));
+}
+
+export function startRun(db: Db, id: number, now: number, fromSeq: number): void {
+  db.prepare(
+    `UPDATE "WarehouseSyncRun" SET "status" = 'running', "startedAt" = ?, "fromSeq" = ? WHERE "id" = ?`,
+  ).run(now, fromSeq, id);
+}
+
+export function progressRun(db: Db, id: number, p: { toSeq: number; messages: number; rows: string }): void {
+  db.prepare(`UPDATE "WarehouseSyncRun" SET "toSeq" = ?, "messages" = ?, "rows" = ? WHERE "id" = ?`).run(
+    p.toSeq,
+    p.messages,
+    p.rows,
+    id,
+  );
+}
+
+export function endRun(
+  db: Db,
+  id: number,
+  p: { status: string; now: number; pending: number | null; error: string | null },
+): void {
+  db.prepare(
+    `UPDATE "WarehouseSyncRun" SET "status" = ?, "finishedAt" = ?, "pending" = ?, "error" = ? WHERE "id" = ?`,
+  ).run(p.status, p.now, p.pending, p.error, id);
+}
+
+/** Runs left "running" by a process that died (its lease expired) are marked interrupted. */
+export function markInterrupted(db: Db, now: number): number {
+  return db
+    .prepare(
+      `UPDATE "WarehouseSyncRun" SET "status" = 'interrupted', "finishedAt" = ?,
+         "error" = 'The process loading this warehouse stopped; the next sync continues from the last committed batch'
+        WHERE "status" = 'running' AND "destinationId" IN (SELECT "destinationId" FROM "WarehouseState" WHERE "leaseUntil" < ?)`,
+    )
+    .run(now, now).changes;
+}
