@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MigratedPg, openMigratedPg } from "@/lib/db/pg-fixtures";
 import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
-import { all, get, perform, pluck, run, transaction, type Work } from "@/lib/db/work";
+import { all, get, perform, performBlocking, pluck, run, transaction, type Work } from "@/lib/db/work";
 
 // Work written once runs on both databases with the same answers: synchronously on SQLite, and on
 // PostgreSQL on the asynchronous pool without one blocking round trip. A failure inside a
@@ -62,6 +62,12 @@ function checks(open: () => Promise<{ db: Database.Database; blocking?: () => st
       perform(db, run(`INSERT INTO "Missing" ("id") VALUES (?)`, ["z"])),
     ).rejects.toThrow(/Missing/);
     if (blocking) expect(blocking()).toEqual([]);
+    // performBlocking answers at once on both (PostgreSQL: on the blocking connection).
+    expect(performBlocking(db, summary())).toEqual({
+      count: 3,
+      total: 15_000_000_000,
+      first: { id: "a", n: 5_000_000_000 },
+    });
   };
 }
 
