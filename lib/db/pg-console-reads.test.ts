@@ -13,6 +13,7 @@ import { perform } from "@/lib/db/work";
 import { currentHealth } from "@/lib/delivery/health";
 import { PgArchiveStore } from "@/lib/ingest/pg-store";
 import { acceptedPerSourceSince } from "@/lib/ingest/sqlite-store";
+import { purgeUser } from "@/lib/privacy/sql";
 import { observe } from "@/lib/protocols/observe";
 import { readSchema, readViolations, schemaQuery } from "@/lib/protocols/queries";
 import { arrivals } from "@/lib/use-cases/facts";
@@ -22,7 +23,7 @@ import { pendingOf, runsOf, stateOf } from "@/lib/warehouses/store";
 // Console reads a web instance makes per page view or per poll, on PostgreSQL: the Sources list's
 // 24-hour counts (a bisection of the archive, then a GROUP BY), the guided setup's arrivals (polled
 // while a user waits for their first events), the Destinations list's health states, the Source
-// Schema and violations pages and a warehouse's sync history. They
+// Schema and violations pages, a warehouse's sync history, and a privacy deletion's purge. They
 // answer from the asynchronous pool: not one blocking round trip, so opening the console never
 // stops the event loop of the instance that also takes tracking calls.
 
@@ -102,6 +103,12 @@ describe.skipIf(!available)("console reads on PostgreSQL", () => {
       expect(await perform(db, pendingOf([a.id, b.id], 0))).toBe(43);
       expect(await perform(db, runsOf(destination, 50))).toEqual([]);
       expect(await perform(db, stateOf(destination))).toBeUndefined();
+
+      // A deletion request walks the workspace's archive: it must not stop the instance either.
+      const purge = purgeUser(db, other.workspaceId, "userId", "u");
+      expect(purge).toBeInstanceOf(Promise);
+      expect(await purge).toMatchObject({ archive: 1, deliveryOutcomes: 0 });
+      expect(Object.fromEntries(await acceptedPerSourceSince(db, other.workspaceId, now - day))).toEqual({});
       expect(record.statements).toEqual([]);
     } finally {
       record.stop();

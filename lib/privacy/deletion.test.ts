@@ -84,7 +84,7 @@ describe("deletion requests", () => {
     // Outcome rows and removal notes point at the user's messages by seq; the rest hold the id itself.
     expect(before).toEqual({ DeliverySample: 1, FunctionRun: 2, Message: 3, PrivacyField: 1 });
 
-    const counts = purgeUser(h.db, h.workspaceId, "userId", "erase-me-42");
+    const counts = await purgeUser(h.db, h.workspaceId, "userId", "erase-me-42");
     expect(counts).toEqual({
       archive: 3,
       deliveryJobs: 0,
@@ -113,7 +113,7 @@ describe("deletion requests", () => {
       archive(h.db, { workspaceId: "another-workspace", sourceId: h.sourceId }, [
         { type: "page", anonymousId: "anon-xyz-1" },
       ]);
-      const counts = purgeUser(h.db, h.workspaceId, "anonymousId", "anon-xyz-1");
+      const counts = await purgeUser(h.db, h.workspaceId, "anonymousId", "anon-xyz-1");
       expect(counts.archive).toBe(1);
       const left = h.db.prepare(`SELECT "workspaceId" FROM "Message"`).all();
       expect(left).toEqual([{ workspaceId: "another-workspace" }]);

@@ -320,7 +320,7 @@ export async function requestDeletion(access: WorkspaceAccess, input: DeletionIn
   let counts: PurgeCounts & Record<string, number>;
   let error: string | null = null;
   try {
-    counts = purgeUser(sqlite(), workspaceId, input.idType, input.idValue) as PurgeCounts &
+    counts = (await purgeUser(sqlite(), workspaceId, input.idType, input.idValue)) as PurgeCounts &
       Record<string, number>;
   } catch (err) {
     console.error("[switchyard] deletion request failed:", err);

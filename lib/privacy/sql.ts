@@ -1,4 +1,6 @@
 import type Database from "better-sqlite3";
+import type { Maybe } from "@/lib/db/off-loop";
+import { all, perform, run, transaction, type Work } from "@/lib/db/work";
 
 // Every raw SQL statement of the privacy feature, in one place (a PostgreSQL store mirrors this
 // module): the ingest's and the router's reads, the inbox's batched writes, the router's removal
@@ -145,12 +147,25 @@ export interface PurgeCounts {
  * inputs that name the id, inbox samples taken from them. Works in chunks, each its own
  * transaction, so ingest never waits long for the lock.
  */
+/**
+ * Deletes everything stored about one user of a workspace, in transactions of SEQ_CHUNK archived
+ * messages: at once on SQLite, on the asynchronous pool on PostgreSQL (a purge walks the whole
+ * archive of the workspace and must not stop the instance's tracking calls while it does).
+ */
 export function purgeUser(
   db: Database.Database,
   workspaceId: string,
   idType: "userId" | "anonymousId",
   idValue: string,
-): PurgeCounts {
+): Maybe<PurgeCounts> {
+  return perform(db, purgeWork(workspaceId, idType, idValue));
+}
+
+function* purgeWork(
+  workspaceId: string,
+  idType: "userId" | "anonymousId",
+  idValue: string,
+): Work<PurgeCounts> {
   const counts: PurgeCounts = {
     archive: 0,
     deliveryJobs: 0,
@@ -161,24 +176,24 @@ export function purgeUser(
     inboxSamples: 0,
   };
   const column = idType === "userId" ? `"userId"` : `"anonymousId"`;
-  const findSeqs = db.prepare(
-    `SELECT "seq" FROM "Message" WHERE "workspaceId" = ? AND ${column} = ? LIMIT ?`,
-  );
   for (;;) {
-    const seqs = (findSeqs.all(workspaceId, idValue, SEQ_CHUNK) as { seq: number }[]).map((r) => r.seq);
+    const seqs = (yield* all<{ seq: number }>(
+      `SELECT "seq" FROM "Message" WHERE "workspaceId" = ? AND ${column} = ? LIMIT ?`,
+      [workspaceId, idValue, SEQ_CHUNK],
+    )).map((r) => r.seq);
     if (seqs.length === 0) break;
     const list = seqs.map(() => "?").join(", ");
     const del = (table: string) =>
-      db
-        .prepare(`DELETE FROM "${table}" WHERE "workspaceId" = ? AND "seq" IN (${list})`)
-        .run(workspaceId, ...seqs).changes;
-    db.transaction(() => {
-      counts.deliveryJobs += del("DeliveryJob");
-      counts.deliveryOutcomes += del("DeliveryOutcome");
-      counts.deliverySamples += del("DeliverySample");
-      counts.privacyRemovals += del("PrivacyRemoval");
-      counts.archive += del("Message");
-    })();
+      run(`DELETE FROM "${table}" WHERE "workspaceId" = ? AND "seq" IN (${list})`, [workspaceId, ...seqs]);
+    yield* transaction(
+      (function* () {
+        counts.deliveryJobs += yield* del("DeliveryJob");
+        counts.deliveryOutcomes += yield* del("DeliveryOutcome");
+        counts.deliverySamples += yield* del("DeliverySample");
+        counts.privacyRemovals += yield* del("PrivacyRemoval");
+        counts.archive += yield* del("Message");
+      })(),
+    );
     if (seqs.length < SEQ_CHUNK) break;
   }
   // Function runs keep their input as JSON text (the id appears JSON-quoted) and their console
@@ -186,18 +201,16 @@ export function purgeUser(
   const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const quoted = like(JSON.stringify(idValue));
   const raw = idValue.length >= 6 ? like(idValue) : quoted;
-  counts.functionRuns = db
-    .prepare(
-      `DELETE FROM "FunctionRun" WHERE "workspaceId" = ?
-         AND ("input" LIKE ? ESCAPE '\\' OR "logs" LIKE ? ESCAPE '\\' OR "message" LIKE ? ESCAPE '\\')`,
-    )
-    .run(workspaceId, quoted, raw, raw).changes;
+  counts.functionRuns = yield* run(
+    `DELETE FROM "FunctionRun" WHERE "workspaceId" = ?
+       AND ("input" LIKE ? ESCAPE '\\' OR "logs" LIKE ? ESCAPE '\\' OR "message" LIKE ? ESCAPE '\\')`,
+    [workspaceId, quoted, raw, raw],
+  );
   const sampleColumn = idType === "userId" ? `"sampleUserId"` : `"sampleAnonymousId"`;
-  counts.inboxSamples = db
-    .prepare(
-      `UPDATE "PrivacyField" SET "sample" = NULL, "sampleUserId" = NULL, "sampleAnonymousId" = NULL
-       WHERE "workspaceId" = ? AND ${sampleColumn} = ?`,
-    )
-    .run(workspaceId, idValue).changes;
+  counts.inboxSamples = yield* run(
+    `UPDATE "PrivacyField" SET "sample" = NULL, "sampleUserId" = NULL, "sampleAnonymousId" = NULL
+     WHERE "workspaceId" = ? AND ${sampleColumn} = ?`,
+    [workspaceId, idValue],
+  );
   return counts;
 }
