@@ -16,7 +16,11 @@ interface RouteCtx {
   params: Promise<Params>;
 }
 
-export function json(data: unknown, init?: number | ResponseInit) {
+/**
+ * A JSON answer. A promise is refused by the type: it would serialize as `{}` (reads that run off the
+ * event loop on PostgreSQL answer promises; await them first).
+ */
+export function json<T>(data: T extends PromiseLike<unknown> ? never : T, init?: number | ResponseInit) {
   return NextResponse.json(data, typeof init === "number" ? { status: init } : init);
 }
 

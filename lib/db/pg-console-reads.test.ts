@@ -18,12 +18,21 @@ import { observe } from "@/lib/protocols/observe";
 import { readSchema, readViolations, schemaQuery } from "@/lib/protocols/queries";
 import { arrivals } from "@/lib/use-cases/facts";
 import { warehouseHealth } from "@/lib/warehouses/health";
-import { pendingOf, runsOf, stateOf } from "@/lib/warehouses/store";
+import {
+  pendingOf,
+  renameSchema,
+  runsOf,
+  schemasFor,
+  selectionRows,
+  stateOf,
+  writeSelection,
+} from "@/lib/warehouses/store";
 
 // Console reads a web instance makes per page view or per poll, on PostgreSQL: the Sources list's
 // 24-hour counts (a bisection of the archive, then a GROUP BY), the guided setup's arrivals (polled
 // while a user waits for their first events), the Destinations list's health states, the Source
-// Schema and violations pages, a warehouse's sync history, and a privacy deletion's purge. They
+// Schema and violations pages, a warehouse's sync history and settings, and a privacy deletion's
+// purge. They
 // answer from the asynchronous pool: not one blocking round trip, so opening the console never
 // stops the event loop of the instance that also takes tracking calls.
 
@@ -103,6 +112,16 @@ describe.skipIf(!available)("console reads on PostgreSQL", () => {
       expect(await perform(db, pendingOf([a.id, b.id], 0))).toBe(43);
       expect(await perform(db, runsOf(destination, 50))).toEqual([]);
       expect(await perform(db, stateOf(destination))).toBeUndefined();
+
+      // Its settings tab: default schemas created on first view, a rename, Selective Sync.
+      const schemas = await perform(
+        db,
+        schemasFor({ id: destination, sources: [{ id: a.id, slug: "Web App", name: "Web" }] }),
+      );
+      expect(schemas.get(a.id)).toEqual({ sourceId: a.id, schemaName: "web_app", fixedAt: null });
+      expect(await perform(db, renameSchema(destination, a.id, "marketing_site"))).toBe(true);
+      await perform(db, writeSelection(destination, [{ tableName: "pages", columnName: "" }], new Date(now)));
+      expect(await perform(db, selectionRows(destination))).toEqual([{ tableName: "pages", columnName: "" }]);
 
       // A deletion request walks the workspace's archive: it must not stop the instance either.
       const purge = purgeUser(db, other.workspaceId, "userId", "u");

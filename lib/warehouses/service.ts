@@ -7,7 +7,7 @@ import {
   validateSettings,
 } from "@/lib/catalog";
 import { sqlite } from "@/lib/db/sqlite";
-import { perform } from "@/lib/db/work";
+import { perform, pluck } from "@/lib/db/work";
 import type { DestinationRow } from "@/lib/destinations/queries";
 import { settingsFieldErrors } from "@/lib/destinations/schema";
 import { loadDestinationSettings, requireDestinationScope } from "@/lib/destinations/service";
@@ -143,15 +143,16 @@ export async function requestSync(access: WorkspaceAccess, row: DestinationRow) 
   return { run: runView(run), created };
 }
 
-/** Schemas per connected source, Selective Sync and the columns last seen in the warehouse. */
-export function warehouseConfig(row: DestinationRow) {
-  const db = sqlite();
+function* configWork(row: DestinationRow) {
   const sources = row.sources.map((s) => s.source);
-  const schemas = store.ensureSchemas(db, {
-    id: row.id,
-    sources: sources.map((s) => ({ id: s.id, slug: sourceSlug(db, s.id), name: s.name })),
-  });
-  const state = store.findState(db, row.id);
+  const slugged: { id: string; slug: string; name: string }[] = [];
+  for (const s of sources) {
+    const slug = yield* pluck<string>(`SELECT "slug" FROM "Source" WHERE "id" = ?`, [s.id]);
+    slugged.push({ id: s.id, slug: slug ?? s.id, name: s.name });
+  }
+  const schemas = yield* store.schemasFor({ id: row.id, sources: slugged });
+  const state = yield* store.stateOf(row.id);
+  const selection = yield* store.selectionRows(row.id);
   let columns: Record<string, Record<string, Record<string, string>>> = {};
   try {
     columns = JSON.parse(state?.columns ?? "{}");
@@ -163,18 +164,19 @@ export function warehouseConfig(row: DestinationRow) {
       schemaName: schemas.get(s.id)?.schemaName ?? "",
       fixed: schemas.get(s.id)?.fixedAt != null,
     })),
-    disabled: store
-      .listSelection(db, row.id)
-      .map((r) => (r.columnName ? { table: r.tableName, column: r.columnName } : { table: r.tableName })),
+    disabled: selection.map((r) =>
+      r.columnName ? { table: r.tableName, column: r.columnName } : { table: r.tableName },
+    ),
     columns,
   };
 }
 
-function sourceSlug(db: ReturnType<typeof sqlite>, id: string): string {
-  return (
-    (db.prepare(`SELECT "slug" FROM "Source" WHERE "id" = ?`).get(id) as { slug: string } | undefined)
-      ?.slug ?? id
-  );
+/**
+ * Schemas per connected source (the defaults created on first view), Selective Sync and the
+ * columns last seen in the warehouse. Off the event loop on PostgreSQL.
+ */
+export async function warehouseConfig(row: DestinationRow) {
+  return perform(sqlite(), configWork(row));
 }
 
 export async function updateWarehouseConfig(
@@ -185,7 +187,7 @@ export async function updateWarehouseConfig(
   requireWarehouse(row);
   requireDestinationScope(access, row);
   const db = sqlite();
-  const before = warehouseConfig(row);
+  const before = await warehouseConfig(row);
   if (input.schemas) {
     const connected = new Set(row.sources.map((s) => s.source.id));
     const names = new Map(before.sources.map((s) => [s.sourceId, s.schemaName]));
@@ -201,27 +203,29 @@ export async function updateWarehouseConfig(
       if (seen.has(name)) throw conflict(`Two sources cannot load into the same schema "${name}"`, "schemas");
       seen.add(name);
     }
-    input.schemas.forEach((s, i) => {
+    for (const [i, s] of input.schemas.entries()) {
       const current = before.sources.find((b) => b.sourceId === s.sourceId);
-      if (current?.schemaName === s.schemaName) return;
-      if (!store.setSchemaName(db, row.id, s.sourceId, s.schemaName!))
+      if (current?.schemaName === s.schemaName) continue;
+      if (!(await perform(db, store.renameSchema(row.id, s.sourceId, s.schemaName!))))
         throw new AppError(
           "conflict",
           `The schema of ${current?.sourceName} is fixed: data was loaded into "${current?.schemaName}"`,
           [{ path: `schemas.${i}.schemaName`, message: "Fixed once data was loaded" }],
         );
-    });
+    }
   }
   if (input.disabled) {
     const unique = new Map(input.disabled.map((d) => [`${d.table}.${d.column ?? ""}`, d]));
-    store.replaceSelection(
+    await perform(
       db,
-      row.id,
-      [...unique.values()].map((d) => ({ tableName: d.table!, columnName: d.column ?? "" })),
-      new Date(),
+      store.writeSelection(
+        row.id,
+        [...unique.values()].map((d) => ({ tableName: d.table!, columnName: d.column ?? "" })),
+        new Date(),
+      ),
     );
   }
-  const after = warehouseConfig(row);
+  const after = await warehouseConfig(row);
   await audit(access, {
     action: "warehouse.updated",
     targetType: "destination",

@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { getDestinationType, joinSettings, validateSettings } from "@/lib/catalog";
 import { open } from "@/lib/crypto/secrets";
 import { allOf, andThen, type Maybe, readerFor, writeOffLoop } from "@/lib/db/off-loop";
-import { get, performBlocking, pluck, type Work } from "@/lib/db/work";
+import { all, get, performBlocking, pluck, run, transaction, type Work } from "@/lib/db/work";
 import type { ArchivedMessage } from "./flatten";
 import { defaultSchemaName } from "./naming";
 
@@ -249,43 +249,57 @@ export interface SchemaRow {
   fixedAt: number | null;
 }
 
+export function* schemasOf(destinationId: string): Work<SchemaRow[]> {
+  const rows = yield* all<SchemaRow>(
+    `SELECT "sourceId", "schemaName", "fixedAt" FROM "WarehouseSchema" WHERE "destinationId" = ?`,
+    [destinationId],
+  );
+  return rows.map((r) => ({ ...r, fixedAt: r.fixedAt === null ? null : Number(r.fixedAt) }));
+}
+
 export function listSchemas(db: Db, destinationId: string): SchemaRow[] {
-  return (
-    db
-      .prepare(`SELECT "sourceId", "schemaName", "fixedAt" FROM "WarehouseSchema" WHERE "destinationId" = ?`)
-      .all(destinationId) as SchemaRow[]
-  ).map((r) => ({ ...r, fixedAt: r.fixedAt === null ? null : Number(r.fixedAt) }));
+  return performBlocking(db, schemasOf(destinationId));
 }
 
 /** The schema of each connected source, creating the default (the slug in snake case) if none. */
-export function ensureSchemas(db: Db, w: Pick<WarehouseRow, "id" | "sources">): Map<string, SchemaRow> {
-  const existing = new Map(listSchemas(db, w.id).map((s) => [s.sourceId, s]));
+export function* schemasFor(w: Pick<WarehouseRow, "id" | "sources">): Work<Map<string, SchemaRow>> {
+  const existing = new Map((yield* schemasOf(w.id)).map((s) => [s.sourceId, s]));
   const taken = new Set([...existing.values()].map((s) => s.schemaName));
-  const insert = db.prepare(
-    `INSERT INTO "WarehouseSchema" ("destinationId", "sourceId", "schemaName") VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-  );
   for (const s of w.sources) {
     if (existing.has(s.id)) continue;
     let name = defaultSchemaName(s.slug);
     for (let i = 2; taken.has(name); i++) name = `${defaultSchemaName(s.slug).slice(0, 58)}_${i}`;
     taken.add(name);
-    insert.run(w.id, s.id, name);
+    yield* run(
+      `INSERT INTO "WarehouseSchema" ("destinationId", "sourceId", "schemaName") VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+      [w.id, s.id, name],
+    );
     existing.set(s.id, { sourceId: s.id, schemaName: name, fixedAt: null });
   }
   return existing;
 }
 
+export function ensureSchemas(db: Db, w: Pick<WarehouseRow, "id" | "sources">): Map<string, SchemaRow> {
+  return performBlocking(db, schemasFor(w));
+}
+
 /** Sets a source's schema name; false when it is already fixed (something was loaded into it). */
-export function setSchemaName(db: Db, destinationId: string, sourceId: string, name: string): boolean {
-  const row = db
-    .prepare(`SELECT "fixedAt" FROM "WarehouseSchema" WHERE "destinationId" = ? AND "sourceId" = ?`)
-    .get(destinationId, sourceId) as { fixedAt: number | null } | undefined;
+export function* renameSchema(destinationId: string, sourceId: string, name: string): Work<boolean> {
+  const row = yield* get<{ fixedAt: number | null }>(
+    `SELECT "fixedAt" FROM "WarehouseSchema" WHERE "destinationId" = ? AND "sourceId" = ?`,
+    [destinationId, sourceId],
+  );
   if (row && row.fixedAt !== null) return false;
-  db.prepare(
+  yield* run(
     `INSERT INTO "WarehouseSchema" ("destinationId", "sourceId", "schemaName") VALUES (?, ?, ?)
       ON CONFLICT ("destinationId", "sourceId") DO UPDATE SET "schemaName" = excluded."schemaName"`,
-  ).run(destinationId, sourceId, name);
+    [destinationId, sourceId, name],
+  );
   return true;
+}
+
+export function setSchemaName(db: Db, destinationId: string, sourceId: string, name: string): boolean {
+  return performBlocking(db, renameSchema(destinationId, sourceId, name));
 }
 
 export function fixSchema(db: Db, destinationId: string, sourceId: string, now: number): void {
@@ -301,22 +315,32 @@ export interface SelectionRow {
   columnName: string;
 }
 
+export function* selectionRows(destinationId: string): Work<SelectionRow[]> {
+  return yield* all<SelectionRow>(
+    `SELECT "tableName", "columnName" FROM "WarehouseSelection" WHERE "destinationId" = ? ORDER BY "tableName", "columnName"`,
+    [destinationId],
+  );
+}
+
 export function listSelection(db: Db, destinationId: string): SelectionRow[] {
-  return db
-    .prepare(
-      `SELECT "tableName", "columnName" FROM "WarehouseSelection" WHERE "destinationId" = ? ORDER BY "tableName", "columnName"`,
-    )
-    .all(destinationId) as SelectionRow[];
+  return performBlocking(db, selectionRows(destinationId));
+}
+
+export function* writeSelection(destinationId: string, rows: SelectionRow[], now: Date): Work<void> {
+  yield* transaction(
+    (function* () {
+      yield* run(`DELETE FROM "WarehouseSelection" WHERE "destinationId" = ?`, [destinationId]);
+      for (const r of rows)
+        yield* run(
+          `INSERT INTO "WarehouseSelection" ("destinationId", "tableName", "columnName", "createdAt") VALUES (?, ?, ?, ?)`,
+          [destinationId, r.tableName, r.columnName, now.getTime()],
+        );
+    })(),
+  );
 }
 
 export function replaceSelection(db: Db, destinationId: string, rows: SelectionRow[], now: Date): void {
-  db.transaction(() => {
-    db.prepare(`DELETE FROM "WarehouseSelection" WHERE "destinationId" = ?`).run(destinationId);
-    const insert = db.prepare(
-      `INSERT INTO "WarehouseSelection" ("destinationId", "tableName", "columnName", "createdAt") VALUES (?, ?, ?, ?)`,
-    );
-    for (const r of rows) insert.run(destinationId, r.tableName, r.columnName, now.getTime());
-  })();
+  performBlocking(db, writeSelection(destinationId, rows, now));
 }
 
 // ---- sync runs: ./runs.ts (re-exported below)

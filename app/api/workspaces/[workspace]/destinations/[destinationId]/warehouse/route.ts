@@ -8,7 +8,7 @@ import { requireWarehouse, updateWarehouseConfig, warehouseConfig } from "@/lib/
 export const GET = withWorkspace("destinations.read", async ({ params, access }) => {
   const row = await getDestination(access, params.destinationId!);
   requireWarehouse(row);
-  return json(warehouseConfig(row));
+  return json(await warehouseConfig(row));
 });
 
 export const PATCH = withWorkspace("destinations.write", async ({ req, params, access }) => {
