@@ -3,6 +3,7 @@ import { andThen, type Maybe } from "@/lib/db/off-loop";
 import { sqlite } from "@/lib/db/sqlite";
 import { all, perform, type Work } from "@/lib/db/work";
 import { ERROR_TYPES, type ErrorType } from "@/lib/delivery/errors";
+import type { SampleInput } from "@/lib/delivery/recorder";
 import { rawEnd, type Window, windowView } from "@/lib/metrics/period";
 import { compactedEnough } from "@/lib/metrics/scheduler";
 import type { ErrorRowView, ErrorsView, SampleSummary, SampleView } from "@/lib/metrics/types";
@@ -183,16 +184,11 @@ function parse(text: string | null): unknown {
   }
 }
 
-interface SampleRow {
-  id: number;
-  messageId: string;
-  at: number;
-  httpStatus: number | null;
-  errorMessage: string;
-  youSent: string;
-  request: string | null;
-  response: string | null;
-}
+/** A stored sample as the recorder wrote it. */
+type SampleRow = { id: number } & Pick<
+  SampleInput,
+  "messageId" | "at" | "httpStatus" | "errorMessage" | "youSent" | "request" | "response"
+>;
 
 /** The kept samples of one error type, newest first; those inside the period come first. */
 export function errorSamples(
