@@ -10,6 +10,7 @@ import {
 import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
 import { perform } from "@/lib/db/work";
+import { discardJobs } from "@/lib/delivery/control";
 import { currentHealth } from "@/lib/delivery/health";
 import { PgArchiveStore } from "@/lib/ingest/pg-store";
 import { acceptedPerSourceSince } from "@/lib/ingest/sqlite-store";
@@ -31,8 +32,8 @@ import {
 // Console reads a web instance makes per page view or per poll, on PostgreSQL: the Sources list's
 // 24-hour counts (a bisection of the archive, then a GROUP BY), the guided setup's arrivals (polled
 // while a user waits for their first events), the Destinations list's health states, the Source
-// Schema and violations pages, a warehouse's sync history and settings, and a privacy deletion's
-// purge. They
+// Schema and violations pages, a warehouse's sync history and settings, discarding a queue and a
+// privacy deletion's purge. They
 // answer from the asynchronous pool: not one blocking round trip, so opening the console never
 // stops the event loop of the instance that also takes tracking calls.
 
@@ -85,6 +86,16 @@ describe.skipIf(!available)("console reads on PostgreSQL", () => {
       [a.workspaceId, destination, now - 60_000, now - 1000],
     );
 
+    // Three queued messages for the destination: two waiting for a retry, one being sent right now.
+    for (const [i, leaseUntil] of [0, 0, now + 60_000].entries())
+      await pg.pool.query(
+        `INSERT INTO "DeliveryJob" ("destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event",
+           "receivedAt", "attempts", "nextAttemptAt", "leaseUntil", "deadlineAt", "createdAt", "lastStatus",
+           "lastErrorType", "lastError")
+         VALUES ($1, $2, $3, $4, $5, 'track', 'E', $6, 2, $6, $7, $8, $6, 503, 'server_error', 'HTTP 503')`,
+        [destination, a.workspaceId, a.id, 1000 + i, `queued-${i}`, now - 1000, leaseUntil, now + day],
+      );
+
     const db = sync.asDatabase();
     const record = recordBlocking(sync);
     try {
@@ -122,6 +133,16 @@ describe.skipIf(!available)("console reads on PostgreSQL", () => {
       expect(await perform(db, renameSchema(destination, a.id, "marketing_site"))).toBe(true);
       await perform(db, writeSelection(destination, [{ tableName: "pages", columnName: "" }], new Date(now)));
       expect(await perform(db, selectionRows(destination))).toEqual([{ tableName: "pages", columnName: "" }]);
+
+      // Discarding a destination's queue (pages of 1,000 in their own transactions).
+      const discard = discardJobs(db, destination, now, { by: "owner@example.com" });
+      expect(discard).toBeInstanceOf(Promise);
+      expect(await discard).toEqual({ discarded: 2, inFlight: 1 });
+      const discarded = await pg.pool.query(
+        `SELECT COUNT(*)::int AS n FROM "DeliveryOutcome" WHERE "destinationId" = $1 AND "errorType" = 'discarded'`,
+        [destination],
+      );
+      expect(discarded.rows[0].n).toBe(2);
 
       // A deletion request walks the workspace's archive: it must not stop the instance either.
       const purge = purgeUser(db, other.workspaceId, "userId", "u");

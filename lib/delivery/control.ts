@@ -2,8 +2,7 @@ import type Database from "better-sqlite3";
 import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
 import { isPg, type PgSyncDatabase, translated } from "@/lib/db/pg-sync";
 import { all, get, type Work } from "@/lib/db/work";
-import { giveUp, type ParkedJob } from "@/lib/delivery/retention";
-import { deliveryTransaction } from "@/lib/delivery/tx";
+import { giveUpPage, type Reason } from "@/lib/delivery/retention";
 import type { DeliveryControlView } from "@/lib/metrics/types";
 
 // A destination's delivery controls: paused by a person (owners and Source Admins), and the
@@ -182,40 +181,36 @@ const CHUNK = 1000;
 
 /**
  * Discards a destination's queued messages (optionally only those whose last attempt failed with
- * `errorType`). Jobs leased to a worker right now (an attempt in flight) are left to finish.
+ * `errorType`), a page of CHUNK in each transaction. Jobs leased to a worker right now (an attempt
+ * in flight) are left to finish. On PostgreSQL the pages run on the asynchronous pool: discarding a
+ * queue of a million messages does not stop the instance that took the request.
  */
-export function discardJobs(
+export async function discardJobs(
   db: Database.Database,
   destinationId: string,
   now: number,
   opts: { errorType?: string; by: string },
-): DiscardResult {
+): Promise<DiscardResult> {
   const typeFilter = opts.errorType ? `AND "lastErrorType" = ?` : "";
-  const params = opts.errorType ? [opts.errorType] : [];
-  const page = db.prepare(
-    `SELECT "id", "destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event", "receivedAt",
+  const params = [destinationId, now, ...(opts.errorType ? [opts.errorType] : [])];
+  const page = `SELECT "id", "destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "event", "receivedAt",
        "attempts", "deadlineAt", "replayId", "lastStatus", "lastErrorType", "lastError"
-     FROM "DeliveryJob" WHERE "destinationId" = ? AND "leaseUntil" <= ? ${typeFilter} ORDER BY "id" LIMIT ${CHUNK}`,
-  );
+     FROM "DeliveryJob" WHERE "destinationId" = ? AND "leaseUntil" <= ? ${typeFilter} ORDER BY "id" LIMIT ${CHUNK}`;
+  const reason: Reason = (j) => ({
+    errorType: "discarded",
+    message: `Discarded from the queue by ${opts.by}${j.lastErrorType ? ` (last error: ${j.lastErrorType})` : ""}`,
+  });
   const result: DiscardResult = { discarded: 0, inFlight: 0 };
   for (;;) {
-    const rows = page.all(destinationId, now, ...params) as ParkedJob[];
-    if (rows.length === 0) break;
-    deliveryTransaction(db, () =>
-      giveUp(db, rows, now, (j) => ({
-        errorType: "discarded",
-        message: `Discarded from the queue by ${opts.by}${j.lastErrorType ? ` (last error: ${j.lastErrorType})` : ""}`,
-      })),
-    );
-    result.discarded += rows.length;
-    if (rows.length < CHUNK) break;
+    const n = await giveUpPage(db, page, params, now, reason);
+    result.discarded += n;
+    if (n < CHUNK) break;
   }
-  result.inFlight = db
-    .prepare(
-      `SELECT COUNT(*) FROM "DeliveryJob" WHERE "destinationId" = ? AND "leaseUntil" > ? ${typeFilter}`,
-    )
-    .pluck()
-    .get(destinationId, now, ...params) as number;
+  const inFlight = await readerFor(db).get<{ n: number }>(
+    `SELECT COUNT(*) AS "n" FROM "DeliveryJob" WHERE "destinationId" = ? AND "leaseUntil" > ? ${typeFilter}`,
+    params,
+  );
+  result.inFlight = Number(inFlight?.n ?? 0);
   return result;
 }
 

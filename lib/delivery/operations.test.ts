@@ -108,10 +108,13 @@ describe("pause, resume, discard", () => {
     );
     await sleep(200);
 
-    const some = discardJobs(h.db, dest, Date.now(), { errorType: "server_error", by: "owner@example.com" });
+    const some = await discardJobs(h.db, dest, Date.now(), {
+      errorType: "server_error",
+      by: "owner@example.com",
+    });
     expect(some).toEqual({ discarded: 4, inFlight: 0 });
     expect(queued(dest)).toBe(6);
-    const rest = discardJobs(h.db, dest, Date.now(), { by: "owner@example.com" });
+    const rest = await discardJobs(h.db, dest, Date.now(), { by: "owner@example.com" });
     expect(rest.discarded).toBe(6);
     expect(queued(dest)).toBe(0);
 

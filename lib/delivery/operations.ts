@@ -33,7 +33,11 @@ export function deliveryControl(destinationId: string): DeliveryControlView {
   return readControl(sqlite(), destinationId);
 }
 
-export function discardQueued(destinationId: string, input: DiscardInput, by: string): DiscardResult {
+export function discardQueued(
+  destinationId: string,
+  input: DiscardInput,
+  by: string,
+): Promise<DiscardResult> {
   return discardJobs(sqlite(), destinationId, Date.now(), { errorType: input.errorType, by });
 }
 

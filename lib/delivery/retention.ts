@@ -76,18 +76,32 @@ export function expireParkedJobs(
   now: number,
   reason: Reason = disabledReason,
 ): Maybe<number> {
-  const params = [destinationId, now, now, CHUNK];
+  return giveUpPage(db, PARKED, [destinationId, now, now, CHUNK], now, reason);
+}
+
+/**
+ * One page of waiting jobs (`select` reads them, at most a chunk) given up on in one transaction;
+ * answers how many. On PostgreSQL on the asynchronous pool, the page locked with SKIP LOCKED (a
+ * job another process is claiming right now is left to it).
+ */
+export function giveUpPage(
+  db: Database.Database,
+  select: string,
+  params: unknown[],
+  now: number,
+  reason: Reason,
+): Maybe<number> {
   if (isPg(db)) {
     const pgdb = db as unknown as PgSyncDatabase;
     return pgTransaction(pgdb, async (client) => {
-      const rows = (await client.query(translated(`${PARKED} FOR UPDATE SKIP LOCKED`), params))
+      const rows = (await client.query(translated(`${select} FOR UPDATE SKIP LOCKED`), params))
         .rows as ParkedJob[];
       for (const st of pgdb.captureWrites(() => giveUp(db, rows, now, reason)))
         await client.query(st.sql, st.params);
       return rows.length;
     });
   }
-  const rows = db.prepare(PARKED).all(...params) as ParkedJob[];
+  const rows = db.prepare(select).all(...params) as ParkedJob[];
   if (rows.length) db.transaction(() => giveUp(db, rows, now, reason)).immediate();
   return rows.length;
 }

@@ -10,7 +10,7 @@ export const POST = withWorkspace("delivery.operate", async ({ req, params, acce
   const destination = await getDestination(access, params.destinationId!);
   requireDestinationScope(access, destination);
   const input = await readJson(req, discardInput);
-  const result = discardQueued(destination.id, input, access.user.email);
+  const result = await discardQueued(destination.id, input, access.user.email);
   await audit(access, {
     action: "destination.delivery_discarded",
     targetType: "destination",
