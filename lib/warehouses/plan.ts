@@ -41,10 +41,11 @@ export interface TableLoad {
   /** How many rows. */
   count: number;
   /**
-   * The values, one array per column (aligned with `columns`), each holding `count` values as text
-   * in the column's type (null for NULL). rowsOf() turns them into rows.
+   * The values, one array per column (aligned with `columns`), row i at index i; null, undefined
+   * or past the array's end is NULL. Every value fits its column's type: its text (String(value))
+   * is the column's value. rowsOf() turns them into rows of text.
    */
-  values: (string | null)[][];
+  values: Cell[][];
   conflicts: number;
 }
 
@@ -58,20 +59,28 @@ function merge(a: ColumnType, b: ColumnType): ColumnType {
   return numeric(a) && numeric(b) ? "double precision" : "text";
 }
 
-/** The value in the column's type, or undefined when it does not fit (a conflict). */
-export function coerce(value: Value, type: ColumnType): string | undefined {
+/** One value of a planned column: null or undefined is NULL. */
+export type Cell = Value | null | undefined;
+
+/** Whether the value can be stored in a column of this type (its text is then the column's value). */
+export function fits(value: Value, type: ColumnType): boolean {
   switch (type) {
     case "text":
-      return typeof value === "string" ? value : String(value);
+      return true;
     case "bigint":
-      return typeof value === "number" && Number.isSafeInteger(value) ? String(value) : undefined;
+      return typeof value === "number" && Number.isSafeInteger(value);
     case "double precision":
-      return typeof value === "number" ? String(value) : undefined;
+      return typeof value === "number";
     case "boolean":
-      return typeof value === "boolean" ? String(value) : undefined;
+      return typeof value === "boolean";
     case "timestamptz":
-      return typeof value === "string" && isIsoTimestamp(value) ? value : undefined;
+      return typeof value === "string" && isIsoTimestamp(value);
   }
+}
+
+/** The value in the column's type, or undefined when it does not fit (a conflict). */
+export function coerce(value: Value, type: ColumnType): string | undefined {
+  return fits(value, type) ? String(value) : undefined;
 }
 
 /**
@@ -224,31 +233,26 @@ export function planBuilt(
     k[col] = v;
   };
   let conflicts = 0;
-  const values: (string | null)[][] = [];
+  const values: Cell[][] = [];
   for (let c = 0; c < columns.length; c++) {
     const col = columns[c]!;
     const type = types[c]!;
     const raw = b.cols.get(col)!;
-    const out: (string | null)[] = new Array(count);
+    // The column's own array, unless a value does not fit: then a copy with NULL in its place.
+    let out: Cell[] = raw;
     // received_at and uuid_ts repeat through a batch: a timestamp equal to the last one fits too.
     let lastTimestamp: Value | undefined;
-    for (let i = 0; i < count; i++) {
-      const v = i < raw.length ? raw[i] : undefined;
-      if (v === undefined) {
-        out[i] = null;
+    for (let i = 0; i < raw.length; i++) {
+      const v = raw[i];
+      if (v === undefined || v === lastTimestamp || (type === "text" && typeof v === "string")) continue;
+      if (fits(v, type)) {
+        if (type === "timestamptz") lastTimestamp = v;
         continue;
       }
-      if (v === lastTimestamp) {
-        out[i] = v as string;
-        continue;
-      }
-      const fitted = coerce(v, type);
-      if (type === "timestamptz" && fitted !== undefined) lastTimestamp = v;
-      if (fitted === undefined) {
-        keep(i, col, v);
-        conflicts++;
-        out[i] = null;
-      } else out[i] = fitted;
+      keep(i, col, v);
+      conflicts++;
+      if (out === raw) out = raw.slice();
+      out[i] = null;
     }
     values.push(out);
   }
@@ -266,7 +270,7 @@ export function planBuilt(
     if (!known.has(CONFLICTS)) add.push([CONFLICTS, "text"]);
     columns.push(CONFLICTS);
     types.push("text");
-    const out: (string | null)[] = new Array(count);
+    const out: Cell[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const row = k[i];
       out[i] = row ? JSON.stringify(row) : null;
@@ -278,7 +282,12 @@ export function planBuilt(
 
 /** The plan's values as rows (each aligned with `columns`). */
 export function rowsOf(plan: TableLoad): (string | null)[][] {
-  return Array.from({ length: plan.count }, (_, i) => plan.values.map((col) => col[i] ?? null));
+  return Array.from({ length: plan.count }, (_, i) =>
+    plan.values.map((col) => {
+      const v = col[i];
+      return v === null || v === undefined ? null : String(v);
+    }),
+  );
 }
 
 /** The switched-off columns of one table. */

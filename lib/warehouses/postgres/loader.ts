@@ -7,6 +7,7 @@ import type { ColumnType } from "@/lib/warehouses/flatten";
 import type { ConnectionCheck, WarehouseLoader } from "@/lib/warehouses/loader";
 import { q } from "@/lib/warehouses/naming";
 import type { TableColumns, TableLoad } from "@/lib/warehouses/plan";
+import { encodeCopy } from "./copy-encode";
 import { connectPostgres, describePgError, type PostgresSettings, resolveAllowed } from "./connect";
 
 // The PostgreSQL loader. One table batch = one transaction, in the common case one round trip:
@@ -30,46 +31,6 @@ const PG_TYPES: Record<string, ColumnType> = {
   "timestamp with time zone": "timestamptz",
   "timestamp without time zone": "timestamptz",
 };
-
-/** COPY text format: backslash escapes, \N for NULL; PostgreSQL text cannot hold NUL. */
-const SPECIAL = /[\\\t\n\r\0]/;
-function copyValue(v: string): string {
-  if (!SPECIAL.test(v)) return v;
-  return v
-    .replace(/\0/g, "")
-    .replace(/\\/g, "\\\\")
-    .replace(/\t/g, "\\t")
-    .replace(/\n/g, "\\n")
-    .replace(/\r/g, "\\r");
-}
-
-const ROWS_PER_CHUNK = 2000;
-
-/**
- * The plan's rows in COPY text format, in chunks of ROWS_PER_CHUNK rows. Only text columns can
- * hold characters that need escaping: numbers, booleans and ISO-8601 timestamps never do.
- */
-export function copyText(plan: Pick<TableLoad, "count" | "values" | "types">): string[] {
-  // One native scan of a whole text column usually shows that none of its values needs escaping.
-  const cols = plan.values.map((values, c) =>
-    plan.types[c] === "text" && SPECIAL.test(values.join(""))
-      ? values.map((v) => (v === null ? null : copyValue(v)))
-      : values,
-  );
-  const chunks: string[] = [];
-  const line: string[] = new Array(cols.length);
-  let lines: string[] = [];
-  for (let i = 0; i < plan.count; i++) {
-    for (let c = 0; c < cols.length; c++) line[c] = cols[c]![i] ?? "\\N";
-    lines.push(line.join("\t"));
-    if (lines.length === ROWS_PER_CHUNK) {
-      chunks.push(`${lines.join("\n")}\n`);
-      lines = [];
-    }
-  }
-  if (lines.length) chunks.push(`${lines.join("\n")}\n`);
-  return chunks;
-}
 
 export class PostgresLoader implements WarehouseLoader {
   private client: pg.Client | null = null;
@@ -216,7 +177,7 @@ export class PostgresLoader implements WarehouseLoader {
   ): Promise<boolean> {
     const sql = [...before, "SAVEPOINT direct_copy", `COPY ${target} (${cols}) FROM STDIN`, "COMMIT"];
     try {
-      await pipeline(Readable.from(copyText(plan)), client.query(copyFrom(sql.join("; "))));
+      await pipeline(Readable.from(encodeCopy(plan)), client.query(copyFrom(sql.join("; "))));
       return true;
     } catch (err) {
       if ((err as { code?: string }).code !== "23505") throw err;
@@ -240,7 +201,7 @@ export class PostgresLoader implements WarehouseLoader {
     const stage = `stage_${plan.table}`.slice(0, 63);
     const create = `CREATE TEMP TABLE ${q(stage)} (${plan.columns.map((c, i) => `${q(c)} ${plan.types[i]}`).join(", ")}) ON COMMIT DROP`;
     await pipeline(
-      Readable.from(copyText(plan)),
+      Readable.from(encodeCopy(plan)),
       client.query(copyFrom([...before, create, `COPY ${q(stage)} (${cols}) FROM STDIN`].join("; "))),
     );
     const insert =
