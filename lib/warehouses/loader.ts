@@ -1,4 +1,5 @@
-import type { TableColumns, TableLoad } from "./plan";
+import type { TableColumns } from "./plan";
+import type { PlannedLoad } from "./prepare";
 
 // What a warehouse must do for Switchyard to load it. PostgreSQL implements it
 // (lib/warehouses/postgres/loader.ts); a ClickHouse, BigQuery or Snowflake loader implements the
@@ -17,10 +18,11 @@ export interface WarehouseLoader {
   describe(schema: string): Promise<TableColumns>;
   /**
    * Loads one table's rows in ONE transaction: creates the schema/table or adds columns as the
-   * plan says, inserts new ids (existing ids are left alone) or upserts users/accounts.
-   * Returns the rows written.
+   * plan says, inserts new ids (existing ids are left alone) or upserts users/accounts. The rows
+   * come encoded in PostgreSQL's COPY text format (tab-separated, \N for NULL, backslash escapes),
+   * in the plan's column order. Returns the rows written.
    */
-  load(schema: string, plan: TableLoad): Promise<number>;
+  load(schema: string, plan: PlannedLoad, rows: Buffer[]): Promise<number>;
   /**
    * A deletion request (docs/privacy.md): removes every row of one user from one schema, in one
    * transaction: rows of call tables whose user_id (or anonymous_id) matches and, for a userId,

@@ -19,6 +19,8 @@ export interface SchedulerOptions {
   now?: () => number;
   tickMs?: number;
   batchSize?: number;
+  /** Prepare batches on a thread of their own when the archive is a SQLite file (default true). */
+  thread?: boolean;
   leaseMs?: number;
   /** Builds the loader for a warehouse type (tests and future warehouse types). */
   loaderFor?: (type: string, settings: Record<string, unknown>) => WarehouseLoader;
@@ -58,7 +60,7 @@ export function startWarehouseScheduler(opts: SchedulerOptions): WarehouseSchedu
   const { db } = opts;
   const now = opts.now ?? Date.now;
   const leaseMs = opts.leaseMs ?? 120_000;
-  const batchSize = opts.batchSize ?? 10_000;
+  const batchSize = opts.batchSize ?? 25_000;
   let stopped = false;
   let running: Promise<void> | null = null;
   let swept = 0;
@@ -74,7 +76,15 @@ export function startWarehouseScheduler(opts: SchedulerOptions): WarehouseSchedu
       if (!w.sources.length) throw new Error("No source is connected to this warehouse");
       loader = (opts.loaderFor ?? defaultLoader(opts.allowPrivate()))(w.type, w.settings);
       const result = await syncWarehouse(
-        { db, now, batchSize, leaseMs, stopped: () => stopped, afterBatchLoaded: opts.afterBatchLoaded },
+        {
+          db,
+          now,
+          batchSize,
+          leaseMs,
+          thread: opts.thread,
+          stopped: () => stopped,
+          afterBatchLoaded: opts.afterBatchLoaded,
+        },
         w,
         loader,
         run.id,

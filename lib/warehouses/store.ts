@@ -3,7 +3,6 @@ import { getDestinationType, joinSettings, validateSettings } from "@/lib/catalo
 import { open } from "@/lib/crypto/secrets";
 import { allOf, andThen, type Maybe, readerFor, writeOffLoop } from "@/lib/db/off-loop";
 import { all, get, performBlocking, pluck, run, transaction, type Work } from "@/lib/db/work";
-import type { ArchivedMessage } from "./flatten";
 import { defaultSchemaName } from "./naming";
 
 // Every read and write of Switchyard's own database for warehouses, in one module of portable SQL
@@ -168,19 +167,7 @@ export function advanceCursor(db: Db, destinationId: string, seq: number, now: n
 }
 
 /** Accepted archived messages of these sources after the cursor, oldest first. */
-export function readArchive(db: Db, sourceIds: string[], afterSeq: number, limit: number) {
-  if (!sourceIds.length) return [];
-  const rows = db
-    .prepare(
-      `SELECT "seq", "sourceId", "receivedAt", "payload", "protocol" FROM "Message"
-        WHERE "sourceId" IN (${sourceIds.map(() => "?").join(", ")}) AND "seq" > ? AND "status" = 'accepted'
-        ORDER BY "seq" LIMIT ?`,
-    )
-    .all(...sourceIds, afterSeq, limit) as (ArchivedMessage & { sourceId: string })[];
-  // receivedAt may come back as a bigint; the rows are fresh objects, so they are fixed in place.
-  for (const row of rows) if (typeof row.receivedAt !== "number") row.receivedAt = Number(row.receivedAt);
-  return rows;
-}
+export { readArchive } from "./archive";
 
 /** Accepted archive messages of these sources after the cursor: what a sync has left to load. */
 export function* pendingOf(sourceIds: string[], afterSeq: number): Work<number> {

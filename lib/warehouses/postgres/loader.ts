@@ -6,8 +6,8 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { ColumnType } from "@/lib/warehouses/flatten";
 import type { ConnectionCheck, WarehouseLoader } from "@/lib/warehouses/loader";
 import { q } from "@/lib/warehouses/naming";
-import type { TableColumns, TableLoad } from "@/lib/warehouses/plan";
-import { encodeCopy } from "./copy-encode";
+import type { TableColumns } from "@/lib/warehouses/plan";
+import type { PlannedLoad } from "@/lib/warehouses/prepare";
 import { connectPostgres, describePgError, type PostgresSettings, resolveAllowed } from "./connect";
 
 // The PostgreSQL loader. One table batch = one transaction, in the common case one round trip:
@@ -126,7 +126,7 @@ export class PostgresLoader implements WarehouseLoader {
     return removed;
   }
 
-  async load(schema: string, plan: TableLoad): Promise<number> {
+  async load(schema: string, plan: PlannedLoad, rows: Buffer[]): Promise<number> {
     if (!plan.count) return 0;
     const client = await this.conn();
     const target = `${q(schema)}.${q(plan.table)}`;
@@ -146,12 +146,19 @@ export class PostgresLoader implements WarehouseLoader {
         `ALTER TABLE ${target} ${adds.map(([c, t]) => `ADD COLUMN IF NOT EXISTS ${q(c)} ${t}`).join(", ")}`,
       );
     try {
-      if (plan.mode === "insert" && (await this.copyDirect(client, before, target, cols, plan))) {
+      if (plan.mode === "insert" && (await this.copyDirect(client, before, target, cols, rows))) {
         this.schemas.add(schema);
         return plan.count;
       }
       // Upserts, or a COPY the primary key refused (its transaction is still open).
-      const count = await this.viaStaging(client, plan.mode === "upsert" ? before : [], target, cols, plan);
+      const count = await this.viaStaging(
+        client,
+        plan.mode === "upsert" ? before : [],
+        target,
+        cols,
+        plan,
+        rows,
+      );
       this.schemas.add(schema);
       return count;
     } catch (err) {
@@ -173,11 +180,11 @@ export class PostgresLoader implements WarehouseLoader {
     before: string[],
     target: string,
     cols: string,
-    plan: TableLoad,
+    rows: Buffer[],
   ): Promise<boolean> {
     const sql = [...before, "SAVEPOINT direct_copy", `COPY ${target} (${cols}) FROM STDIN`, "COMMIT"];
     try {
-      await pipeline(Readable.from(encodeCopy(plan)), client.query(copyFrom(sql.join("; "))));
+      await pipeline(Readable.from(rows), client.query(copyFrom(sql.join("; "))));
       return true;
     } catch (err) {
       if ((err as { code?: string }).code !== "23505") throw err;
@@ -196,12 +203,13 @@ export class PostgresLoader implements WarehouseLoader {
     before: string[],
     target: string,
     cols: string,
-    plan: TableLoad,
+    plan: PlannedLoad,
+    rows: Buffer[],
   ): Promise<number> {
     const stage = `stage_${plan.table}`.slice(0, 63);
     const create = `CREATE TEMP TABLE ${q(stage)} (${plan.columns.map((c, i) => `${q(c)} ${plan.types[i]}`).join(", ")}) ON COMMIT DROP`;
     await pipeline(
-      Readable.from(encodeCopy(plan)),
+      Readable.from(rows),
       client.query(copyFrom([...before, create, `COPY ${q(stage)} (${cols}) FROM STDIN`].join("; "))),
     );
     const insert =

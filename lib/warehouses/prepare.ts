@@ -1,0 +1,170 @@
+import { applyOmissions, type Verdict } from "@/lib/protocols/enforcement";
+import { type ArchivedMessage, writeMessage } from "./flatten";
+import { BatchBuilder, planBatch, type Selection, type TableColumns, type TableLoad } from "./plan";
+import { encodeCopy } from "./postgres/copy-encode";
+
+// One batch of archived messages -> what the loader sends: per schema and table, the plan (which
+// columns to add, in which order the values come) and the rows already encoded for COPY. Pure
+// JavaScript over plain data, so it runs on the sync's own thread or on a thread of its own
+// (prepare-thread.ts) alike. Column additions are applied to the in-memory schema as batches are
+// planned, so the next batch can be planned while this one loads.
+
+export type ArchiveRow = ArchivedMessage & { sourceId: string };
+
+/** A table's load without its values: they travel encoded, in `copy`. */
+export type PlannedLoad = Omit<TableLoad, "values"> & { values: [] };
+
+export interface PreparedLoad {
+  schema: string;
+  plan: PlannedLoad;
+  /** The rows in COPY text format. */
+  copy: Buffer[];
+}
+
+export interface PreparedBatch {
+  /** The archive seq of the batch's last message: where the cursor moves once it is loaded. */
+  last: number;
+  /** Messages read (loaded or not). */
+  count: number;
+  /** The sources the batch's messages came from (their schema names become fixed). */
+  sourceIds: string[];
+  loads: PreparedLoad[];
+}
+
+export interface PrepareSetup {
+  /** sourceId -> warehouse schema. */
+  schemas: Record<string, string>;
+  selection: { tables: string[]; columns: string[] };
+  /** schema -> table -> column -> type, as the warehouse had them when the sync started. */
+  columns: Record<string, Record<string, Record<string, string>>>;
+}
+
+/**
+ * How a sync cuts the archive into batches. Nothing loads until the first batch is prepared, and
+ * the last batch's load overlaps no preparing: both are kept small. The batches between are large,
+ * for fewer and larger COPYs per table.
+ */
+export interface BatchSizes {
+  first: number;
+  rest: number;
+  last: number;
+  /** Messages waiting when the sync started. */
+  pending: number;
+}
+
+/** How many messages the next batch reads, given the batches and messages read so far. */
+export function nextBatchSize(sizes: BatchSizes, batches: number, read: number): number {
+  if (batches === 0) return sizes.first;
+  const left = sizes.pending - read;
+  if (left > sizes.last && left <= sizes.rest + sizes.last) return left - sizes.last;
+  if (left > 0 && left <= sizes.last) return sizes.last;
+  // Messages that arrived during the sync are read as they come.
+  return sizes.rest;
+}
+
+/** Applies a stored Protocols verdict to an archived message: false when it was blocked. */
+export function applyProtocolVerdict(m: { payload: string; protocol?: string | null }): boolean {
+  let verdict: Verdict;
+  try {
+    verdict = JSON.parse(m.protocol!) as Verdict;
+  } catch {
+    return true;
+  }
+  if (verdict.blocked) return false;
+  if (verdict.omitted?.length) {
+    try {
+      m.payload = JSON.stringify(applyOmissions(JSON.parse(m.payload), verdict.omitted));
+    } catch {
+      // an unreadable payload is reported by the flattening, as before
+    }
+  }
+  return true;
+}
+
+export class BatchPreparer {
+  private readonly schemas: Map<string, string>;
+  private readonly selection: Selection;
+  private readonly columns = new Map<string, TableColumns>();
+
+  constructor(setup: PrepareSetup) {
+    this.schemas = new Map(Object.entries(setup.schemas));
+    this.selection = { tables: new Set(setup.selection.tables), columns: new Set(setup.selection.columns) };
+    for (const [schema, tables] of Object.entries(setup.columns)) {
+      const t: TableColumns = new Map();
+      for (const [table, cols] of Object.entries(tables))
+        t.set(table, new Map(Object.entries(cols)) as never);
+      this.columns.set(schema, t);
+    }
+  }
+
+  /** Flattens a part of a batch into its builders (a batch may be flattened in several parts). */
+  flatten(
+    rows: ArchiveRow[],
+    from: number,
+    to: number,
+    builders: Map<string, BatchBuilder>,
+    loadedAt: string,
+  ) {
+    for (let i = from; i < to; i++) {
+      const m = rows[i]!;
+      const schema = this.schemas.get(m.sourceId);
+      if (!schema) continue;
+      // The tracking plan and schema event filters apply to warehouses too (docs/filters.md):
+      // a blocked message adds no row; omitted properties and traits are not loaded.
+      if (m.protocol && !applyProtocolVerdict(m)) continue;
+      let builder = builders.get(schema);
+      if (!builder) {
+        builder = new BatchBuilder(this.selection);
+        builders.set(schema, builder);
+      }
+      writeMessage(builder, m, loadedAt);
+    }
+  }
+
+  /** Plans and encodes the tables of one schema's builder (the in-memory schema learns the additions). */
+  plan(schema: string, builder: BatchBuilder): PreparedLoad[] {
+    let columns = this.columns.get(schema);
+    if (!columns) {
+      columns = new Map();
+      this.columns.set(schema, columns);
+    }
+    const out: PreparedLoad[] = [];
+    for (const plan of planBatch(builder, columns, this.selection)) {
+      const cols = columns.get(plan.table) ?? new Map();
+      for (const [c, t] of plan.add) cols.set(c, t);
+      columns.set(plan.table, cols);
+      const copy = encodeCopy(plan);
+      out.push({ schema, plan: { ...plan, values: [] }, copy });
+    }
+    return out;
+  }
+
+  /** A whole batch, its rows read one at a time (each dropped once flattened); null when there were none. */
+  prepare(rows: Iterable<ArchiveRow>, loadedAt: string): PreparedBatch | null {
+    const builders = new Map<string, BatchBuilder>();
+    const one: ArchiveRow[] = [];
+    const sourceIds = new Set<string>();
+    let count = 0;
+    let last = 0;
+    for (const row of rows) {
+      one[0] = row;
+      this.flatten(one, 0, 1, builders, loadedAt);
+      sourceIds.add(row.sourceId);
+      last = row.seq;
+      count++;
+    }
+    if (!count) return null;
+    const loads: PreparedLoad[] = [];
+    for (const [schema, builder] of builders) loads.push(...this.plan(schema, builder));
+    return { last, count, sourceIds: [...sourceIds], loads };
+  }
+}
+
+export function batchOf(rows: ArchiveRow[], loads: PreparedLoad[]): PreparedBatch {
+  return {
+    last: rows[rows.length - 1]!.seq,
+    count: rows.length,
+    sourceIds: [...new Set(rows.map((m) => m.sourceId))],
+    loads,
+  };
+}
