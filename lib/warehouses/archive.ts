@@ -7,7 +7,7 @@ import type { ArchiveRow } from "./prepare";
 /** Any connection with better-sqlite3's API (SQLite itself, or PostgreSQL's blocking connection). */
 type Db = Pick<Database.Database, "prepare">;
 
-const archiveSql = (sources: number) =>
+export const archiveSql = (sources: number) =>
   `SELECT "seq", "sourceId", "receivedAt", "payload", "protocol" FROM "Message"
     WHERE "sourceId" IN (${Array.from({ length: sources }, () => "?").join(", ")}) AND "seq" > ? AND "status" = 'accepted'
     ORDER BY "seq" LIMIT ?`;

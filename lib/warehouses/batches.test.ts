@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { archivedTrack, insertPgSource, openMigratedPg } from "@/lib/db/pg-fixtures";
+import { PgSyncDatabase } from "@/lib/db/pg-sync";
+import { pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
 import {
   archive,
   insertDestination,
@@ -6,6 +9,7 @@ import {
   TEST_KEY,
   tempDb,
 } from "@/lib/delivery/testing/fixtures";
+import { PgArchiveStore } from "@/lib/ingest/pg-store";
 import { threadStats } from "./batches";
 import { nextBatchSize } from "./prepare";
 import { startWarehouseScheduler } from "./scheduler";
@@ -172,6 +176,64 @@ describe("preparing batches", () => {
       else process.env.SWITCHYARD_ROOT = root;
       warn.mockRestore();
       await w.stop();
+    }
+  });
+});
+
+const available = await pgAvailable();
+
+describe.skipIf(!available)("preparing batches on PostgreSQL's archive", () => {
+  it("the thread reads the archive through a client of its own: no payload crosses the blocking connection", async () => {
+    const own = await openMigratedPg();
+    const sync = new PgSyncDatabase(own.db.url);
+    let scheduler: ReturnType<typeof startWarehouseScheduler> | null = null;
+    try {
+      const source = await insertPgSource(own.pool);
+      const destinationId = `dst_wh_${process.pid}_${Date.now()}`;
+      await own.pool.query(
+        `INSERT INTO "Destination" ("id", "workspaceId", "type", "name", "settings", "enabled", "createdAt", "updatedAt")
+         VALUES ($1, $2, 'postgres', 'Warehouse', $3, false, now(), now())`,
+        [destinationId, source.workspaceId, JSON.stringify(pgA.settings)],
+      );
+      await own.pool.query(
+        `INSERT INTO "DestinationSource" ("destinationId", "sourceId", "createdAt") VALUES ($1, $2, now())`,
+        [destinationId, source.id],
+      );
+      await new PgArchiveStore(own.pool).append(
+        Array.from({ length: 130 }, (_, i) => {
+          const m = archivedTrack(source, `pg-${i}`);
+          return { ...m, payload: JSON.stringify({ ...JSON.parse(m.payload), properties: { n: i } }) };
+        }),
+      );
+      scheduler = startWarehouseScheduler({
+        db: sync as never,
+        encryptionKey: () => TEST_KEY,
+        allowPrivate: () => true,
+        tickMs: 3_600_000,
+        batchSize: 40,
+      });
+      const blocking = recordBlocking(sync);
+      store.queueRun(
+        sync as never,
+        { id: destinationId, workspaceId: source.workspaceId },
+        "manual",
+        Date.now(),
+        null,
+      );
+      await scheduler.tick();
+      blocking.stop();
+      const run = store.listRuns(sync as never, destinationId, 1)[0]!;
+      expect(run).toMatchObject({ status: "succeeded", messages: 130, pending: 0, error: null });
+      const schema = store.listSchemas(sync as never, destinationId)[0]!.schemaName;
+      const [{ n, total }] = await pgA.query<{ n: string; total: string }>(
+        `SELECT COUNT(*) AS n, SUM(n) AS total FROM "${schema}"."e"`,
+      );
+      expect([Number(n), Number(total)]).toEqual([130, (129 * 130) / 2]);
+      expect(blocking.statements.filter((sql) => sql.includes('"payload"'))).toEqual([]);
+    } finally {
+      await scheduler?.stop();
+      sync.close();
+      await own.close();
     }
   });
 });

@@ -14,16 +14,18 @@ import {
   type PreparedLoad,
   type PrepareSetup,
 } from "./prepare";
-import type { FromThread, ThreadJob, ToThread } from "./prepare-thread";
+import type { ArchiveAt, FromThread, ThreadJob, ToThread } from "./prepare-thread";
 
 // Where a sync's prepared batches come from, in archive order.
 //
-// - On a SQLite file, a thread of its own (prepare-thread.ts) reads, flattens, plans and encodes
-//   the batches ahead while this thread loads the previous ones: the JavaScript a batch costs
-//   (most of a load's CPU) runs on the second core, and this thread's event loop stays free to
-//   answer the warehouse at once and to serve requests.
-// - Otherwise (PostgreSQL's archive, an in-memory database, or threads switched off) the batches
-//   are prepared here, one ahead of the load, giving the event loop back every 100 messages.
+// - Normally a thread of its own (prepare-thread.ts) reads the archive through its own connection
+//   (the SQLite file read-only, or a PostgreSQL client), flattens, plans and encodes the batches
+//   ahead while this thread loads the previous ones: the JavaScript a batch costs (most of a load's
+//   CPU) runs on another core, and this thread's event loop stays free to answer the warehouse at
+//   once and to serve requests.
+// - Otherwise (an in-memory database, threads switched off, or a thread that could not start) the
+//   batches are prepared here, one ahead of the load, giving the event loop back every 100
+//   messages.
 
 export interface BatchSource {
   /** The next batch, or null at the end of the archive. */
@@ -42,16 +44,17 @@ export interface SourceOptions {
   stopped?: () => boolean;
 }
 
-/** The SQLite file behind `db`, when a second connection can read it (not PostgreSQL, not in memory). */
-function fileOf(db: unknown): string | null {
-  if (isPg(db)) return null;
+/** Where a second connection can read the archive behind `db` (not an in-memory database). */
+function archiveOf(db: unknown): ArchiveAt | null {
   const d = db as { name?: unknown; memory?: unknown };
-  return typeof d.name === "string" && d.memory === false && d.name !== "" ? d.name : null;
+  if (typeof d.name !== "string" || d.memory !== false || d.name === "") return null;
+  // PostgreSQL's blocking connection is named by its connection string.
+  return isPg(db) ? { kind: "postgresql", url: d.name } : { kind: "sqlite", file: d.name };
 }
 
 export function batchSource(opts: SourceOptions & { thread: boolean }): BatchSource {
-  const file = opts.thread ? fileOf(opts.db) : null;
-  return file ? new ThreadBatches(opts, file) : new InlineBatches(opts);
+  const archive = opts.thread ? archiveOf(opts.db) : null;
+  return archive ? new ThreadBatches(opts, archive) : new InlineBatches(opts);
 }
 
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -186,10 +189,10 @@ class ThreadBatches implements BatchSource {
 
   constructor(
     private readonly opts: SourceOptions,
-    file: string,
+    archive: ArchiveAt,
   ) {
     const job: ThreadJob = {
-      file,
+      archive,
       setup: opts.setup,
       sourceIds: opts.sourceIds,
       after: opts.after,
@@ -222,7 +225,7 @@ class ThreadBatches implements BatchSource {
       }
       if (this.failure && !this.delivered) {
         // The thread could not start or open the archive (a read-only directory, say): this sync
-        // prepares its batches here instead, as on PostgreSQL.
+        // prepares its batches here instead.
         console.warn(
           `[switchyard] warehouse sync: ${this.failure.message}; preparing batches on the main thread`,
         );

@@ -1,8 +1,10 @@
 import os from "node:os";
 import type { MessagePort } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { iterateArchive } from "./archive";
+import pg from "pg";
+import { archiveSql, iterateArchive } from "./archive";
 import {
+  type ArchiveRow,
   BatchPreparer,
   type BatchSizes,
   nextBatchSize,
@@ -10,14 +12,17 @@ import {
   type PrepareSetup,
 } from "./prepare";
 
-// A preparing thread of warehouse syncs on SQLite (batches.ts starts it through
-// prepare-worker.mjs and keeps it for the next sync). For one sync at a time it reads the archive
-// through a read-only connection of its own, flattens, plans and encodes each batch, and hands it
-// over with its encoded rows transferred, not copied. It keeps at most `ahead` batches waiting:
-// the sync asks for one more as it takes one.
+// A preparing thread of warehouse syncs (batches.ts starts it through prepare-worker.mjs and keeps
+// it for the next sync). For one sync at a time it reads the archive through a connection of its
+// own (SQLite read-only, or a PostgreSQL client), flattens, plans and encodes each batch, and
+// hands it over with its encoded rows transferred, not copied. It keeps at most `ahead` batches
+// waiting: the sync asks for one more as it takes one.
+
+/** Where the archive is: a SQLite file, or the PostgreSQL database (its connection string). */
+export type ArchiveAt = { kind: "sqlite"; file: string } | { kind: "postgresql"; url: string };
 
 export interface ThreadJob {
-  file: string;
+  archive: ArchiveAt;
   setup: PrepareSetup;
   sourceIds: string[];
   after: number;
@@ -40,6 +45,47 @@ export type FromThread =
  */
 const NICE = 10;
 
+/** Reads one batch of the archive. */
+interface ArchiveReader {
+  read(sourceIds: string[], after: number, limit: number): Iterable<ArchiveRow> | Promise<ArchiveRow[]>;
+  close(): Promise<void>;
+}
+
+function sqliteReader(file: string): ArchiveReader {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  return {
+    read: (sourceIds, after, limit) => iterateArchive(db, sourceIds, after, limit),
+    async close() {
+      db.close();
+    },
+  };
+}
+
+// bigint columns (seq, receivedAt) are below 2^53: read as numbers, as the server's own pools do.
+const PG_TYPES = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === 20 ? Number : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+};
+
+async function postgresReader(url: string): Promise<ArchiveReader> {
+  const client = new pg.Client({
+    connectionString: url,
+    types: PG_TYPES,
+    application_name: "switchyard-warehouse",
+    query_timeout: 60_000,
+  });
+  client.on("error", () => {});
+  await client.connect();
+  return {
+    async read(sourceIds, after, limit) {
+      let n = 0;
+      const sql = archiveSql(sourceIds.length).replace(/\?/g, () => `$${++n}`);
+      return (await client.query<ArchiveRow>(sql, [...sourceIds, after, limit])).rows;
+    },
+    close: () => client.end().catch(() => {}),
+  };
+}
+
 export function runPreparer(port: MessagePort): void {
   try {
     os.setPriority(0, NICE);
@@ -48,44 +94,59 @@ export function runPreparer(port: MessagePort): void {
   }
   let job: {
     input: ThreadJob;
-    db: Database.Database | null;
+    reader: ArchiveReader | null;
     preparer: BatchPreparer;
     credits: number;
     after: number;
     sent: number;
     read: number;
   } | null = null;
+  let running = false;
 
-  const finish = (m: FromThread) => {
-    job?.db?.close();
+  const finish = async (m: FromThread) => {
+    const reader = job?.reader;
     job = null;
+    await reader?.close();
     port.postMessage(m);
   };
 
-  const step = () => {
-    const j = job;
-    if (!j) return;
+  const run = async () => {
+    if (running) return;
+    running = true;
     try {
-      j.db ??= new Database(j.input.file, { readonly: true, fileMustExist: true });
-      while (j.credits > 0) {
-        const size = nextBatchSize(j.input.batchSizes, j.sent, j.read);
-        const loadedAt = new Date(Date.now() + j.input.clockOffset).toISOString();
-        const batch = j.preparer.prepare(iterateArchive(j.db, j.input.sourceIds, j.after, size), loadedAt);
-        if (!batch) return finish({ type: "end" });
-        j.after = batch.last;
-        j.credits--;
-        j.sent++;
-        j.read += batch.count;
-        const buffers = new Set<ArrayBuffer>();
-        for (const l of batch.loads) for (const b of l.copy) buffers.add(b.buffer as ArrayBuffer);
-        port.postMessage({ type: "batch", batch } satisfies FromThread, [...buffers]);
-        if (batch.count < size) return finish({ type: "end" });
+      for (;;) {
+        const j = job;
+        if (!j || j.credits <= 0) return;
+        try {
+          j.reader ??=
+            j.input.archive.kind === "sqlite"
+              ? sqliteReader(j.input.archive.file)
+              : await postgresReader(j.input.archive.url);
+          const size = nextBatchSize(j.input.batchSizes, j.sent, j.read);
+          const rows = await j.reader.read(j.input.sourceIds, j.after, size);
+          const loadedAt = new Date(Date.now() + j.input.clockOffset).toISOString();
+          const batch = j.preparer.prepare(rows, loadedAt);
+          if (!batch) {
+            await finish({ type: "end" });
+            continue;
+          }
+          j.after = batch.last;
+          j.credits--;
+          j.sent++;
+          j.read += batch.count;
+          const buffers = new Set<ArrayBuffer>();
+          for (const l of batch.loads) for (const b of l.copy) buffers.add(b.buffer as ArrayBuffer);
+          port.postMessage({ type: "batch", batch } satisfies FromThread, [...buffers]);
+          if (batch.count < size) await finish({ type: "end" });
+        } catch (err) {
+          await finish({
+            type: "error",
+            message: `Preparing a batch: ${err instanceof Error ? err.message : String(err)}`,
+          });
+        }
       }
-    } catch (err) {
-      finish({
-        type: "error",
-        message: `Reading the archive: ${err instanceof Error ? err.message : String(err)}`,
-      });
+    } finally {
+      running = false;
     }
   };
 
@@ -93,17 +154,14 @@ export function runPreparer(port: MessagePort): void {
     if (m.type === "job") {
       job = {
         input: m.job,
-        db: null,
+        reader: null,
         preparer: new BatchPreparer(m.job.setup),
         credits: m.job.ahead,
         after: m.job.after,
         sent: 0,
         read: 0,
       };
-      step();
-    } else if (job) {
-      job.credits++;
-      step();
-    }
+    } else if (job) job.credits++;
+    void run();
   });
 }
