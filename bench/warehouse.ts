@@ -1,4 +1,5 @@
 import os from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
@@ -27,7 +28,10 @@ import { tempPostgres } from "@/lib/warehouses/testing";
 //    loader wrote, exported beforehand, COPYed
 //    straight into empty tables of the same definition (primary keys included) -> rows/s.
 //    Goal: loader >= 0.5x raw COPY. Rounds alternate loader and COPY; medians count.
-// 3. Ingest while a load runs: /v1/batch events/s and p99 of the product's ingest server (its own
+// 3. The sync's own event loop (the server's, when the scheduler runs inside it): its delay p99
+//    and max during a load with the batches prepared on their thread (the product) and prepared
+//    on the event loop itself (the fallback).
+// 4. Ingest while a load runs: /v1/batch events/s and p99 of the product's ingest server (its own
 //    process, same SQLite file) alone, then while the loader loads the whole archive again.
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
@@ -142,12 +146,15 @@ for (let i = 0; i < N; i += 5000)
     Array.from({ length: Math.min(5000, N - i) }, (_, j) => message(i + j)),
   );
 
-const scheduler = startWarehouseScheduler({
-  db,
-  encryptionKey: () => TEST_KEY,
-  allowPrivate: () => true,
-  tickMs: 3_600_000,
-});
+const schedulerWith = (thread: boolean) =>
+  startWarehouseScheduler({
+    db,
+    encryptionKey: () => TEST_KEY,
+    allowPrivate: () => true,
+    tickMs: 3_600_000,
+    thread,
+  });
+const scheduler = schedulerWith(true);
 const schema = () => store.listSchemas(db, destinationId)[0]?.schemaName ?? "";
 
 /** Drops what the last load created and puts the cursor back to the start of the archive. */
@@ -162,10 +169,10 @@ async function reset() {
   await admin.query("CHECKPOINT");
 }
 
-async function runLoader(): Promise<{ seconds: number; rows: number; messages: number }> {
+async function runLoader(by = scheduler): Promise<{ seconds: number; rows: number; messages: number }> {
   store.queueRun(db, { id: destinationId, workspaceId: source.workspaceId }, "manual", Date.now(), null);
   const t0 = performance.now();
-  await scheduler.tick();
+  await by.tick();
   const seconds = (performance.now() - t0) / 1000;
   const run = store.listRuns(db, destinationId, 1)[0]!;
   if (run.status !== "succeeded") throw new Error(`load failed: ${run.error}`);
@@ -240,6 +247,24 @@ const ratio = med(loaderRates) / med(copyRates);
 console.log(
   `loader vs raw COPY (medians): ${fmt(med(loaderRates))} / ${fmt(med(copyRates))} rows/s = ${ratio.toFixed(2)}x (goal >= 0.5x) ${ratio >= 0.5 ? "MET" : "NOT MET"}`,
 );
+
+// The event loop of the process that runs the sync, while it loads the archive.
+const inline = schedulerWith(false);
+for (const [name, by] of [
+  ["batches prepared on their own thread", scheduler],
+  ["batches prepared on the event loop", inline],
+] as const) {
+  await reset();
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  const l = await runLoader(by);
+  h.disable();
+  console.log(
+    `event loop of the syncing process, ${name}: delay p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, ` +
+      `max ${(h.max / 1e6).toFixed(1)} ms (load ${l.seconds.toFixed(2)} s)`,
+  );
+}
+await inline.stop();
 
 // Ingest alone vs during a load (another source, so the load does not include the new traffic).
 const ingestSource = insertSource(db, { workspaceId: source.workspaceId });

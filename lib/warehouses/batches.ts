@@ -6,6 +6,7 @@ import { isPg } from "@/lib/db/pg-sync";
 import { readArchive } from "./archive";
 import type { BatchBuilder } from "./plan";
 import {
+  type ArchiveRow,
   BatchPreparer,
   type BatchSizes,
   batchOf,
@@ -58,6 +59,8 @@ export function batchSource(opts: SourceOptions & { thread: boolean }): BatchSou
 }
 
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Messages per read when batches are prepared on the event loop. */
+const READ_PART = 2_000;
 
 class InlineBatches implements BatchSource {
   private readonly preparer: BatchPreparer;
@@ -75,21 +78,30 @@ class InlineBatches implements BatchSource {
     const { opts } = this;
     if (this.ended || opts.stopped?.()) return null;
     const size = nextBatchSize(opts.batchSizes, this.sent++, this.read);
-    const rows = readArchive(opts.db, opts.sourceIds, this.after, size);
-    if (rows.length < size) this.ended = true;
-    if (!rows.length) return null;
     const loadedAt = new Date(opts.now()).toISOString();
     const builders = new Map<string, BatchBuilder>();
-    // Let the load in progress send its next statement now and then.
-    for (let from = 0; from < rows.length; from += 100) {
-      this.preparer.flatten(rows, from, Math.min(rows.length, from + 100), builders, loadedAt);
-      await yieldTurn();
+    // The event loop is given back between every small read, every 100 messages flattened and
+    // every table encoded, so the load in progress sends its next statement soon.
+    const rows: ArchiveRow[] = [];
+    for (let after = this.after; rows.length < size; ) {
+      const want = Math.min(READ_PART, size - rows.length);
+      const part = readArchive(opts.db, opts.sourceIds, after, want);
+      for (let from = 0; from < part.length; from += 100) {
+        this.preparer.flatten(part, from, Math.min(part.length, from + 100), builders, loadedAt);
+        await yieldTurn();
+      }
+      for (const r of part) rows.push(r);
+      if (part.length < want) break;
+      after = part[part.length - 1]!.seq;
     }
+    if (rows.length < size) this.ended = true;
+    if (!rows.length) return null;
     const loads: PreparedLoad[] = [];
-    for (const [schema, builder] of builders) {
-      loads.push(...this.preparer.plan(schema, builder));
-      await yieldTurn();
-    }
+    for (const [schema, builder] of builders)
+      for (const load of this.preparer.plan(schema, builder)) {
+        loads.push(load);
+        await yieldTurn();
+      }
     const batch = batchOf(rows, loads);
     this.after = batch.last;
     this.read += batch.count;

@@ -297,10 +297,3 @@ function columnsOff(selection: Selection, table: string): ReadonlySet<string> {
   for (const key of selection.columns) if (key.startsWith(prefix)) out.add(key.slice(prefix.length));
   return out;
 }
-
-/** One load per table of the batch, in table order (switched-off tables were never built). */
-export function planBatch(batch: BatchBuilder, schema: TableColumns, selection: Selection): TableLoad[] {
-  return [...batch.tables.values()]
-    .sort((a, b) => (a.table < b.table ? -1 : 1))
-    .map((t) => planBuilt(t, schema.get(t.table), selection));
-}

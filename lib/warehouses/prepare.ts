@@ -1,6 +1,6 @@
 import { applyOmissions, type Verdict } from "@/lib/protocols/enforcement";
 import { type ArchivedMessage, writeMessage } from "./flatten";
-import { BatchBuilder, planBatch, type Selection, type TableColumns, type TableLoad } from "./plan";
+import { BatchBuilder, planBuilt, type Selection, type TableColumns, type TableLoad } from "./plan";
 import { encodeCopy } from "./postgres/copy-encode";
 
 // One batch of archived messages -> what the loader sends: per schema and table, the plan (which
@@ -121,22 +121,24 @@ export class BatchPreparer {
     }
   }
 
-  /** Plans and encodes the tables of one schema's builder (the in-memory schema learns the additions). */
-  plan(schema: string, builder: BatchBuilder): PreparedLoad[] {
+  /**
+   * Plans and encodes the tables of one schema's builder, one table at a time, in table order
+   * (the in-memory schema learns the additions).
+   */
+  *plan(schema: string, builder: BatchBuilder): Generator<PreparedLoad> {
     let columns = this.columns.get(schema);
     if (!columns) {
       columns = new Map();
       this.columns.set(schema, columns);
     }
-    const out: PreparedLoad[] = [];
-    for (const plan of planBatch(builder, columns, this.selection)) {
+    for (const table of [...builder.tables.values()].sort((a, b) => (a.table < b.table ? -1 : 1))) {
+      const plan = planBuilt(table, columns.get(table.table), this.selection);
       const cols = columns.get(plan.table) ?? new Map();
       for (const [c, t] of plan.add) cols.set(c, t);
       columns.set(plan.table, cols);
       const copy = encodeCopy(plan);
-      out.push({ schema, plan: { ...plan, values: [] }, copy });
+      yield { schema, plan: { ...plan, values: [] }, copy };
     }
-    return out;
   }
 
   /** A whole batch, its rows read one at a time (each dropped once flattened); null when there were none. */
@@ -155,7 +157,7 @@ export class BatchPreparer {
     }
     if (!count) return null;
     const loads: PreparedLoad[] = [];
-    for (const [schema, builder] of builders) loads.push(...this.plan(schema, builder));
+    for (const [schema, builder] of builders) for (const load of this.plan(schema, builder)) loads.push(load);
     return { last, count, sourceIds: [...sourceIds], loads };
   }
 }
