@@ -10,8 +10,9 @@ import {
 import { PgSyncDatabase } from "@/lib/db/pg-sync";
 import { pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
 import { perform } from "@/lib/db/work";
-import { discardJobs } from "@/lib/delivery/control";
+import { controlOf, discardJobs, pausedSet } from "@/lib/delivery/control";
 import { currentHealth } from "@/lib/delivery/health";
+import { replayStarted, replaysOf } from "@/lib/delivery/replay-runs";
 import { PgArchiveStore } from "@/lib/ingest/pg-store";
 import { acceptedPerSourceSince } from "@/lib/ingest/sqlite-store";
 import { purgeUser } from "@/lib/privacy/sql";
@@ -22,6 +23,7 @@ import { warehouseHealth } from "@/lib/warehouses/health";
 import {
   pendingOf,
   renameSchema,
+  runQueued,
   runsOf,
   schemasFor,
   selectionRows,
@@ -149,6 +151,93 @@ describe.skipIf(!available)("console reads on PostgreSQL", () => {
       expect(purge).toBeInstanceOf(Promise);
       expect(await purge).toMatchObject({ archive: 1, deliveryOutcomes: 0 });
       expect(Object.fromEntries(await acceptedPerSourceSince(db, other.workspaceId, now - day))).toEqual({});
+      expect(record.statements).toEqual([]);
+    } finally {
+      record.stop();
+    }
+  });
+
+  it("pause and resume, the replay list, starting a replay and Sync now answer off the event loop", async () => {
+    const a = await insertPgSource(pg.pool);
+    const now = Date.now();
+    const minute = 60_000;
+    const store = new PgArchiveStore(pg.pool);
+    // Archived a minute apart, oldest first: seq and receivedAt rise together.
+    await store.append(
+      Array.from({ length: 30 }, (_, i) => ({
+        ...archivedTrack(a, `r-${i}`),
+        receivedAt: now - (30 - i) * minute,
+      })),
+    );
+    const seqs = (
+      await pg.pool.query<{ seq: number }>(
+        `SELECT "seq" FROM "Message" WHERE "sourceId" = $1 ORDER BY "seq"`,
+        [a.id],
+      )
+    ).rows.map((r) => Number(r.seq));
+    const destination = await insertPgWebhook(pg.pool, {
+      id: `dst_ops_${Date.now()}`,
+      workspaceId: a.workspaceId,
+      sourceId: a.id,
+      url: "https://x.example/",
+    });
+    const d = { destinationId: destination, workspaceId: a.workspaceId };
+    const db = sync.asDatabase();
+    const record = recordBlocking(sync);
+    try {
+      const paused = perform(db, pausedSet(d, true, "owner@example.com", now));
+      expect(paused).toBeInstanceOf(Promise);
+      expect(await paused).toMatchObject({ paused: true, pausedBy: "owner@example.com", pausedAt: now });
+      expect(await perform(db, pausedSet(d, false, "owner@example.com", now + 1))).toMatchObject({
+        paused: false,
+        pausedBy: null,
+      });
+      expect(await perform(db, controlOf(destination))).toMatchObject({ paused: false, breaker: "closed" });
+
+      // The window [-20 min, -10 min] holds the messages received 20 to 11 minutes ago.
+      const window = { workspaceId: a.workspaceId, destinationId: destination, sourceIds: [a.id] };
+      const started = await perform(
+        db,
+        replayStarted(
+          { ...window, fromMs: now - 20 * minute, toMs: now - 10 * minute, createdBy: "owner@example.com" },
+          { now, retentionMs: 7 * 86_400_000 },
+        ),
+      );
+      expect(started).toMatchObject({ status: "running", routed: 0, pending: 0, delivered: 0 });
+      const stored = await pg.pool.query(
+        `SELECT "afterSeq", "endSeq" FROM "DeliveryReplay" WHERE "id" = $1`,
+        [started.id],
+      );
+      expect([Number(stored.rows[0].afterSeq), Number(stored.rows[0].endSeq)]).toEqual([seqs[9]!, seqs[19]!]);
+      // A second start while it runs is refused, by the same rule as on SQLite.
+      await expect(
+        perform(
+          db,
+          replayStarted(
+            { ...window, fromMs: now - 5 * minute, toMs: now - minute, createdBy: "x@example.com" },
+            { now, retentionMs: 7 * 86_400_000 },
+          ),
+        ),
+      ).rejects.toThrow(/already running/);
+      await pg.pool.query(
+        `INSERT INTO "DeliveryOutcome" ("destinationId", "workspaceId", "sourceId", "seq", "messageId", "type", "status",
+           "attempts", "receivedAt", "finishedAt", "latencyMs", "replayId")
+         VALUES ($1, $2, $3, 1, 'x', 'track', 'delivered', 1, $4, $4, 5, $5)`,
+        [destination, a.workspaceId, a.id, now, started.id],
+      );
+      const list = await perform(db, replaysOf(destination));
+      expect(list.map((r) => [r.id, r.status, r.delivered])).toEqual([[started.id, "running", 1]]);
+
+      // Sync now queues one run; asking again answers the run already waiting.
+      const first = await perform(
+        db,
+        runQueued({ id: destination, workspaceId: a.workspaceId }, "manual", now, "o@x"),
+      );
+      const again = await perform(
+        db,
+        runQueued({ id: destination, workspaceId: a.workspaceId }, "manual", now, "o@x"),
+      );
+      expect([first.created, again.created, again.run.id]).toEqual([true, false, first.run.id]);
       expect(record.statements).toEqual([]);
     } finally {
       record.stop();

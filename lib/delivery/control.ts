@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
 import { isPg, type PgSyncDatabase, translated } from "@/lib/db/pg-sync";
-import { all, get, type Work } from "@/lib/db/work";
+import { all, get, performBlocking, run, type Work } from "@/lib/db/work";
 import { giveUpPage, type Reason } from "@/lib/delivery/retention";
 import type { DeliveryControlView } from "@/lib/metrics/types";
 
@@ -138,6 +138,22 @@ export function claimProbe(
     .then((r) => r.rowCount === 1);
 }
 
+const SET_PAUSED = `INSERT INTO "DestinationDeliveryState" ("destinationId", "workspaceId", "paused", "pausedAt", "pausedBy", "updatedAt")
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT ("destinationId") DO UPDATE SET "paused" = excluded."paused", "pausedAt" = excluded."pausedAt",
+       "pausedBy" = excluded."pausedBy", "updatedAt" = excluded."updatedAt"`;
+
+/** Pauses or resumes a destination's delivery (database work: off the event loop on PostgreSQL). */
+export function* pausedSet(
+  d: { destinationId: string; workspaceId: string },
+  paused: boolean,
+  by: string,
+  now: number,
+): Work<DeliveryControlView> {
+  yield* run(SET_PAUSED, [d.destinationId, d.workspaceId, paused ? 1 : 0, paused ? now : null, paused ? by : null, now]);
+  return yield* controlOf(d.destinationId);
+}
+
 export function setPaused(
   db: Database.Database,
   d: { destinationId: string; workspaceId: string },
@@ -145,13 +161,7 @@ export function setPaused(
   by: string,
   now: number,
 ): DeliveryControlView {
-  db.prepare(
-    `INSERT INTO "DestinationDeliveryState" ("destinationId", "workspaceId", "paused", "pausedAt", "pausedBy", "updatedAt")
-     VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT ("destinationId") DO UPDATE SET "paused" = excluded."paused", "pausedAt" = excluded."pausedAt",
-       "pausedBy" = excluded."pausedBy", "updatedAt" = excluded."updatedAt"`,
-  ).run(d.destinationId, d.workspaceId, paused ? 1 : 0, paused ? now : null, paused ? by : null, now);
-  return readControl(db, d.destinationId);
+  return performBlocking(db, pausedSet(d, paused, by, now));
 }
 
 /** Written by the delivery engine when its breaker changes state. */

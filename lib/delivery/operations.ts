@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { sqlite } from "@/lib/db/sqlite";
 import { loadDeliveryConfig } from "@/lib/delivery/config";
-import { type DiscardResult, discardJobs, readControl, setPaused } from "@/lib/delivery/control";
+import { perform } from "@/lib/db/work";
+import { controlOf, type DiscardResult, discardJobs, pausedSet } from "@/lib/delivery/control";
 import { ERROR_TYPES } from "@/lib/delivery/errors";
-import { cancelReplay, listReplays, type ReplayView, startReplay } from "@/lib/delivery/replay-runs";
+import { cancelReplay, type ReplayView, replayStarted, replaysOf } from "@/lib/delivery/replay-runs";
 import { AppError, notFound } from "@/lib/errors";
 import type { DeliveryControlView } from "@/lib/metrics/types";
 
@@ -20,17 +21,20 @@ export const discardInput = z
   .strict();
 export type DiscardInput = z.infer<typeof discardInput>;
 
-export function pauseDelivery(
+// The console's reads and writes here run as database work (lib/db/work.ts): off the event loop
+// on PostgreSQL, so a click or a poll never stops the instance that also takes tracking calls.
+
+export async function pauseDelivery(
   d: { id: string; workspaceId: string },
   paused: boolean,
   by: string,
   now = Date.now(),
-): DeliveryControlView {
-  return setPaused(sqlite(), { destinationId: d.id, workspaceId: d.workspaceId }, paused, by, now);
+): Promise<DeliveryControlView> {
+  return perform(sqlite(), pausedSet({ destinationId: d.id, workspaceId: d.workspaceId }, paused, by, now));
 }
 
-export function deliveryControl(destinationId: string): DeliveryControlView {
-  return readControl(sqlite(), destinationId);
+export async function deliveryControl(destinationId: string): Promise<DeliveryControlView> {
+  return perform(sqlite(), controlOf(destinationId));
 }
 
 export function discardQueued(
@@ -69,24 +73,28 @@ export function replayLimits(now = Date.now()) {
   };
 }
 
-export function createReplay(
+export async function createReplay(
   d: { id: string; workspaceId: string; connectedSourceIds: string[] },
   input: z.output<typeof replayInput>,
   by: string,
-): ReplayView {
+): Promise<ReplayView> {
   const unknown = input.sourceIds.filter((id) => !d.connectedSourceIds.includes(id));
   if (unknown.length)
     throw new AppError("bad_request", "Replay only from sources connected to this destination", [
       { path: "sourceIds", message: `Not connected: ${unknown.join(", ")}` },
     ]);
-  return startReplay(
+  return perform(
     sqlite(),
-    { workspaceId: d.workspaceId, destinationId: d.id, ...input, createdBy: by },
-    { now: Date.now(), retentionMs: loadDeliveryConfig().outcomeRetentionMs },
+    replayStarted(
+      { workspaceId: d.workspaceId, destinationId: d.id, ...input, createdBy: by },
+      { now: Date.now(), retentionMs: loadDeliveryConfig().outcomeRetentionMs },
+    ),
   );
 }
 
-export const replays = (destinationId: string) => listReplays(sqlite(), destinationId);
+export async function replays(destinationId: string): Promise<ReplayView[]> {
+  return perform(sqlite(), replaysOf(destinationId));
+}
 
 export function cancel(destinationId: string, replayId: number): ReplayView {
   const r = cancelReplay(sqlite(), destinationId, replayId, Date.now());

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
+import { all, get, performBlocking, pluck, transaction, type Work } from "@/lib/db/work";
 import { deliveryTransaction } from "@/lib/delivery/tx";
 import { AppError, conflict } from "@/lib/errors";
 
@@ -55,33 +56,38 @@ export interface ReplayRow {
 }
 
 /** First seq whose receivedAt is >= t (seq and receivedAt rise together; binary search on the primary key). */
-function firstSeqAtOrAfter(db: Database.Database, t: number): number {
-  const at = db.prepare(`SELECT "seq", "receivedAt" FROM "Message" WHERE "seq" >= ? ORDER BY "seq" LIMIT 1`);
-  const max = (db.prepare(`SELECT MAX("seq") FROM "Message"`).pluck().get() as number | null) ?? 0;
+function* firstSeqAtOrAfter(t: number): Work<number> {
+  const max = Number((yield* pluck<number | null>(`SELECT MAX("seq") FROM "Message"`)) ?? 0);
   let lo = 0;
   let hi = max + 1;
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
-    const row = at.get(mid) as { seq: number; receivedAt: number } | undefined;
+    const row = yield* get<{ seq: number; receivedAt: number }>(
+      `SELECT "seq", "receivedAt" FROM "Message" WHERE "seq" >= ? ORDER BY "seq" LIMIT 1`,
+      [mid],
+    );
     if (!row) hi = mid;
     else if (Number(row.receivedAt) >= t) hi = mid;
-    else lo = row.seq + 1;
+    else lo = Number(row.seq) + 1;
   }
   return lo;
 }
 
-export function startReplay(
-  db: Database.Database,
-  input: {
-    workspaceId: string;
-    destinationId: string;
-    sourceIds: string[];
-    fromMs: number;
-    toMs: number;
-    createdBy: string;
-  },
-  opts: { now: number; retentionMs: number },
-): ReplayView {
+export interface ReplayStart {
+  workspaceId: string;
+  destinationId: string;
+  sourceIds: string[];
+  fromMs: number;
+  toMs: number;
+  createdBy: string;
+}
+
+/**
+ * Starts a replay (database work, lib/db/work.ts: the console's request runs it off the event loop
+ * on PostgreSQL). One running replay per destination: the check and the insert take turns per
+ * destination.
+ */
+export function* replayStarted(input: ReplayStart, opts: { now: number; retentionMs: number }): Work<ReplayView> {
   const earliest = opts.now - opts.retentionMs;
   if (input.fromMs < earliest)
     throw new AppError(
@@ -93,46 +99,61 @@ export function startReplay(
     throw new AppError("bad_request", "The end cannot be in the future", [
       { path: "to", message: "In the future" },
     ]);
-  const running = db
-    .prepare(`SELECT "id" FROM "DeliveryReplay" WHERE "destinationId" = ? AND "status" = 'running' LIMIT 1`)
-    .get(input.destinationId);
-  if (running) throw conflict("A replay to this destination is already running: wait for it or cancel it");
-  const startSeq = firstSeqAtOrAfter(db, input.fromMs);
-  const endSeq = firstSeqAtOrAfter(db, input.toMs) - 1;
-  const id = db
-    .prepare(
-      `INSERT INTO "DeliveryReplay" ("workspaceId", "destinationId", "sourceIds", "fromMs", "toMs", "status", "afterSeq",
-         "endSeq", "createdBy", "createdAt") VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
-    )
-    .run(
-      input.workspaceId,
-      input.destinationId,
-      JSON.stringify(input.sourceIds),
-      input.fromMs,
-      input.toMs,
-      startSeq - 1,
-      endSeq,
-      input.createdBy,
-      opts.now,
-    ).lastInsertRowid as number;
-  return replayView(db, getRow(db, Number(id))!);
+  const startSeq = yield* firstSeqAtOrAfter(input.fromMs);
+  const endSeq = (yield* firstSeqAtOrAfter(input.toMs)) - 1;
+  const row = yield* transaction(
+    (function* (): Work<ReplayRow> {
+      const running = yield* get(
+        `SELECT "id" FROM "DeliveryReplay" WHERE "destinationId" = ? AND "status" = 'running' LIMIT 1`,
+        [input.destinationId],
+      );
+      if (running) throw conflict("A replay to this destination is already running: wait for it or cancel it");
+      const inserted = yield* get<ReplayRow>(
+        `INSERT INTO "DeliveryReplay" ("workspaceId", "destinationId", "sourceIds", "fromMs", "toMs", "status", "afterSeq",
+           "endSeq", "createdBy", "createdAt") VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?) RETURNING *`,
+        [
+          input.workspaceId,
+          input.destinationId,
+          JSON.stringify(input.sourceIds),
+          input.fromMs,
+          input.toMs,
+          startSeq - 1,
+          endSeq,
+          input.createdBy,
+          opts.now,
+        ],
+      );
+      return inserted!;
+    })(),
+    `replay:${input.destinationId}`,
+  );
+  return yield* replayProgress(row);
+}
+
+export function startReplay(
+  db: Database.Database,
+  input: ReplayStart,
+  opts: { now: number; retentionMs: number },
+): ReplayView {
+  return performBlocking(db, replayStarted(input, opts));
 }
 
 function getRow(db: Database.Database, id: number): ReplayRow | undefined {
   return db.prepare(`SELECT * FROM "DeliveryReplay" WHERE "id" = ?`).get(id) as ReplayRow | undefined;
 }
 
-function replayView(db: Database.Database, r: ReplayRow): ReplayView {
-  const counts = db
-    .prepare(`SELECT "status", COUNT(*) AS "n" FROM "DeliveryOutcome" WHERE "replayId" = ? GROUP BY "status"`)
-    .all(r.id) as { status: string; n: number }[];
-  const n = (s: string) => counts.find((c) => c.status === s)?.n ?? 0;
-  const pending = db
-    .prepare(`SELECT COUNT(*) FROM "DeliveryJob" WHERE "replayId" = ?`)
-    .pluck()
-    .get(r.id) as number;
+/** A replay with its progress, counted from its jobs and outcomes. */
+function* replayProgress(r: ReplayRow): Work<ReplayView> {
+  const counts = yield* all<{ status: string; n: number }>(
+    `SELECT "status", COUNT(*) AS "n" FROM "DeliveryOutcome" WHERE "replayId" = ? GROUP BY "status"`,
+    [r.id],
+  );
+  const n = (s: string) => Number(counts.find((c) => c.status === s)?.n ?? 0);
+  const pending = Number(
+    (yield* pluck<number>(`SELECT COUNT(*) FROM "DeliveryJob" WHERE "replayId" = ?`, [r.id])) ?? 0,
+  );
   return {
-    id: r.id,
+    id: Number(r.id),
     destinationId: r.destinationId,
     sourceIds: JSON.parse(r.sourceIds) as string[],
     from: new Date(Number(r.fromMs)).toISOString(),
@@ -141,20 +162,32 @@ function replayView(db: Database.Database, r: ReplayRow): ReplayView {
     createdBy: r.createdBy,
     createdAt: Number(r.createdAt),
     finishedAt: r.finishedAt === null ? null : Number(r.finishedAt),
-    routed: r.routed,
-    filtered: r.filtered,
-    alreadyQueued: r.alreadyQueued,
+    routed: Number(r.routed),
+    filtered: Number(r.filtered),
+    alreadyQueued: Number(r.alreadyQueued),
     delivered: n("delivered"),
     failed: n("not_delivered"),
     pending,
   };
 }
 
+function replayView(db: Database.Database, r: ReplayRow): ReplayView {
+  return performBlocking(db, replayProgress(r));
+}
+
+/** The destination's newest replays with their progress (polled every second while one runs). */
+export function* replaysOf(destinationId: string, limit = 10): Work<ReplayView[]> {
+  const rows = yield* all<ReplayRow>(
+    `SELECT * FROM "DeliveryReplay" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT ?`,
+    [destinationId, limit],
+  );
+  const out: ReplayView[] = [];
+  for (const r of rows) out.push(yield* replayProgress(r));
+  return out;
+}
+
 export function listReplays(db: Database.Database, destinationId: string, limit = 10): ReplayView[] {
-  const rows = db
-    .prepare(`SELECT * FROM "DeliveryReplay" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT ?`)
-    .all(destinationId, limit) as ReplayRow[];
-  return rows.map((r) => replayView(db, r));
+  return performBlocking(db, replaysOf(destinationId, limit));
 }
 
 export function getReplay(db: Database.Database, destinationId: string, id: number): ReplayView | null {

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { all, performBlocking, type Work } from "@/lib/db/work";
+import { all, get, performBlocking, run as runStatement, transaction, type Work } from "@/lib/db/work";
 import type { RunRow } from "./store";
 
 // WarehouseSyncRun: the sync history (queued, running, succeeded, failed, interrupted), part of
@@ -9,6 +9,39 @@ type Db = Database.Database;
 
 const RUN_KEEP = 200;
 
+/**
+ * Queues a sync run, or answers the one already waiting (database work: Sync now runs it off the
+ * event loop on PostgreSQL). The history keeps the newest RUN_KEEP runs.
+ */
+export function* runQueued(
+  w: { id: string; workspaceId: string },
+  trigger: string,
+  now: number,
+  requestedBy: string | null,
+): Work<{ run: RunRow; created: boolean }> {
+  return yield* transaction(
+    (function* () {
+      const waiting = yield* get<RunRow>(
+        `SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "status" = 'queued' ORDER BY "id" LIMIT 1`,
+        [w.id],
+      );
+      if (waiting) return { run: normalize(waiting), created: false };
+      const run = yield* get<RunRow>(
+        `INSERT INTO "WarehouseSyncRun" ("destinationId", "workspaceId", "trigger", "status", "queuedAt", "rows", "requestedBy")
+          VALUES (?, ?, ?, 'queued', ?, '{}', ?) RETURNING *`,
+        [w.id, w.workspaceId, trigger, now, requestedBy],
+      );
+      yield* runStatement(
+        `DELETE FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "id" <= (
+           SELECT "id" FROM "WarehouseSyncRun" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1 OFFSET ?)`,
+        [w.id, w.id, RUN_KEEP],
+      );
+      return { run: normalize(run!), created: true };
+    })(),
+    `warehouse-runs:${w.id}`,
+  );
+}
+
 export function queueRun(
   db: Db,
   w: { id: string; workspaceId: string },
@@ -16,23 +49,7 @@ export function queueRun(
   now: number,
   requestedBy: string | null,
 ): { run: RunRow; created: boolean } {
-  const waiting = db
-    .prepare(
-      `SELECT * FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "status" = 'queued' ORDER BY "id" LIMIT 1`,
-    )
-    .get(w.id) as RunRow | undefined;
-  if (waiting) return { run: normalize(waiting), created: false };
-  const info = db
-    .prepare(
-      `INSERT INTO "WarehouseSyncRun" ("destinationId", "workspaceId", "trigger", "status", "queuedAt", "rows", "requestedBy")
-        VALUES (?, ?, ?, 'queued', ?, '{}', ?)`,
-    )
-    .run(w.id, w.workspaceId, trigger, now, requestedBy);
-  db.prepare(
-    `DELETE FROM "WarehouseSyncRun" WHERE "destinationId" = ? AND "id" <= (
-       SELECT "id" FROM "WarehouseSyncRun" WHERE "destinationId" = ? ORDER BY "id" DESC LIMIT 1 OFFSET ?)`,
-  ).run(w.id, w.id, RUN_KEEP);
-  return { run: getRun(db, Number(info.lastInsertRowid))!, created: true };
+  return performBlocking(db, runQueued(w, trigger, now, requestedBy));
 }
 
 const normalize = (r: RunRow): RunRow => ({

@@ -125,12 +125,9 @@ export async function requestSync(access: WorkspaceAccess, row: DestinationRow) 
   requireWarehouse(row);
   requireDestinationScope(access, row);
   if (!row.sources.length) throw conflict("Connect a source first: this warehouse has nothing to load");
-  const { run, created } = store.queueRun(
+  const { run, created } = await perform(
     sqlite(),
-    { id: row.id, workspaceId: row.workspaceId },
-    "manual",
-    Date.now(),
-    access.user.email,
+    store.runQueued({ id: row.id, workspaceId: row.workspaceId }, "manual", Date.now(), access.user.email),
   );
   if (created)
     await audit(access, {

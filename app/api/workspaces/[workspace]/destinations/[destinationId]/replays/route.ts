@@ -10,7 +10,7 @@ import { requireDestinationScope } from "@/lib/destinations/service";
 export const GET = withWorkspace("delivery.read", async ({ params, access }) => {
   const destination = await getDestination(access, params.destinationId!);
   return json({
-    replays: replays(destination.id),
+    replays: await replays(destination.id),
     sources: connectedSources(destination),
     ...replayLimits(),
   });
@@ -20,7 +20,7 @@ export const POST = withWorkspace("delivery.operate", async ({ req, params, acce
   const destination = await getDestination(access, params.destinationId!);
   requireDestinationScope(access, destination);
   const input = await readJson(req, replayInput);
-  const replay = createReplay(
+  const replay = await createReplay(
     {
       id: destination.id,
       workspaceId: access.workspace.id,

@@ -4,5 +4,5 @@ import { deliveryControl } from "@/lib/delivery/operations";
 import { requireDestination } from "@/lib/metrics/request";
 
 export const GET = withWorkspace("delivery.read", async ({ params, access }) =>
-  json(deliveryControl(await requireDestination(access, params.destinationId!))),
+  json(await deliveryControl(await requireDestination(access, params.destinationId!))),
 );

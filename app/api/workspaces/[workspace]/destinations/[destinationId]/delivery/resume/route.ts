@@ -8,7 +8,7 @@ import { requireDestinationScope } from "@/lib/destinations/service";
 export const POST = withWorkspace("delivery.operate", async ({ params, access }) => {
   const destination = await getDestination(access, params.destinationId!);
   requireDestinationScope(access, destination);
-  const control = pauseDelivery(
+  const control = await pauseDelivery(
     { id: destination.id, workspaceId: access.workspace.id },
     false,
     access.user.email,
