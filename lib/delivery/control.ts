@@ -150,7 +150,14 @@ export function* pausedSet(
   by: string,
   now: number,
 ): Work<DeliveryControlView> {
-  yield* run(SET_PAUSED, [d.destinationId, d.workspaceId, paused ? 1 : 0, paused ? now : null, paused ? by : null, now]);
+  yield* run(SET_PAUSED, [
+    d.destinationId,
+    d.workspaceId,
+    paused ? 1 : 0,
+    paused ? now : null,
+    paused ? by : null,
+    now,
+  ]);
   return yield* controlOf(d.destinationId);
 }
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { sqlite } from "@/lib/db/sqlite";
-import { loadDeliveryConfig } from "@/lib/delivery/config";
 import { perform } from "@/lib/db/work";
+import { loadDeliveryConfig } from "@/lib/delivery/config";
 import { controlOf, type DiscardResult, discardJobs, pausedSet } from "@/lib/delivery/control";
 import { ERROR_TYPES } from "@/lib/delivery/errors";
 import { cancelReplay, type ReplayView, replayStarted, replaysOf } from "@/lib/delivery/replay-runs";

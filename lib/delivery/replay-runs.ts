@@ -87,7 +87,10 @@ export interface ReplayStart {
  * on PostgreSQL). One running replay per destination: the check and the insert take turns per
  * destination.
  */
-export function* replayStarted(input: ReplayStart, opts: { now: number; retentionMs: number }): Work<ReplayView> {
+export function* replayStarted(
+  input: ReplayStart,
+  opts: { now: number; retentionMs: number },
+): Work<ReplayView> {
   const earliest = opts.now - opts.retentionMs;
   if (input.fromMs < earliest)
     throw new AppError(
@@ -107,7 +110,8 @@ export function* replayStarted(input: ReplayStart, opts: { now: number; retentio
         `SELECT "id" FROM "DeliveryReplay" WHERE "destinationId" = ? AND "status" = 'running' LIMIT 1`,
         [input.destinationId],
       );
-      if (running) throw conflict("A replay to this destination is already running: wait for it or cancel it");
+      if (running)
+        throw conflict("A replay to this destination is already running: wait for it or cancel it");
       const inserted = yield* get<ReplayRow>(
         `INSERT INTO "DeliveryReplay" ("workspaceId", "destinationId", "sourceIds", "fromMs", "toMs", "status", "afterSeq",
            "endSeq", "createdBy", "createdAt") VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?) RETURNING *`,
