@@ -12,7 +12,7 @@ import { pgAvailable, recordBlocking } from "@/lib/db/pg-testing";
 import { perform } from "@/lib/db/work";
 import { controlOf, discardJobs, pausedSet } from "@/lib/delivery/control";
 import { currentHealth } from "@/lib/delivery/health";
-import { replayStarted, replaysOf } from "@/lib/delivery/replay-runs";
+import { replayCancelled, replayStarted, replaysOf } from "@/lib/delivery/replay-runs";
 import { PgArchiveStore } from "@/lib/ingest/pg-store";
 import { acceptedPerSourceSince } from "@/lib/ingest/sqlite-store";
 import { purgeUser } from "@/lib/privacy/sql";
@@ -157,7 +157,7 @@ describe.skipIf(!available)("console reads on PostgreSQL", () => {
     }
   });
 
-  it("pause and resume, the replay list, starting a replay and Sync now answer off the event loop", async () => {
+  it("pause and resume, the replay list, starting and cancelling a replay and Sync now answer off the event loop", async () => {
     const a = await insertPgSource(pg.pool);
     const now = Date.now();
     const minute = 60_000;
@@ -227,6 +227,15 @@ describe.skipIf(!available)("console reads on PostgreSQL", () => {
       );
       const list = await perform(db, replaysOf(destination));
       expect(list.map((r) => [r.id, r.status, r.delivered])).toEqual([[started.id, "running", 1]]);
+
+      // Cancelling it (another destination's id finds nothing).
+      expect(await perform(db, replayCancelled("dst_other", started.id, now))).toBeNull();
+      expect(await perform(db, replayCancelled(destination, started.id, now + 2))).toMatchObject({
+        id: started.id,
+        status: "cancelled",
+        finishedAt: now + 2,
+        delivered: 1,
+      });
 
       // Sync now queues one run; asking again answers the run already waiting.
       const first = await perform(

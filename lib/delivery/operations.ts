@@ -4,7 +4,7 @@ import { perform } from "@/lib/db/work";
 import { loadDeliveryConfig } from "@/lib/delivery/config";
 import { controlOf, type DiscardResult, discardJobs, pausedSet } from "@/lib/delivery/control";
 import { ERROR_TYPES } from "@/lib/delivery/errors";
-import { cancelReplay, type ReplayView, replayStarted, replaysOf } from "@/lib/delivery/replay-runs";
+import { type ReplayView, replayCancelled, replayStarted, replaysOf } from "@/lib/delivery/replay-runs";
 import { AppError, notFound } from "@/lib/errors";
 import type { DeliveryControlView } from "@/lib/metrics/types";
 
@@ -96,8 +96,8 @@ export async function replays(destinationId: string): Promise<ReplayView[]> {
   return perform(sqlite(), replaysOf(destinationId));
 }
 
-export function cancel(destinationId: string, replayId: number): ReplayView {
-  const r = cancelReplay(sqlite(), destinationId, replayId, Date.now());
+export async function cancel(destinationId: string, replayId: number): Promise<ReplayView> {
+  const r = await perform(sqlite(), replayCancelled(destinationId, replayId, Date.now()));
   if (!r) throw notFound("Replay not found");
   return r;
 }

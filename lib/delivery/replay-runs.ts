@@ -1,7 +1,6 @@
 import type Database from "better-sqlite3";
 import { andThen, type Maybe, readerFor } from "@/lib/db/off-loop";
-import { all, get, performBlocking, pluck, transaction, type Work } from "@/lib/db/work";
-import { deliveryTransaction } from "@/lib/delivery/tx";
+import { all, get, performBlocking, pluck, run, transaction, type Work } from "@/lib/db/work";
 import { AppError, conflict } from "@/lib/errors";
 
 // Replay: archived messages of chosen sources, received in a window, sent again to ONE destination
@@ -199,24 +198,34 @@ export function getReplay(db: Database.Database, destinationId: string, id: numb
   return row && row.destinationId === destinationId ? replayView(db, row) : null;
 }
 
-/** Stops a running replay: its queued jobs that are not being sent right now are removed. */
+/**
+ * Stops a running replay: its queued jobs that are not being sent right now are removed (database
+ * work: off the event loop on PostgreSQL). Null when the destination has no such replay.
+ */
+export function* replayCancelled(destinationId: string, id: number, now: number): Work<ReplayView | null> {
+  const row = yield* get<ReplayRow>(`SELECT * FROM "DeliveryReplay" WHERE "id" = ?`, [id]);
+  if (!row || row.destinationId !== destinationId) return null;
+  if (row.status === "running")
+    yield* transaction(
+      (function* () {
+        yield* run(
+          `UPDATE "DeliveryReplay" SET "status" = 'cancelled', "finishedAt" = ? WHERE "id" = ? AND "status" = 'running'`,
+          [now, id],
+        );
+        yield* run(`DELETE FROM "DeliveryJob" WHERE "replayId" = ? AND "leaseUntil" <= ?`, [id, now]);
+      })(),
+    );
+  const after = yield* get<ReplayRow>(`SELECT * FROM "DeliveryReplay" WHERE "id" = ?`, [id]);
+  return yield* replayProgress(after!);
+}
+
 export function cancelReplay(
   db: Database.Database,
   destinationId: string,
   id: number,
   now: number,
 ): ReplayView | null {
-  const row = getRow(db, id);
-  if (!row || row.destinationId !== destinationId) return null;
-  if (row.status === "running")
-    deliveryTransaction(db, () => {
-      db.prepare(`UPDATE "DeliveryReplay" SET "status" = 'cancelled', "finishedAt" = ? WHERE "id" = ?`).run(
-        now,
-        id,
-      );
-      db.prepare(`DELETE FROM "DeliveryJob" WHERE "replayId" = ? AND "leaseUntil" <= ?`).run(id, now);
-    });
-  return replayView(db, getRow(db, id)!);
+  return performBlocking(db, replayCancelled(destinationId, id, now));
 }
 
 /** Whether any replay is running (read off the event loop on PostgreSQL: the engine asks every second). */

@@ -11,7 +11,7 @@ export const POST = withWorkspace("delivery.operate", async ({ params, access })
   requireDestinationScope(access, destination);
   const replayId = Number(params.replayId);
   if (!Number.isSafeInteger(replayId) || replayId <= 0) throw notFound("Replay not found");
-  const replay = cancel(destination.id, replayId);
+  const replay = await cancel(destination.id, replayId);
   await audit(access, {
     action: "destination.replay_cancelled",
     targetType: "destination",
