@@ -141,8 +141,9 @@ export function startReplay(
   return performBlocking(db, replayStarted(input, opts));
 }
 
-function getRow(db: Database.Database, id: number): ReplayRow | undefined {
-  return db.prepare(`SELECT * FROM "DeliveryReplay" WHERE "id" = ?`).get(id) as ReplayRow | undefined;
+/** One replay's row, or undefined. */
+function* rowOf(id: number): Work<ReplayRow | undefined> {
+  return yield* get<ReplayRow>(`SELECT * FROM "DeliveryReplay" WHERE "id" = ?`, [id]);
 }
 
 /** A replay with its progress, counted from its jobs and outcomes. */
@@ -174,10 +175,6 @@ function* replayProgress(r: ReplayRow): Work<ReplayView> {
   };
 }
 
-function replayView(db: Database.Database, r: ReplayRow): ReplayView {
-  return performBlocking(db, replayProgress(r));
-}
-
 /** The destination's newest replays with their progress (polled every second while one runs). */
 export function* replaysOf(destinationId: string, limit = 10): Work<ReplayView[]> {
   const rows = yield* all<ReplayRow>(
@@ -194,8 +191,13 @@ export function listReplays(db: Database.Database, destinationId: string, limit 
 }
 
 export function getReplay(db: Database.Database, destinationId: string, id: number): ReplayView | null {
-  const row = getRow(db, id);
-  return row && row.destinationId === destinationId ? replayView(db, row) : null;
+  return performBlocking(
+    db,
+    (function* () {
+      const row = yield* rowOf(id);
+      return row && row.destinationId === destinationId ? yield* replayProgress(row) : null;
+    })(),
+  );
 }
 
 /**
@@ -203,7 +205,7 @@ export function getReplay(db: Database.Database, destinationId: string, id: numb
  * work: off the event loop on PostgreSQL). Null when the destination has no such replay.
  */
 export function* replayCancelled(destinationId: string, id: number, now: number): Work<ReplayView | null> {
-  const row = yield* get<ReplayRow>(`SELECT * FROM "DeliveryReplay" WHERE "id" = ?`, [id]);
+  const row = yield* rowOf(id);
   if (!row || row.destinationId !== destinationId) return null;
   if (row.status === "running")
     yield* transaction(
@@ -215,8 +217,7 @@ export function* replayCancelled(destinationId: string, id: number, now: number)
         yield* run(`DELETE FROM "DeliveryJob" WHERE "replayId" = ? AND "leaseUntil" <= ?`, [id, now]);
       })(),
     );
-  const after = yield* get<ReplayRow>(`SELECT * FROM "DeliveryReplay" WHERE "id" = ?`, [id]);
-  return yield* replayProgress(after!);
+  return yield* replayProgress((yield* rowOf(id))!);
 }
 
 export function cancelReplay(

@@ -2,6 +2,7 @@ import os from "node:os";
 import type { MessagePort } from "node:worker_threads";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { bigintAsNumber } from "@/lib/db/pg";
 import { archiveSql, iterateArchive } from "./archive";
 import {
   type ArchiveRow,
@@ -61,16 +62,11 @@ function sqliteReader(file: string): ArchiveReader {
   };
 }
 
-// bigint columns (seq, receivedAt) are below 2^53: read as numbers, as the server's own pools do.
-const PG_TYPES = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === 20 ? Number : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
-};
-
 async function postgresReader(url: string): Promise<ArchiveReader> {
   const client = new pg.Client({
     connectionString: url,
-    types: PG_TYPES,
+    // bigint columns (seq, receivedAt) read as numbers, as the server's own pools read them.
+    types: bigintAsNumber,
     application_name: "switchyard-warehouse",
     query_timeout: 60_000,
   });
