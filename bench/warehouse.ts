@@ -14,6 +14,7 @@ import {
   removeDbFile,
   tempDbFile,
 } from "@/lib/ingest/testing/fixtures";
+import { batchSource } from "@/lib/warehouses/batches";
 import { startWarehouseScheduler } from "@/lib/warehouses/scheduler";
 import * as store from "@/lib/warehouses/store";
 import { tempPostgres } from "@/lib/warehouses/testing";
@@ -28,10 +29,12 @@ import { tempPostgres } from "@/lib/warehouses/testing";
 //    loader wrote, exported beforehand, COPYed
 //    straight into empty tables of the same definition (primary keys included) -> rows/s.
 //    Goal: loader >= 0.5x raw COPY. Rounds alternate loader and COPY; medians count.
-// 3. The sync's own event loop (the server's, when the scheduler runs inside it): its delay p99
+// 3. Preparing alone (nothing loaded), on one thread and on two: the rate a sync into a warehouse
+//    on another machine is bound by.
+// 4. The sync's own event loop (the server's, when the scheduler runs inside it): its delay p99
 //    and max during a load with the batches prepared on their thread (the product) and prepared
 //    on the event loop itself (the fallback).
-// 4. Ingest while a load runs: /v1/batch events/s and p99 of the product's ingest server (its own
+// 5. Ingest while a load runs: /v1/batch events/s and p99 of the product's ingest server (its own
 //    process, same SQLite file) alone, then while the loader loads the whole archive again.
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
@@ -248,10 +251,38 @@ console.log(
   `loader vs raw COPY (medians): ${fmt(med(loaderRates))} / ${fmt(med(copyRates))} rows/s = ${ratio.toFixed(2)}x (goal >= 0.5x) ${ratio >= 0.5 ? "MET" : "NOT MET"}`,
 );
 
+// Preparing alone (read, flatten, plan, encode; nothing loaded): what a sync into a warehouse on
+// another machine is bound by, where the COPYs cost this machine little. One thread vs two.
+const prepSeconds = async (threads: number) => {
+  const t0 = performance.now();
+  const batches = batchSource({
+    db,
+    setup: { schemas: { [source.id]: "bench_prepare" }, selection: { tables: [], columns: [] }, columns: {} },
+    sourceIds: [source.id],
+    after: 0,
+    batchSizes: { first: 2_000, rest: 25_000, last: 2_000, pending: N },
+    now: Date.now,
+    thread: true,
+    threads,
+  });
+  let messages = 0;
+  for (let b = await batches.next(); b; b = await batches.next()) messages += b.count;
+  await batches.close();
+  if (messages !== N) throw new Error(`prepared ${messages} of ${N} messages`);
+  return (performance.now() - t0) / 1000;
+};
+const prep: Record<number, number[]> = { 1: [], 2: [] };
+await prepSeconds(2); // starts the threads
+for (let round = 1; round <= ROUNDS; round++) for (const t of [1, 2]) prep[t]!.push(await prepSeconds(t));
+console.log(
+  `preparing alone, ${fmt(N)} messages (medians): one thread ${med(prep[1]!).toFixed(2)} s = ${fmt(N / med(prep[1]!))} messages/s; ` +
+    `two threads ${med(prep[2]!).toFixed(2)} s = ${fmt(N / med(prep[2]!))} messages/s (${(med(prep[1]!) / med(prep[2]!)).toFixed(2)}x)`,
+);
+
 // The event loop of the process that runs the sync, while it loads the archive.
 const inline = schedulerWith(false);
 for (const [name, by] of [
-  ["batches prepared on their own thread", scheduler],
+  ["batches prepared on two threads of their own", scheduler],
   ["batches prepared on the event loop", inline],
 ] as const) {
   await reset();

@@ -7,10 +7,65 @@ import type { ArchiveRow } from "./prepare";
 /** Any connection with better-sqlite3's API (SQLite itself, or PostgreSQL's blocking connection). */
 type Db = Pick<Database.Database, "prepare">;
 
+const sourcesIn = (sources: number) =>
+  `"sourceId" IN (${Array.from({ length: sources }, () => "?").join(", ")})`;
+
 export const archiveSql = (sources: number) =>
   `SELECT "seq", "sourceId", "receivedAt", "payload", "protocol" FROM "Message"
-    WHERE "sourceId" IN (${Array.from({ length: sources }, () => "?").join(", ")}) AND "seq" > ? AND "status" = 'accepted'
+    WHERE ${sourcesIn(sources)} AND "seq" > ? AND "status" = 'accepted'
     ORDER BY "seq" LIMIT ?`;
+
+/**
+ * Where the next batch of at most `limit` messages after a seq ends: how many there are and the
+ * last one's seq. Reads no payload, so a preparing thread can tell where the batch after it starts
+ * before it reads its own (batches.ts prepares consecutive batches on two threads).
+ */
+export const boundsSql = (sources: number) =>
+  `SELECT COUNT(*) AS "count", MAX("seq") AS "last" FROM (SELECT "seq" FROM "Message"
+    WHERE ${sourcesIn(sources)} AND "seq" > ? AND "status" = 'accepted' ORDER BY "seq" LIMIT ?) AS b`;
+
+/** The accepted messages of some sources with after < seq <= upTo, in seq order. */
+export const rangeSql = (sources: number) =>
+  `SELECT "seq", "sourceId", "receivedAt", "payload", "protocol" FROM "Message"
+    WHERE ${sourcesIn(sources)} AND "seq" > ? AND "seq" <= ? AND "status" = 'accepted'
+    ORDER BY "seq"`;
+
+/** A batch's extent: `count` messages, the last at seq `last` (0 when there are none). */
+export interface Bounds {
+  count: number;
+  last: number;
+}
+
+export function archiveBounds(db: Db, sourceIds: string[], afterSeq: number, limit: number): Bounds {
+  if (!sourceIds.length) return { count: 0, last: 0 };
+  const r = db.prepare(boundsSql(sourceIds.length)).get(...sourceIds, afterSeq, limit) as {
+    count: number | bigint;
+    last: number | bigint | null;
+  };
+  return { count: Number(r.count), last: Number(r.last ?? 0) };
+}
+
+/** The messages of one batch whose bounds are known, one at a time (see iterateArchive). */
+export function* iterateRange(
+  db: Database.Database,
+  sourceIds: string[],
+  afterSeq: number,
+  upTo: number,
+): Generator<ArchiveRow> {
+  if (!sourceIds.length) return;
+  for (const row of db.prepare(rangeSql(sourceIds.length)).iterate(...sourceIds, afterSeq, upTo)) {
+    const r = row as ArchiveRow;
+    if (typeof r.receivedAt !== "number") r.receivedAt = Number(r.receivedAt);
+    yield r;
+  }
+}
+
+export function readRange(db: Db, sourceIds: string[], afterSeq: number, upTo: number): ArchiveRow[] {
+  if (!sourceIds.length) return [];
+  const rows = db.prepare(rangeSql(sourceIds.length)).all(...sourceIds, afterSeq, upTo) as ArchiveRow[];
+  for (const row of rows) if (typeof row.receivedAt !== "number") row.receivedAt = Number(row.receivedAt);
+  return rows;
+}
 
 /**
  * The same rows one at a time, for SQLite: a row is flattened and dropped before the next is read,

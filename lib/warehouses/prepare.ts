@@ -1,6 +1,15 @@
 import { applyOmissions, type Verdict } from "@/lib/protocols/enforcement";
+import type { ColumnType } from "./flatten";
 import { type ArchivedMessage, writeMessage } from "./flatten";
-import { BatchBuilder, planBuilt, type Selection, type TableColumns, type TableLoad } from "./plan";
+import {
+  BatchBuilder,
+  CONFLICTS,
+  MAX_COLUMNS,
+  planBuilt,
+  type Selection,
+  type TableColumns,
+  type TableLoad,
+} from "./plan";
 import { encodeCopy } from "./postgres/copy-encode";
 
 // One batch of archived messages -> what the loader sends: per schema and table, the plan (which
@@ -97,6 +106,27 @@ export class BatchPreparer {
     }
   }
 
+  /**
+   * Columns the warehouse has since the sync started, as the ledger has them (another thread's
+   * batches added them, or a type this thread planned differently was kept): later batches are
+   * planned against them.
+   */
+  learn(updates: ColumnUpdate[]): void {
+    for (const u of updates) {
+      let tables = this.columns.get(u.schema);
+      if (!tables) {
+        tables = new Map();
+        this.columns.set(u.schema, tables);
+      }
+      let cols = tables.get(u.table);
+      if (!cols) {
+        cols = new Map();
+        tables.set(u.table, cols);
+      }
+      for (const [c, t] of u.columns) cols.set(c, t);
+    }
+  }
+
   /** Flattens a part of a batch into its builders (a batch may be flattened in several parts). */
   flatten(
     rows: ArchiveRow[],
@@ -169,4 +199,83 @@ export function batchOf(rows: ArchiveRow[], loads: PreparedLoad[]): PreparedBatc
     sourceIds: [...new Set(rows.map((m) => m.sourceId))],
     loads,
   };
+}
+
+/** Columns one table has (or gained): what the ledger tells the preparing threads. */
+export interface ColumnUpdate {
+  schema: string;
+  table: string;
+  columns: [string, ColumnType][];
+}
+
+/**
+ * The warehouse's columns as the sync's loads leave them, kept where the batches are loaded. Two
+ * threads prepare consecutive batches at once, each planned against the columns its thread knew:
+ * a batch is loaded only if its plan agrees with every column added before it. `accept` checks
+ * that (a column planned as existing exists with the planned type; a new column is still new, or
+ * was added since with the same type), trims the additions to what is still missing, and records
+ * them. A batch that disagrees (two batches prepared at once gave one new column two types) is
+ * prepared again against the ledger (batches.ts): the type-conflict rule then holds as if one
+ * thread had planned every batch in order.
+ */
+export class SchemaLedger {
+  private readonly tables = new Map<string, Map<string, ColumnType>>();
+
+  constructor(columns: PrepareSetup["columns"]) {
+    for (const [schema, tables] of Object.entries(columns))
+      for (const [table, cols] of Object.entries(tables))
+        this.tables.set(`${schema}\u0000${table}`, new Map(Object.entries(cols)) as Map<string, ColumnType>);
+  }
+
+  /** The columns of every table, as the preparing threads' setup gives them. */
+  setup(): PrepareSetup["columns"] {
+    const out: PrepareSetup["columns"] = {};
+    for (const [key, cols] of this.tables) {
+      const [schema, table] = key.split("\u0000") as [string, string];
+      out[schema] ??= {};
+      out[schema][table] = Object.fromEntries(cols);
+    }
+    return out;
+  }
+
+  private agrees(load: PreparedLoad): boolean {
+    const { plan } = load;
+    const known = this.tables.get(`${load.schema}\u0000${plan.table}`);
+    if (plan.exists && !known) return false;
+    const adding = new Map(plan.add);
+    let fresh = 0;
+    for (let i = 0; i < plan.columns.length; i++) {
+      const col = plan.columns[i]!;
+      const had = known?.get(col);
+      if (had === undefined) {
+        // A column the thread took for existing must be one the ledger has.
+        if (adding.get(col) !== plan.types[i]) return false;
+        if (col !== CONFLICTS && col !== "id") fresh++;
+      } else if (had !== plan.types[i]) return false;
+    }
+    return (known?.size ?? 0) + fresh <= MAX_COLUMNS;
+  }
+
+  /**
+   * Whether the batch can be loaded as prepared; if so its additions are trimmed to what the
+   * warehouse still lacks and recorded, and the updates for the other threads are returned.
+   */
+  accept(batch: PreparedBatch): ColumnUpdate[] | null {
+    if (!batch.loads.every((l) => this.agrees(l))) return null;
+    const updates: ColumnUpdate[] = [];
+    for (const { schema, plan } of batch.loads) {
+      const key = `${schema}\u0000${plan.table}`;
+      let known = this.tables.get(key);
+      plan.exists = known !== undefined;
+      if (!known) {
+        known = new Map();
+        this.tables.set(key, known);
+      }
+      const add = plan.add.filter(([c]) => !known.has(c));
+      for (const [c, t] of add) known.set(c, t);
+      plan.add = add;
+      if (add.length) updates.push({ schema, table: plan.table, columns: add });
+    }
+    return updates;
+  }
 }
