@@ -331,7 +331,9 @@ class ThreadBatches implements BatchSource {
       replanned++;
       const preparer = new BatchPreparer({ ...this.opts.setup, columns: this.ledger.setup() });
       const rows = readRange(this.opts.db, this.opts.sourceIds, after, batch.last);
-      const again = batchOf(rows, await prepareHere(preparer, rows, new Date(this.opts.now()).toISOString()));
+      // (Rows pruned from the archive meanwhile are not loaded: the batch still ends where it did.)
+      const loads = await prepareHere(preparer, rows, new Date(this.opts.now()).toISOString());
+      const again = rows.length ? batchOf(rows, loads) : { ...batch, loads };
       again.last = batch.last;
       updates = this.ledger.accept(again);
       if (!updates)
