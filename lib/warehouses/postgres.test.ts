@@ -181,6 +181,33 @@ describe("PostgreSQL warehouse", () => {
     expect(await t.rows("users")).toMatchObject([{ id: "u1", plan: "pro", city: "Oslo" }]);
   });
 
+  it("dates PostgreSQL would refuse (30 February, year 0, a +16:00 zone) never fail the load", async () => {
+    const t = setup();
+    archive(t.db, t, [{ type: "track", event: "Renewed", userId: "u1", properties: { on: "2026-03-01" } }]);
+    expect((await t.sync()).status).toBe("succeeded");
+    expect(await t.columns("renewed")).toMatchObject({ on: "timestamp with time zone" });
+    const odd = ["2026-02-30", "2100-02-29", "2026-01-01T00:00:00+16:00", "0000-01-01"];
+    archive(
+      t.db,
+      t,
+      odd.map((on, i) => ({
+        type: "track",
+        event: "Renewed",
+        userId: `u${i + 2}`,
+        properties: { on, also: "2026-04-31" },
+      })),
+    );
+    expect(await t.sync()).toMatchObject({ status: "succeeded", error: null });
+    // The timestamp column keeps its type, the refused dates are kept in _conflicts; a new column
+    // whose values are no real dates is text.
+    expect(await t.columns("renewed")).toMatchObject({ on: "timestamp with time zone", also: "text" });
+    const rows = await t.rows("renewed", "user_id");
+    expect(rows.map((r) => [r.on === null, r._conflicts])).toEqual([
+      [false, null],
+      ...odd.map((on) => [true, JSON.stringify({ on })]),
+    ]);
+  });
+
   it("stores a messageId sent again 25 hours later once", async () => {
     const t = setup();
     const dayAndAHour = 25 * 3600_000;

@@ -32,6 +32,36 @@ describe("flattening and types", () => {
     expect(inferType("hello")).toBe("text");
   });
 
+  it("takes a string for a timestamp only when PostgreSQL's timestamptz accepts it as it is", () => {
+    for (const ok of [
+      "2026-12-01",
+      "2024-02-29",
+      "2000-02-29",
+      "2026-12-01 10:00",
+      "2026-12-01T10:00:00.123456789Z",
+      "2026-12-31T24:00:00Z",
+      "2026-01-01T00:00:00-15:59",
+      "2026-01-01T00:00:00+1400",
+      "0001-01-01T00:00:00Z",
+    ])
+      expect([ok, inferType(ok)]).toEqual([ok, "timestamptz"]);
+    // JavaScript's Date.parse takes the first five; PostgreSQL refuses every one of them.
+    for (const bad of [
+      "2026-02-30T00:00:00Z",
+      "2026-04-31",
+      "2100-02-29",
+      "2026-01-01T00:00:00+16:00",
+      "2026-12-31T24:00:01Z",
+      "0000-01-01",
+      "2026-01-01T23:60:00Z",
+      "2026-01-01T00:00:00+14:60",
+      "2026-12-31T23:59:60.5Z",
+    ]) {
+      expect([bad, inferType(bad)]).toEqual([bad, "text"]);
+      expect(coerce(bad, "timestamptz")).toBeUndefined();
+    }
+  });
+
   it("flattens nested objects with _, keeps arrays as JSON and puts clashing keys behind a prefix", () => {
     const [tracks, event] = messageRows(
       {
