@@ -21,6 +21,13 @@ export interface FunctionLimits {
   loadMs: number;
   /** Whole invocation including fetch waits; past it the invocation fails as a timeout. */
   wallMs: number;
+  /**
+   * The share of one core a function may use over time (0.25: a quarter). A function that uses more
+   * (code that loops to its CPU limit on every event) has its next invocations held back until it is
+   * within its share again, so it cannot take a core from the ingest, the console and the other
+   * destinations. Short bursts up to two CPU limits are not held.
+   */
+  cpuShare: number;
   /** onBatch in deliveries: up to this many events per call, waiting at most batchWindowMs to fill. */
   batchSize: number;
   batchWindowMs: number;
@@ -34,6 +41,7 @@ const schema = z.object({
   FUNCTIONS_OUTPUT_LIMIT_KB: num(512, 1, 16_384),
   FUNCTIONS_FETCH_LIMIT: num(20, 0, 1000),
   FUNCTIONS_WALL_LIMIT_MS: num(30_000, 100, 600_000),
+  FUNCTIONS_CPU_SHARE: num(0.25, 0.01, 1),
   // Segment: batches of 20 by default, up to 400 on request; its wait is up to 10 s. A shorter
   // wait here: a quiet destination gets single-event handlers sooner (lib/functions/delivery.ts).
   FUNCTIONS_BATCH_SIZE: num(20, 2, 400),
@@ -59,6 +67,7 @@ export function loadFunctionLimits(source: Record<string, string | undefined> = 
     logBytes: 16 * 1024,
     loadMs: Math.max(1000, e.FUNCTIONS_CPU_LIMIT_MS),
     wallMs: e.FUNCTIONS_WALL_LIMIT_MS,
+    cpuShare: e.FUNCTIONS_CPU_SHARE,
     batchSize: e.FUNCTIONS_BATCH_SIZE,
     batchWindowMs: e.FUNCTIONS_BATCH_WINDOW_MS,
   };

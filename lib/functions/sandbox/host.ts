@@ -35,7 +35,10 @@ export interface SandboxOptions {
 interface Pending {
   resolve(result: InvocationResult): void;
   startedAt: number;
-  timer: NodeJS.Timeout;
+  /** The wall-clock limit, from when the invocation is handed to the thread. */
+  timer: NodeJS.Timeout | null;
+  /** CPU time charged to the function's share when it was handed over (its likely cost). */
+  charged: number;
   fetches: FetchRecord[];
 }
 
@@ -128,14 +131,52 @@ export class Sandbox {
   private watchdog: NodeJS.Timeout | null = null;
   private watch: Int32Array | null = null;
   private clockBase = 0;
+  /**
+   * CPU time (ms) the function may still use before its invocations are held back: it earns its
+   * share of a core as time passes, up to two CPU limits, and each invocation's CPU time is taken.
+   */
+  private credit: number;
+  private creditAt = performance.now();
+  /**
+   * The CPU time an invocation of this function takes (rising at once, falling slowly), to hand
+   * over no more than the credit covers; null until one has ended.
+   */
+  private typicalCpuMs: number | null = null;
+  private holdTimer: NodeJS.Timeout | null = null;
   /** Set when the code itself cannot load: no thread is started again for it. */
   private loadError: { name: string; message: string } | null = null;
   lastUsed = Date.now();
 
-  constructor(private readonly opts: SandboxOptions) {}
+  constructor(private readonly opts: SandboxOptions) {
+    this.credit = this.maxCredit();
+  }
 
   get inFlight(): number {
     return this.pending.size;
+  }
+
+  /** Invocations waiting for the function to be within its share of a core again. */
+  get held(): number {
+    return this.holdTimer ? this.outbox.length : 0;
+  }
+
+  private maxCredit() {
+    return 2 * this.opts.limits.cpuMs;
+  }
+
+  private earn(): number {
+    const now = performance.now();
+    this.credit = Math.min(this.maxCredit(), this.credit + (now - this.creditAt) * this.opts.limits.cpuShare);
+    this.creditAt = now;
+    return this.credit;
+  }
+
+  /** Charges an ended invocation's CPU time to the function's share (what was not charged yet). */
+  private spend(p: Pending, cpuMs: number) {
+    this.earn();
+    this.credit -= cpuMs - p.charged;
+    const t = this.typicalCpuMs;
+    this.typicalCpuMs = t === null ? cpuMs : Math.max(cpuMs, t * 0.8 + cpuMs * 0.2);
   }
 
   /** Starts the thread (if needed) and says which handlers the code defines, or why it cannot load. */
@@ -157,10 +198,9 @@ export class Sandbox {
     if (!this.worker) this.spawn();
     const id = this.nextId++;
     return new Promise<InvocationResult>((resolve) => {
-      const timer = setTimeout(() => this.wallTimeout(id), this.opts.limits.wallMs);
-      this.pending.set(id, { resolve, startedAt, timer, fetches: [] });
+      this.pending.set(id, { resolve, startedAt, timer: null, charged: 0, fetches: [] });
       this.outbox.push({ id, mode, payload, settings });
-      if (!this.flushQueued) {
+      if (!this.flushQueued && !this.holdTimer) {
         this.flushQueued = true;
         queueMicrotask(() => this.flush());
       }
@@ -169,16 +209,49 @@ export class Sandbox {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
     this.failAll("unavailable", "The function is being replaced");
     await this.stopWorker();
   }
 
+  /**
+   * Hands the waiting invocations to the thread, in one message. Each is charged its likely CPU
+   * time (the function's recent average) when handed over, and the difference when it ends. A
+   * function over its share of a core waits until it has earned some back, and then gets only as
+   * many invocations as its credit covers (at least one): code that loops to its limit on every
+   * event runs one invocation at a time, at most its share of the time. Functions well within their
+   * share (nearly all) are never held. Until the first invocation has ended, one is handed over.
+   */
   private flush(): void {
     this.flushQueued = false;
-    if (this.outbox.length === 0 || !this.worker) return;
-    const items = this.outbox;
-    this.outbox = [];
+    if (this.outbox.length === 0 || !this.worker || this.holdTimer) return;
+    const credit = this.earn();
+    if (credit < 0) {
+      this.holdTimer = setTimeout(
+        () => {
+          this.holdTimer = null;
+          this.flush();
+        },
+        Math.ceil(-credit / this.opts.limits.cpuShare),
+      );
+      this.holdTimer.unref();
+      return;
+    }
+    const typical = this.typicalCpuMs;
+    const fits = typical === null ? 1 : typical > 0 ? Math.max(1, Math.floor(credit / typical)) : Infinity;
+    const items = fits >= this.outbox.length ? this.outbox : this.outbox.slice(0, fits);
+    this.outbox = items === this.outbox ? [] : this.outbox.slice(items.length);
+    const estimate = typical ?? 0;
+    for (const item of items) {
+      const p = this.pending.get(item.id);
+      if (!p) continue;
+      p.timer = setTimeout(() => this.wallTimeout(item.id), this.opts.limits.wallMs);
+      p.charged = estimate;
+      this.credit -= estimate;
+    }
     this.worker.postMessage({ op: "invoke", items });
+    // Those left wait for a result (settled() hands more over) or for the credit to come back.
   }
 
   private spawn(): void {
@@ -264,7 +337,8 @@ export class Sandbox {
       const p = this.pending.get(id);
       if (p) {
         this.pending.delete(id);
-        clearTimeout(p.timer);
+        if (p.timer) clearTimeout(p.timer);
+        this.spend(p, elapsed);
         p.resolve({ ...failure("timeout", message, p.startedAt), name: "TimeoutError", fetches: p.fetches });
       }
       void this.restart(id === -1 ? "load_error" : "unavailable");
@@ -276,7 +350,12 @@ export class Sandbox {
     const p = this.pending.get(r.id);
     if (!p) return;
     this.pending.delete(r.id);
-    clearTimeout(p.timer);
+    if (p.timer) clearTimeout(p.timer);
+    this.spend(p, r.cpuMs);
+    if (this.outbox.length && !this.flushQueued && !this.holdTimer) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
     const result: InvocationResult = {
       outcome: r.outcome,
       name: r.name,
@@ -332,7 +411,7 @@ export class Sandbox {
 
   private failAll(outcome: Outcome, message: string): void {
     for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
+      if (p.timer) clearTimeout(p.timer);
       this.pending.delete(id);
       p.resolve({ ...failure(outcome, message, p.startedAt), fetches: p.fetches });
     }

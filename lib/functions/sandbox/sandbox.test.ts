@@ -441,6 +441,29 @@ describe("isolation", () => {
     expect((await b.invoke("event", event("track"), "{}")).logs[0]?.message).toBe("1 1");
   });
 
+  it("holds back a function that loops to its limit on every event to its share of a core", async () => {
+    const cpuMs = 50;
+    const cpuShare = 0.25;
+    const sb = sandbox("destination", "async function onTrack() { while (true) {} }", { cpuMs, cpuShare });
+    await sb.ready();
+    const started = performance.now();
+    let held = 0;
+    const runs = Array.from({ length: 6 }, () => sb.invoke("event", event("track"), "{}"));
+    const watch = setInterval(() => {
+      held = Math.max(held, sb.held);
+    }, 5);
+    const results = await Promise.all(runs);
+    clearInterval(watch);
+    const elapsed = performance.now() - started;
+    expect(results.map((r) => r.outcome)).toEqual(Array(6).fill("timeout"));
+    expect(held).toBeGreaterThan(0);
+    // Within its share: the CPU time used, less the burst allowed (two limits) and the one
+    // invocation that may overdraw, fits in a quarter of the time it took. Run back to back (no
+    // share), six invocations would take about 6 x 50 ms; a slower machine only takes longer.
+    const used = results.reduce((sum, r) => sum + r.cpuMs, 0);
+    expect(elapsed).toBeGreaterThanOrEqual((0.9 * (used - 3 * cpuMs)) / cpuShare);
+  });
+
   it("keeps one function's infinite loop from delaying another function", async () => {
     const looping = sandbox("destination", "async function onTrack() { while (true) {} }", { cpuMs: 1000 });
     const quick = sandbox("destination", "async function onTrack() { console.log('quick') }");
