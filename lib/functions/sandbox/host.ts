@@ -35,8 +35,8 @@ export interface SandboxOptions {
 interface Pending {
   resolve(result: InvocationResult): void;
   startedAt: number;
-  /** The wall-clock limit, from when the invocation is handed to the thread. */
-  timer: NodeJS.Timeout | null;
+  /** The wall-clock limit, from the call (a wait for the function's share of a core counts). */
+  timer: NodeJS.Timeout;
   /** CPU time charged to the function's share when it was handed over (its likely cost). */
   charged: number;
   fetches: FetchRecord[];
@@ -198,7 +198,8 @@ export class Sandbox {
     if (!this.worker) this.spawn();
     const id = this.nextId++;
     return new Promise<InvocationResult>((resolve) => {
-      this.pending.set(id, { resolve, startedAt, timer: null, charged: 0, fetches: [] });
+      const timer = setTimeout(() => this.wallTimeout(id), this.opts.limits.wallMs);
+      this.pending.set(id, { resolve, startedAt, timer, charged: 0, fetches: [] });
       this.outbox.push({ id, mode, payload, settings });
       if (!this.flushQueued && !this.holdTimer) {
         this.flushQueued = true;
@@ -246,7 +247,6 @@ export class Sandbox {
     for (const item of items) {
       const p = this.pending.get(item.id);
       if (!p) continue;
-      p.timer = setTimeout(() => this.wallTimeout(item.id), this.opts.limits.wallMs);
       p.charged = estimate;
       this.credit -= estimate;
     }
@@ -337,7 +337,7 @@ export class Sandbox {
       const p = this.pending.get(id);
       if (p) {
         this.pending.delete(id);
-        if (p.timer) clearTimeout(p.timer);
+        clearTimeout(p.timer);
         this.spend(p, elapsed);
         p.resolve({ ...failure("timeout", message, p.startedAt), name: "TimeoutError", fetches: p.fetches });
       }
@@ -350,7 +350,7 @@ export class Sandbox {
     const p = this.pending.get(r.id);
     if (!p) return;
     this.pending.delete(r.id);
-    if (p.timer) clearTimeout(p.timer);
+    clearTimeout(p.timer);
     this.spend(p, r.cpuMs);
     if (this.outbox.length && !this.flushQueued && !this.holdTimer) {
       this.flushQueued = true;
@@ -387,6 +387,21 @@ export class Sandbox {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
+    const waiting = this.outbox.findIndex((item) => item.id === id);
+    if (waiting >= 0) {
+      // Never handed over: it waited for the function's share of a core all along.
+      this.outbox.splice(waiting, 1);
+      p.resolve({
+        ...failure(
+          "timeout",
+          `The function did not start within ${this.opts.limits.wallMs} ms: it had used more than its share of a core (FUNCTIONS_CPU_SHARE) and its invocations were waiting`,
+          p.startedAt,
+        ),
+        name: "WallTimeoutError",
+        fetches: p.fetches,
+      });
+      return;
+    }
     this.worker?.postMessage({ op: "cancel", id });
     p.resolve({
       ...failure(
@@ -411,7 +426,7 @@ export class Sandbox {
 
   private failAll(outcome: Outcome, message: string): void {
     for (const [id, p] of this.pending) {
-      if (p.timer) clearTimeout(p.timer);
+      clearTimeout(p.timer);
       this.pending.delete(id);
       p.resolve({ ...failure(outcome, message, p.startedAt), fetches: p.fetches });
     }

@@ -464,6 +464,23 @@ describe("isolation", () => {
     expect(elapsed).toBeGreaterThanOrEqual((0.9 * (used - 3 * cpuMs)) / cpuShare);
   });
 
+  it("an invocation that waits for its function's share longer than the wall limit fails as a timeout, retried", async () => {
+    const sb = sandbox("destination", "async function onTrack() { while (true) {} }", {
+      cpuMs: 50,
+      cpuShare: 0.01,
+      wallMs: 600,
+    });
+    await sb.ready();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => sb.invoke("event", event("track"), "{}")),
+    );
+    // The first ones ran to the CPU limit; at 1% of a core the rest would wait seconds to start.
+    expect(results[0]).toMatchObject({ outcome: "timeout", name: "TimeoutError" });
+    expect(results[4]).toMatchObject({ outcome: "timeout", name: "WallTimeoutError" });
+    expect(results[4]!.message).toContain("share of a core");
+    expect(sb.held).toBe(0);
+  });
+
   it("keeps one function's infinite loop from delaying another function", async () => {
     const looping = sandbox("destination", "async function onTrack() { while (true) {} }", { cpuMs: 1000 });
     const quick = sandbox("destination", "async function onTrack() { console.log('quick') }");
