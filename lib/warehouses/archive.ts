@@ -45,7 +45,18 @@ export function archiveBounds(db: Db, sourceIds: string[], afterSeq: number, lim
   return { count: Number(r.count), last: Number(r.last ?? 0) };
 }
 
-/** The messages of one batch whose bounds are known, one at a time (see iterateArchive). */
+/** receivedAt may come back as a bigint; the rows are fresh objects, so they are fixed in place. */
+function archiveRow(row: unknown): ArchiveRow {
+  const r = row as ArchiveRow;
+  if (typeof r.receivedAt !== "number") r.receivedAt = Number(r.receivedAt);
+  return r;
+}
+
+/**
+ * The messages of one batch whose bounds are known, one at a time (SQLite): a row is flattened and
+ * dropped before the next is read, so a batch's payloads never pile up in memory (the garbage
+ * collector's work grows with them).
+ */
 export function* iterateRange(
   db: Database.Database,
   sourceIds: string[],
@@ -53,42 +64,23 @@ export function* iterateRange(
   upTo: number,
 ): Generator<ArchiveRow> {
   if (!sourceIds.length) return;
-  for (const row of db.prepare(rangeSql(sourceIds.length)).iterate(...sourceIds, afterSeq, upTo)) {
-    const r = row as ArchiveRow;
-    if (typeof r.receivedAt !== "number") r.receivedAt = Number(r.receivedAt);
-    yield r;
-  }
+  for (const row of db.prepare(rangeSql(sourceIds.length)).iterate(...sourceIds, afterSeq, upTo))
+    yield archiveRow(row);
 }
 
 export function readRange(db: Db, sourceIds: string[], afterSeq: number, upTo: number): ArchiveRow[] {
   if (!sourceIds.length) return [];
-  const rows = db.prepare(rangeSql(sourceIds.length)).all(...sourceIds, afterSeq, upTo) as ArchiveRow[];
-  for (const row of rows) if (typeof row.receivedAt !== "number") row.receivedAt = Number(row.receivedAt);
-  return rows;
+  return db
+    .prepare(rangeSql(sourceIds.length))
+    .all(...sourceIds, afterSeq, upTo)
+    .map(archiveRow);
 }
 
-/**
- * The same rows one at a time, for SQLite: a row is flattened and dropped before the next is read,
- * so a batch's payloads never pile up in memory (the garbage collector's work grows with them).
- */
-export function* iterateArchive(
-  db: Database.Database,
-  sourceIds: string[],
-  afterSeq: number,
-  limit: number,
-): Generator<ArchiveRow> {
-  if (!sourceIds.length) return;
-  for (const row of db.prepare(archiveSql(sourceIds.length)).iterate(...sourceIds, afterSeq, limit)) {
-    const r = row as ArchiveRow;
-    if (typeof r.receivedAt !== "number") r.receivedAt = Number(r.receivedAt);
-    yield r;
-  }
-}
-
+/** At most `limit` messages after a seq. */
 export function readArchive(db: Db, sourceIds: string[], afterSeq: number, limit: number): ArchiveRow[] {
   if (!sourceIds.length) return [];
-  const rows = db.prepare(archiveSql(sourceIds.length)).all(...sourceIds, afterSeq, limit) as ArchiveRow[];
-  // receivedAt may come back as a bigint; the rows are fresh objects, so they are fixed in place.
-  for (const row of rows) if (typeof row.receivedAt !== "number") row.receivedAt = Number(row.receivedAt);
-  return rows;
+  return db
+    .prepare(archiveSql(sourceIds.length))
+    .all(...sourceIds, afterSeq, limit)
+    .map(archiveRow);
 }
