@@ -13,6 +13,7 @@ import type {
   LogLine,
   Outcome,
 } from "@/lib/functions/sandbox/types";
+import { CpuShare } from "./share";
 
 // The main-thread side of one function instance's sandbox: spawns its thread, hands it
 // invocations (all those asked for in the same event-loop turn in one message), performs its
@@ -131,24 +132,15 @@ export class Sandbox {
   private watchdog: NodeJS.Timeout | null = null;
   private watch: Int32Array | null = null;
   private clockBase = 0;
-  /**
-   * CPU time (ms) the function may still use before its invocations are held back: it earns its
-   * share of a core as time passes, up to two CPU limits, and each invocation's CPU time is taken.
-   */
-  private credit: number;
-  private creditAt = performance.now();
-  /**
-   * The CPU time an invocation of this function takes (rising at once, falling slowly), to hand
-   * over no more than the credit covers; null until one has ended.
-   */
-  private typicalCpuMs: number | null = null;
+  /** The function's share of a core (share.ts): whether invocations may be handed over now. */
+  private readonly share: CpuShare;
   private holdTimer: NodeJS.Timeout | null = null;
   /** Set when the code itself cannot load: no thread is started again for it. */
   private loadError: { name: string; message: string } | null = null;
   lastUsed = Date.now();
 
   constructor(private readonly opts: SandboxOptions) {
-    this.credit = this.maxCredit();
+    this.share = new CpuShare(opts.limits.cpuMs, opts.limits.cpuShare);
   }
 
   get inFlight(): number {
@@ -160,23 +152,9 @@ export class Sandbox {
     return this.holdTimer ? this.outbox.length : 0;
   }
 
-  private maxCredit() {
-    return 2 * this.opts.limits.cpuMs;
-  }
-
-  private earn(): number {
-    const now = performance.now();
-    this.credit = Math.min(this.maxCredit(), this.credit + (now - this.creditAt) * this.opts.limits.cpuShare);
-    this.creditAt = now;
-    return this.credit;
-  }
-
-  /** Charges an ended invocation's CPU time to the function's share (what was not charged yet). */
+  /** Charges an ended invocation's CPU time to the function's share. */
   private spend(p: Pending, cpuMs: number) {
-    this.earn();
-    this.credit -= cpuMs - p.charged;
-    const t = this.typicalCpuMs;
-    this.typicalCpuMs = t === null ? cpuMs : Math.max(cpuMs, t * 0.8 + cpuMs * 0.2);
+    this.share.ended(cpuMs, p.charged);
   }
 
   /** Starts the thread (if needed) and says which handlers the code defines, or why it cannot load. */
@@ -217,41 +195,29 @@ export class Sandbox {
   }
 
   /**
-   * Hands the waiting invocations to the thread, in one message. Each is charged its likely CPU
-   * time (the function's recent average) when handed over, and the difference when it ends. A
-   * function over its share of a core waits until it has earned some back, and then gets only as
-   * many invocations as its credit covers (at least one): code that loops to its limit on every
-   * event runs one invocation at a time, at most its share of the time. Functions well within their
-   * share (nearly all) are never held. Until the first invocation has ended, one is handed over.
+   * Hands the waiting invocations to the thread, in one message, as many as the function's share
+   * of a core allows now (all of them, for nearly every function); the rest wait for a result
+   * (settled() hands more over) or for the share to come back.
    */
   private flush(): void {
     this.flushQueued = false;
     if (this.outbox.length === 0 || !this.worker || this.holdTimer) return;
-    const credit = this.earn();
-    if (credit < 0) {
-      this.holdTimer = setTimeout(
-        () => {
-          this.holdTimer = null;
-          this.flush();
-        },
-        Math.ceil(-credit / this.opts.limits.cpuShare),
-      );
+    const go = this.share.take(this.outbox.length);
+    if (go.count === 0) {
+      this.holdTimer = setTimeout(() => {
+        this.holdTimer = null;
+        this.flush();
+      }, go.waitMs);
       this.holdTimer.unref();
       return;
     }
-    const typical = this.typicalCpuMs;
-    const fits = typical === null ? 1 : typical > 0 ? Math.max(1, Math.floor(credit / typical)) : Infinity;
-    const items = fits >= this.outbox.length ? this.outbox : this.outbox.slice(0, fits);
-    this.outbox = items === this.outbox ? [] : this.outbox.slice(items.length);
-    const estimate = typical ?? 0;
+    const items = this.outbox.slice(0, go.count);
+    this.outbox = this.outbox.slice(go.count);
     for (const item of items) {
       const p = this.pending.get(item.id);
-      if (!p) continue;
-      p.charged = estimate;
-      this.credit -= estimate;
+      if (p) p.charged = go.charged;
     }
     this.worker.postMessage({ op: "invoke", items });
-    // Those left wait for a result (settled() hands more over) or for the credit to come back.
   }
 
   private spawn(): void {

@@ -441,12 +441,13 @@ describe("isolation", () => {
     expect((await b.invoke("event", event("track"), "{}")).logs[0]?.message).toBe("1 1");
   });
 
-  it("holds back a function that loops to its limit on every event to its share of a core", async () => {
-    const cpuMs = 50;
-    const cpuShare = 0.25;
-    const sb = sandbox("destination", "async function onTrack() { while (true) {} }", { cpuMs, cpuShare });
+  it("holds back a function that loops to its limit on every event, once it is over its share of a core", async () => {
+    // How much it gets over time is share.test.ts's; here, that the sandbox holds invocations back.
+    const sb = sandbox("destination", "async function onTrack() { while (true) {} }", {
+      cpuMs: 50,
+      cpuShare: 0.25,
+    });
     await sb.ready();
-    const started = performance.now();
     let held = 0;
     const runs = Array.from({ length: 6 }, () => sb.invoke("event", event("track"), "{}"));
     const watch = setInterval(() => {
@@ -454,14 +455,8 @@ describe("isolation", () => {
     }, 5);
     const results = await Promise.all(runs);
     clearInterval(watch);
-    const elapsed = performance.now() - started;
-    expect(results.map((r) => r.outcome)).toEqual(Array(6).fill("timeout"));
+    expect(results.map((r) => `${r.outcome} ${r.name}`)).toEqual(Array(6).fill("timeout TimeoutError"));
     expect(held).toBeGreaterThan(0);
-    // Within its share: the CPU time used, less the burst allowed (two limits) and the one
-    // invocation that may overdraw, fits in a quarter of the time it took. Run back to back (no
-    // share), six invocations would take about 6 x 50 ms; a slower machine only takes longer.
-    const used = results.reduce((sum, r) => sum + r.cpuMs, 0);
-    expect(elapsed).toBeGreaterThanOrEqual((0.9 * (used - 3 * cpuMs)) / cpuShare);
   });
 
   it("an invocation that waits for its function's share longer than the wall limit fails as a timeout, retried", async () => {
