@@ -68,19 +68,19 @@ export function* iterateRange(
     yield archiveRow(row);
 }
 
-export function readRange(db: Db, sourceIds: string[], afterSeq: number, upTo: number): ArchiveRow[] {
+/** The rows of one of the queries above (its parameters after the source ids). */
+function readRows(db: Db, sql: (sources: number) => string, sourceIds: string[], a: number, b: number) {
   if (!sourceIds.length) return [];
   return db
-    .prepare(rangeSql(sourceIds.length))
-    .all(...sourceIds, afterSeq, upTo)
+    .prepare(sql(sourceIds.length))
+    .all(...sourceIds, a, b)
     .map(archiveRow);
 }
 
+/** The messages with after < seq <= upTo. */
+export const readRange = (db: Db, sourceIds: string[], afterSeq: number, upTo: number) =>
+  readRows(db, rangeSql, sourceIds, afterSeq, upTo);
+
 /** At most `limit` messages after a seq. */
-export function readArchive(db: Db, sourceIds: string[], afterSeq: number, limit: number): ArchiveRow[] {
-  if (!sourceIds.length) return [];
-  return db
-    .prepare(archiveSql(sourceIds.length))
-    .all(...sourceIds, afterSeq, limit)
-    .map(archiveRow);
-}
+export const readArchive = (db: Db, sourceIds: string[], afterSeq: number, limit: number) =>
+  readRows(db, archiveSql, sourceIds, afterSeq, limit);

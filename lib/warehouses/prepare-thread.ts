@@ -144,8 +144,8 @@ export function runPreparer(port: MessagePort): void {
           const rows = await j.reader.read(j.input.sourceIds, task.after, bounds.last);
           const loadedAt = new Date(Date.now() + j.input.clockOffset).toISOString();
           const batch = j.preparer.prepare(rows, loadedAt);
-          // A message committed late below the bound (PostgreSQL) is read with its batch; the batch
-          // still ends where the bound said, so the next one starts right after it.
+          // The batch ends where the bound said (the next one starts right after it), even if the
+          // messages at its end were pruned from the archive in between.
           if (batch) batch.last = bounds.last;
           const buffers = new Set<ArrayBuffer>();
           for (const l of batch?.loads ?? []) for (const b of l.copy) buffers.add(b.buffer as ArrayBuffer);

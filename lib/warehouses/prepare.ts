@@ -1,6 +1,5 @@
 import { applyOmissions, type Verdict } from "@/lib/protocols/enforcement";
-import type { ColumnType } from "./flatten";
-import { type ArchivedMessage, writeMessage } from "./flatten";
+import { type ArchivedMessage, type ColumnType, writeMessage } from "./flatten";
 import {
   BatchBuilder,
   CONFLICTS,
