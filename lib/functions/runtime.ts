@@ -1,6 +1,7 @@
 import { loadDeliveryConfig } from "@/lib/delivery/config";
 import { type FunctionLimits, loadFunctionLimits } from "@/lib/functions/limits";
-import { type FetchPolicy, Sandbox } from "@/lib/functions/sandbox/host";
+import type { FetchPolicy } from "@/lib/functions/sandbox/fetch";
+import { Sandbox } from "@/lib/functions/sandbox/host";
 import type { FunctionKind, InvocationMode, InvocationResult } from "@/lib/functions/sandbox/types";
 
 // The process's sandboxes: one per deployed instance and version, started on first use, replaced

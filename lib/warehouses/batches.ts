@@ -1,9 +1,8 @@
-import { createRequire } from "node:module";
 import os from "node:os";
-import path from "node:path";
 import type { Worker as WorkerType } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import { isPg } from "@/lib/db/pg-sync";
+import { NodeWorker, repoPath } from "@/lib/threads/repo-worker";
 import { readArchive, readRange } from "./archive";
 import type { BatchBuilder } from "./plan";
 import {
@@ -125,20 +124,8 @@ class InlineBatches implements BatchSource {
 const AHEAD = 2;
 /** Preparing threads per sync: two where the machine has the cores for them. */
 const THREADS = Math.min(2, os.availableParallelism());
-const WORKER_FILE = ["lib", "warehouses", "prepare-worker.mjs"];
-const root = () => process.env.SWITCHYARD_ROOT ?? process.cwd();
 /** An idle thread is kept this long for the next sync (starting one costs ~0.5 s of CPU). */
 const IDLE_MS = 5 * 60_000;
-
-// Next's bundler rewrites `new Worker(path)`; the thread runs the plain file from the repository,
-// so the constructor is fetched at run time where the bundler does not look (as functions do).
-let WorkerClass: typeof WorkerType | null = null;
-function NodeWorker(): typeof WorkerType {
-  WorkerClass ??= (
-    createRequire(path.join(root(), "package.json"))("node:worker_threads") as { Worker: typeof WorkerType }
-  ).Worker;
-  return WorkerClass;
-}
 
 /** Threads between syncs, each with the timer that ends it when no sync takes it. */
 const idle: { worker: WorkerType; timer: NodeJS.Timeout }[] = [];
@@ -169,7 +156,7 @@ function takeThread(): WorkerType {
     return kept.worker;
   }
   const Worker = NodeWorker();
-  const worker = new Worker(path.join(root(), ...WORKER_FILE));
+  const worker = new Worker(repoPath("lib", "warehouses", "prepare-worker.mjs"));
   started++;
   worker.unref();
   // A thread's failure is reported to the sync it serves (below); one that fails while idle is

@@ -1,9 +1,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import path from "node:path";
 import type { Worker as WorkerType } from "node:worker_threads";
-import { createAgents, type HttpAgents, send } from "@/lib/delivery/http/client";
-import type { OutboundRequest } from "@/lib/delivery/types";
+import { createAgents, type HttpAgents } from "@/lib/delivery/http/client";
 import type { FunctionLimits } from "@/lib/functions/limits";
 import type {
   FetchRecord,
@@ -13,18 +11,15 @@ import type {
   LogLine,
   Outcome,
 } from "@/lib/functions/sandbox/types";
+import { NodeWorker, repoPath } from "@/lib/threads/repo-worker";
+import { type FetchPolicy, performFetch } from "./fetch";
 import { CpuShare } from "./share";
 
 // The main-thread side of one function instance's sandbox: spawns its thread, hands it
 // invocations (all those asked for in the same event-loop turn in one message), performs its
-// fetch calls through the delivery HTTP client (SSRF guard, per-request timeout, bounded answer),
-// and enforces the wall-clock limit. A thread that dies or runs out of memory is replaced on the
+// fetch calls (fetch.ts: the delivery HTTP client's SSRF guard, timeout and bounded answer), and
+// enforces the wall-clock limit. A thread that dies or runs out of memory is replaced on the
 // next invocation; invocations it held fail as "unavailable" (retried), never hang.
-
-export interface FetchPolicy {
-  timeoutMs: number;
-  allowPrivate: boolean;
-}
 
 export interface SandboxOptions {
   kind: FunctionKind;
@@ -59,32 +54,11 @@ interface WorkerResult {
 
 type Loaded = { ok: true; handlers: string[] } | { ok: false; error: { name: string; message: string } };
 
-const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]);
-const KEEP_BODY_BYTES = 256 * 1024;
-const RECORD_BODY_CHARS = 4096;
 const PING_MS = 1000;
 const RUNTIME_SETUP_MS = 60_000;
 
-const root = () => process.env.SWITCHYARD_ROOT ?? process.cwd();
-const WORKER_FILE = ["lib", "functions", "sandbox", "worker.cjs"];
-
-/** Where the thread's script lives: beside this file in the repository (never bundled). */
-export function workerPath(): string {
-  return path.join(root(), ...WORKER_FILE);
-}
-
-// Next's bundler rewrites `new Worker(path)` into a reference to a bundled chunk; the thread must
-// run the plain file from the repository (it loads prelude.js beside it), so the constructor is
-// fetched at run time where the bundler does not look.
-let WorkerClass: typeof WorkerType | null = null;
-function NodeWorker(): typeof WorkerType {
-  WorkerClass ??= (
-    createRequire(path.join(root(), "package.json"))("node:worker_threads") as {
-      Worker: typeof WorkerType;
-    }
-  ).Worker;
-  return WorkerClass;
-}
+/** Where the thread's script lives: beside this file in the repository (never bundled; it loads prelude.js). */
+const workerPath = () => repoPath("lib", "functions", "sandbox", "worker.cjs");
 
 const engineKey = Symbol.for("switchyard.functions.engine");
 type EngineGlobal = typeof globalThis & { [engineKey]?: WebAssembly.Module | null };
@@ -103,8 +77,6 @@ function engineModule(): WebAssembly.Module | null {
   }
   return g[engineKey];
 }
-
-const clip = (s: string, n = RECORD_BODY_CHARS) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 export function failure(outcome: Outcome, message: string, startedAt = Date.now()): InvocationResult {
   return {
@@ -414,63 +386,15 @@ export class Sandbox {
 
   private async fetch(fetchId: number, id: number, requestJson: string, worker: WorkerType): Promise<void> {
     const pending = this.pending.get(id);
-    const started = Date.now();
-    let answer: Record<string, unknown>;
-    let record: FetchRecord | null = null;
-    try {
-      const req = JSON.parse(requestJson) as {
-        url: string;
-        method: string;
-        headers: Record<string, string>;
-        body: string | null;
-      };
-      record = {
-        method: req.method,
-        url: req.url,
-        requestHeaders: req.headers,
-        requestBody: clip(req.body ?? ""),
-        status: null,
-        responseBody: "",
-        error: null,
-        durationMs: 0,
-      };
-      if (!METHODS.has(req.method)) {
-        answer = { error: { type: "invalid", message: `fetch: unsupported method ${req.method}` } };
-      } else {
-        if (!this.agents)
-          this.agents = createAgents({ allowPrivate: this.opts.fetch.allowPrivate, maxSockets: 8 });
-        const outbound = {
-          method: req.method as OutboundRequest["method"],
-          url: req.url,
-          headers: { "user-agent": "Switchyard-Functions/1.0", ...req.headers },
-          body: req.body ?? "",
-        };
-        const sent = await send(outbound, this.agents, {
-          timeoutMs: this.opts.fetch.timeoutMs,
-          allowPrivate: this.opts.fetch.allowPrivate,
-          keepBodyBytes: KEEP_BODY_BYTES,
-        });
-        if (sent.ok) {
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(sent.response.headers))
-            if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-          answer = { status: sent.response.status, headers, body: sent.response.body, url: req.url };
-          record.status = sent.response.status;
-          record.responseBody = clip(sent.response.body);
-        } else {
-          answer = { error: { type: sent.errorType, message: sent.message } };
-          record.error = `${sent.errorType}: ${sent.message}`;
-        }
-      }
-    } catch (err) {
-      answer = { error: { type: "invalid", message: `fetch: ${(err as Error).message}` } };
-    }
-    if (record) {
-      record.durationMs = Date.now() - started;
-      if (record.error === null && "error" in answer)
-        record.error = (answer.error as { message: string }).message;
-      pending?.fetches.push(record);
-    }
+    const { answer, record } = await performFetch(
+      requestJson,
+      () => {
+        this.agents ??= createAgents({ allowPrivate: this.opts.fetch.allowPrivate, maxSockets: 8 });
+        return this.agents;
+      },
+      this.opts.fetch,
+    );
+    if (record) pending?.fetches.push(record);
     if (worker === this.worker) worker.postMessage({ op: "fetched", fetchId, answer });
   }
 }
