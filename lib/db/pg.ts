@@ -1,16 +1,10 @@
 import pg from "pg";
 import { env } from "@/lib/env";
+import { bigintAsNumber } from "./pg-types";
 
 // The raw PostgreSQL pool for the hot paths (ingest group commit, archive reads, the tap's
 // LISTEN connection) and for migrations: the `pg` driver, the same one Prisma's adapter uses.
-// bigint columns hold epoch milliseconds and sequence numbers, all below 2^53: they are read
-// as JS numbers, like better-sqlite3 returns them. Set on these pools and on the warehouse
-// preparing thread's archive reader only: the process-wide parsers stay pg's own for the other
-// clients (warehouse loads, tests' admin connections).
-export const bigintAsNumber = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === 20 ? Number : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
-};
+// bigint columns are read as JS numbers (pg-types.ts).
 
 const key = Symbol.for("switchyard.pg");
 type G = typeof globalThis & { [key]?: pg.Pool };
@@ -35,7 +29,7 @@ export function openPgPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
-    types: bigintAsNumber,
+    types: bigintAsNumber(pg.types),
     idleTimeoutMillis: 30_000,
     // A statement, a connection attempt or a wait for a free connection that gets no answer in
     // time fails (and the ingest answers 503, which the SDKs retry) instead of waiting for good.

@@ -2,6 +2,10 @@ import type { ErrorObject } from "ajv";
 import { z } from "zod";
 import { type SchemaKind, schemaName } from "@/lib/protocols/observe";
 import type { CompiledPlan } from "@/lib/protocols/plan";
+import type { Verdict, VerdictStep, Violation } from "@/lib/protocols/verdict";
+
+export { applyOmissions } from "@/lib/protocols/verdict";
+export type { Verdict, VerdictStep, Violation };
 
 // What a source's tracking plan (with its Schema Configuration) or, without a plan, its schema
 // event filters decide for one accepted message, at ingest. The archive keeps the message as sent
@@ -20,28 +24,6 @@ export const schemaConfig = z
   })
   .strict();
 export type SchemaConfig = z.infer<typeof schemaConfig>;
-
-export interface Violation {
-  kind: SchemaKind;
-  name: string;
-  /** "properties.total", "traits.email", or "" for the event itself. */
-  path: string;
-  /** unplanned_event, unplanned_trait, or the JSON Schema keyword (type, required, enum...). */
-  code: string;
-  message: string;
-  /** The offending value, as short JSON (samples). */
-  value?: string;
-}
-
-export type VerdictStep = "tracking_plan" | "schema_event_filter";
-
-export interface Verdict {
-  violations?: Violation[];
-  blocked?: { step: VerdictStep; reason: string; filterId?: string };
-  omitted?: { step: VerdictStep; path: string; filterId?: string }[];
-  /** On a forwarded copy: the source it was blocked on. */
-  forwardedFrom?: string;
-}
 
 export interface EventFilterRule {
   id: string;
@@ -257,20 +239,4 @@ export function judge(protocols: SourceProtocols, message: Record<string, unknow
   if (protocols.plan) return planVerdict(protocols.plan, protocols.config, message);
   if (protocols.eventFilters.size > 0) return filterVerdict(protocols.eventFilters, message);
   return null;
-}
-
-/** A copy of the message without the omitted top-level keys of properties/traits. */
-export function applyOmissions(message: Record<string, unknown>, omitted: NonNullable<Verdict["omitted"]>) {
-  const copy: Record<string, unknown> = { ...message };
-  for (const { path } of omitted) {
-    const dot = path.indexOf(".");
-    const bag = path.slice(0, dot) as "properties" | "traits";
-    const key = path.slice(dot + 1);
-    const current = copy[bag];
-    if (!isObject(current) || !(key in current)) continue;
-    const next = { ...current };
-    delete next[key];
-    copy[bag] = next;
-  }
-  return copy;
 }

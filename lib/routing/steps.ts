@@ -1,7 +1,7 @@
 import { applyFilters, type FilterDefinition } from "@/lib/filters/apply";
 import { removePaths } from "@/lib/privacy/paths";
 import { consentDecision, type PrivacyRule } from "@/lib/privacy/policy";
-import { applyOmissions, type Verdict } from "@/lib/protocols/enforcement";
+import { applyOmissions, type Verdict } from "@/lib/protocols/verdict";
 import { integrationsDecision } from "@/lib/routing/integrations";
 
 // The path of an accepted message to one destination, in order. Each step is a small function

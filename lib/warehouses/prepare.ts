@@ -1,4 +1,4 @@
-import { applyOmissions, type Verdict } from "@/lib/protocols/enforcement";
+import { applyOmissions, type Verdict } from "@/lib/protocols/verdict";
 import { type ArchivedMessage, type ColumnType, writeMessage } from "./flatten";
 import {
   BatchBuilder,
