@@ -1,13 +1,5 @@
-import {
-  type ColumnType,
-  inferType,
-  isIsoTimestamp,
-  type Mode,
-  type RowSink,
-  type RowWriter,
-  type TableRow,
-  type Value,
-} from "./flatten";
+import type { Mode, RowSink, RowWriter, TableRow } from "./flatten";
+import { type ColumnType, inferType, isIsoTimestamp, type Value } from "./types";
 
 // A batch of messages -> one load per table: which columns to add (with their type), every row's
 // values in the table's column types, and the type-conflict rule: a value that does not fit its

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { inferType, messageRows } from "./flatten";
+import { messageRows } from "./flatten";
 import { eventTable, schemaNameProblem, snakeCase } from "./naming";
 import { coerce, planTable, rowsOf } from "./plan";
+import { inferType } from "./types";
 
 const none = { tables: new Set<string>(), columns: new Set<string>() };
 

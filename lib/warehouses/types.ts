@@ -1,0 +1,58 @@
+// The warehouse's column types and how a flattened value's type is inferred (docs/warehouses.md,
+// "Types"): numbers are bigint or double precision, booleans boolean, ISO-8601 strings that
+// PostgreSQL takes as they are timestamptz, anything else text.
+
+export type ColumnType = "bigint" | "double precision" | "boolean" | "timestamptz" | "text";
+export type Value = string | number | boolean;
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|[+-](\d{2})(?::?(\d{2}))?)?)?$/;
+
+const daysIn = (year: number, month: number) =>
+  month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : month === 4 || month === 6 || month === 9 || month === 11
+      ? 30
+      : 31;
+
+/**
+ * Whether a string is an ISO-8601 date or timestamp that PostgreSQL's timestamptz takes as it is:
+ * every field in range for its calendar date (no 30 February, no year 0), hours 00–23 (or 24:00:00
+ * exactly), a zone offset of at most ±15:59. JavaScript's Date.parse is not that check: it takes
+ * 2026-02-30 (as 2 March) and +16:00, which PostgreSQL refuses, and one such value would fail a
+ * whole load.
+ */
+export function isIsoTimestamp(s: string): boolean {
+  // Cheap checks first: most strings are not dates ("YYYY-" is required).
+  if (
+    s.length < 10 ||
+    s.length > 40 ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(0) > 57 ||
+    s.charCodeAt(0) < 48
+  )
+    return false;
+  const m = ISO.exec(s);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return false;
+  if (m[4] !== undefined) {
+    const hour = Number(m[4]);
+    const minute = Number(m[5]);
+    const second = m[6] === undefined ? 0 : Number(m[6]);
+    if (minute > 59 || second > 59) return false;
+    if (hour > 24 || (hour === 24 && (minute || second || /[1-9]/.test(m[7] ?? "")))) return false;
+  }
+  if (m[8] !== undefined && (Number(m[8]) > 15 || Number(m[9] ?? 0) > 59)) return false;
+  return true;
+}
+
+export function inferType(v: Value): ColumnType {
+  if (typeof v === "boolean") return "boolean";
+  if (typeof v === "number") return Number.isSafeInteger(v) ? "bigint" : "double precision";
+  return isIsoTimestamp(v) ? "timestamptz" : "text";
+}
