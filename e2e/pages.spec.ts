@@ -1,6 +1,6 @@
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { seriousAxeViolations } from "@/e2e/support/axe";
 import { OWNER } from "@/e2e/support/ui";
 import { type Sink, startSink } from "@/lib/delivery/testing/sink";
 
@@ -229,11 +229,7 @@ async function horizontalOverflow(page: Page): Promise<string> {
 }
 
 async function axeProblems(page: Page): Promise<string> {
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
+  return (await seriousAxeViolations(page))
     .map(
       (v) =>
         `${v.id} (${v.impact}): ${v.help}\n${v.nodes

@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
+import { seriousAxeViolations } from "@/e2e/support/axe";
 import { signIn, snap } from "@/e2e/support/ui";
 import { type Sink, startSink } from "@/lib/delivery/testing/sink";
 
@@ -30,10 +30,9 @@ const backgroundIsDark = (page: Page) =>
   });
 
 async function seriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(" ")} (${n.failureSummary})`).join("; ")}`);
+  return (await seriousAxeViolations(page)).map(
+    (v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(" ")} (${n.failureSummary})`).join("; ")}`,
+  );
 }
 
 async function darkPage(browser: Browser) {
