@@ -122,3 +122,24 @@ it.skipIf(!pgHere)(
     }
   },
 );
+
+it("the count that sizes a sync's batches reads the index alone and is an upper bound of what is left", () => {
+  const { db } = tempDb("switchyard-warehouse-estimate-");
+  const { workspaceId, sourceId } = insertWorkspaceAndSource(db);
+  const seqs = archive(db, { workspaceId, sourceId }, [
+    { type: "track", event: "A", userId: "u" },
+    { type: "track", event: "B", userId: "u" },
+    { type: "track", event: "C", userId: "u" },
+  ]);
+  db.prepare(`UPDATE "Message" SET "status" = 'rejected' WHERE "seq" = ?`).run(seqs[1]);
+  expect(store.countPending(db, [sourceId], 0)).toBe(2);
+  expect(store.estimatePending(db, [sourceId], 0)).toBe(3);
+  expect(store.estimatePending(db, [sourceId], seqs[2]!)).toBe(0);
+  expect(store.estimatePending(db, [], 0)).toBe(0);
+  // It runs on the event loop before every sync: no message row is read, only the index (the
+  // exact count reads each row's status: ~70–100 ms for 100,000 pending messages).
+  const plan = db
+    .prepare(`EXPLAIN QUERY PLAN SELECT COUNT(*) AS n FROM "Message" WHERE "sourceId" IN (?) AND "seq" > ?`)
+    .all(sourceId, 0) as { detail: string }[];
+  expect(plan.map((p) => p.detail).join("; ")).toMatch(/USING COVERING INDEX "?Message_sourceId_seq_idx/);
+});

@@ -57,7 +57,8 @@ export async function syncWarehouse(
   store.startRun(db, runId, now(), cursor);
   const rows: Record<string, number> = {};
   let messages = 0;
-  const pending = store.countPending(db, sourceIds, cursor);
+  // Sizes the batches; an upper bound (blocked messages included) is enough for that.
+  const pending = store.estimatePending(db, sourceIds, cursor);
   if (!pending) return { messages, rows, pending: 0, columns: {} };
   // The warehouse's tables as they are now: the batches are planned against them.
   const setup: PrepareSetup = {
