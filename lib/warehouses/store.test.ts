@@ -138,8 +138,8 @@ it("the count that sizes a sync's batches reads the index alone and is an upper 
   expect(store.estimatePending(db, [], 0)).toBe(0);
   // It runs on the event loop before every sync: no message row is read, only the index (the
   // exact count reads each row's status: ~70–100 ms for 100,000 pending messages).
-  const plan = db
-    .prepare(`EXPLAIN QUERY PLAN SELECT COUNT(*) AS n FROM "Message" WHERE "sourceId" IN (?) AND "seq" > ?`)
-    .all(sourceId, 0) as { detail: string }[];
+  const plan = db.prepare(`EXPLAIN QUERY PLAN ${store.pendingSql(1, false)}`).all(sourceId, 0) as {
+    detail: string;
+  }[];
   expect(plan.map((p) => p.detail).join("; ")).toMatch(/USING COVERING INDEX "?Message_sourceId_seq_idx/);
 });
