@@ -11,6 +11,8 @@ import {
 } from "@/lib/delivery/testing/fixtures";
 import { PgArchiveStore } from "@/lib/ingest/pg-store";
 import { threadStats } from "./batches";
+import type { WarehouseLoader } from "./loader";
+import { PostgresLoader } from "./postgres/loader";
 import { nextBatchSize } from "./prepare";
 import { startWarehouseScheduler } from "./scheduler";
 import * as store from "./store";
@@ -60,7 +62,33 @@ function messages(): Record<string, unknown>[] {
   return out;
 }
 
-function warehouse(pg: TempPostgres, thread: boolean) {
+/** A loader that counts how many of its (and its forks') loads run at once. */
+function counting(settings: Record<string, unknown>) {
+  const seen = { active: 0, peak: 0, loads: 0 };
+  const wrap = (l: WarehouseLoader): WarehouseLoader =>
+    Object.assign(Object.create(l) as WarehouseLoader, {
+      load: async (...args: Parameters<WarehouseLoader["load"]>) => {
+        seen.loads++;
+        seen.peak = Math.max(seen.peak, ++seen.active);
+        try {
+          return await l.load(...args);
+        } finally {
+          seen.active--;
+        }
+      },
+      fork: () => wrap(l.fork!()),
+    });
+  return { seen, loader: wrap(new PostgresLoader(settings as never, true)) };
+}
+
+function warehouse(
+  pg: TempPostgres,
+  thread: boolean,
+  opts: {
+    lanes?: number;
+    loaderFor?: (type: string, settings: Record<string, unknown>) => WarehouseLoader;
+  } = {},
+) {
   const { db } = tempDb("switchyard-batches-");
   const where = insertWorkspaceAndSource(db);
   const destinationId = insertDestination(db, {
@@ -77,6 +105,7 @@ function warehouse(pg: TempPostgres, thread: boolean) {
     tickMs: 3_600_000,
     batchSize: 70,
     thread,
+    ...opts,
   });
   const sync = async () => {
     store.queueRun(db, { id: destinationId, workspaceId: where.workspaceId }, "manual", Date.now(), null);
@@ -165,6 +194,31 @@ describe("preparing batches", () => {
     } finally {
       await threaded.stop();
       await inline.stop();
+    }
+  });
+
+  it("loads over two warehouse connections at once, and the warehouse is the same as over one", async () => {
+    // Databases of their own: nothing loaded before (the same messages would be deduplicated).
+    const [pgTwo, pgOne] = await Promise.all([tempPostgres("sy_wh_two"), tempPostgres("sy_wh_one")]);
+    const two = counting(pgTwo.settings);
+    const one = counting(pgOne.settings);
+    const a = warehouse(pgTwo, true, { loaderFor: () => two.loader });
+    const b = warehouse(pgOne, true, { lanes: 1, loaderFor: () => one.loader });
+    try {
+      const receivedAt = Date.now();
+      for (const w of [a, b]) archive(w.db, w.where, messages(), receivedAt);
+      expect(await a.sync()).toMatchObject({ status: "succeeded", messages: 300, pending: 0 });
+      expect(await b.sync()).toMatchObject({ status: "succeeded", messages: 300, pending: 0 });
+      expect(two.seen.peak).toBe(2);
+      expect(one.seen.peak).toBe(1);
+      expect(two.seen.loads).toBe(one.seen.loads);
+      const dumped = await a.dump();
+      expect(dumped.tracks).toHaveLength(180);
+      expect(dumped).toEqual(await b.dump());
+    } finally {
+      await a.stop();
+      await b.stop();
+      await Promise.all([pgTwo.drop(), pgOne.drop()]);
     }
   });
 

@@ -30,6 +30,11 @@ export interface WarehouseLoader {
    */
   deleteUser(schema: string, idType: "userId" | "anonymousId", idValue: string): Promise<number>;
   close(): Promise<void>;
+  /**
+   * Another loader for the same warehouse on a connection of its own, for loads to run side by
+   * side (a sync loads different tables over two). Optional.
+   */
+  fork?(): WarehouseLoader;
 }
 
 /** A load or connection failure with a message fit for the sync history. */

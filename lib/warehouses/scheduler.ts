@@ -22,6 +22,8 @@ export interface SchedulerOptions {
   /** Prepare batches on a thread of their own when the archive is a SQLite file (default true). */
   thread?: boolean;
   leaseMs?: number;
+  /** Warehouse connections a sync loads over (default 2, where the loader can fork). */
+  lanes?: number;
   /** Builds the loader for a warehouse type (tests and future warehouse types). */
   loaderFor?: (type: string, settings: Record<string, unknown>) => WarehouseLoader;
   /** Test hook (the kill -9 test): after a batch's tables committed, before the cursor moves. */
@@ -82,6 +84,7 @@ export function startWarehouseScheduler(opts: SchedulerOptions): WarehouseSchedu
           batchSize,
           leaseMs,
           thread: opts.thread,
+          lanes: opts.lanes,
           stopped: () => stopped,
           afterBatchLoaded: opts.afterBatchLoaded,
         },

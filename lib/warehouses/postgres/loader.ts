@@ -34,12 +34,17 @@ const PG_TYPES: Record<string, ColumnType> = {
 
 export class PostgresLoader implements WarehouseLoader {
   private client: pg.Client | null = null;
-  private readonly schemas = new Set<string>();
 
   constructor(
     private readonly settings: PostgresSettings,
     private readonly allowPrivate: boolean,
+    /** Schemas known to exist (shared with forks). */
+    private readonly schemas = new Set<string>(),
   ) {}
+
+  fork(): PostgresLoader {
+    return new PostgresLoader(this.settings, this.allowPrivate, this.schemas);
+  }
 
   private async conn(): Promise<pg.Client> {
     this.client ??= await connectPostgres(this.settings, this.allowPrivate);
