@@ -35,8 +35,8 @@ export interface RowSink {
   row(table: string, mode: Mode, fixed: ReadonlyMap<string, ColumnType>, id: string): RowWriter | null;
 }
 
-const MAX_DEPTH = 8;
-const MAX_KEYS = 2000;
+export const MAX_DEPTH = 8;
+export const MAX_KEYS = 2000;
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -46,7 +46,9 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  * the leaf column (keys repeat in every message; building and hashing the names was a large part
  * of the loader's time).
  */
-interface Scope {
+export interface Scope {
+  /** Its place in `scopes`. */
+  id: number;
   reserved: ReadonlySet<string>;
   clash: string;
   /** path -> key -> names, or null when the key has no usable characters. */
@@ -63,12 +65,12 @@ const NAMES_MAX = 50_000;
 let namesSize = 0;
 const scopes: Scope[] = [];
 const scope = (reserved: ReadonlySet<string>, clash: string): Scope => {
-  const s = { reserved, clash, names: new Map() };
+  const s = { id: scopes.length, reserved, clash, names: new Map() };
   scopes.push(s);
   return s;
 };
 
-function names(s: Scope, path: string, key: string): Names | null {
+export function names(s: Scope, path: string, key: string): Names | null {
   let byKey = s.names.get(path);
   const hit = byKey?.get(key);
   if (hit !== undefined) return hit;
@@ -131,7 +133,7 @@ function walk(w: Walk, o: Record<string, unknown>, path: string, depth: number):
 }
 
 const TS: ColumnType = "timestamptz";
-const COMMON_FIXED = new Map<string, ColumnType>([
+export const COMMON_FIXED = new Map<string, ColumnType>([
   ["id", "text"],
   ["received_at", TS],
   ["sent_at", TS],
@@ -147,7 +149,7 @@ const COMMON_FIXED = new Map<string, ColumnType>([
   ["group_id", "text"],
   ["previous_id", "text"],
 ]);
-const USERS_FIXED = new Map<string, ColumnType>([
+export const USERS_FIXED = new Map<string, ColumnType>([
   ["id", "text"],
   ["received_at", TS],
   ["uuid_ts", TS],
@@ -175,7 +177,7 @@ export const RESERVED = {
   group: reserved("group_id"),
   upsert: new Set(["id", "received_at", "uuid_ts", "_conflicts"]) as ReadonlySet<string>,
 };
-const SCOPES = {
+export const SCOPES = {
   context: scope(new Set(), ""),
   event: scope(RESERVED.event, "properties_"),
   page: scope(RESERVED.page, "properties_"),
@@ -231,6 +233,15 @@ function upsertRow(
 let lastReceived = Number.NaN;
 let lastReceivedIso = "";
 
+/** A message's receivedAt as ISO text (messages of one ingest batch share it). */
+export function receivedIso(receivedAt: number): string {
+  if (receivedAt !== lastReceived) {
+    lastReceivedIso = new Date(receivedAt).toISOString();
+    lastReceived = receivedAt;
+  }
+  return lastReceivedIso;
+}
+
 /**
  * Writes the rows of one accepted message into `sink`. False (nothing written) when it is not one
  * of the six calls or has no messageId.
@@ -258,12 +269,7 @@ export function writeMessage(sink: RowSink, msg: ArchivedMessage, loadedAt: stri
     type !== "alias"
   )
     return false;
-  // Messages of one ingest batch share their receivedAt.
-  if (msg.receivedAt !== lastReceived) {
-    lastReceivedIso = new Date(msg.receivedAt).toISOString();
-    lastReceived = msg.receivedAt;
-  }
-  const receivedAt = lastReceivedIso;
+  const receivedAt = receivedIso(msg.receivedAt);
   common.cols.length = 0;
   common.values.length = 0;
   common.set("id", id);

@@ -1,5 +1,7 @@
+import { CONFLICTS, ColumnData, FITTING, inferColumn, KIND, MAX_COLUMNS } from "./columns";
 import type { Mode, RowSink, RowWriter, TableRow } from "./flatten";
-import { type ColumnType, inferType, isIsoTimestamp, type Value } from "./types";
+import { RowTable, Scratch } from "./rows";
+import { type ColumnType, isIsoTimestamp, type Value } from "./types";
 
 // A batch of messages -> one load per table: which columns to add (with their type), every row's
 // values in the table's column types, and the type-conflict rule: a value that does not fit its
@@ -33,23 +35,16 @@ export interface TableLoad {
   /** How many rows. */
   count: number;
   /**
-   * The values, one array per column (aligned with `columns`), row i at index i; null, undefined
-   * or past the array's end is NULL. Every value fits its column's type: its text (String(value))
-   * is the column's value. rowsOf() turns them into rows of text.
+   * The values, one column of COPY bytes per column (aligned with `columns`); a row without a
+   * value there is NULL. Every value fits its column's type. rowsOf() turns them into rows of text.
    */
-  values: Cell[][];
+  values: ColumnData[];
+  /** The rows already in COPY text (call tables, rows.ts), instead of `values`. */
+  copy?: Buffer[];
   conflicts: number;
 }
 
-/** The most columns a table is allowed (PostgreSQL's own limit is 1,600). */
-export const MAX_COLUMNS = 1500;
-export const CONFLICTS = "_conflicts";
-
-function merge(a: ColumnType, b: ColumnType): ColumnType {
-  if (a === b) return a;
-  const numeric = (t: ColumnType) => t === "bigint" || t === "double precision";
-  return numeric(a) && numeric(b) ? "double precision" : "text";
-}
+export { CONFLICTS, MAX_COLUMNS } from "./columns";
 
 /** One value of a planned column: null or undefined is NULL. */
 export type Cell = Value | null | undefined;
@@ -76,21 +71,30 @@ export function coerce(value: Value, type: ColumnType): string | undefined {
 }
 
 /**
- * One table's rows of a batch, column by column. Call tables keep the first row per id (the
- * warehouse's dedup); users/accounts merge the rows of one id, later values winning key by key.
+ * One table's rows of a batch, column by column, each column kept as COPY bytes (columns.ts). Call
+ * tables keep the first row per id (the warehouse's dedup); users/accounts merge the rows of one
+ * id, later values winning key by key.
  */
 export class TableBuilder implements RowWriter {
-  /** column -> value per row (undefined: no value), in the order columns were first seen. */
-  readonly cols = new Map<string, (Value | undefined)[]>();
+  /** column -> its rows' values, in the order columns were first seen. */
+  readonly cols = new Map<string, ColumnData>();
   private readonly index = new Map<string, number>();
   count = 0;
-  private at = 0;
+  /** The row being written. */
+  at = 0;
+  /** Its number in the batch (BatchBuilder's dedup). */
+  number = 0;
 
   constructor(
     readonly table: string,
     readonly mode: Mode,
     readonly fixed: ReadonlyMap<string, ColumnType>,
   ) {}
+
+  /** Starts a new row (an insert whose id the batch builder checked). */
+  append(): void {
+    this.at = this.count++;
+  }
 
   /** Starts (or, for upserts, goes back to) the row of `id`; false when an insert's id was seen. */
   start(id: string): boolean {
@@ -105,16 +109,27 @@ export class TableBuilder implements RowWriter {
     return true;
   }
 
-  set(col: string, value: Value): void {
-    let values = this.cols.get(col);
-    if (!values) {
-      values = [];
-      this.cols.set(col, values);
+  /** The column `col`, for the row being written (created when new). */
+  column(col: string): ColumnData {
+    let c = this.cols.get(col);
+    if (!c) {
+      c = new ColumnData();
+      this.cols.set(col, c);
     }
-    const at = this.at;
-    while (values.length < at) values.push(undefined);
-    if (this.mode === "upsert" && values[at] === undefined) this.firstSeen(col, at);
-    values[at] = value;
+    if (this.mode === "upsert" && !c.has(this.at)) this.firstSeen(col, this.at);
+    return c;
+  }
+
+  set(col: string, value: Value): void {
+    this.column(col).set(this.at, value);
+  }
+
+  setString(col: string, s: string, kind: number): void {
+    this.column(col).setString(this.at, s, kind);
+  }
+
+  setBytes(col: string, src: Buffer, from: number, to: number, kind: number): void {
+    this.column(col).setBytes(this.at, src, from, to, kind);
   }
 
   /**
@@ -144,18 +159,81 @@ const MAX_KEYS_PER_ROW = 1 << 20;
 
 /** The RowSink the loader flattens a batch into: one TableBuilder per table not switched off. */
 export class BatchBuilder implements RowSink {
-  readonly tables = new Map<string, TableBuilder>();
+  readonly tables = new Map<string, TableBuilder | RowTable>();
+  private tableCount = 0;
+  private readonly scratch = new Scratch();
+  /** Call tables the message being written added a row to (written out when it is done). */
+  private readonly touched: RowTable[] = [];
+  // The warehouse's dedup within a batch: the first row per id and table wins. A message adds
+  // rows to at most two insert tables (tracks and its event's table), so each id's first message
+  // keeps the numbers of its tables in two slots; a later message with that id adding a third
+  // table (rare) is kept in `more`. One map lookup per message, not one per row.
+  private readonly ids = new Map<string, number>();
+  private first = new Int32Array(1024);
+  private second = new Int32Array(1024);
+  private readonly more = new Set<string>();
+  private messages = 0;
+  /** The id of the message being written, its slot, and whether it is the id's first message. */
+  private currentId: string | null = null;
+  private slot = 0;
+  private fresh = false;
 
   constructor(private readonly selection: Selection) {}
+
+  /**
+   * A new message starts: the last one's rows are written out (its payload's bytes are about to
+   * be replaced), and its rows are checked against the messages before it.
+   */
+  nextMessage(): void {
+    for (const t of this.touched) t.end();
+    this.touched.length = 0;
+    this.scratch.reset();
+    this.currentId = null;
+  }
 
   row(table: string, mode: Mode, fixed: ReadonlyMap<string, ColumnType>, id: string): RowWriter | null {
     let t = this.tables.get(table);
     if (!t) {
       if (this.selection.tables.has(table)) return null;
-      t = new TableBuilder(table, mode, fixed);
+      t =
+        mode === "upsert"
+          ? new TableBuilder(table, mode, fixed)
+          : new RowTable(table, fixed, columnsOff(this.selection, table), this.scratch);
+      t.number = ++this.tableCount;
       this.tables.set(table, t);
     }
-    return t.start(id) ? t : null;
+    if (t instanceof TableBuilder) return t.start(id) ? t : null;
+    if (id !== this.currentId) {
+      this.currentId = id;
+      const seen = this.ids.get(id);
+      this.fresh = seen === undefined;
+      if (seen !== undefined) this.slot = seen;
+      else {
+        this.slot = this.messages++;
+        this.ids.set(id, this.slot);
+        if (this.slot === this.first.length) {
+          const grow = (a: Int32Array) => {
+            const b = new Int32Array(a.length * 4);
+            b.set(a);
+            return b;
+          };
+          this.first = grow(this.first);
+          this.second = grow(this.second);
+        }
+        this.first[this.slot] = 0;
+        this.second[this.slot] = 0;
+      }
+    }
+    const n = t.number;
+    const slot = this.slot;
+    if (!this.fresh && (this.first[slot] === n || this.second[slot] === n || this.more.has(`${slot}:${n}`)))
+      return null;
+    if (this.first[slot] === 0) this.first[slot] = n;
+    else if (this.second[slot] === 0) this.second[slot] = n;
+    else this.more.add(`${slot}:${n}`);
+    t.append();
+    this.touched.push(t);
+    return t;
   }
 }
 
@@ -173,17 +251,13 @@ export function planTable(
   return planBuilt(b, existing, selection);
 }
 
-/** The type a new column gets from its values in this batch. */
-function inferColumn(values: (Value | undefined)[]): ColumnType | undefined {
-  let t: ColumnType | undefined;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === undefined) continue;
-    const own = inferType(v);
-    t = t === undefined ? own : merge(t, own);
-    if (t === "text") break;
-  }
-  return t;
+/** The kinds of values (a mask of KIND bits) in the first `count` rows of a column. */
+function kindsOf(c: ColumnData, count: number): number {
+  let mask = 0;
+  const kinds = c.kind;
+  const n = Math.min(count, kinds.length);
+  for (let i = 0; i < n; i++) mask |= kinds[i]!;
+  return mask;
 }
 
 export function planBuilt(
@@ -196,10 +270,11 @@ export function planBuilt(
   const off = columnsOff(selection, table);
   // Switched-off columns are left out entirely (id never is).
   const present = b.columnOrder().filter((col) => col === "id" || !off.has(col));
+  for (const col of present) b.cols.get(col)!.rows(count);
   const fresh = new Map<string, ColumnType>();
   for (const col of present) {
     if (known.has(col) || (off.size && off.has(col))) continue;
-    const t = b.fixed.get(col) ?? inferColumn(b.cols.get(col)!);
+    const t = b.fixed.get(col) ?? inferColumn(kindsOf(b.cols.get(col)!, count));
     if (t) fresh.set(col, t);
   }
   const add: [string, ColumnType][] = [];
@@ -225,35 +300,28 @@ export function planBuilt(
     k[col] = v;
   };
   let conflicts = 0;
-  const values: Cell[][] = [];
+  const values: ColumnData[] = [];
   for (let c = 0; c < columns.length; c++) {
     const col = columns[c]!;
-    const type = types[c]!;
-    const raw = b.cols.get(col)!;
-    // The column's own array, unless a value does not fit: then a copy with NULL in its place.
-    let out: Cell[] = raw;
-    // received_at and uuid_ts repeat through a batch: a timestamp equal to the last one fits too.
-    let lastTimestamp: Value | undefined;
-    for (let i = 0; i < raw.length; i++) {
-      const v = raw[i];
-      if (v === undefined || v === lastTimestamp || (type === "text" && typeof v === "string")) continue;
-      if (fits(v, type)) {
-        if (type === "timestamptz") lastTimestamp = v;
-        continue;
-      }
-      keep(i, col, v);
+    const data = b.cols.get(col)!;
+    const fitting = FITTING[types[c]!];
+    const kinds = data.kind;
+    for (let i = 0; i < count; i++) {
+      const k = kinds[i]!;
+      if (k === 0 || (k & fitting) !== 0) continue;
+      // Does not fit: kept in _conflicts, and NULL in the column.
+      keep(i, col, data.value(i)!);
       conflicts++;
-      if (out === raw) out = raw.slice();
-      out[i] = null;
+      kinds[i] = 0;
     }
-    values.push(out);
+    values.push(data);
   }
   if (add.length < fresh.size)
     for (const col of present)
       if (!known.has(col) && !off.has(col)) {
-        const raw = b.cols.get(col)!;
-        for (let i = 0; i < raw.length; i++) {
-          const v = raw[i];
+        const data = b.cols.get(col)!;
+        for (let i = 0; i < count; i++) {
+          const v = data.value(i);
           if (v !== undefined) keep(i, col, v);
         }
       }
@@ -262,24 +330,20 @@ export function planBuilt(
     if (!known.has(CONFLICTS)) add.push([CONFLICTS, "text"]);
     columns.push(CONFLICTS);
     types.push("text");
-    const out: Cell[] = new Array(count);
+    const out = new ColumnData();
     for (let i = 0; i < count; i++) {
       const row = k[i];
-      out[i] = row ? JSON.stringify(row) : null;
+      if (row) out.setString(i, JSON.stringify(row), KIND.text);
     }
+    out.rows(count);
     values.push(out);
   }
   return { table, mode, exists: existing !== undefined, add, columns, types, count, values, conflicts };
 }
 
-/** The plan's values as rows (each aligned with `columns`). */
-export function rowsOf(plan: TableLoad): (string | null)[][] {
-  return Array.from({ length: plan.count }, (_, i) =>
-    plan.values.map((col) => {
-      const v = col[i];
-      return v === null || v === undefined ? null : String(v);
-    }),
-  );
+/** The plan's values as rows of text (each aligned with `columns`), as PostgreSQL reads them. */
+export function rowsOf(plan: Pick<TableLoad, "count" | "values">): (string | null)[][] {
+  return Array.from({ length: plan.count }, (_, i) => plan.values.map((col) => col.text(i)));
 }
 
 /** The switched-off columns of one table. */

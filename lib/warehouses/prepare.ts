@@ -9,7 +9,10 @@ import {
   type TableColumns,
   type TableLoad,
 } from "./plan";
+import { planRows } from "./plan-rows";
 import { encodeCopy } from "./postgres/copy-encode";
+import { RowTable } from "./rows";
+import { scanMessageInto } from "./scan";
 
 // One batch of archived messages -> what the loader sends: per schema and table, the plan (which
 // columns to add, in which order the values come) and the rows already encoded for COPY. Pure
@@ -20,7 +23,7 @@ import { encodeCopy } from "./postgres/copy-encode";
 export type ArchiveRow = ArchivedMessage & { sourceId: string };
 
 /** A table's load without its values: they travel encoded, in `copy`. */
-export type PlannedLoad = Omit<TableLoad, "values"> & { values: [] };
+export type PlannedLoad = Omit<TableLoad, "values" | "copy"> & { values: [] };
 
 export interface PreparedLoad {
   schema: string;
@@ -89,6 +92,12 @@ export function applyProtocolVerdict(m: { payload: string; protocol?: string | n
   return true;
 }
 
+let fastPath = true;
+/** Whether payloads are scanned in place (scan.ts) before writeMessage() is used: tests compare both. */
+export function setScanning(on: boolean): void {
+  fastPath = on;
+}
+
 export class BatchPreparer {
   private readonly schemas: Map<string, string>;
   private readonly selection: Selection;
@@ -146,7 +155,8 @@ export class BatchPreparer {
         builder = new BatchBuilder(this.selection);
         builders.set(schema, builder);
       }
-      writeMessage(builder, m, loadedAt);
+      builder.nextMessage();
+      if (!fastPath || scanMessageInto(builder, m, loadedAt) === null) writeMessage(builder, m, loadedAt);
     }
   }
 
@@ -161,12 +171,15 @@ export class BatchPreparer {
       this.columns.set(schema, columns);
     }
     for (const table of [...builder.tables.values()].sort((a, b) => (a.table < b.table ? -1 : 1))) {
-      const plan = planBuilt(table, columns.get(table.table), this.selection);
+      const plan =
+        table instanceof RowTable
+          ? planRows(table, columns.get(table.table))
+          : planBuilt(table, columns.get(table.table), this.selection);
       const cols = columns.get(plan.table) ?? new Map();
       for (const [c, t] of plan.add) cols.set(c, t);
       columns.set(plan.table, cols);
-      const copy = encodeCopy(plan);
-      yield { schema, plan: { ...plan, values: [] }, copy };
+      const { copy, values: _, ...rest } = plan;
+      yield { schema, plan: { ...rest, values: [] }, copy: copy ?? encodeCopy(plan) };
     }
   }
 

@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { columnOf } from "../columns";
 import type { Cell } from "../plan";
 import { type TempPostgres, tempPostgres } from "../testing";
 import { encodeCopy } from "./copy-encode";
@@ -49,7 +50,7 @@ async function roundTrip(columns: Cell[][], count: number): Promise<(string | nu
   await client.query(`DROP TABLE IF EXISTS t; CREATE TABLE t (n serial, ${cols})`);
   const names = columns.map((_, i) => `c${i}`).join(", ");
   await pipeline(
-    Readable.from(encodeCopy({ count, values: columns })),
+    Readable.from(encodeCopy({ count, values: columns.map(columnOf) })),
     client.query(copyFrom(`COPY t (${names}) FROM STDIN`)),
   );
   const res = await client.query({ text: `SELECT ${names} FROM t ORDER BY n`, rowMode: "array" });
@@ -81,7 +82,7 @@ describe("COPY encoding", () => {
   it("many rows split into buffers of about 1 MB, none lost", async () => {
     const n = 30_000;
     const a = Array.from({ length: n }, (_, i) => `row ${i} ${"y".repeat(i % 90)}`);
-    const chunks = encodeCopy({ count: n, values: [a] });
+    const chunks = encodeCopy({ count: n, values: [columnOf(a)] });
     expect(chunks.length).toBeGreaterThan(1);
     const rows = await roundTrip([a], n);
     expect(rows.map((r) => r[0])).toEqual(a);
