@@ -76,21 +76,18 @@ function escapeText(v: string): string {
     .replace(/\r/g, "\\r");
 }
 
-// The last strings asked about: a batch's load time and receive times come back row after row.
+// The last timestamps asked about: a batch's load time and receive times come back row after row
+// (strings that are not timestamps are told apart by their first characters, at little cost).
 const recent: (string | null)[] = [null, null, null, null];
-const recentKind = [0, 0, 0, 0];
 let recentNext = 0;
 
 /** The kind of a string: a timestamp when PostgreSQL takes it as one, text otherwise. */
 export function stringKind(s: string): number {
-  for (let i = 0; i < 4; i++) if (recent[i] === s) return recentKind[i]!;
-  const kind = isIsoTimestamp(s) ? KIND.timestamp : KIND.text;
-  if (s.length >= 10) {
-    recent[recentNext] = s;
-    recentKind[recentNext] = kind;
-    recentNext = (recentNext + 1) & 3;
-  }
-  return kind;
+  for (let i = 0; i < 4; i++) if (recent[i] === s) return KIND.timestamp;
+  if (!isIsoTimestamp(s)) return KIND.text;
+  recent[recentNext] = s;
+  recentNext = (recentNext + 1) & 3;
+  return KIND.timestamp;
 }
 
 export class ColumnData {

@@ -32,7 +32,16 @@ export class Scratch {
 
   reset() {
     this.used = 0;
+    this.strings[0] = this.strings[1] = null;
   }
+
+  // The last two strings written, and where: a message's receive and load times go into each of
+  // its rows.
+  readonly strings: (string | null)[] = [null, null];
+  readonly bufs: Buffer[] = [this.buf, this.buf];
+  readonly from = [0, 0];
+  readonly to = [0, 0];
+  next = 0;
 }
 
 export class RowTable {
@@ -139,11 +148,26 @@ export class RowTable {
   }
 
   setString(col: string, s: string, kind: number): void {
-    const buf = this.scratch.room(s.length * 3);
-    const from = this.scratch.used;
+    const scratch = this.scratch;
+    const hit = s === scratch.strings[0] ? 0 : s === scratch.strings[1] ? 1 : -1;
+    if (hit >= 0) {
+      this.setBytes(col, scratch.bufs[hit]!, scratch.from[hit]!, scratch.to[hit]!, kind);
+      return;
+    }
+    const buf = scratch.room(s.length * 3);
+    const from = scratch.used;
     const to = writeText(buf, from, s);
-    this.scratch.used = to;
-    this.setBytes(col, buf, from, to, kind, textLossy ? s : null);
+    scratch.used = to;
+    const lossy = textLossy;
+    this.setBytes(col, buf, from, to, kind, lossy ? s : null);
+    if (!lossy && s.length > 8) {
+      const i = scratch.next;
+      scratch.next = i ^ 1;
+      scratch.strings[i] = s;
+      scratch.bufs[i] = buf;
+      scratch.from[i] = from;
+      scratch.to[i] = to;
+    }
   }
 
   set(col: string, value: Value): void {
