@@ -47,6 +47,24 @@ export function inferColumn(mask: number): ColumnType | undefined {
   }
 }
 
+/**
+ * The columns a load adds, in order (id first, so a new table is created with its primary key in
+ * front), within the table's limit; `known` (the table's columns) learns them.
+ */
+export function additions(
+  fresh: Map<string, ColumnType>,
+  known: Map<string, ColumnType>,
+): [string, ColumnType][] {
+  const add: [string, ColumnType][] = [];
+  const ordered = [...fresh.entries()].sort(([a], [b]) => (a === "id" ? -1 : b === "id" ? 1 : 0));
+  for (const [col, type] of ordered) {
+    if (known.size + add.length >= MAX_COLUMNS && col !== "id") continue;
+    add.push([col, type]);
+  }
+  for (const [col, type] of add) known.set(col, type);
+  return add;
+}
+
 /** The kinds of value a column of each type stores as they are (the others are conflicts). */
 export const FITTING: Record<ColumnType, number> = {
   text: 0xff,

@@ -230,6 +230,12 @@ function upsertRow(
   flattenInto(w, traits, "", SCOPES.upsert);
 }
 
+/** Whether a message of this type (and event, for a track) is one of the six calls the warehouse loads. */
+export function isCall(type: unknown, event: string | null): boolean {
+  if (type === "track") return !!event;
+  return type === "page" || type === "screen" || type === "identify" || type === "group" || type === "alias";
+}
+
 let lastReceived = Number.NaN;
 let lastReceivedIso = "";
 
@@ -257,18 +263,8 @@ export function writeMessage(sink: RowSink, msg: ArchivedMessage, loadedAt: stri
   const id = str(m.messageId);
   if (!id) return false;
   const type = m.type;
-  let event: string | null = null;
-  if (type === "track") {
-    event = str(m.event);
-    if (!event) return false;
-  } else if (
-    type !== "page" &&
-    type !== "screen" &&
-    type !== "identify" &&
-    type !== "group" &&
-    type !== "alias"
-  )
-    return false;
+  const event = type === "track" ? str(m.event) : null;
+  if (!isCall(type, event)) return false;
   const receivedAt = receivedIso(msg.receivedAt);
   common.cols.length = 0;
   common.values.length = 0;

@@ -1,4 +1,4 @@
-import { CONFLICTS, FITTING, inferColumn, MAX_COLUMNS } from "./columns";
+import { additions, CONFLICTS, FITTING, inferColumn } from "./columns";
 import type { TableLoad } from "./plan";
 import type { RowTable } from "./rows";
 import type { ColumnType } from "./types";
@@ -17,14 +17,7 @@ export function planRows(t: RowTable, existing: Map<string, ColumnType> | undefi
     const type = t.fixed.get(col) ?? inferColumn(t.masks[slot]!);
     if (type) fresh.set(col, type);
   });
-  const add: [string, ColumnType][] = [];
-  // id first, so a new table is created with its primary key in front.
-  const ordered = [...fresh.entries()].sort(([a], [b]) => (a === "id" ? -1 : b === "id" ? 1 : 0));
-  for (const [col, type] of ordered) {
-    if (known.size + add.length >= MAX_COLUMNS && col !== "id") continue;
-    add.push([col, type]);
-  }
-  for (const [col, type] of add) known.set(col, type);
+  const add = additions(fresh, known);
   const slots: number[] = [];
   const columns: string[] = [];
   const types: ColumnType[] = [];

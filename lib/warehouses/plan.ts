@@ -1,4 +1,4 @@
-import { CONFLICTS, ColumnData, FITTING, inferColumn, KIND, MAX_COLUMNS } from "./columns";
+import { additions, CONFLICTS, ColumnData, FITTING, inferColumn, KIND } from "./columns";
 import type { Mode, RowSink, RowWriter, TableRow } from "./flatten";
 import { RowTable, Scratch } from "./rows";
 import { type ColumnType, isIsoTimestamp, type Value } from "./types";
@@ -277,14 +277,7 @@ export function planBuilt(
     const t = b.fixed.get(col) ?? inferColumn(kindsOf(b.cols.get(col)!, count));
     if (t) fresh.set(col, t);
   }
-  const add: [string, ColumnType][] = [];
-  // id first, so a new table is created with its primary key in front.
-  const ordered = [...fresh.entries()].sort(([a], [b]) => (a === "id" ? -1 : b === "id" ? 1 : 0));
-  for (const [col, t] of ordered) {
-    if (known.size + add.length >= MAX_COLUMNS && col !== "id") continue;
-    add.push([col, t]);
-  }
-  for (const [col, t] of add) known.set(col, t);
+  const add = additions(fresh, known);
   const columns = ["id", ...present.filter((c) => c !== "id" && known.has(c)).sort()];
   const types = columns.map((c) => known.get(c)!);
   // Values that do not fit their column, and keys that found no column (over MAX_COLUMNS), are

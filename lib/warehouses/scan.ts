@@ -1,5 +1,13 @@
 import { KIND, stringKind } from "./columns";
-import { type ArchivedMessage, COMMON_FIXED, receivedIso, SCOPES, type Scope, USERS_FIXED } from "./flatten";
+import {
+  type ArchivedMessage,
+  COMMON_FIXED,
+  isCall,
+  receivedIso,
+  SCOPES,
+  type Scope,
+  USERS_FIXED,
+} from "./flatten";
 import {
   b,
   DECIMAL,
@@ -142,18 +150,8 @@ export function scanMessageInto(sink: BatchBuilder, msg: ArchivedMessage, loaded
   const type = fieldHow[F.type] === PLAIN ? fieldString(F.type) : null;
   if (type === null && fieldHow[F.type] !== 0 && fieldHow[F.type] !== NULL && fieldHow[F.type] !== OBJECT)
     return null; // a type written with escapes: left to writeMessage()
-  let event: string | null = null;
-  if (type === "track") {
-    event = fieldString(F.event);
-    if (!event) return false;
-  } else if (
-    type !== "page" &&
-    type !== "screen" &&
-    type !== "identify" &&
-    type !== "group" &&
-    type !== "alias"
-  )
-    return false;
+  const event = type === "track" ? fieldString(F.event) : null;
+  if (!isCall(type, event)) return false;
   receivedAt = receivedIso(msg.receivedAt);
   loadedAtNow = loadedAt;
   switch (type) {
