@@ -1,7 +1,16 @@
-import { additions, CONFLICTS, ColumnData, FITTING, inferColumn, KIND } from "./columns";
+import {
+  additions,
+  CONFLICTS,
+  ColumnData,
+  FITTING,
+  inferColumn,
+  KIND,
+  scalarKind,
+  stringKind,
+} from "./columns";
 import type { Mode, RowSink, RowWriter, TableRow } from "./flatten";
 import { RowTable, Scratch } from "./rows";
-import { type ColumnType, isIsoTimestamp, type Value } from "./types";
+import type { ColumnType, Value } from "./types";
 
 // A batch of messages -> one load per table: which columns to add (with their type), every row's
 // values in the table's column types, and the type-conflict rule: a value that does not fit its
@@ -49,25 +58,16 @@ export { CONFLICTS, MAX_COLUMNS } from "./columns";
 /** One value of a planned column: null or undefined is NULL. */
 export type Cell = Value | null | undefined;
 
-/** Whether the value can be stored in a column of this type (its text is then the column's value). */
-export function fits(value: Value, type: ColumnType): boolean {
-  switch (type) {
-    case "text":
-      return true;
-    case "bigint":
-      return typeof value === "number" && Number.isSafeInteger(value);
-    case "double precision":
-      return typeof value === "number";
-    case "boolean":
-      return typeof value === "boolean";
-    case "timestamptz":
-      return typeof value === "string" && isIsoTimestamp(value);
-  }
-}
+/** The kind of a value (KIND in columns.ts): what the type rule looks at. */
+export const kindOf = (value: Value): number =>
+  typeof value === "string" ? stringKind(value) : scalarKind(value);
 
-/** The value in the column's type, or undefined when it does not fit (a conflict). */
-export function coerce(value: Value, type: ColumnType): string | undefined {
-  return fits(value, type) ? String(value) : undefined;
+/**
+ * Whether a value can be stored as its text in a column of this type: the rule every load applies
+ * to its values' kinds (FITTING); a value that does not fit is a conflict.
+ */
+export function fits(value: Value, type: ColumnType): boolean {
+  return (FITTING[type] & kindOf(value)) !== 0;
 }
 
 /**
