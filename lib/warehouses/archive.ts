@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type Database from "better-sqlite3";
 import type { ArchiveRow } from "./prepare";
 
@@ -66,6 +67,150 @@ export function* iterateRange(
   if (!sourceIds.length) return;
   for (const row of db.prepare(rangeSql(sourceIds.length)).iterate(...sourceIds, afterSeq, upTo))
     yield archiveRow(row);
+}
+
+/** Messages per query of readChunks(). */
+const CHUNK = 2_000;
+
+/**
+ * Up to `chunk` messages of a range in one row: their seqs, receive times, payload lengths in bytes
+ * and sources (as places in the list) as comma-separated numbers, and their payloads, each followed
+ * by a NUL, as one blob. All of them are built in one pass over the messages in seq order, so their
+ * n-th items belong together.
+ */
+const chunkSql = (sources: number, chunk: number) =>
+  `SELECT COUNT(*) AS "n", MAX("seq") AS "last", COUNT("protocol") AS "verdicts",
+      CAST(group_concat("seq") AS BLOB) AS "seqs", CAST(group_concat("receivedAt") AS BLOB) AS "times",
+      CAST(group_concat(octet_length("payload")) AS BLOB) AS "lengths",
+      CAST(group_concat("k") AS BLOB) AS "sources",
+      CAST(group_concat("payload" || char(0), '') AS BLOB) AS "payloads"
+    FROM (SELECT "seq", "receivedAt", "payload", "protocol",
+            CASE "sourceId" ${Array.from({ length: sources }, (_, i) => `WHEN ? THEN ${i}`).join(" ")} END AS "k"
+          FROM "Message" WHERE ${sourcesIn(sources)} AND "seq" > ? AND "seq" <= ? AND "status" = 'accepted'
+          ORDER BY "seq" LIMIT ${chunk}) AS "c"`;
+
+interface Chunk {
+  n: number;
+  last: number | bigint | null;
+  verdicts: number;
+  seqs: Buffer | null;
+  times: Buffer | null;
+  lengths: Buffer | null;
+  sources: Buffer | null;
+  payloads: Buffer | null;
+}
+
+/** A message read in a chunk: its payload stays bytes until something asks for its text. */
+class ChunkedMessage implements ArchiveRow {
+  protocol = null;
+  private text: string | null = null;
+  constructor(
+    readonly seq: number,
+    readonly sourceId: string,
+    readonly receivedAt: number,
+    public bytes: Buffer | null,
+    readonly from: number,
+    readonly to: number,
+  ) {}
+  get payload(): string {
+    this.text ??= this.bytes!.toString("utf8", this.from, this.to);
+    return this.text;
+  }
+  set payload(text: string) {
+    this.text = text;
+    this.bytes = null;
+  }
+}
+
+/**
+ * `list`'s comma-separated numbers (non-negative integers of at most 15 digits) into `out`: false
+ * unless it holds exactly n of them and nothing else.
+ */
+function numbers(list: Buffer | null, out: Float64Array, n: number): boolean {
+  if (!list) return false;
+  let k = 0;
+  let v = 0;
+  let digits = 0;
+  for (let i = 0; i <= list.length; i++) {
+    const c = i < list.length ? list[i]! : 44;
+    if (c === 44) {
+      if (!digits || k === n) return false;
+      out[k++] = v;
+      v = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 15) {
+      v = v * 10 + (c - 48);
+      digits++;
+    } else return false;
+  }
+  return k === n;
+}
+
+/**
+ * The messages of one batch whose bounds are known, as iterateRange() gives them, read `chunk` at
+ * a time: one query and one blob per chunk instead of a row object and a string per message (the
+ * reads take about half the CPU, a batch's preparing ~5% less). A chunk with a Protocols verdict to
+ * apply, or anything unexpected (bytes that are not UTF-8, lists that do not add up), is read again
+ * message by message.
+ */
+export function* readChunks(
+  db: Database.Database,
+  sourceIds: string[],
+  afterSeq: number,
+  upTo: number,
+  chunk = CHUNK,
+): Generator<ArchiveRow> {
+  if (!sourceIds.length) return;
+  const query = db.prepare(chunkSql(sourceIds.length, chunk));
+  const seqs = new Float64Array(chunk);
+  const times = new Float64Array(chunk);
+  const lengths = new Float64Array(chunk);
+  const sources = new Float64Array(chunk);
+  let after = afterSeq;
+  while (after < upTo) {
+    const c = query.get(...sourceIds, ...sourceIds, after, upTo) as Chunk;
+    const n = Number(c.n);
+    if (!n) return;
+    const last = Number(c.last);
+    const payloads = c.payloads;
+    const whole =
+      !Number(c.verdicts) &&
+      payloads !== null &&
+      numbers(c.seqs, seqs, n) &&
+      numbers(c.times, times, n) &&
+      numbers(c.lengths, lengths, n) &&
+      numbers(c.sources, sources, n) &&
+      fits(payloads, lengths, seqs, sources, n, sourceIds.length, last);
+    if (!whole) yield* iterateRange(db, sourceIds, after, last);
+    else
+      for (let i = 0, at = 0; i < n; i++) {
+        const to = at + lengths[i]!;
+        yield new ChunkedMessage(seqs[i]!, sourceIds[sources[i]!]!, times[i]!, payloads, at, to);
+        at = to + 1;
+      }
+    after = last;
+  }
+}
+
+/** Whether a chunk's lists agree: ascending seqs ending at `last`, payloads that fill the blob. */
+function fits(
+  payloads: Buffer,
+  lengths: Float64Array,
+  seqs: Float64Array,
+  sources: Float64Array,
+  n: number,
+  sourceCount: number,
+  last: number,
+): boolean {
+  if (seqs[n - 1] !== last || !isUtf8(payloads)) return false;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    if ((i && seqs[i]! <= seqs[i - 1]!) || sources[i]! >= sourceCount) return false;
+    at += lengths[i]!;
+    if (at >= payloads.length || payloads[at] !== 0) return false;
+    at++;
+  }
+  return at === payloads.length;
 }
 
 /** The rows of one of the queries above (its parameters after the source ids). */

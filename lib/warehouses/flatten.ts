@@ -195,6 +195,13 @@ export interface ArchivedMessage {
   payload: string;
   /** The source's Protocols verdict stored at ingest (Message.protocol), or null. */
   protocol?: string | null;
+  /**
+   * The payload's UTF-8 bytes, from..to of `bytes` (a NUL after them), when the archive was read
+   * in chunks (archive.ts): the scan (scan.ts) reads them where they lie.
+   */
+  bytes?: Buffer | null;
+  from?: number;
+  to?: number;
 }
 
 /** The common columns of the message being written (id, timestamps, ids, context_*), in order. */

@@ -25,7 +25,10 @@ const MAX_NESTING = 64;
 
 // The message being scanned, and what the scan found. Module state: one message at a time.
 /** The payload's UTF-8 bytes, then a 0 byte (no JSON token holds one: every scan stops there). */
-export let b = Buffer.allocUnsafe(1 << 16);
+/** The bytes being scanned: a payload written into `own`, or the archive's bytes where they lie. */
+let own: Buffer = Buffer.allocUnsafe(1 << 16);
+export let b: Buffer = own;
+/** Where the payload being scanned ends (a NUL follows it). */
 let size = 0;
 let stamp = 0;
 let budget = 0;
@@ -300,16 +303,31 @@ const SECTION_ROOT = { context: "context", properties: "", traits: "" };
 
 /** Scans the whole payload; false when it is left to writeMessage(). */
 export function scanPayload(payload: string): boolean {
-  // UTF-8 cannot carry a lone surrogate (it becomes U+FFFD): such a payload is left to JSON.parse.
-  if (b.length < payload.length * 3 + 1) b = Buffer.allocUnsafe(payload.length * 3 + 1024);
+  if (own.length < payload.length * 3 + 1) own = Buffer.allocUnsafe(payload.length * 3 + 1024);
+  b = own;
   size = b.write(payload, 0, "utf8");
+  // UTF-8 cannot carry a lone surrogate (it becomes U+FFFD): such a payload is left to JSON.parse.
   if (size !== payload.length && !(payload as unknown as { isWellFormed(): boolean }).isWellFormed())
     return false;
   b[size] = 0;
+  return scanFrom(0);
+}
+
+/**
+ * Scans a payload's UTF-8 bytes where they lie, from..to of `bytes`, which must be valid UTF-8 and
+ * followed by a NUL (the archive's chunks, archive.ts): positions then point into `bytes`.
+ */
+export function scanBytes(bytes: Buffer, from: number, to: number): boolean {
+  b = bytes;
+  size = to;
+  return scanFrom(from);
+}
+
+function scanFrom(start: number): boolean {
   leaves = 0;
   fieldHow.fill(0);
   try {
-    let p = ws(0);
+    let p = ws(start);
     p = ws(expect(p, 123));
     if (b[p]! !== 125)
       for (;;) {

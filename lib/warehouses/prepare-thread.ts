@@ -2,7 +2,7 @@ import os from "node:os";
 import type { MessagePort } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { bigintAsNumber } from "@/lib/db/pg-types";
-import { archiveBounds, type Bounds, boundsSql, iterateRange, rangeSql } from "./archive";
+import { archiveBounds, type Bounds, boundsSql, rangeSql, readChunks } from "./archive";
 import {
   type ArchiveRow,
   BatchPreparer,
@@ -61,7 +61,7 @@ function sqliteReader(file: string): ArchiveReader {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   return {
     bounds: (sourceIds, after, limit) => archiveBounds(db, sourceIds, after, limit),
-    read: (sourceIds, after, upTo) => iterateRange(db, sourceIds, after, upTo),
+    read: (sourceIds, after, upTo) => readChunks(db, sourceIds, after, upTo),
     async close() {
       db.close();
     },

@@ -27,6 +27,7 @@ import {
   NUMBER,
   OBJECT,
   PLAIN,
+  scanBytes,
   scanPayload,
   sectionFrom,
   sectionTo,
@@ -140,7 +141,7 @@ function upsertRow(sink: BatchBuilder, table: string, key: string) {
 export const scanStats = { fast: 0, left: 0 };
 
 export function scanMessageInto(sink: BatchBuilder, msg: ArchivedMessage, loadedAt: string): boolean | null {
-  if (!scanPayload(msg.payload)) {
+  if (!(msg.bytes ? scanBytes(msg.bytes, msg.from!, msg.to!) : scanPayload(msg.payload))) {
     scanStats.left++;
     return null;
   }
