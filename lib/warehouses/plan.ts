@@ -180,15 +180,20 @@ export class BatchBuilder implements RowSink {
 
   constructor(private readonly selection: Selection) {}
 
-  /**
-   * A new message starts: the last one's rows are written out (its payload's bytes are about to
-   * be replaced), and its rows are checked against the messages before it.
-   */
+  /** A new message starts (the last one's rows are written out, if they were not yet). */
   nextMessage(): void {
-    for (const t of this.touched) t.end();
-    this.touched.length = 0;
+    this.endMessage();
     this.scratch.reset();
     this.currentId = null;
+  }
+
+  /**
+   * The message's rows are written out: they point into its payload's bytes, which the next
+   * message scanned replaces, whichever schema's builder that message goes to.
+   */
+  endMessage(): void {
+    for (const t of this.touched) t.end();
+    this.touched.length = 0;
   }
 
   row(table: string, mode: Mode, fixed: ReadonlyMap<string, ColumnType>, id: string): RowWriter | null {

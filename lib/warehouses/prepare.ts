@@ -157,6 +157,7 @@ export class BatchPreparer {
       }
       builder.nextMessage();
       if (!fastPath || scanMessageInto(builder, m, loadedAt) === null) writeMessage(builder, m, loadedAt);
+      builder.endMessage();
     }
   }
 

@@ -16,7 +16,7 @@ const random = () => {
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 
 /** Every batch's loads as text: the plans and the COPY bytes. */
-function prepareAll(payloads: string[], scan: boolean, setup: PrepareSetup): string[] {
+function prepareAll(payloads: string[], scan: boolean, setup: PrepareSetup, sources = ["s"]): string[] {
   setScanning(scan);
   try {
     const preparer = new BatchPreparer(setup);
@@ -24,7 +24,7 @@ function prepareAll(payloads: string[], scan: boolean, setup: PrepareSetup): str
     for (let b = 0; b < payloads.length; b += 2000) {
       const rows = payloads.slice(b, b + 2000).map((payload, i) => ({
         seq: b + i + 1,
-        sourceId: "s",
+        sourceId: sources[(b + i) % sources.length]!,
         receivedAt: 1_780_000_000_000 + Math.floor((b + i) / 7),
         payload,
         protocol: null,
@@ -59,6 +59,24 @@ describe("scanning payloads in place", () => {
     expect(fast.join("\n")).toContain('"_conflicts"');
     expect(new Set(fast.filter((_, i) => i % 2 === 0).map((p) => JSON.parse(p).table)).size).toBeGreaterThan(
       10,
+    );
+  });
+
+  it("keeps the rows of two schemas apart when their messages alternate", () => {
+    // Two sources of one warehouse load into two schemas, each batch written by a builder per
+    // schema: a message's rows must be written out before the next payload is scanned.
+    const payloads = randomMessages(4_000, 3);
+    const setup: PrepareSetup = {
+      schemas: { s: "one", t: "two" },
+      selection: { tables: [], columns: [] },
+      columns: {},
+    };
+    const slow = prepareAll(payloads, false, setup, ["s", "t"]);
+    const fast = prepareAll(payloads, true, setup, ["s", "t"]);
+    expect(fast.length).toBe(slow.length);
+    for (let i = 0; i < slow.length; i++) expect(fast[i]).toBe(slow[i]);
+    expect(new Set(slow.filter((_, i) => i % 2 === 0).map((p) => JSON.parse(p).table)).size).toBeGreaterThan(
+      5,
     );
   });
 
