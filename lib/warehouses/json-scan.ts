@@ -323,6 +323,11 @@ export function scanBytes(bytes: Buffer, from: number, to: number): boolean {
   return scanFrom(from);
 }
 
+/** Lets go of the bytes scanned last (an archive chunk, up to megabytes) once a batch is prepared. */
+export function releaseBytes(): void {
+  b = own;
+}
+
 function scanFrom(start: number): boolean {
   leaves = 0;
   fieldHow.fill(0);

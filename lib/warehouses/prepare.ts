@@ -1,5 +1,6 @@
 import { applyOmissions, type Verdict } from "@/lib/protocols/verdict";
 import { type ArchivedMessage, type ColumnType, writeMessage } from "./flatten";
+import { releaseBytes } from "./json-scan";
 import {
   BatchBuilder,
   CONFLICTS,
@@ -198,6 +199,7 @@ export class BatchPreparer {
       last = row.seq;
       count++;
     }
+    releaseBytes();
     if (!count) return null;
     const loads: PreparedLoad[] = [];
     for (const [schema, builder] of builders) for (const load of this.plan(schema, builder)) loads.push(load);
