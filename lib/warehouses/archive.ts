@@ -187,7 +187,7 @@ export function* readChunks(
       numbers(c.times, times, n) &&
       numbers(c.lengths, lengths, n) &&
       numbers(c.sources, sources, n) &&
-      fits(payloads, lengths, seqs, sources, n, sourceIds.length, last);
+      agrees(payloads, lengths, seqs, sources, n, sourceIds.length, last);
     if (!whole) yield* iterateRange(db, sourceIds, after, last);
     else {
       verdicts.clear();
@@ -210,7 +210,7 @@ export function* readChunks(
 }
 
 /** Whether a chunk's lists agree: ascending seqs ending at `last`, payloads that fill the blob. */
-function fits(
+function agrees(
   payloads: Buffer,
   lengths: Float64Array,
   seqs: Float64Array,

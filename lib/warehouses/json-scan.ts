@@ -24,9 +24,12 @@ export const NULL = 11; // (top-level fields only) null, or a number that is not
 const MAX_NESTING = 64;
 
 // The message being scanned, and what the scan found. Module state: one message at a time.
-/** The payload's UTF-8 bytes, then a 0 byte (no JSON token holds one: every scan stops there). */
-/** The bytes being scanned: a payload written into `own`, or the archive's bytes where they lie. */
+/** Where payloads given as text are written as UTF-8 to be scanned. */
 let own: Buffer = Buffer.allocUnsafe(1 << 16);
+/**
+ * The bytes being scanned: `own`, or an archive chunk where its payloads lie. A 0 byte follows the
+ * payload (no JSON token holds one: every scan stops there).
+ */
 export let b: Buffer = own;
 /** Where the payload being scanned ends (a NUL follows it). */
 let size = 0;

@@ -58,16 +58,13 @@ export { CONFLICTS, MAX_COLUMNS } from "./columns";
 /** One value of a planned column: null or undefined is NULL. */
 export type Cell = Value | null | undefined;
 
-/** The kind of a value (KIND in columns.ts): what the type rule looks at. */
-export const kindOf = (value: Value): number =>
-  typeof value === "string" ? stringKind(value) : scalarKind(value);
-
 /**
  * Whether a value can be stored as its text in a column of this type: the rule every load applies
  * to its values' kinds (FITTING); a value that does not fit is a conflict.
  */
 export function fits(value: Value, type: ColumnType): boolean {
-  return (FITTING[type] & kindOf(value)) !== 0;
+  const kind = typeof value === "string" ? stringKind(value) : scalarKind(value);
+  return (FITTING[type] & kind) !== 0;
 }
 
 /**
